@@ -1,0 +1,130 @@
+import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
+
+/** Gives the token for the next request; undefined sends no auth header. Never logged. */
+export type TokenSource = () => Promise<string | undefined>;
+
+export type JobClientOptions = {
+	readonly server: string;
+	readonly namespace: string;
+	readonly name: string;
+	readonly token?: TokenSource;
+	readonly timeoutMs: number;
+	/** A larger answer is refused rather than buffered: a job is a few KB, a runaway proxy is not. */
+	readonly maxBodyBytes?: number;
+	readonly fetch?: typeof globalThis.fetch;
+	readonly now?: () => number;
+};
+
+export type JobResponse = {
+	/** The job exactly as the server sent it, parsed. */
+	readonly raw: Record<string, unknown>;
+	readonly requestId?: string;
+	readonly bytes: number;
+};
+
+export type JobClient = {
+	readonly url: string;
+	getJob(signal?: AbortSignal): Promise<JobResponse>;
+};
+
+export const defaultMaxBodyBytes = 4 * 1024 * 1024;
+
+export function jobUrl(server: string, namespace: string, name: string): URL {
+	const base = new URL(server);
+	const prefix = base.pathname.replace(/\/+$/, '');
+	base.pathname = `${prefix}/apis/batch.volcano.sh/v1alpha1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(name)}`;
+	base.search = '';
+	base.hash = '';
+	return base;
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<{text: string; bytes: number}> {
+	const declared = Number(response.headers.get('content-length'));
+	const tooLarge = () =>
+		new ApiError({
+			category: 'malformed',
+			summary: `answer refused: larger than ${Math.round(maxBytes / 1024)} KB (status ${response.status})`,
+			status: response.status,
+		});
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		await response.body?.cancel();
+		throw tooLarge();
+	}
+
+	const chunks: Uint8Array[] = [];
+	let bytes = 0;
+	if (response.body) {
+		for await (const chunk of response.body) {
+			bytes += chunk.byteLength;
+			if (bytes > maxBytes) {
+				await response.body.cancel().catch(() => {});
+				throw tooLarge();
+			}
+
+			chunks.push(chunk);
+		}
+	}
+
+	return {text: Buffer.concat(chunks).toString('utf8'), bytes};
+}
+
+export function createJobClient(options: JobClientOptions): JobClient {
+	const url = jobUrl(options.server, options.namespace, options.name);
+	const fetch = options.fetch ?? globalThis.fetch;
+	const now = options.now ?? Date.now;
+	const maxBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+
+	async function getJob(signal?: AbortSignal): Promise<JobResponse> {
+		const timeout = AbortSignal.timeout(options.timeoutMs);
+		const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+		const headers: Record<string, string> = {accept: 'application/json'};
+		const token = await options.token?.();
+		if (token) {
+			headers['x-auth-token'] = token;
+		}
+
+		try {
+			const response = await fetch(url, {headers, signal: combined, redirect: 'error'});
+			const {text, bytes} = await readCapped(response, maxBytes);
+			const requestId = response.headers.get('x-request-id');
+			if (!response.ok) {
+				throw errorFromResponse(
+					{
+						status: response.status,
+						body: text,
+						retryAfter: response.headers.get('retry-after'),
+						requestId,
+						contentType: response.headers.get('content-type'),
+					},
+					now(),
+				);
+			}
+
+			let raw: unknown;
+			try {
+				raw = JSON.parse(text);
+			} catch {
+				const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : 'an answer that is not JSON (or was cut short)';
+				throw new ApiError({category: 'malformed', summary: `${response.status}: ${what} instead of a job`, status: response.status});
+			}
+
+			if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+				throw new ApiError({category: 'malformed', summary: `${response.status}: JSON that is not a job object`, status: response.status});
+			}
+
+			return {raw: raw as Record<string, unknown>, bytes, ...(requestId ? {requestId} : {})};
+		} catch (error) {
+			if (signal?.aborted) {
+				throw signal.reason;
+			}
+
+			if (timeout.aborted) {
+				throw new ApiError({category: 'timeout', summary: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`});
+			}
+
+			throw errorFromException(error, url.host);
+		}
+	}
+
+	return {url: url.href, getJob};
+}

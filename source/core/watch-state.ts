@@ -1,0 +1,208 @@
+import type {ApiError} from './api-error.js';
+import {jobPaths} from './diff-job.js';
+import type {Change, Job} from './types.js';
+import type {WatchEvent} from './watch-job.js';
+
+export type Connection =
+	| {readonly kind: 'connecting'}
+	| {readonly kind: 'live'}
+	| {readonly kind: 'waiting'}
+	| {readonly kind: 'retrying'; readonly attempt: number; readonly retryAt: number; readonly error: ApiError}
+	| {readonly kind: 'refused'; readonly retryAt: number; readonly error: ApiError};
+
+export type RecentChange = {
+	readonly at: number;
+	readonly fromRv?: string;
+	readonly toRv: string;
+	readonly change: Change;
+};
+
+export type Highlight = {readonly until: number; readonly direction?: 'up' | 'down'};
+
+export type PhaseSince = {
+	readonly phase: string;
+	readonly at: number;
+	/** False when the phase began before the watcher started and the job did not say when. */
+	readonly exact: boolean;
+};
+
+export type WatchState = {
+	readonly namespace: string;
+	readonly name: string;
+	readonly job?: Job;
+	readonly connection: Connection;
+	/** The last answer that told us the truth (a job or a 404). */
+	readonly lastOkAt?: number;
+	/** When metadata.resourceVersion last moved. */
+	readonly lastChangeAt?: number;
+	/** The first failure since the last good answer: what is on screen is as old as this. */
+	readonly staleSince?: number;
+	/** When the job was last seen to vanish (404 after it existed). */
+	readonly deletedAt?: number;
+	readonly fetchingSlowly: boolean;
+	readonly paused: boolean;
+	readonly phaseSince?: PhaseSince;
+	/** Newest first, bounded. */
+	readonly recent: readonly RecentChange[];
+	readonly highlights: Readonly<Record<string, Highlight>>;
+	readonly now: number;
+};
+
+export type WatchAction = WatchEvent | {readonly type: 'tick'; readonly at: number};
+
+export type WatchStateOptions = {
+	readonly highlightMs: number;
+	readonly maxRecent?: number;
+};
+
+export function initialWatchState(namespace: string, name: string, now: number): WatchState {
+	return {
+		namespace,
+		name,
+		connection: {kind: 'connecting'},
+		fetchingSlowly: false,
+		paused: false,
+		recent: [],
+		highlights: {},
+		now,
+	};
+}
+
+function withoutExpired(highlights: Readonly<Record<string, Highlight>>, now: number) {
+	const entries = Object.entries(highlights).filter(([, highlight]) => highlight.until > now);
+	return entries.length === Object.keys(highlights).length ? highlights : Object.fromEntries(entries);
+}
+
+/** The earliest time a highlight ends, for the one timer that clears it. */
+export function nextHighlightExpiry(state: WatchState): number | undefined {
+	const times = Object.values(state.highlights).map(highlight => highlight.until);
+	return times.length === 0 ? undefined : Math.min(...times);
+}
+
+function initialPhaseSince(job: Job, at: number): PhaseSince {
+	// Volcano rewrites state.lastTransitionTime on every status write, so it cannot say how long the job
+	// has been in this phase; the last condition can, when it names the same phase.
+	const last = job.conditions.at(-1);
+	const since = last?.phase === job.phase && last.at ? Date.parse(last.at) : Number.NaN;
+	return Number.isNaN(since) || since > at ? {phase: job.phase, at, exact: false} : {phase: job.phase, at: since, exact: true};
+}
+
+function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, options: WatchStateOptions): WatchState {
+	const {job, at} = event;
+	const maxRecent = options.maxRecent ?? 50;
+	const base: WatchState = {
+		...state,
+		job,
+		connection: {kind: 'live'},
+		lastOkAt: at,
+		staleSince: undefined,
+		deletedAt: undefined,
+		fetchingSlowly: false,
+		now: at,
+		highlights: withoutExpired(state.highlights, at),
+	};
+	if (!event.rvChanged) {
+		return base;
+	}
+
+	const phaseSince =
+		state.phaseSince === undefined
+			? initialPhaseSince(job, at)
+			: state.phaseSince.phase === job.phase && state.job?.uid === job.uid
+				? state.phaseSince
+				: {phase: job.phase, at, exact: true};
+
+	const fromRv = event.previous?.resourceVersion;
+	let records: RecentChange[] = event.changes.map(change => ({
+		at,
+		...(fromRv === undefined ? {} : {fromRv}),
+		toRv: job.resourceVersion,
+		change,
+	}));
+	if (!event.previous && (state.connection.kind === 'waiting' || state.deletedAt !== undefined)) {
+		records = [{at, toRv: job.resourceVersion, change: {path: jobPaths.uid, label: 'job', old: undefined, new: 'appeared'}}];
+	}
+
+	// The first frame has nothing to compare with: nothing flashes. After that, every changed value
+	// and the resourceVersion itself stand out for highlightMs.
+	const highlights = {...base.highlights};
+	if (event.previous) {
+		const until = at + options.highlightMs;
+		highlights[jobPaths.resourceVersion] = {until};
+		for (const change of event.changes) {
+			highlights[change.path] = change.direction ? {until, direction: change.direction} : {until};
+		}
+	}
+
+	return {
+		...base,
+		phaseSince,
+		lastChangeAt: at,
+		recent: [...records.reverse(), ...state.recent].slice(0, maxRecent),
+		highlights,
+	};
+}
+
+/** The watch state after one event: pure, so it is tested without React or timers. */
+export function reduceWatch(state: WatchState, action: WatchAction, options: WatchStateOptions): WatchState {
+	switch (action.type) {
+		case 'job': {
+			return onJob(state, action, options);
+		}
+
+		case 'fetch-slow': {
+			return state.fetchingSlowly ? state : {...state, fetchingSlowly: true};
+		}
+
+		case 'not-found': {
+			const vanished = state.job !== undefined && state.deletedAt === undefined;
+			return {
+				...state,
+				connection: {kind: 'waiting'},
+				lastOkAt: action.at,
+				staleSince: undefined,
+				fetchingSlowly: false,
+				now: action.at,
+				...(vanished
+					? {
+							deletedAt: action.at,
+							recent: [
+								{at: action.at, toRv: state.job!.resourceVersion, change: {path: jobPaths.uid, label: 'job', old: state.job!.uid, new: 'deleted'}},
+								...state.recent,
+							].slice(0, options.maxRecent ?? 50),
+						}
+					: {}),
+			};
+		}
+
+		case 'retry': {
+			return {
+				...state,
+				connection: {kind: 'retrying', attempt: action.attempt, retryAt: action.at + action.delayMs, error: action.error},
+				staleSince: state.staleSince ?? action.at,
+				fetchingSlowly: false,
+				now: action.at,
+			};
+		}
+
+		case 'refused': {
+			return {
+				...state,
+				connection: {kind: 'refused', retryAt: action.at + action.delayMs, error: action.error},
+				staleSince: state.staleSince ?? action.at,
+				fetchingSlowly: false,
+				now: action.at,
+			};
+		}
+
+		case 'paused':
+		case 'resumed': {
+			return {...state, paused: action.type === 'paused', now: action.at};
+		}
+
+		case 'tick': {
+			const highlights = withoutExpired(state.highlights, action.at);
+			return highlights === state.highlights ? state : {...state, highlights, now: action.at};
+		}
+	}
+}
