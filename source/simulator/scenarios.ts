@@ -1,0 +1,261 @@
+import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type Fault} from './faults.js';
+import type {JobSnapshot, VerbatimJob} from './job-template.js';
+
+/**
+ * One state of the job, held for holdMs (divided by the simulator's speed).
+ *
+ * Faults: within a step, every `faultEvery`-th job GET (default 2: the 2nd, 4th, …) is answered with the
+ * step's next fault, in rotation; the others are answered normally. A client therefore always gets through
+ * eventually, and sees every fault of a step that lasts long enough.
+ */
+export type Step = {
+	readonly holdMs: number;
+	readonly job: 'absent' | JobSnapshot | VerbatimJob;
+	readonly faults?: readonly Fault[];
+	readonly faultEvery?: number;
+};
+
+export type Scenario = {
+	readonly name: string;
+	readonly description: string;
+	readonly namespace: string;
+	readonly jobName: string;
+	readonly steps: readonly Step[];
+};
+
+const namespace = 'cci-namespace-42263891';
+
+// The demo's lifecycle. minAvailable is 3, so the job stays Pending until all three pods run.
+const notInitialised: JobSnapshot = {phase: ''};
+const pendingNoPods: JobSnapshot = {phase: 'Pending'};
+const pendingPods: JobSnapshot = {
+	phase: 'Pending',
+	counters: {pending: 3},
+	pods: {mpimaster: {Pending: 1}, mpiworker: {Pending: 2}},
+};
+const pendingOneUp: JobSnapshot = {
+	phase: 'Pending',
+	counters: {pending: 2, running: 1},
+	pods: {mpimaster: {Running: 1}, mpiworker: {Pending: 2}},
+};
+const running: JobSnapshot = {
+	phase: 'Running',
+	counters: {running: 3},
+	pods: {mpimaster: {Running: 1}, mpiworker: {Running: 2}},
+};
+const masterDone: JobSnapshot = {
+	phase: 'Running',
+	counters: {running: 2, succeeded: 1},
+	pods: {mpimaster: {Succeeded: 1}, mpiworker: {Running: 2}},
+};
+// Kill path: counters are recomputed from the pods being deleted; version is bumped on every kill.
+const completing: JobSnapshot = {phase: 'Completing', counters: {terminating: 3}, version: 1};
+const completed: JobSnapshot = {phase: 'Completed', version: 2};
+
+const demoSteps: readonly Step[] = [
+	{holdMs: 5000, job: 'absent'},
+	{holdMs: 1000, job: notInitialised},
+	{holdMs: 4000, job: pendingNoPods},
+	{holdMs: 5000, job: pendingPods},
+	{holdMs: 4000, job: pendingOneUp},
+	{holdMs: 28_000, job: running},
+	{holdMs: 3000, job: masterDone},
+	{holdMs: 5000, job: completing},
+	{holdMs: 10_000, job: completed},
+];
+
+// One attempt of the failing job: pods start, a worker fails, PodFailed → RestartJob.
+function attempt(retryCount: number, version: number): Step[] {
+	return [
+		{holdMs: 1500, job: {phase: 'Pending', retryCount, version}},
+		{
+			holdMs: 3000,
+			job: {
+				phase: 'Pending',
+				counters: {pending: 3},
+				pods: {mpimaster: {Pending: 1}, mpiworker: {Pending: 2}},
+				retryCount,
+				version,
+			},
+		},
+		{
+			holdMs: 8000,
+			job: {
+				phase: 'Running',
+				counters: {running: 3},
+				pods: {mpimaster: {Running: 1}, mpiworker: {Running: 2}},
+				retryCount,
+				version,
+			},
+		},
+		{
+			holdMs: 1500,
+			job: {
+				phase: 'Running',
+				counters: {running: 2, failed: 1},
+				pods: {mpimaster: {Running: 1}, mpiworker: {Running: 1, Failed: 1}},
+				retryCount,
+				version,
+			},
+		},
+	];
+}
+
+const failSteps: readonly Step[] = [
+	...attempt(0, 0),
+	{holdMs: 3000, job: {phase: 'Restarting', counters: {terminating: 3}, retryCount: 1, version: 1}},
+	...attempt(1, 2),
+	{holdMs: 3000, job: {phase: 'Restarting', counters: {terminating: 3}, retryCount: 2, version: 3}},
+	...attempt(2, 4),
+	// The last retry keeps failed pods (PodRetainPhaseSoft), so the failure stays countable.
+	{
+		holdMs: 3000,
+		job: {
+			phase: 'Restarting',
+			counters: {terminating: 2, failed: 1},
+			pods: {mpiworker: {Failed: 1}},
+			retryCount: 3,
+			version: 5,
+		},
+	},
+	{
+		holdMs: 10_000,
+		job: {phase: 'Failed', counters: {failed: 1}, pods: {mpiworker: {Failed: 1}}, retryCount: 3, version: 6},
+	},
+];
+
+const apiGatewayThrottle = gatewayFault(
+	429,
+	'APIGW.0308',
+	'The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 second',
+);
+
+// The demo with a faulty path to the server; each step's faults are served in rotation (see Step).
+const flakySteps: readonly Step[] = [
+	{holdMs: 5000, job: 'absent', faults: [throttleFault(1)]},
+	{holdMs: 1000, job: notInitialised},
+	{holdMs: 4000, job: pendingNoPods, faults: [statusFault(500)]},
+	{holdMs: 5000, job: pendingPods, faults: [proxyHtmlFault(502), {kind: 'reset'}]},
+	{holdMs: 4000, job: pendingOneUp, faults: [statusFault(503)]},
+	{
+		holdMs: 28_000,
+		job: running,
+		faults: [apiGatewayThrottle, statusFault(500), throttleFault(1), {kind: 'reset'}, proxyHtmlFault(502), statusFault(503)],
+		faultEvery: 3,
+	},
+	{holdMs: 3000, job: masterDone, faults: [apiGatewayThrottle]},
+	{holdMs: 5000, job: completing, faults: [proxyHtmlFault(504)]},
+	{holdMs: 10_000, job: completed},
+];
+
+// CCI's documented example response, verbatim.
+const seedJob: VerbatimJob = {
+	verbatim: {
+		apiVersion: 'batch.volcano.sh/v1alpha1',
+		kind: 'Job',
+		metadata: {
+			creationTimestamp: '2019-06-26T06:24:50Z',
+			generation: 1,
+			name: 'openmpi-hello-3-com',
+			namespace: 'cci-namespace-42263891',
+			resourceVersion: '7681358',
+			selfLink: '/apis/batch.volcano.sh/v1alpha1/namespaces/cci-namespace-42263891/jobs/openmpi-hello-3-com',
+			uid: '1a32a8c4-97db-11e9-9d09-dc9914fb58e0',
+		},
+		spec: {
+			minAvailable: 1,
+			plugins: {env: [], ssh: [], svc: []},
+			queue: 'default',
+			schedulerName: 'volcano',
+			tasks: [
+				{
+					name: 'mpimaster',
+					policies: [{action: 'CompleteJob', event: 'TaskCompleted'}],
+					replicas: 1,
+					template: {
+						spec: {
+							containers: [
+								{
+									command: [
+										'/bin/sh',
+										'-c',
+										'MPI_HOST=`cat /etc/volcano/mpiworker.host | tr "\\n" ","`;\nmkdir -p /var/run/sshd; /usr/sbin/sshd;\nmpiexec --allow-run-as-root --host ${MPI_HOST} -np 2 mpi_hello_world 003e /home/re',
+									],
+									image: '*.*.*.*:20202/swr/openmpi-hello:3.28',
+									name: 'mpimaster',
+									ports: [{containerPort: 22, name: 'mpijob-port'}],
+									resources: {limits: {cpu: '250m', memory: '1Gi'}, requests: {cpu: '250m', memory: '1Gi'}},
+									workingDir: '/home',
+								},
+							],
+							imagePullSecrets: [{name: 'imagepull-secret'}],
+							restartPolicy: 'OnFailure',
+						},
+					},
+				},
+				{
+					name: 'mpiworker',
+					replicas: 2,
+					template: {
+						spec: {
+							containers: [
+								{
+									command: ['/bin/sh', '-c', 'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;'],
+									image: '*.*.*.*:20202/swr/openmpi-hello:3.28',
+									name: 'mpiworker',
+									ports: [{containerPort: 22, name: 'mpijob-port'}],
+									resources: {limits: {cpu: '250m', memory: '1Gi'}, requests: {cpu: '250m', memory: '1Gi'}},
+									workingDir: '/home',
+								},
+							],
+							imagePullSecrets: [{name: 'imagepull-secret'}],
+							restartPolicy: 'OnFailure',
+						},
+					},
+				},
+			],
+		},
+		status: {minAvailable: 1, pending: 3, state: {phase: 'Inqueue'}},
+	},
+};
+
+// No prototype: a lookup by a user's word ("constructor", "toString") must find nothing.
+export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Object.create(null) as Record<string, Scenario>, {
+	demo: {
+		name: 'demo',
+		description: 'An MPI job from submission to Completed in about a minute: 404 first, then Pending, Running, Completing.',
+		namespace,
+		jobName: 'openmpi-hello',
+		steps: demoSteps,
+	},
+	fail: {
+		name: 'fail',
+		description: 'A worker keeps failing: PodFailed → RestartJob three times, then Failed with retryCount 3 (maxRetry 3).',
+		namespace,
+		jobName: 'openmpi-crash',
+		steps: failSteps,
+	},
+	flaky: {
+		name: 'flaky',
+		description: 'The demo behind an unreliable path: 429s, 500, 503, proxy 502/504 pages, resets, API gateway throttling.',
+		namespace,
+		jobName: 'openmpi-hello',
+		steps: flakySteps,
+	},
+	static: {
+		name: 'static',
+		description: 'A Running job (3 pods) that never changes, for idle benchmarks.',
+		namespace,
+		jobName: 'openmpi-static',
+		steps: [{holdMs: 60_000, job: running}],
+	},
+	seed: {
+		name: 'seed',
+		description: "CCI's documented example response (phase Inqueue, pending 3), never changing.",
+		namespace,
+		jobName: 'openmpi-hello-3-com',
+		steps: [{holdMs: 60_000, job: seedJob}],
+	},
+});
+
+export const scenarioNames: readonly string[] = Object.keys(scenarios);
