@@ -267,3 +267,24 @@ export function errorFromException(error: unknown, host: string): ApiError {
 		...(code === undefined ? {} : {code}),
 	});
 }
+
+/** What a person can do about an error that retrying will not fix. */
+export function errorHint(error: Pick<ApiError, 'category'>, namespace: string): string | undefined {
+	switch (error.category) {
+		case 'unauthorized': {
+			return 'the token is missing, expired or invalid (HW_AUTH_TOKEN or --token-file)';
+		}
+
+		case 'forbidden': {
+			return `the credentials may not get Volcano jobs in namespace ${namespace}`;
+		}
+
+		case 'tls': {
+			return 'the server certificate could not be verified';
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}

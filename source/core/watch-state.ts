@@ -7,8 +7,8 @@ export type Connection =
 	| {readonly kind: 'connecting'}
 	| {readonly kind: 'live'}
 	| {readonly kind: 'waiting'}
-	| {readonly kind: 'retrying'; readonly attempt: number; readonly retryAt: number; readonly error: ApiError}
-	| {readonly kind: 'refused'; readonly retryAt: number; readonly error: ApiError};
+	| {readonly kind: 'retrying'; readonly attempt: number; readonly delayMs: number; readonly retryAt: number; readonly error: ApiError}
+	| {readonly kind: 'refused'; readonly delayMs: number; readonly retryAt: number; readonly error: ApiError};
 
 export type RecentChange = {
 	readonly at: number;
@@ -178,7 +178,13 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 		case 'retry': {
 			return {
 				...state,
-				connection: {kind: 'retrying', attempt: action.attempt, retryAt: action.at + action.delayMs, error: action.error},
+				connection: {
+					kind: 'retrying',
+					attempt: action.attempt,
+					delayMs: action.delayMs,
+					retryAt: action.at + action.delayMs,
+					error: action.error,
+				},
 				staleSince: state.staleSince ?? action.at,
 				fetchingSlowly: false,
 				now: action.at,
@@ -188,7 +194,7 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 		case 'refused': {
 			return {
 				...state,
-				connection: {kind: 'refused', retryAt: action.at + action.delayMs, error: action.error},
+				connection: {kind: 'refused', delayMs: action.delayMs, retryAt: action.at + action.delayMs, error: action.error},
 				staleSince: state.staleSince ?? action.at,
 				fetchingSlowly: false,
 				now: action.at,

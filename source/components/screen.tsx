@@ -1,0 +1,71 @@
+import {Box, Text} from 'ink';
+import type {WatchState} from '../core/watch-state.js';
+import {ConnectionStatus} from './connection-status.js';
+import {Header} from './header.js';
+import {HelpOverlay, KeyHints} from './help-overlay.js';
+import {planLayout} from './layout.js';
+import {PhasePanel} from './phase-panel.js';
+import {PodCounters} from './pod-counters.js';
+import {PoliciesTable} from './policies-table.js';
+import {groupBySteps, RecentChanges} from './recent-changes.js';
+import {TasksTable} from './tasks-table.js';
+import {useTheme} from './theme.js';
+
+type Props = {
+	readonly state: WatchState;
+	readonly intervalMs: number;
+	readonly columns: number;
+	readonly rows: number;
+	readonly showHelp?: boolean;
+	/** False when keys cannot be read (no TTY on stdin): no key hints then. */
+	readonly keys?: boolean;
+};
+
+/** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
+export function Screen({state, intervalMs, columns, rows, showHelp = false, keys = true}: Props) {
+	const theme = useTheme();
+	const {job, highlights} = state;
+	const policies = job ? job.policies.length + job.tasks.reduce((sum, task) => sum + task.policies.length, 0) : 0;
+	const layout = planLayout({rows, columns, tasks: job?.tasks.length ?? 0, policies, recent: groupBySteps(state.recent).length});
+	return (
+		<Box flexDirection="column" width={columns}>
+			<Header
+				namespace={state.namespace}
+				name={state.name}
+				job={job}
+				highlights={highlights}
+				lastChangeAt={state.lastChangeAt}
+				now={state.now}
+			/>
+			<ConnectionStatus {...state} intervalMs={intervalMs} />
+			{job ? (
+				<>
+					<Box flexDirection={layout.sideBySide ? 'row' : 'column'}>
+						<PhasePanel
+							job={job}
+							highlights={highlights}
+							phaseSince={state.phaseSince}
+							now={state.now}
+							width={layout.phaseWidth}
+						/>
+						<PodCounters job={job} highlights={highlights} width={layout.podsWidth} />
+					</Box>
+					{showHelp ? (
+						<HelpOverlay />
+					) : (
+						<>
+							{layout.tasks > 0 && <TasksTable tasks={job.tasks} highlights={highlights} maxRows={layout.tasks} />}
+							{layout.policies > 0 && <PoliciesTable job={job} highlights={highlights} maxRows={layout.policies} />}
+							{layout.recent > 0 && <RecentChanges recent={state.recent} maxRows={layout.recent} />}
+						</>
+					)}
+				</>
+			) : showHelp ? (
+				<HelpOverlay />
+			) : (
+				<Text {...theme.muted}>No job to show yet.</Text>
+			)}
+			{keys && <KeyHints />}
+		</Box>
+	);
+}

@@ -1,0 +1,164 @@
+import {accessSync, constants} from 'node:fs';
+import {parseDuration} from './core/duration.js';
+import {checkJobName, checkNamespace} from './core/names.js';
+
+export type OutputMode = 'tui' | 'text' | 'json';
+
+export type Flags = {
+	readonly namespace?: string | undefined;
+	readonly server?: string | undefined;
+	readonly tokenFile?: string | undefined;
+	readonly interval: string;
+	readonly timeout: string;
+	readonly maxWait: string;
+	readonly highlight: string;
+	readonly output?: string | undefined;
+	readonly once: boolean;
+	readonly exitOnFinish: boolean;
+	readonly demo: boolean;
+	readonly scenario?: string | undefined;
+	readonly speed: number;
+	readonly color: boolean;
+};
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Where the token comes from; the token itself is never part of the configuration. */
+export type TokenConfig = {readonly kind: 'none'} | {readonly kind: 'env'} | {readonly kind: 'file'; readonly path: string};
+
+export type WatchConfig = {
+	/** Undefined with --demo: the scenario names the job. */
+	readonly name?: string;
+	readonly namespace?: string;
+	/** Undefined with --demo: the built-in simulator's address is known only once it listens. */
+	readonly server?: string;
+	readonly token: TokenConfig;
+	readonly intervalMs: number;
+	readonly timeoutMs: number;
+	readonly maxWaitMs: number;
+	readonly highlightMs: number;
+	readonly output: OutputMode;
+	readonly once: boolean;
+	readonly exitOnFinish: boolean;
+	readonly demo: boolean;
+	readonly scenario?: string;
+	readonly speed: number;
+	readonly color: boolean;
+};
+
+export class UsageError extends Error {
+	override readonly name = 'UsageError';
+}
+
+const outputs: readonly OutputMode[] = ['tui', 'text', 'json'];
+
+function duration(flag: string, text: string): number {
+	const value = parseDuration(text);
+	if (value === undefined) {
+		throw new UsageError(`--${flag} ${JSON.stringify(text)} is not a duration: use e.g. 500ms, 2s, 1m or a number of seconds`);
+	}
+
+	return value;
+}
+
+function checkServer(server: string): string {
+	let url: URL;
+	try {
+		url = new URL(server);
+	} catch {
+		throw new UsageError(`--server ${JSON.stringify(server)} is not a URL: use e.g. https://cci.cn-north-4.myhuaweicloud.com`);
+	}
+
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new UsageError(`--server must be an http:// or https:// URL, not ${url.protocol}`);
+	}
+
+	if (url.username || url.password) {
+		throw new UsageError('--server must not carry a user or password: give the token with HW_AUTH_TOKEN or --token-file');
+	}
+
+	return url.href;
+}
+
+/** NO_COLOR (any non-empty value), --no-color, TERM=dumb and output that is not a terminal all mean no colour. */
+export function wantsColor(flag: boolean, environment: Environment, isTty: boolean): boolean {
+	return flag && isTty && !environment['NO_COLOR'] && environment['TERM'] !== 'dumb';
+}
+
+/**
+ * Flags, positional arguments and environment as a checked configuration, before any request is made.
+ * Throws UsageError with a message that says what to do.
+ */
+export function resolveConfig(
+	inputs: readonly string[],
+	flags: Flags,
+	environment: Environment,
+	stdoutIsTty: boolean,
+): WatchConfig {
+	if (inputs.length > 1) {
+		throw new UsageError(`one job name at a time (got ${inputs.length}: ${inputs.join(' ')})`);
+	}
+
+	const name = inputs[0];
+	if (name === undefined && !flags.demo) {
+		throw new UsageError('which job? Give its name: vcjob-watch NAME -n NAMESPACE -s URL (or try --demo)');
+	}
+
+	if (name !== undefined) {
+		const problem = checkJobName(name);
+		if (problem) throw new UsageError(problem);
+	}
+
+	const namespace = flags.namespace ?? (flags.demo ? undefined : 'default');
+	const namespaceProblem = namespace === undefined ? undefined : checkNamespace(namespace);
+	if (namespaceProblem) throw new UsageError(namespaceProblem);
+
+	if (!flags.demo && !flags.server) {
+		throw new UsageError('no API server: give --server URL (for CCI: https://cci.{region}.myhuaweicloud.com), or --demo');
+	}
+
+	if (flags.demo && flags.server) {
+		throw new UsageError('--demo runs the built-in simulator: leave out --server');
+	}
+
+	const output = flags.output ?? (stdoutIsTty ? 'tui' : 'text');
+	if (!(outputs as readonly string[]).includes(output)) {
+		throw new UsageError(`--output ${JSON.stringify(output)}: use tui, text or json`);
+	}
+
+	let token: TokenConfig = {kind: 'none'};
+	if (flags.tokenFile) {
+		try {
+			accessSync(flags.tokenFile, constants.R_OK);
+		} catch (error) {
+			const code = (error as {code?: string}).code ?? 'unreadable';
+			throw new UsageError(`cannot read --token-file ${flags.tokenFile} (${code})`);
+		}
+
+		token = {kind: 'file', path: flags.tokenFile};
+	} else if (environment['HW_AUTH_TOKEN']) {
+		token = {kind: 'env'};
+	}
+
+	if (!Number.isFinite(flags.speed) || flags.speed <= 0) {
+		throw new UsageError('--speed must be a positive number');
+	}
+
+	return {
+		...(name === undefined ? {} : {name}),
+		...(namespace === undefined ? {} : {namespace}),
+		...(flags.server ? {server: checkServer(flags.server)} : {}),
+		token,
+		intervalMs: duration('interval', flags.interval),
+		timeoutMs: duration('timeout', flags.timeout),
+		maxWaitMs: duration('max-wait', flags.maxWait),
+		highlightMs: duration('highlight', flags.highlight),
+		output: output as OutputMode,
+		once: flags.once,
+		exitOnFinish: flags.exitOnFinish,
+		demo: flags.demo,
+		...(flags.scenario ? {scenario: flags.scenario} : {}),
+		speed: flags.speed,
+		color: wantsColor(flags.color, environment, stdoutIsTty && output === 'tui'),
+	};
+}

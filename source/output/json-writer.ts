@@ -1,0 +1,68 @@
+import {terminalSafeJson} from '../core/sanitize.js';
+import type {WatchEvent, WatchListener} from '../core/watch-job.js';
+import {isoSeconds} from './text-writer.js';
+
+/**
+ * NDJSON for scripts: one object per observed change with the job exactly as the server sent it, one per
+ * error, retry or wait. Strings are escaped where they could act on a terminal; the values are unchanged.
+ */
+export function createJsonWriter(write: (line: string) => void, target: {namespace: string; name: string}): WatchListener {
+	let waiting = false;
+	let lastRefusal = '';
+	const emit = (object: Record<string, unknown>) => {
+		write(`${terminalSafeJson(object)}\n`);
+	};
+
+	return (event: WatchEvent) => {
+		const time = isoSeconds(event.at);
+		switch (event.type) {
+			case 'job': {
+				if (!event.rvChanged) {
+					return;
+				}
+
+				emit({
+					time,
+					event: 'change',
+					namespace: event.job.namespace,
+					name: event.job.name,
+					resourceVersion: event.job.resourceVersion,
+					phase: event.job.phase,
+					first: event.previous === undefined,
+					changes: event.changes.map(change => ({path: change.path, old: change.old ?? null, new: change.new ?? null})),
+					job: event.raw,
+				});
+				waiting = false;
+				lastRefusal = '';
+				return;
+			}
+
+			case 'not-found': {
+				if (!waiting) {
+					emit({time, event: 'waiting', ...target, error: event.error.toJSON()});
+				}
+
+				waiting = true;
+				return;
+			}
+
+			case 'retry': {
+				emit({time, event: 'retry', ...target, attempt: event.attempt, delayMs: event.delayMs, error: event.error.toJSON()});
+				return;
+			}
+
+			case 'refused': {
+				if (event.error.summary !== lastRefusal) {
+					emit({time, event: 'error', ...target, delayMs: event.delayMs, error: event.error.toJSON()});
+				}
+
+				lastRefusal = event.error.summary;
+				return;
+			}
+
+			default: {
+				return;
+			}
+		}
+	};
+}

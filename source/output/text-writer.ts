@@ -1,0 +1,89 @@
+import {errorHint} from '../core/api-error.js';
+import {formatWait} from '../core/duration.js';
+import type {Change, Job} from '../core/types.js';
+import type {WatchEvent, WatchListener} from '../core/watch-job.js';
+
+export function isoSeconds(time: number): string {
+	return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function value(value: string | number | undefined): string {
+	if (value === undefined) return 'none';
+	return typeof value === 'string' && /[\s"]/.test(value) ? JSON.stringify(value) : String(value);
+}
+
+function describeChange(change: Change): string {
+	return `${change.label} ${value(change.old)}→${value(change.new)}`;
+}
+
+/** The job in one line: the fields a script greps for, always in the same order. */
+export function jobLine(job: Job): string {
+	const {counters} = job;
+	const extra = [
+		counters.terminating > 0 ? ` terminating=${counters.terminating}` : '',
+		counters.unknown > 0 ? ` unknown=${counters.unknown}` : '',
+		job.retryCount > 0 ? ` retries=${job.retryCount}/${job.maxRetry}` : '',
+	].join('');
+	return `rv=${job.resourceVersion || '-'} phase=${job.phase || '-'} pending=${counters.pending} running=${counters.running} succeeded=${counters.succeeded} failed=${counters.failed}${extra}`;
+}
+
+/**
+ * Plain lines for pipes and logs: one per observed change, one per error or retry, no escape codes.
+ * Repeats of the same state (still waiting, the same refusal) are not written again.
+ */
+export function createTextWriter(write: (line: string) => void, target: {namespace: string; name: string}): WatchListener {
+	const who = `${target.namespace}/${target.name}`;
+	let last = '';
+	const emit = (at: number, text: string, dedupeKey?: string) => {
+		if (dedupeKey !== undefined && dedupeKey === last) {
+			return;
+		}
+
+		last = dedupeKey ?? '';
+		write(`${isoSeconds(at)} ${who} ${text}\n`);
+	};
+
+	return (event: WatchEvent) => {
+		switch (event.type) {
+			case 'job': {
+				if (!event.rvChanged) {
+					return;
+				}
+
+				const note = event.previous
+					? event.changes.length > 0
+						? ` (${event.changes.map(change => describeChange(change)).join(', ')})`
+						: ''
+					: last === 'waiting'
+						? ' (appeared)'
+						: ' (first seen)';
+				emit(event.at, jobLine(event.job) + note);
+				return;
+			}
+
+			case 'not-found': {
+				emit(event.at, `waiting for ${who} to appear`, 'waiting');
+				return;
+			}
+
+			case 'retry': {
+				emit(event.at, `retry attempt=${event.attempt} in=${formatWait(event.delayMs)} error: ${event.error.summary}`);
+				return;
+			}
+
+			case 'refused': {
+				const hint = errorHint(event.error, target.namespace);
+				emit(
+					event.at,
+					`error: ${event.error.summary}${hint ? ` (${hint})` : ''}; checking again in ${formatWait(event.delayMs)}`,
+					`refused:${event.error.summary}`,
+				);
+				return;
+			}
+
+			default: {
+				return;
+			}
+		}
+	};
+}

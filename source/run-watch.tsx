@@ -1,0 +1,242 @@
+import {render, renderToString} from 'ink';
+import {App} from './app.js';
+import {Screen} from './components/screen.js';
+import {colorTheme, plainTheme, ThemeProvider} from './components/theme.js';
+import {UsageError, type Environment, type WatchConfig} from './config.js';
+import {createJobClient, type TokenSource} from './core/job-client.js';
+import {finishedOutcome} from './core/phase.js';
+import {fileTokenSource, staticTokenSource} from './core/token-source.js';
+import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener} from './core/watch-job.js';
+import {createWatchStore} from './core/watch-store.js';
+import {exitCodes} from './exit-codes.js';
+import {createJsonWriter} from './output/json-writer.js';
+import {createTextWriter, isoSeconds} from './output/text-writer.js';
+import type {Simulator} from './simulator/server.js';
+
+export type Io = {
+	readonly stdout: NodeJS.WriteStream;
+	readonly stderr: NodeJS.WriteStream;
+	readonly stdin: NodeJS.ReadStream;
+	readonly env: Environment;
+	/** Aborted by SIGINT, SIGTERM or SIGHUP: stop, restore the terminal, return. */
+	readonly signal: AbortSignal;
+};
+
+// After an error that retrying will not fix (401, 403, 4xx), look again this rarely: a renewed token or
+// a granted permission then recovers the watch without a restart, without hammering the API.
+const refusedWaitMs = 30_000;
+// --once still retries 429/5xx/network errors, a bounded number of times: about a minute at the defaults.
+const onceRetries = 5;
+
+type Target = {server: string; namespace: string; name: string; simulator?: Simulator};
+
+async function resolveTarget(config: WatchConfig): Promise<Target> {
+	if (!config.demo) {
+		return {server: config.server!, namespace: config.namespace ?? 'default', name: config.name!};
+	}
+
+	const [{startSimulator}, {scenarios, scenarioNames}] = await Promise.all([
+		import('./simulator/server.js'),
+		import('./simulator/scenarios.js'),
+	]);
+	const scenario = scenarios[config.scenario ?? 'demo'];
+	if (!scenario) {
+		throw new UsageError(`no scenario ${JSON.stringify(config.scenario)}: choose one of ${scenarioNames.join(', ')}`);
+	}
+
+	const simulator = await startSimulator({scenario, speed: config.speed});
+	return {
+		server: simulator.url,
+		namespace: config.namespace ?? scenario.namespace,
+		name: config.name ?? scenario.jobName,
+		simulator,
+	};
+}
+
+function tokenSource(config: WatchConfig, env: Environment): TokenSource | undefined {
+	switch (config.token.kind) {
+		case 'file': {
+			return fileTokenSource(config.token.path);
+		}
+
+		case 'env': {
+			return staticTokenSource(env['HW_AUTH_TOKEN']);
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
+function exitCodeFor(outcome: PollOutcome, config: WatchConfig): number {
+	switch (outcome.kind) {
+		case 'job': {
+			if (!config.exitOnFinish) return exitCodes.ok;
+			const phase = outcome.response.raw['status'] as {state?: {phase?: unknown}} | undefined;
+			return finishedOutcome(String(phase?.state?.phase ?? '')) === 'failure' ? exitCodes.jobFailed : exitCodes.ok;
+		}
+
+		case 'not-found': {
+			return exitCodes.notFound;
+		}
+
+		case 'refused': {
+			return exitCodes.refused;
+		}
+
+		case 'gave-up': {
+			return exitCodes.unreachable;
+		}
+	}
+}
+
+function writerFor(config: WatchConfig, io: Io, target: Target): WatchListener | undefined {
+	const write = (line: string) => io.stdout.write(line);
+	if (config.output === 'json') return createJsonWriter(write, target);
+	if (config.output === 'text') return createTextWriter(write, target);
+	return undefined;
+}
+
+async function runOnce(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher): Promise<number> {
+	const writer = writerFor(config, io, target);
+	const store = writer ? undefined : createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
+	if (writer) watcher.subscribe(writer);
+	const stopOnSignal = () => watcher.stop();
+	io.signal.addEventListener('abort', stopOnSignal, {once: true});
+	try {
+		const outcome = await watcher.pollOnce(onceRetries);
+		if (outcome.kind === 'gave-up') {
+			const message = `gave up after ${onceRetries + 1} tries: ${outcome.error.summary}`;
+			if (config.output === 'json') {
+				io.stdout.write(`${JSON.stringify({time: isoSeconds(Date.now()), event: 'error', final: true, error: outcome.error.toJSON()})}\n`);
+			} else if (config.output === 'text') {
+				io.stdout.write(`${isoSeconds(Date.now())} ${target.namespace}/${target.name} error: ${message}\n`);
+			}
+
+			io.stderr.write(`vcjob-watch: ${message}\n`);
+		}
+
+		if (store) {
+			// A static frame of the panels: tall enough to list everything, as wide as the terminal.
+			const columns = io.stdout.columns || 100;
+			const frame = renderToString(
+				<ThemeProvider value={config.color ? colorTheme : plainTheme}>
+					<Screen state={store.getState()} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} />
+				</ThemeProvider>,
+				{columns},
+			);
+			io.stdout.write(`${frame}\n`);
+		}
+
+		return exitCodeFor(outcome, config);
+	} finally {
+		io.signal.removeEventListener('abort', stopOnSignal);
+		store?.dispose();
+	}
+}
+
+/** Exit code for --exit-on-finish once the job is in a phase it only leaves by outside action. */
+function watchForFinish(watcher: JobWatcher, onFinish: (code: number) => void) {
+	return watcher.subscribe(event => {
+		if (event.type !== 'job') return;
+		const outcome = finishedOutcome(event.job.phase);
+		if (outcome) onFinish(outcome === 'success' ? exitCodes.ok : exitCodes.jobFailed);
+	});
+}
+
+async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, writer: WatchListener): Promise<number> {
+	let code: number = exitCodes.ok;
+	watcher.subscribe(writer);
+	if (config.exitOnFinish) {
+		watchForFinish(watcher, finished => {
+			code = finished;
+			watcher.stop();
+		});
+	}
+
+	const stop = () => watcher.stop();
+	io.signal.addEventListener('abort', stop, {once: true});
+	await watcher.run();
+	io.signal.removeEventListener('abort', stop);
+	return code;
+}
+
+async function runTui(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher): Promise<number> {
+	const store = createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
+	let code: number = exitCodes.ok;
+	const quit = (exitCode: number) => {
+		code = exitCode;
+		watcher.stop();
+	};
+
+	const instance = render(
+		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
+			<App
+				store={store}
+				watcher={watcher}
+				intervalMs={config.intervalMs}
+				onQuit={reason => quit(reason === 'interrupt' ? exitCodes.sigint : exitCodes.ok)}
+			/>
+		</ThemeProvider>,
+		{
+			stdout: io.stdout,
+			stdin: io.stdin,
+			stderr: io.stderr,
+			// Keys are ours: Ctrl+C is a key in raw mode and quits through the same path as q.
+			exitOnCtrlC: false,
+			// Only changed lines are rewritten: over SSH every byte counts.
+			incrementalRendering: true,
+			// Polls arrive every few seconds; 10 frames a second is plenty and bounds a burst.
+			maxFps: 10,
+		},
+	);
+	if (config.exitOnFinish) {
+		watchForFinish(watcher, quit);
+	}
+
+	const stop = () => watcher.stop();
+	io.signal.addEventListener('abort', stop, {once: true});
+	try {
+		await watcher.run();
+		await instance.waitUntilRenderFlush();
+	} finally {
+		io.signal.removeEventListener('abort', stop);
+		instance.unmount();
+		await instance.waitUntilExit().catch(() => {});
+		store.dispose();
+	}
+
+	return code;
+}
+
+/** Runs one watch as configured and returns the exit code. */
+export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
+	const target = await resolveTarget(config);
+	try {
+		const token = tokenSource(config, io.env);
+		const client = createJobClient({
+			server: target.server,
+			namespace: target.namespace,
+			name: target.name,
+			timeoutMs: config.timeoutMs,
+			...(token ? {token} : {}),
+		});
+		const watcher = createJobWatcher({
+			client,
+			namespace: target.namespace,
+			name: target.name,
+			intervalMs: config.intervalMs,
+			maxWaitMs: config.maxWaitMs,
+			refusedWaitMs,
+		});
+		if (config.once) {
+			return await runOnce(config, io, target, watcher);
+		}
+
+		const writer = writerFor(config, io, target);
+		return writer ? await runLines(config, io, watcher, writer) : await runTui(config, io, target, watcher);
+	} finally {
+		await target.simulator?.close();
+	}
+}
