@@ -138,7 +138,7 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 		...base,
 		phaseSince,
 		lastChangeAt: at,
-		recent: [...records.reverse(), ...state.recent].slice(0, maxRecent),
+		recent: [...records, ...state.recent].slice(0, maxRecent),
 		highlights,
 	};
 }
