@@ -6,5 +6,7 @@ export default defineConfig({
 		testTimeout: 20_000,
 		// End-to-end tests spawn the CLI and a simulator; two cores are all CI has.
 		maxWorkers: 2,
+		// Colour assertions need chalk on; the program itself decides colour from the TTY and NO_COLOR.
+		env: {FORCE_COLOR: '1'},
 	},
 });

@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {errorHint} from '../core/api-error.js';
 import {formatClock, formatWait} from '../core/duration.js';
@@ -13,90 +13,97 @@ type Props = Pick<
 };
 
 /**
- * How the connection stands, in one line: live, waiting for the job, retrying (attempt, when, why) or
- * refused, and since when the screen is stale. Times are clock times, not counters, so nothing ticks.
+ * How the connection stands, always in two lines (so the panels below never jump): the state and its
+ * times, then the detail (the last error, what to do). Times are clock times, not counters: nothing ticks.
  */
 export function ConnectionStatus(props: Props) {
 	const theme = useTheme();
 	const {connection, intervalMs} = props;
-	const stale =
-		props.staleSince === undefined ? '' : ` · data from ${formatClock(props.lastOkAt ?? props.staleSince)}, stale since ${formatClock(props.staleSince)}`;
 	const every = `every ${formatWait(intervalMs).replace(/\.0s$/, 's')}`;
-	const indicator = props.fetchingSlowly ? (
-		<Text {...theme.muted}>
-			<Spinner type="line" />{' '}
-		</Text>
-	) : undefined;
-
-	if (props.paused) {
-		return (
-			<Text wrap="truncate-end">
-				<Text {...theme.warning}>‖ paused</Text>
-				<Text {...theme.muted}> · press p to resume polling</Text>
+	const stale =
+		props.staleSince === undefined
+			? ''
+			: ` · stale since ${formatClock(props.staleSince)}`;
+	const indicator = (fallback: string) =>
+		props.fetchingSlowly ? (
+			<Text {...theme.muted}>
+				<Spinner type="line" />{' '}
 			</Text>
+		) : (
+			`${fallback} `
 		);
+
+	let state: React.JSX.Element;
+	let detail: React.JSX.Element | string = '';
+	if (props.paused) {
+		state = <Text {...theme.warning}>‖ paused</Text>;
+		detail = <Text {...theme.muted}>press p to resume polling</Text>;
+	} else {
+		switch (connection.kind) {
+			case 'connecting': {
+				state = <Text {...theme.muted}>{indicator('…')}connecting</Text>;
+				break;
+			}
+
+			case 'live': {
+				state = <Text {...theme.ok}>{indicator('●')}live</Text>;
+				detail = <Text {...theme.muted}>polling {every}</Text>;
+				break;
+			}
+
+			case 'waiting': {
+				const gone = props.deletedAt === undefined ? '' : ` (deleted at ${formatClock(props.deletedAt)})`;
+				state = (
+					<Text {...theme.warning}>
+						{indicator('○')}waiting for {props.namespace}/{props.name} to appear{gone}
+					</Text>
+				);
+				detail = <Text {...theme.muted}>the job does not exist yet (404); checking {every}</Text>;
+				break;
+			}
+
+			case 'retrying': {
+				state = (
+					<Text>
+						<Text {...theme.warning}>
+							{indicator('↻')}retrying: attempt {connection.attempt + 1}, next try in {formatWait(connection.delayMs)} at{' '}
+							{formatClock(connection.retryAt)}
+						</Text>
+						<Text {...theme.muted}>{stale}</Text>
+					</Text>
+				);
+				detail = <Text>last error: {connection.error.summary}</Text>;
+				break;
+			}
+
+			case 'refused': {
+				const hint = errorHint(connection.error, props.namespace);
+				state = (
+					<Text>
+						<Text {...theme.error}>
+							{indicator('✗')}refused: checking again in {formatWait(connection.delayMs)} at {formatClock(connection.retryAt)}
+						</Text>
+						<Text {...theme.muted}>{stale}</Text>
+					</Text>
+				);
+				detail = (
+					<Text>
+						<Text {...theme.error}>{connection.error.summary}</Text>
+						{hint ? ` — ${hint}` : ''}
+					</Text>
+				);
+				break;
+			}
+		}
 	}
 
-	switch (connection.kind) {
-		case 'connecting': {
-			return (
-				<Text wrap="truncate-end" {...theme.muted}>
-					{indicator ?? '… '}connecting
-				</Text>
-			);
-		}
-
-		case 'live': {
-			return (
-				<Text wrap="truncate-end">
-					{indicator ?? <Text {...theme.ok}>● </Text>}
-					<Text {...theme.ok}>live</Text>
-					<Text {...theme.muted}> · polling {every}</Text>
-				</Text>
-			);
-		}
-
-		case 'waiting': {
-			const gone = props.deletedAt === undefined ? '' : ` (deleted at ${formatClock(props.deletedAt)})`;
-			return (
-				<Text wrap="truncate-end">
-					{indicator ?? <Text {...theme.warning}>○ </Text>}
-					<Text {...theme.warning}>
-						waiting for {props.namespace}/{props.name} to appear{gone}
-					</Text>
-					<Text {...theme.muted}> · checking {every}</Text>
-				</Text>
-			);
-		}
-
-		case 'retrying': {
-			return (
-				<Text wrap="truncate-end">
-					{indicator ?? <Text {...theme.warning}>↻ </Text>}
-					<Text {...theme.warning}>
-						retrying (attempt {connection.attempt + 1}, next try in {formatWait(connection.delayMs)} at{' '}
-						{formatClock(connection.retryAt)}):
-					</Text>{' '}
-					<Text>{connection.error.summary}</Text>
-					<Text {...theme.muted}>{stale}</Text>
-				</Text>
-			);
-		}
-
-		case 'refused': {
-			const hint = errorHint(connection.error, props.namespace);
-			return (
-				<Text wrap="truncate-end">
-					{indicator ?? <Text {...theme.error}>✗ </Text>}
-					<Text {...theme.error}>{connection.error.summary}</Text>
-					{hint && <Text> — {hint}</Text>}
-					<Text {...theme.muted}>
-						{' '}
-						· checking again in {formatWait(connection.delayMs)} at {formatClock(connection.retryAt)}
-						{stale}
-					</Text>
-				</Text>
-			);
-		}
-	}
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">{state}</Text>
+			<Text wrap="truncate-end">
+				{'  '}
+				{detail}
+			</Text>
+		</Box>
+	);
 }

@@ -29,8 +29,8 @@ export function planLayout(input: LayoutInput): Layout {
 	const sideBySide = input.columns >= podsMinWidth + phaseMinWidth;
 	const phaseWidth = sideBySide ? input.columns - podsMinWidth : input.columns;
 	const podsWidth = sideBySide ? podsMinWidth : Math.min(input.columns, podsMinWidth);
-	// Header, status line, key hints, the spare line, and the panels.
-	let left = input.rows - 4 - (sideBySide ? panelHeight : panelHeight * 2);
+	// Header, two status lines, key hints, the spare line, and the panels.
+	let left = input.rows - 5 - (sideBySide ? panelHeight : panelHeight * 2);
 
 	// Titles and table headings: tasks 2, policies 2, recent 1. An empty list is one line ("none").
 	const overhead = {tasks: input.tasks === 0 ? 1 : 2, policies: input.policies === 0 ? 1 : 2, recent: 1};

@@ -54,7 +54,7 @@ export function Screen({state, intervalMs, columns, rows, showHelp = false, keys
 						<HelpOverlay />
 					) : (
 						<>
-							{layout.tasks > 0 && <TasksTable tasks={job.tasks} highlights={highlights} maxRows={layout.tasks} />}
+							{layout.tasks > 0 && <TasksTable tasks={job.tasks} highlights={highlights} maxRows={layout.tasks} width={columns} />}
 							{layout.policies > 0 && <PoliciesTable job={job} highlights={highlights} maxRows={layout.policies} />}
 							{layout.recent > 0 && <RecentChanges recent={state.recent} maxRows={layout.recent} />}
 						</>

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Highlight} from '../core/watch-state.js';
 import {changeMarker} from './changed-value.js';
-import {cellWidth, padCells} from './text-width.js';
+import {cellWidth, cutCells, padCells} from './text-width.js';
 import {type Style, useTheme} from './theme.js';
 
 export type Cell = {
@@ -13,6 +13,8 @@ export type Cell = {
 export type Column = {
 	readonly title: string;
 	readonly align?: 'left' | 'right';
+	/** For the last column, which end to cut when the line is too long: an image's tag is at its end. */
+	readonly cut?: 'start' | 'end';
 };
 
 type Props = {
@@ -20,18 +22,26 @@ type Props = {
 	readonly rows: ReadonlyArray<readonly Cell[]>;
 	/** Rows to show at most, the "+N more" line included. */
 	readonly maxRows: number;
+	/** Cells available for a line; the last column gets what the others leave. */
+	readonly width?: number;
 };
 
-const gap = '  ';
+const gap = ' ';
 
 // Not @alcalzone/ink-table: it draws a grid (three extra lines and a border per row) and styles whole
 // columns, while this view needs compact rows and a highlight on one cell at a time.
-export function Table({columns, rows, maxRows}: Props) {
+export function Table({columns, rows, maxRows, width}: Props) {
 	const theme = useTheme();
-	const widths = columns.map((column, index) =>
-		// One cell more than the text for the change marker, on every row and on the title.
-		Math.max(cellWidth(column.title), ...rows.map(row => cellWidth(row[index]?.text ?? ''))) + 1,
+	// One cell more than the text for the change marker, on every row and on the title.
+	const widths = columns.map(
+		(column, index) => Math.max(cellWidth(column.title), ...rows.map(row => cellWidth(row[index]?.text ?? ''))) + 1,
 	);
+	const last = columns.length - 1;
+	if (width !== undefined && last >= 0) {
+		const others = widths.slice(0, last).reduce((sum, cells) => sum + cells + gap.length, 0);
+		widths[last] = Math.max(cellWidth(columns[last]!.title) + 1, Math.min(widths[last]!, width - others));
+	}
+
 	const visible = rows.length > maxRows ? rows.slice(0, Math.max(0, maxRows - 1)) : rows;
 	const hidden = rows.length - visible.length;
 	return (
@@ -44,16 +54,16 @@ export function Table({columns, rows, maxRows}: Props) {
 				<Text key={rowIndex} wrap="truncate-end">
 					{columns.map((column, index) => {
 						const cell = row[index] ?? {text: ''};
-						const marker = changeMarker(cell.highlight);
-						const width = widths[index]! - 1;
+						const cells = widths[index]! - 1;
+						const text = index === last ? cutCells(cell.text, cells, column.cut) : cell.text;
 						return (
 							// eslint-disable-next-line react/no-array-index-key
 							<Text key={index}>
 								<Text {...(cell.highlight ? theme.changed : cell.style)}>
-									{padCells(cell.text, width, column.align)}
-									{marker}
+									{padCells(text, cells, column.align)}
+									{changeMarker(cell.highlight)}
 								</Text>
-								{index < columns.length - 1 ? gap : ''}
+								{index < last ? gap : ''}
 							</Text>
 						);
 					})}

@@ -7,14 +7,17 @@ import {useTheme} from './theme.js';
 
 type Props = {
 	readonly tasks: readonly Task[];
+	readonly width: number;
 	readonly highlights: Readonly<Record<string, Highlight>>;
 	readonly maxRows: number;
 };
 
 const podPhases = ['Pending', 'Running', 'Succeeded', 'Failed'] as const;
+// Short headings leave the image room on an 80-column terminal.
+const headings: Readonly<Record<string, string>> = {Pending: 'PEND', Running: 'RUN', Succeeded: 'SUCC', Failed: 'FAIL'};
 
 /** Each task's replicas and its pods by phase (status.taskStatusCount), with the image it runs. */
-export function TasksTable({tasks, highlights, maxRows}: Props) {
+export function TasksTable({tasks, highlights, maxRows, width}: Props) {
 	const theme = useTheme();
 	if (tasks.length === 0) {
 		return <Text {...theme.muted}>Tasks: none in the job spec</Text>;
@@ -25,11 +28,11 @@ export function TasksTable({tasks, highlights, maxRows}: Props) {
 	];
 	const columns: Column[] = [
 		{title: 'TASK'},
-		{title: 'REPLICAS', align: 'right'},
+		{title: 'REPL', align: 'right'},
 		{title: 'MIN', align: 'right'},
-		...podPhases.map(phase => ({title: phase.toUpperCase(), align: 'right' as const})),
-		...otherPhases.map(phase => ({title: phase.toUpperCase(), align: 'right' as const})),
-		{title: 'IMAGE'},
+		...podPhases.map(phase => ({title: headings[phase]!, align: 'right' as const})),
+		...otherPhases.map(phase => ({title: phase.slice(0, 6).toUpperCase(), align: 'right' as const})),
+		{title: 'IMAGE', cut: 'start'},
 	];
 	const number = (value: number | undefined, path: string): Cell => ({
 		text: value === undefined ? '—' : String(value),
@@ -50,7 +53,7 @@ export function TasksTable({tasks, highlights, maxRows}: Props) {
 	return (
 		<Box flexDirection="column">
 			<Text {...theme.title}>Tasks</Text>
-			<Table columns={columns} rows={rows} maxRows={maxRows} />
+			<Table columns={columns} rows={rows} maxRows={maxRows} width={width} />
 		</Box>
 	);
 }

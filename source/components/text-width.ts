@@ -6,4 +6,21 @@ export function padCells(text: string, width: number, align: 'left' | 'right' = 
 	return align === 'left' ? text + gap : gap + text;
 }
 
+/** Cuts to at most `width` cells with an ellipsis, at the end or (for paths, images) at the start. */
+export function cutCells(text: string, width: number, from: 'start' | 'end' = 'end'): string {
+	if (stringWidth(text) <= width) return text;
+	if (width <= 1) return '…'.slice(0, Math.max(0, width));
+	const characters = Array.from(text);
+	const kept: string[] = [];
+	let used = 1;
+	for (const character of from === 'end' ? characters : characters.reverse()) {
+		const cells = stringWidth(character);
+		if (used + cells > width) break;
+		kept.push(character);
+		used += cells;
+	}
+
+	return from === 'end' ? `${kept.join('')}…` : `…${kept.reverse().join('')}`;
+}
+
 export {default as cellWidth} from 'string-width';
