@@ -39,6 +39,7 @@ Options
       --speed X          simulator time multiplier (default 1)
       --port N           port for "simulate" (default 0: any free port)
       --no-color         no colours (also NO_COLOR=1 or TERM=dumb)
+      --no-alt-screen    draw in the normal screen, leaving the last frame in the scrollback
       --help, --version
   D is a duration: 500ms, 2s, 1m, or a number of seconds.
 
@@ -83,6 +84,7 @@ Examples
 			port: {type: 'number', default: 0},
 			loop: {type: 'boolean', default: false},
 			color: {type: 'boolean', default: true},
+			altScreen: {type: 'boolean', default: true},
 		},
 	},
 );

@@ -19,6 +19,7 @@ export type Flags = {
 	readonly scenario?: string | undefined;
 	readonly speed: number;
 	readonly color: boolean;
+	readonly altScreen: boolean;
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -44,6 +45,8 @@ export type WatchConfig = {
 	readonly scenario?: string;
 	readonly speed: number;
 	readonly color: boolean;
+	/** Full screen (the terminal's alternate screen) in the TUI; off leaves the last frame in the scrollback. */
+	readonly altScreen: boolean;
 };
 
 export class UsageError extends Error {
@@ -160,5 +163,6 @@ export function resolveConfig(
 		...(flags.scenario ? {scenario: flags.scenario} : {}),
 		speed: flags.speed,
 		color: wantsColor(flags.color, environment, stdoutIsTty && output === 'tui'),
+		altScreen: flags.altScreen,
 	};
 }

@@ -10,7 +10,7 @@ import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener}
 import {createWatchStore} from './core/watch-store.js';
 import {exitCodes} from './exit-codes.js';
 import {createJsonWriter} from './output/json-writer.js';
-import {createTextWriter, isoSeconds} from './output/text-writer.js';
+import {createTextWriter, isoSeconds, jobLine} from './output/text-writer.js';
 import type {Simulator} from './simulator/server.js';
 
 export type Io = {
@@ -189,6 +189,8 @@ async function runTui(config: WatchConfig, io: Io, target: Target, watcher: JobW
 			incrementalRendering: true,
 			// Polls arrive every few seconds; 10 frames a second is plenty and bounds a burst.
 			maxFps: 10,
+			// Full screen like k9s: nothing reaches the scrollback, and a resize redraws cleanly.
+			alternateScreen: config.altScreen,
 		},
 	);
 	if (config.exitOnFinish) {
@@ -205,6 +207,14 @@ async function runTui(config: WatchConfig, io: Io, target: Target, watcher: JobW
 		instance.unmount();
 		await instance.waitUntilExit().catch(() => {});
 		store.dispose();
+	}
+
+	if (config.altScreen) {
+		// The full-screen frame is gone with the alternate screen: leave one line of record behind.
+		const {job, namespace, name} = store.getState();
+		io.stdout.write(
+			`${isoSeconds(Date.now())} ${namespace}/${name} ${job ? jobLine(job) : 'not seen (it did not exist while watched)'}\n`,
+		);
 	}
 
 	return code;

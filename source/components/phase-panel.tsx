@@ -17,10 +17,17 @@ type Props = {
 /** The phase, coloured by kind, how long the job has been in it, retries and the job's own words. */
 export function PhasePanel({job, highlights, phaseSince, now, width}: Props) {
 	const theme = useTheme();
-	const since =
-		phaseSince && phaseSince.phase === job.phase
-			? `${phaseSince.exact ? '' : '≥ '}${formatSpan(now - phaseSince.at)} (since ${formatClock(phaseSince.at)})`
-			: undefined;
+	let since: string | undefined;
+	if (phaseSince && phaseSince.phase === job.phase) {
+		const span = formatSpan(now - phaseSince.at);
+		// When the phase began before the watch and the job does not say when, only a lower bound is known.
+		since = phaseSince.exact
+			? `for ${span} (since ${formatClock(phaseSince.at)})`
+			: span === '<1m'
+				? `since before ${formatClock(phaseSince.at)}`
+				: `for ≥ ${span}`;
+	}
+
 	const detail = [job.reason, job.message].filter(Boolean).join(': ');
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.border} paddingX={1} width={width}>
@@ -30,7 +37,7 @@ export function PhasePanel({job, highlights, phaseSince, now, width}: Props) {
 					highlight={highlights[jobPaths.phase]}
 					style={theme.phase[job.phaseKind]}
 				/>
-				{since && <Text {...theme.muted}> for {since}</Text>}
+				{since && <Text {...theme.muted}> {since}</Text>}
 			</Text>
 			<Text wrap="truncate-end">
 				<Text {...theme.label}>retries </Text>

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {minuteOf} from '../core/duration.js';
 import type {WatchState} from '../core/watch-state.js';
 import {ConnectionStatus} from './connection-status.js';
 import {Header} from './header.js';
@@ -26,6 +27,8 @@ export function Screen({state, intervalMs, columns, rows, showHelp = false, keys
 	const theme = useTheme();
 	const {job, highlights} = state;
 	const policies = job ? job.policies.length + job.tasks.reduce((sum, task) => sum + task.policies.length, 0) : 0;
+	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
+	const now = minuteOf(state.now);
 	const layout = planLayout({rows, columns, tasks: job?.tasks.length ?? 0, policies, recent: groupBySteps(state.recent).length});
 	return (
 		<Box flexDirection="column" width={columns}>
@@ -35,7 +38,7 @@ export function Screen({state, intervalMs, columns, rows, showHelp = false, keys
 				job={job}
 				highlights={highlights}
 				lastChangeAt={state.lastChangeAt}
-				now={state.now}
+				now={now}
 			/>
 			<ConnectionStatus {...state} intervalMs={intervalMs} />
 			{job ? (
@@ -45,7 +48,7 @@ export function Screen({state, intervalMs, columns, rows, showHelp = false, keys
 							job={job}
 							highlights={highlights}
 							phaseSince={state.phaseSince}
-							now={state.now}
+							now={now}
 							width={layout.phaseWidth}
 						/>
 						<PodCounters job={job} highlights={highlights} width={layout.podsWidth} />

@@ -11,13 +11,12 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /**
- * A compact span for people: "42s", "3m", "1h04m", "2d03h". Seconds only under a minute, so a screen that
- * shows ages changes at most once a minute after that.
+ * A compact age for people: "<1m", "3m", "1h04m", "2d03h". Whole minutes at best, so a screen that shows
+ * ages changes at most once a minute (every redraw costs bytes on a slow SSH link).
  */
 export function formatSpan(milliseconds: number): string {
-	const seconds = Math.max(0, Math.floor(milliseconds / 1000));
-	if (seconds < 60) return `${seconds}s`;
-	const minutes = Math.floor(seconds / 60);
+	const minutes = Math.max(0, Math.floor(milliseconds / 60_000));
+	if (minutes < 1) return '<1m';
 	if (minutes < 60) return `${minutes}m`;
 	const hours = Math.floor(minutes / 60);
 	if (hours < 24) return `${hours}h${String(minutes % 60).padStart(2, '0')}m`;
@@ -26,7 +25,14 @@ export function formatSpan(milliseconds: number): string {
 
 /** A wait for people: "0.8s", "12s", "2m". */
 export function formatWait(milliseconds: number): string {
-	return milliseconds < 10_000 ? `${(Math.max(0, milliseconds) / 1000).toFixed(1)}s` : formatSpan(milliseconds);
+	if (milliseconds < 10_000) return `${(Math.max(0, milliseconds) / 1000).toFixed(1)}s`;
+	if (milliseconds < 60_000) return `${Math.round(milliseconds / 1000)}s`;
+	return formatSpan(milliseconds);
+}
+
+/** `now` rounded down to the minute: every age on screen then changes in the same frame, once a minute. */
+export function minuteOf(now: number): number {
+	return Math.floor(now / 60_000) * 60_000;
 }
 
 /** HH:MM:SS in UTC or local time: a clock time that is short enough for a status line. */

@@ -21,7 +21,11 @@ test('marks a time in phase that began before the watch as a lower bound', () =>
 	const {frame} = renderWithTheme(
 		<PhasePanel job={runningJob()} highlights={{}} phaseSince={{phase: 'Running', at: now - 30_000, exact: false}} now={now} width={60} />,
 	);
-	expect(frame()).toContain('for ≥ 30s');
+	expect(frame()).toContain(`since before ${new Date(now - 30_000).toTimeString().slice(0, 8)}`);
+	const later = renderWithTheme(
+		<PhasePanel job={runningJob()} highlights={{}} phaseSince={{phase: 'Running', at: now - 600_000, exact: false}} now={now} width={60} />,
+	);
+	expect(later.frame()).toContain('for ≥ 10m');
 });
 
 test('shows an unknown phase exactly as sent, and the reason and message when the server gives them', () => {
