@@ -30,6 +30,7 @@ Options
       --interval D       time between polls, after each answer (default 2s)
       --timeout D        per-request timeout (default 10s)
       --max-wait D       longest wait between retries (default 30s)
+      --recheck D        wait before checking again after 401, 403 or another 4xx (default 30s)
       --highlight D      how long a change stays highlighted (default 4s)
   -o, --output MODE      tui | text | json (default: tui on a terminal, else text)
       --once             fetch once (retrying 429/5xx/network errors), print, exit
@@ -74,6 +75,7 @@ Examples
 			interval: {type: 'string', default: '2s'},
 			timeout: {type: 'string', default: '10s'},
 			maxWait: {type: 'string', default: '30s'},
+			recheck: {type: 'string', default: '30s'},
 			highlight: {type: 'string', default: '4s'},
 			output: {type: 'string', shortFlag: 'o'},
 			once: {type: 'boolean', default: false},

@@ -11,6 +11,7 @@ export type Flags = {
 	readonly interval: string;
 	readonly timeout: string;
 	readonly maxWait: string;
+	readonly recheck: string;
 	readonly highlight: string;
 	readonly output?: string | undefined;
 	readonly once: boolean;
@@ -37,6 +38,8 @@ export type WatchConfig = {
 	readonly intervalMs: number;
 	readonly timeoutMs: number;
 	readonly maxWaitMs: number;
+	/** How long to wait before checking again after 401/403/4xx. */
+	readonly recheckMs: number;
 	readonly highlightMs: number;
 	readonly output: OutputMode;
 	readonly once: boolean;
@@ -155,6 +158,7 @@ export function resolveConfig(
 		intervalMs: duration('interval', flags.interval),
 		timeoutMs: duration('timeout', flags.timeout),
 		maxWaitMs: duration('max-wait', flags.maxWait),
+		recheckMs: duration('recheck', flags.recheck),
 		highlightMs: duration('highlight', flags.highlight),
 		output: output as OutputMode,
 		once: flags.once,

@@ -22,9 +22,6 @@ export type Io = {
 	readonly signal: AbortSignal;
 };
 
-// After an error that retrying will not fix (401, 403, 4xx), look again this rarely: a renewed token or
-// a granted permission then recovers the watch without a restart, without hammering the API.
-const refusedWaitMs = 30_000;
 // --once still retries 429/5xx/network errors, a bounded number of times: about a minute at the defaults.
 const onceRetries = 5;
 
@@ -238,7 +235,9 @@ export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 			name: target.name,
 			intervalMs: config.intervalMs,
 			maxWaitMs: config.maxWaitMs,
-			refusedWaitMs,
+			// After an error that retrying will not fix (401, 403, 4xx), look again rarely: a renewed token
+			// or a granted permission then recovers the watch without a restart, without hammering the API.
+			refusedWaitMs: config.recheckMs,
 		});
 		if (config.once) {
 			return await runOnce(config, io, target, watcher);

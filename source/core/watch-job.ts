@@ -80,6 +80,8 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 	let resume: (() => void) | undefined;
 	let paused = false;
 	let previous: Job | undefined;
+	// A job that comes back after a 404 is news even with the same resourceVersion.
+	let missing = false;
 
 	const emit = (event: WatchEvent) => {
 		for (const listener of listeners) {
@@ -147,7 +149,9 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 			case 'job': {
 				const {raw, requestId} = outcome.response;
 				const job = normalizeJob(raw, options);
-				const rvChanged = previous === undefined || job.resourceVersion !== previous.resourceVersion || job.resourceVersion === '';
+				const rvChanged =
+					previous === undefined || missing || job.resourceVersion !== previous.resourceVersion || job.resourceVersion === '';
+				missing = false;
 				const changes = previous && rvChanged ? diffJob(previous, job) : [];
 				emit({
 					type: 'job',
@@ -164,6 +168,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 			}
 
 			case 'not-found': {
+				missing = true;
 				emit({type: 'not-found', at, error: outcome.error, delayMs: options.intervalMs});
 				return options.intervalMs;
 			}

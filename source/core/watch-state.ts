@@ -119,8 +119,11 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 		toRv: job.resourceVersion,
 		change,
 	}));
-	if (!event.previous && (state.connection.kind === 'waiting' || state.deletedAt !== undefined)) {
-		records = [{at, toRv: job.resourceVersion, change: {path: jobPaths.uid, label: 'job', old: undefined, new: 'appeared'}}];
+	if (state.connection.kind === 'waiting') {
+		records = [
+			{at, toRv: job.resourceVersion, change: {path: jobPaths.uid, label: 'job', old: undefined, new: 'appeared'}},
+			...records,
+		];
 	}
 
 	// The first frame has nothing to compare with: nothing flashes. After that, every changed value

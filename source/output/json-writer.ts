@@ -9,6 +9,7 @@ import {isoSeconds} from './text-writer.js';
 export function createJsonWriter(write: (line: string) => void, target: {namespace: string; name: string}): WatchListener {
 	let waiting = false;
 	let lastRefusal = '';
+	let failures = 0;
 	const emit = (object: Record<string, unknown>) => {
 		write(`${terminalSafeJson(object)}\n`);
 	};
@@ -17,6 +18,11 @@ export function createJsonWriter(write: (line: string) => void, target: {namespa
 		const time = isoSeconds(event.at);
 		switch (event.type) {
 			case 'job': {
+				if (failures > 0) {
+					emit({time, event: 'recovered', ...target, failures, resourceVersion: event.job.resourceVersion});
+					failures = 0;
+				}
+
 				if (!event.rvChanged) {
 					return;
 				}
@@ -38,6 +44,7 @@ export function createJsonWriter(write: (line: string) => void, target: {namespa
 			}
 
 			case 'not-found': {
+				failures = 0;
 				if (!waiting) {
 					emit({time, event: 'waiting', ...target, error: event.error.toJSON()});
 				}
@@ -47,11 +54,13 @@ export function createJsonWriter(write: (line: string) => void, target: {namespa
 			}
 
 			case 'retry': {
+				failures++;
 				emit({time, event: 'retry', ...target, attempt: event.attempt, delayMs: event.delayMs, error: event.error.toJSON()});
 				return;
 			}
 
 			case 'refused': {
+				failures++;
 				if (event.error.summary !== lastRefusal) {
 					emit({time, event: 'error', ...target, delayMs: event.delayMs, error: event.error.toJSON()});
 				}

@@ -34,6 +34,8 @@ export function jobLine(job: Job): string {
 export function createTextWriter(write: (line: string) => void, target: {namespace: string; name: string}): WatchListener {
 	const who = `${target.namespace}/${target.name}`;
 	let last = '';
+	// Failed attempts since the last good answer: the next good one says it recovered.
+	let failures = 0;
 	const emit = (at: number, text: string, dedupeKey?: string) => {
 		if (dedupeKey !== undefined && dedupeKey === last) {
 			return;
@@ -46,32 +48,36 @@ export function createTextWriter(write: (line: string) => void, target: {namespa
 	return (event: WatchEvent) => {
 		switch (event.type) {
 			case 'job': {
+				const recovered = failures > 0 ? `recovered after ${failures} failed ${failures === 1 ? 'attempt' : 'attempts'}: ` : '';
+				failures = 0;
 				if (!event.rvChanged) {
+					if (recovered) emit(event.at, recovered + jobLine(event.job));
 					return;
 				}
 
-				const note = event.previous
-					? event.changes.length > 0
-						? ` (${event.changes.map(change => describeChange(change)).join(', ')})`
-						: ''
-					: last === 'waiting'
-						? ' (appeared)'
-						: ' (first seen)';
-				emit(event.at, jobLine(event.job) + note);
+				const notes = [
+					...(last === 'waiting' ? ['appeared'] : event.previous ? [] : ['first seen']),
+					...event.changes.map(change => describeChange(change)),
+				];
+				const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
+				emit(event.at, recovered + jobLine(event.job) + note);
 				return;
 			}
 
 			case 'not-found': {
+				failures = 0;
 				emit(event.at, `waiting for ${who} to appear`, 'waiting');
 				return;
 			}
 
 			case 'retry': {
+				failures++;
 				emit(event.at, `retry attempt=${event.attempt} in=${formatWait(event.delayMs)} error: ${event.error.summary}`);
 				return;
 			}
 
 			case 'refused': {
+				failures++;
 				const hint = errorHint(event.error, target.namespace);
 				emit(
 					event.at,
