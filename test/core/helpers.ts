@@ -48,6 +48,11 @@ export function allStrings(value: unknown, path = '$'): Array<{path: string; tex
 // eslint-disable-next-line no-control-regex
 export const unsafeCharacter = /[\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/u;
 
+/** The strings of `value` that carry a character a terminal could act on, or that reorders or hides text. */
+export function stringsWithControls(value: unknown): Array<{path: string; text: string}> {
+	return allStrings(value).filter(({text}) => unsafeCharacter.test(text));
+}
+
 /** The strings of `value` that a terminal could act on, or that are not well-formed UTF-16. */
 export function unsafeStrings(value: unknown): Array<{path: string; text: string}> {
 	return allStrings(value).filter(({text}) => unsafeCharacter.test(text) || !text.isWellFormed());
