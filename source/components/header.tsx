@@ -33,7 +33,7 @@ export function Header({namespace, name, job, highlights, lastChangeAt, now}: Pr
 					<ChangedValue text={job.resourceVersion || '—'} highlight={highlights[jobPaths.resourceVersion]} />
 					{lastChangeAt !== undefined && (
 						<>
-							<Text {...theme.label}>changed </Text>
+							<Text {...theme.label}> changed </Text>
 							<Text>{formatClock(lastChangeAt)}</Text>
 						</>
 					)}
@@ -49,7 +49,7 @@ export function Header({namespace, name, job, highlights, lastChangeAt, now}: Pr
 							<ChangedValue text={job.queue} highlight={highlights[jobPaths.queue]} />
 						</>
 					)}
-					<Text {...theme.label}>uid </Text>
+					<Text {...theme.label}> uid </Text>
 					<ChangedValue text={job.uid.slice(0, 8) || '—'} highlight={highlights[jobPaths.uid]} />
 				</>
 			)}

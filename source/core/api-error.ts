@@ -235,6 +235,9 @@ const networkCodes: Readonly<Record<string, string>> = {
 	UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
 };
 
+// OpenSSL's verification codes that name no certificate in their spelling.
+const tlsCodes = new Set(['EPROTO', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'HOSTNAME_MISMATCH']);
+
 function causeCode(error: unknown): string | undefined {
 	for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
 		const {code} = current as {code?: unknown};
@@ -255,7 +258,7 @@ export function errorFromException(error: unknown, host: string): ApiError {
 	}
 
 	const code = causeCode(error);
-	if (code && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL') || code === 'EPROTO')) {
+	if (code && (tlsCodes.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL'))) {
 		return new ApiError({category: 'tls', summary: `TLS failure talking to ${host} (${code})`, code});
 	}
 

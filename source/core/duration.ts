@@ -6,8 +6,11 @@ import ms from 'ms';
  */
 export function parseDuration(text: string): number | undefined {
 	const trimmed = text.trim();
-	const value = /^\d+(?:\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : ms(trimmed as ms.StringValue);
-	return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
+	if (trimmed === '') return undefined;
+	// A bare number is seconds (".5" too), never milliseconds as `ms` would read it.
+	const value = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(trimmed) ? Number(trimmed) * 1000 : ms(trimmed as ms.StringValue);
+	const rounded = typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : 0;
+	return rounded > 0 ? rounded : undefined;
 }
 
 /**

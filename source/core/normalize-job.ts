@@ -98,7 +98,9 @@ function normalizeTask(value: unknown, index: number, taskStatusCount: UnknownRe
 /** status.conditions without the repeats that Volcano before 1.15.1 appended on every status write. */
 function normalizeConditions(value: unknown): Condition[] {
 	const conditions: Condition[] = [];
-	for (const entry of asArray(value)) {
+	// The newest entries matter (time in phase), and old Volcano lets the list grow without bound.
+	const entries = Array.isArray(value) ? value.slice(-maxListLength * 10) : [];
+	for (const entry of entries) {
 		const raw = asRecord(entry);
 		const phase = sanitizeOptional(raw?.['status'], 64);
 		if (phase === undefined || conditions.at(-1)?.phase === phase) {

@@ -6,10 +6,11 @@
 // and two-byte escapes (ESC + one char). The 8-bit C1 forms (CSI = U+009B, OSC = U+009D, …) too.
 const escapeSequence =
 	// eslint-disable-next-line no-control-regex
-	/\u001B\[[0-?]*[ -/]*[@-~]?|\u009B[0-?]*[ -/]*[@-~]?|[\u001B][\]PX^_][\s\S]*?(?:\u0007|\u001B\\|\u009C|$)|[\u0090\u0098\u009D\u009E\u009F][\s\S]*?(?:\u0007|\u001B\\|\u009C|$)|\u001B[\s\S]?/g;
+	/\u001B\[[0-?]*[ -/]*[@-~]?|\u009B[0-?]*[ -/]*[@-~]?|[\u001B][\]PX^_][\s\S]*?(?:\u0007|\u001B\\|\u009C|$)|[\u0090\u0098\u009D\u009E\u009F][\s\S]*?(?:\u0007|\u001B\\|\u009C|$)|\u001B[\s\S]?/gu;
 
-// Bidi embeddings/overrides/isolates, zero-width and other invisible format characters.
-const invisible = /[\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+// Bidi embeddings/overrides/isolates, zero-width and other invisible format characters, tag characters.
+// The zero-width joiner goes too: it splits an emoji sequence into its parts, which is still readable.
+const invisible = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/gu;
 
 // Line breaks and tabs become a space: every server string is shown on one line.
 const whitespace = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
@@ -32,9 +33,10 @@ export function sanitize(value: string, maxLength = defaultMaxLength): string {
 		.replace(whitespace, ' ')
 		.replace(control, c => `\\x${c.codePointAt(0)!.toString(16).padStart(2, '0')}`)
 		.trim();
-	if (text.length > maxLength) {
-		// Cut on a code point boundary, never in the middle of a surrogate pair.
-		text = Array.from(text).slice(0, Math.max(1, maxLength - 1)).join('') + '…';
+	// Counted and cut in code points, never in the middle of a surrogate pair.
+	const codePoints = Array.from(text);
+	if (codePoints.length > maxLength) {
+		text = codePoints.slice(0, Math.max(1, maxLength - 1)).join('') + '…';
 	}
 
 	return text;

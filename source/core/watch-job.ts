@@ -89,10 +89,22 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 		}
 	};
 
+	const untilResumed = async () =>
+		new Promise<void>(resolve => {
+			resume = resolve;
+		});
+
+	// Every wait, between polls or between retries, also holds while paused: a pause during an outage
+	// sends no more requests.
 	const wait = async (ms: number) => {
 		await sleep(ms, stopController.signal, wakeController.signal);
 		if (wakeController.signal.aborted) {
 			wakeController = new AbortController();
+		}
+
+		while (paused && !stopController.signal.aborted) {
+			// eslint-disable-next-line no-await-in-loop
+			await untilResumed();
 		}
 	};
 
@@ -191,9 +203,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 				while (!stopController.signal.aborted) {
 					if (paused) {
 						// eslint-disable-next-line no-await-in-loop
-						await new Promise<void>(resolve => {
-							resume = resolve;
-						});
+						await untilResumed();
 						continue;
 					}
 

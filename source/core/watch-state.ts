@@ -39,6 +39,8 @@ export type WatchState = {
 	readonly staleSince?: number;
 	/** When the job was last seen to vanish (404 after it existed). */
 	readonly deletedAt?: number;
+	/** Since when the server has said the job does not exist; cleared when it appears. */
+	readonly missingSince?: number;
 	readonly fetchingSlowly: boolean;
 	readonly paused: boolean;
 	readonly phaseSince?: PhaseSince;
@@ -97,6 +99,7 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 		lastOkAt: at,
 		staleSince: undefined,
 		deletedAt: undefined,
+		missingSince: undefined,
 		fetchingSlowly: false,
 		now: at,
 		highlights: withoutExpired(state.highlights, at),
@@ -119,7 +122,8 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 		toRv: job.resourceVersion,
 		change,
 	}));
-	if (state.connection.kind === 'waiting') {
+	// Retries may come between the 404 and the job: it still appeared.
+	if (state.missingSince !== undefined) {
 		records = [
 			{at, toRv: job.resourceVersion, change: {path: jobPaths.uid, label: 'job', old: undefined, new: 'appeared'}},
 			...records,
@@ -162,6 +166,7 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 			return {
 				...state,
 				connection: {kind: 'waiting'},
+				missingSince: state.missingSince ?? action.at,
 				lastOkAt: action.at,
 				staleSince: undefined,
 				fetchingSlowly: false,

@@ -1,8 +1,4 @@
-// Bugs found in source/core while writing its unit tests. Each test states what a user should get and
-// FAILS against the code as it stands, so this file is kept out of the suite: vitest.config.ts only
-// picks up *.test.ts(x). Run it on its own with
-//   npx vitest run -c test/core/source-bugs.config.ts
-// and move a test into the module's *.test.ts file once its bug is fixed.
+// Bugs once found in source/core, each pinned by what a user should get.
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
 import {ApiError, errorFromException, errorFromResponse} from '../../source/core/api-error.js';
