@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './heap-settings.js';
 import meow from 'meow';
 import {resolveConfig, UsageError} from './config.js';
 import {exitCodes} from './exit-codes.js';

@@ -1,7 +1,3 @@
-import {render, renderToString} from 'ink';
-import {App} from './app.js';
-import {Screen} from './components/screen.js';
-import {colorTheme, plainTheme, ThemeProvider} from './components/theme.js';
 import {UsageError, type Environment, type WatchConfig} from './config.js';
 import {createJobClient, type TokenSource} from './core/job-client.js';
 import {finishedOutcome} from './core/phase.js';
@@ -10,7 +6,7 @@ import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener}
 import {createWatchStore} from './core/watch-store.js';
 import {exitCodes} from './exit-codes.js';
 import {createJsonWriter} from './output/json-writer.js';
-import {createTextWriter, isoSeconds, jobLine} from './output/text-writer.js';
+import {createTextWriter, isoSeconds} from './output/text-writer.js';
 import type {Simulator} from './simulator/server.js';
 
 export type Io = {
@@ -25,7 +21,7 @@ export type Io = {
 // --once still retries 429/5xx/network errors, a bounded number of times: about a minute at the defaults.
 const onceRetries = 5;
 
-type Target = {server: string; namespace: string; name: string; simulator?: Simulator};
+export type Target = {server: string; namespace: string; name: string; simulator?: Simulator};
 
 async function resolveTarget(config: WatchConfig): Promise<Target> {
 	if (!config.demo) {
@@ -115,15 +111,8 @@ async function runOnce(config: WatchConfig, io: Io, target: Target, watcher: Job
 		}
 
 		if (store) {
-			// A static frame of the panels: tall enough to list everything, as wide as the terminal.
-			const columns = io.stdout.columns || 100;
-			const frame = renderToString(
-				<ThemeProvider value={config.color ? colorTheme : plainTheme}>
-					<Screen state={store.getState()} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} />
-				</ThemeProvider>,
-				{columns},
-			);
-			io.stdout.write(`${frame}\n`);
+			const {renderFrame} = await import('./run-tui.js');
+			io.stdout.write(`${renderFrame(store.getState(), config, io.stdout.columns || 100)}\n`);
 		}
 
 		return exitCodeFor(outcome, config);
@@ -134,7 +123,7 @@ async function runOnce(config: WatchConfig, io: Io, target: Target, watcher: Job
 }
 
 /** Exit code for --exit-on-finish once the job is in a phase it only leaves by outside action. */
-function watchForFinish(watcher: JobWatcher, onFinish: (code: number) => void) {
+export function watchForFinish(watcher: JobWatcher, onFinish: (code: number) => void) {
 	return watcher.subscribe(event => {
 		if (event.type !== 'job') return;
 		const outcome = finishedOutcome(event.job.phase);
@@ -156,64 +145,6 @@ async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, writer
 	io.signal.addEventListener('abort', stop, {once: true});
 	await watcher.run();
 	io.signal.removeEventListener('abort', stop);
-	return code;
-}
-
-async function runTui(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher): Promise<number> {
-	const store = createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
-	let code: number = exitCodes.ok;
-	const quit = (exitCode: number) => {
-		code = exitCode;
-		watcher.stop();
-	};
-
-	const instance = render(
-		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
-			<App
-				store={store}
-				watcher={watcher}
-				intervalMs={config.intervalMs}
-				onQuit={reason => quit(reason === 'interrupt' ? exitCodes.sigint : exitCodes.ok)}
-			/>
-		</ThemeProvider>,
-		{
-			stdout: io.stdout,
-			stdin: io.stdin,
-			stderr: io.stderr,
-			// Keys are ours: Ctrl+C is a key in raw mode and quits through the same path as q.
-			exitOnCtrlC: false,
-			// Only changed lines are rewritten: over SSH every byte counts.
-			incrementalRendering: true,
-			// Polls arrive every few seconds; 10 frames a second is plenty and bounds a burst.
-			maxFps: 10,
-			// Full screen like k9s: nothing reaches the scrollback, and a resize redraws cleanly.
-			alternateScreen: config.altScreen,
-		},
-	);
-	if (config.exitOnFinish) {
-		watchForFinish(watcher, quit);
-	}
-
-	const stop = () => watcher.stop();
-	io.signal.addEventListener('abort', stop, {once: true});
-	try {
-		await watcher.run();
-		await instance.waitUntilRenderFlush();
-	} finally {
-		io.signal.removeEventListener('abort', stop);
-		instance.unmount();
-		await instance.waitUntilExit().catch(() => {});
-		store.dispose();
-	}
-
-	if (config.altScreen) {
-		// The full-screen frame is gone with the alternate screen: leave one line of record behind.
-		const {job, namespace, name} = store.getState();
-		io.stdout.write(
-			`${isoSeconds(Date.now())} ${namespace}/${name} ${job ? jobLine(job) : 'not seen (it did not exist while watched)'}\n`,
-		);
-	}
-
 	return code;
 }
 
@@ -244,7 +175,12 @@ export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 		}
 
 		const writer = writerFor(config, io, target);
-		return writer ? await runLines(config, io, watcher, writer) : await runTui(config, io, target, watcher);
+		if (writer) {
+			return await runLines(config, io, watcher, writer);
+		}
+
+		const {runTui} = await import('./run-tui.js');
+		return await runTui(config, io, target, watcher);
 	} finally {
 		await target.simulator?.close();
 	}

@@ -1,0 +1,80 @@
+// The Ink side of the program, loaded only for the TUI: text and JSON output never pay for React and Ink.
+import {render, renderToString} from 'ink';
+import {App} from './app.js';
+import {Screen} from './components/screen.js';
+import {colorTheme, plainTheme, ThemeProvider} from './components/theme.js';
+import type {WatchConfig} from './config.js';
+import type {JobWatcher} from './core/watch-job.js';
+import type {WatchState} from './core/watch-state.js';
+import {createWatchStore} from './core/watch-store.js';
+import {exitCodes} from './exit-codes.js';
+import {isoSeconds, jobLine} from './output/text-writer.js';
+import {watchForFinish, type Io, type Target} from './run-watch.js';
+
+/** A static frame of the panels for --once: tall enough to list everything, as wide as the terminal. */
+export function renderFrame(state: WatchState, config: WatchConfig, columns: number): string {
+	return renderToString(
+		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
+			<Screen state={state} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} />
+		</ThemeProvider>,
+		{columns},
+	);
+}
+
+export async function runTui(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher): Promise<number> {
+	const store = createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
+	let code: number = exitCodes.ok;
+	const quit = (exitCode: number) => {
+		code = exitCode;
+		watcher.stop();
+	};
+
+	const instance = render(
+		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
+			<App
+				store={store}
+				watcher={watcher}
+				intervalMs={config.intervalMs}
+				onQuit={reason => quit(reason === 'interrupt' ? exitCodes.sigint : exitCodes.ok)}
+			/>
+		</ThemeProvider>,
+		{
+			stdout: io.stdout,
+			stdin: io.stdin,
+			stderr: io.stderr,
+			// Keys are ours: Ctrl+C is a key in raw mode and quits through the same path as q.
+			exitOnCtrlC: false,
+			// Only changed lines are rewritten: over SSH every byte counts.
+			incrementalRendering: true,
+			// Polls arrive every few seconds; 10 frames a second is plenty and bounds a burst.
+			maxFps: 10,
+			// Full screen like k9s: nothing reaches the scrollback, and a resize redraws cleanly.
+			alternateScreen: config.altScreen,
+		},
+	);
+	if (config.exitOnFinish) {
+		watchForFinish(watcher, quit);
+	}
+
+	const stop = () => watcher.stop();
+	io.signal.addEventListener('abort', stop, {once: true});
+	try {
+		await watcher.run();
+		await instance.waitUntilRenderFlush();
+	} finally {
+		io.signal.removeEventListener('abort', stop);
+		instance.unmount();
+		await instance.waitUntilExit().catch(() => {});
+		store.dispose();
+	}
+
+	if (config.altScreen) {
+		// The full-screen frame is gone with the alternate screen: leave one line of record behind.
+		const {job, namespace, name} = store.getState();
+		io.stdout.write(
+			`${isoSeconds(Date.now())} ${namespace}/${name} ${job ? jobLine(job) : 'not seen (it did not exist while watched)'}\n`,
+		);
+	}
+
+	return code;
+}
