@@ -14,83 +14,92 @@ if (process.argv.some(argument => /^--(?:token|auth-token|password)(?:=|$)/.test
 	fail('no token on the command line (every user of this host can read it): use HW_AUTH_TOKEN or --token-file PATH');
 }
 
-const cli = meow(
-	`
-Usage
-  $ vcjob-watch NAME [-n NAMESPACE] [-s URL] [options]
-  $ vcjob-watch --demo
-  $ vcjob-watch simulate [--port N] [--scenario S]
+function parseArguments() {
+	try {
+		return meow(
+			`
+		Usage
+		  $ vcjob-watch NAME [-n NAMESPACE] [-s URL] [options]
+		  $ vcjob-watch --demo
+		  $ vcjob-watch simulate [--port N] [--scenario S]
 
-  Watches one Volcano Job (batch.volcano.sh/v1alpha1) and shows, live, its phase,
-  pod counters, tasks and policies; what changed stands out.
+		  Watches one Volcano Job (batch.volcano.sh/v1alpha1) and shows, live, its phase,
+		  pod counters, tasks and policies; what changed stands out.
 
-Options
-  -n, --namespace NS     namespace of the job (default: default)
-  -s, --server URL       API server, e.g. https://cci.cn-north-4.myhuaweicloud.com
-      --token-file PATH  file holding the X-Auth-Token; re-read when it changes
-      --interval D       time between polls, after each answer (default 2s)
-      --timeout D        per-request timeout (default 10s)
-      --max-wait D       longest wait between retries (default 30s)
-      --recheck D        wait before checking again after 401, 403 or another 4xx (default 30s)
-      --highlight D      how long a change stays highlighted (default 4s)
-  -o, --output MODE      tui | text | json (default: tui on a terminal, else text)
-      --once             fetch once (retrying 429/5xx/network errors), print, exit
-      --exit-on-finish   exit when the job is Completed (0) or Failed, Terminated, Aborted (1)
-      --demo             watch a job on the built-in simulator; no cluster needed
-      --scenario S       simulator scenario: demo, fail, flaky, static, seed (default demo)
-      --speed X          simulator time multiplier (default 1)
-      --port N           port for "simulate" (default 0: any free port)
-      --no-color         no colours (also NO_COLOR=1 or TERM=dumb)
-      --no-alt-screen    draw in the normal screen, leaving the last frame in the scrollback
-      --help, --version
-  D is a duration: 500ms, 2s, 1m, or a number of seconds.
+		Options
+		  -n, --namespace NS     namespace of the job (default: default)
+		  -s, --server URL       API server, e.g. https://cci.cn-north-4.myhuaweicloud.com
+		      --token-file PATH  file holding the X-Auth-Token; re-read when it changes
+		      --interval D       time between polls, after each answer (default 2s)
+		      --timeout D        per-request timeout (default 10s)
+		      --max-wait D       longest wait between retries (default 30s)
+		      --recheck D        wait before checking again after 401, 403 or another 4xx (default 30s)
+		      --highlight D      how long a change stays highlighted (default 4s)
+		  -o, --output MODE      tui | text | json (default: tui on a terminal, else text)
+		      --once             fetch once (retrying 429/5xx/network errors), print, exit
+		      --exit-on-finish   exit when the job is Completed (0) or Failed, Terminated, Aborted (1)
+		      --demo             watch a job on the built-in simulator; no cluster needed
+		      --scenario S       simulator scenario: demo, fail, flaky, static, seed (default demo)
+		      --speed X          simulator time multiplier (default 1)
+		      --port N           port for "simulate" (default 0: any free port)
+		      --no-color         no colours (also NO_COLOR=1 or TERM=dumb)
+		      --no-alt-screen    draw in the normal screen, leaving the last frame in the scrollback
+		      --help, --version
+		  D is a duration: 500ms, 2s, 1m, or a number of seconds.
 
-Environment
-  HW_AUTH_TOKEN            token sent as X-Auth-Token (with no token, no auth header is sent)
-  NO_COLOR                 any value turns colours off
-  VCJOB_SIMULATOR_TOKEN    "simulate": require this X-Auth-Token from clients
+		Environment
+		  HW_AUTH_TOKEN            token sent as X-Auth-Token (with no token, no auth header is sent)
+		  NO_COLOR                 any value turns colours off
+		  VCJOB_SIMULATOR_TOKEN    "simulate": require this X-Auth-Token from clients
 
-Keys (tui)
-  q quit · Ctrl+C interrupt · r poll now · p pause/resume · ? help · Esc close help
+		Keys (tui)
+		  q quit · Ctrl+C interrupt · r poll now · p pause/resume · ? help · Esc close help
 
-Exit codes
-  0 done (q, --once, or Completed with --exit-on-finish)   1 Failed/Terminated/Aborted with --exit-on-finish
-  2 usage or configuration error   3 the API refused the request for good (401, 403, 4xx) with --once
-  4 job not found with --once      5 server unreachable or failing through every retry with --once
-  129/130/143 stopped by SIGHUP/SIGINT/SIGTERM
+		Exit codes
+		  0 done (q, --once, or Completed with --exit-on-finish)   1 Failed/Terminated/Aborted with --exit-on-finish
+		  2 usage or configuration error   3 the API refused the request for good (401, 403, 4xx) with --once
+		  4 job not found with --once      5 server unreachable or failing through every retry with --once
+		  129/130/143 stopped by SIGHUP/SIGINT/SIGTERM
 
-Examples
-  $ vcjob-watch --demo
-  $ HW_AUTH_TOKEN=$(cat ~/.cci-token) vcjob-watch mpi-demo -n team-a -s https://cci.cn-north-4.myhuaweicloud.com
-  $ vcjob-watch mpi-demo -n team-a -s https://cci.cn-north-4.myhuaweicloud.com --token-file ~/.cci-token -o json --exit-on-finish
-  $ vcjob-watch simulate --port 8080 --scenario seed
-  $ curl localhost:8080/apis/batch.volcano.sh/v1alpha1/namespaces/cci-namespace-42263891/jobs/openmpi-hello-3-com
-`,
-	{
-		importMeta: import.meta,
-		allowUnknownFlags: false,
-		flags: {
-			namespace: {type: 'string', shortFlag: 'n'},
-			server: {type: 'string', shortFlag: 's'},
-			tokenFile: {type: 'string'},
-			interval: {type: 'string', default: '2s'},
-			timeout: {type: 'string', default: '10s'},
-			maxWait: {type: 'string', default: '30s'},
-			recheck: {type: 'string', default: '30s'},
-			highlight: {type: 'string', default: '4s'},
-			output: {type: 'string', shortFlag: 'o'},
-			once: {type: 'boolean', default: false},
-			exitOnFinish: {type: 'boolean', default: false},
-			demo: {type: 'boolean', default: false},
-			scenario: {type: 'string'},
-			speed: {type: 'number', default: 1},
-			port: {type: 'number', default: 0},
-			loop: {type: 'boolean', default: false},
-			color: {type: 'boolean', default: true},
-			altScreen: {type: 'boolean', default: true},
-		},
-	},
-);
+		Examples
+		  $ vcjob-watch --demo
+		  $ HW_AUTH_TOKEN=$(cat ~/.cci-token) vcjob-watch mpi-demo -n team-a -s https://cci.cn-north-4.myhuaweicloud.com
+		  $ vcjob-watch mpi-demo -n team-a -s https://cci.cn-north-4.myhuaweicloud.com --token-file ~/.cci-token -o json --exit-on-finish
+		  $ vcjob-watch simulate --port 8080 --scenario seed
+		  $ curl localhost:8080/apis/batch.volcano.sh/v1alpha1/namespaces/cci-namespace-42263891/jobs/openmpi-hello-3-com
+		`,
+			{
+				importMeta: import.meta,
+				allowUnknownFlags: false,
+				flags: {
+					namespace: {type: 'string', shortFlag: 'n'},
+					server: {type: 'string', shortFlag: 's'},
+					tokenFile: {type: 'string'},
+					interval: {type: 'string', default: '2s'},
+					timeout: {type: 'string', default: '10s'},
+					maxWait: {type: 'string', default: '30s'},
+					recheck: {type: 'string', default: '30s'},
+					highlight: {type: 'string', default: '4s'},
+					output: {type: 'string', shortFlag: 'o'},
+					once: {type: 'boolean', default: false},
+					exitOnFinish: {type: 'boolean', default: false},
+					demo: {type: 'boolean', default: false},
+					scenario: {type: 'string'},
+					speed: {type: 'number', default: 1},
+					port: {type: 'number', default: 0},
+					loop: {type: 'boolean', default: false},
+					color: {type: 'boolean', default: true},
+					altScreen: {type: 'boolean', default: true},
+				},
+			},
+		);
+	} catch (error) {
+		// meow's own checks (a flag given twice, a number that is not one) throw: usage errors too.
+		return fail(error instanceof Error ? error.message : String(error));
+	}
+}
+
+const cli = parseArguments();
 
 const controller = new AbortController();
 let signalCode: number | undefined;

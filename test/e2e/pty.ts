@@ -1,0 +1,120 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {readFileSync, readlinkSync} from 'node:fs';
+import xterm from '@xterm/headless';
+import {cliPath} from './run-cli.js';
+
+/**
+ * The CLI in a real pseudo-terminal (util-linux `script`), its output fed into a headless xterm.js, so a
+ * test reads the screen a person would see, and counts the bytes that crossed the "link".
+ */
+export type PtyRun = {
+	readonly child: ChildProcess;
+	/** The visible screen, one string per row, trailing spaces trimmed. */
+	screen(): string[];
+	/** Lines pushed off the top into the scrollback. */
+	scrollback(): number;
+	/** Every byte the program wrote, as text. */
+	raw(): string;
+	bytes(): number;
+	type(keys: string): void;
+	waitForScreen(pattern: RegExp, timeoutMs?: number): Promise<string>;
+	resize(columns: number, rows: number): Promise<void>;
+	exit(timeoutMs?: number): Promise<number>;
+	/** The process inside the pty (not `script`). */
+	pid(): number | undefined;
+};
+
+export function runInPty(args: readonly string[], size: {columns: number; rows: number}, env: Record<string, string> = {}): PtyRun {
+	const command = [`stty cols ${size.columns} rows ${size.rows}`, `exec ${process.execPath} ${cliPath} ${args.map(argument => `'${argument}'`).join(' ')}`].join('; ');
+	const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
+		// Ink goes non-interactive when CI is set: a person's terminal does not have it.
+		env: {PATH: process.env['PATH'], HOME: process.env['HOME'], TERM: 'xterm-256color', ...env},
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	const terminal = new xterm.Terminal({cols: size.columns, rows: size.rows, allowProposedApi: true});
+	let raw = '';
+	let bytes = 0;
+	child.stdout!.on('data', (chunk: Buffer) => {
+		bytes += chunk.length;
+		raw += chunk.toString('utf8');
+		terminal.write(chunk);
+	});
+	const exited = new Promise<number>(resolve => {
+		child.on('exit', code => resolve(code ?? 128));
+	});
+
+	const screen = () => {
+		const buffer = terminal.buffer.active;
+		const lines: string[] = [];
+		for (let row = 0; row < terminal.rows; row++) {
+			lines.push(buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '');
+		}
+
+		return lines;
+	};
+
+	const inner = () => {
+		// The program is the child of `script`.
+		try {
+			const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8');
+			return Number(children.trim().split(' ')[0]) || undefined;
+		} catch {
+			return undefined;
+		}
+	};
+
+	return {
+		child,
+		screen,
+		raw: () => raw,
+		scrollback: () => terminal.buffer.normal.length - terminal.rows,
+		bytes: () => bytes,
+		type(keys) {
+			child.stdin!.write(keys);
+		},
+		async waitForScreen(pattern, timeoutMs = 10_000) {
+			const started = Date.now();
+			for (;;) {
+				// Let xterm.js finish parsing what has arrived.
+				// eslint-disable-next-line no-await-in-loop
+				await new Promise<void>(resolve => {
+					terminal.write('', resolve);
+				});
+				const text = screen().join('\n');
+				if (pattern.test(text)) return text;
+				if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
+				// eslint-disable-next-line no-await-in-loop
+				await new Promise(resolve => setTimeout(resolve, 50));
+			}
+		},
+		async resize(columns, rows) {
+			const pid = inner();
+			if (!pid) throw new Error('no program in the pty');
+			const tty = readlinkSync(`/proc/${pid}/fd/1`);
+			await new Promise<void>((resolve, reject) => {
+				spawn('stty', ['-F', tty, 'cols', String(columns), 'rows', String(rows)]).on('exit', code =>
+					code === 0 ? resolve() : reject(new Error(`stty exited ${code}`)),
+				);
+			});
+			terminal.resize(columns, rows);
+			process.kill(pid, 'SIGWINCH');
+		},
+		async exit(timeoutMs = 10_000) {
+			let timer: NodeJS.Timeout | undefined;
+			try {
+				return await Promise.race([
+					exited,
+					new Promise<never>((_, reject) => {
+						timer = setTimeout(() => {
+							child.kill('SIGKILL');
+							reject(new Error(`did not exit; screen:\n${screen().join('\n')}`));
+						}, timeoutMs);
+					}),
+				]);
+			} finally {
+				clearTimeout(timer);
+			}
+		},
+		pid: inner,
+	};
+}
