@@ -11,10 +11,12 @@ type Props = {
 	readonly intervalMs: number;
 	/** q quits; Ctrl+C interrupts (exit 130, as a shell expects). */
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+	readonly source?: string | undefined;
+	readonly notices?: readonly string[];
 };
 
 /** The live TUI: the watch state, the terminal's size, and the keys. */
-export function App({store, watcher, intervalMs, onQuit}: Props) {
+export function App({store, watcher, intervalMs, onQuit, source, notices}: Props) {
 	const state = useWatchState(store);
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
@@ -48,6 +50,8 @@ export function App({store, watcher, intervalMs, onQuit}: Props) {
 			rows={rows}
 			showHelp={showHelp}
 			keys={isRawModeSupported === true}
+			source={source}
+			notices={notices ?? []}
 		/>
 	);
 }

@@ -8,6 +8,13 @@ export type Flags = {
 	readonly namespace?: string | undefined;
 	readonly server?: string | undefined;
 	readonly tokenFile?: string | undefined;
+	readonly region?: string | undefined;
+	readonly kubeconfig?: string | undefined;
+	readonly context?: string | undefined;
+	readonly certificateAuthority?: string | undefined;
+	readonly insecureSkipTlsVerify?: boolean | undefined;
+	readonly allowHttp?: boolean | undefined;
+	readonly debug?: string | undefined;
 	readonly interval: string;
 	readonly timeout: string;
 	readonly maxWait: string;
@@ -35,6 +42,16 @@ export type WatchConfig = {
 	/** Undefined with --demo: the built-in simulator's address is known only once it listens. */
 	readonly server?: string;
 	readonly token: TokenConfig;
+	/** CCI region: the endpoint when --server is not given (also HW_REGION_NAME, HUAWEICLOUD_SDK_REGION_ID). */
+	readonly region?: string;
+	/** --kubeconfig: an explicit file (KUBECONFIG and ~/.kube/config are found by the loader). */
+	readonly kubeconfig?: string;
+	readonly context?: string;
+	readonly certificateAuthority?: string;
+	readonly insecureSkipTlsVerify: boolean;
+	readonly allowHttp: boolean;
+	/** --debug FILE: request lines (method, URL, status, duration, request id), never headers or bodies. */
+	readonly debug?: string;
 	readonly intervalMs: number;
 	readonly timeoutMs: number;
 	readonly maxWaitMs: number;
@@ -119,10 +136,6 @@ export function resolveConfig(
 	const namespaceProblem = namespace === undefined ? undefined : checkNamespace(namespace);
 	if (namespaceProblem) throw new UsageError(namespaceProblem);
 
-	if (!flags.demo && !flags.server) {
-		throw new UsageError('no API server: give --server URL (for CCI: https://cci.{region}.myhuaweicloud.com), or --demo');
-	}
-
 	if (flags.demo && flags.server) {
 		throw new UsageError('--demo runs the built-in simulator: leave out --server');
 	}
@@ -168,5 +181,12 @@ export function resolveConfig(
 		speed: flags.speed,
 		color: wantsColor(flags.color, environment, stdoutIsTty && output === 'tui'),
 		altScreen: flags.altScreen,
+		...(flags.region ? {region: flags.region} : {}),
+		...(flags.kubeconfig ? {kubeconfig: flags.kubeconfig} : {}),
+		...(flags.context ? {context: flags.context} : {}),
+		...(flags.certificateAuthority ? {certificateAuthority: flags.certificateAuthority} : {}),
+		insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? false,
+		allowHttp: flags.allowHttp ?? false,
+		...(flags.debug ? {debug: flags.debug} : {}),
 	};
 }

@@ -35,6 +35,8 @@ export async function runTui(config: WatchConfig, io: Io, target: Target, watche
 				store={store}
 				watcher={watcher}
 				intervalMs={config.intervalMs}
+				source={target.connection?.credentials.description}
+				notices={target.connection?.warnings ?? []}
 				onQuit={reason => quit(reason === 'interrupt' ? exitCodes.sigint : exitCodes.ok)}
 			/>
 		</ThemeProvider>,

@@ -1,7 +1,9 @@
-import {UsageError, type Environment, type WatchConfig} from './config.js';
-import {createJobClient, type TokenSource} from './core/job-client.js';
+import {createWriteStream} from 'node:fs';
+import {UsageError, type WatchConfig} from './config.js';
+import {resolveConnection, type Connection} from './connection.js';
+import type {Environment} from './config.js';
+import {createJobClient, type RequestRecord} from './core/job-client.js';
 import {finishedOutcome} from './core/phase.js';
-import {fileTokenSource, staticTokenSource} from './core/token-source.js';
 import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener} from './core/watch-job.js';
 import {createWatchStore} from './core/watch-store.js';
 import {exitCodes} from './exit-codes.js';
@@ -21,11 +23,11 @@ export type Io = {
 // --once still retries 429/5xx/network errors, a bounded number of times: about a minute at the defaults.
 const onceRetries = 5;
 
-export type Target = {server: string; namespace: string; name: string; simulator?: Simulator};
+export type Target = {namespace: string; name: string; simulator?: Simulator; connection?: Connection};
 
 async function resolveTarget(config: WatchConfig): Promise<Target> {
 	if (!config.demo) {
-		return {server: config.server!, namespace: config.namespace ?? 'default', name: config.name!};
+		return {namespace: config.namespace ?? 'default', name: config.name!};
 	}
 
 	const [{startSimulator}, {scenarios, scenarioNames}] = await Promise.all([
@@ -39,27 +41,22 @@ async function resolveTarget(config: WatchConfig): Promise<Target> {
 
 	const simulator = await startSimulator({scenario, speed: config.speed});
 	return {
-		server: simulator.url,
 		namespace: config.namespace ?? scenario.namespace,
 		name: config.name ?? scenario.jobName,
 		simulator,
 	};
 }
 
-function tokenSource(config: WatchConfig, env: Environment): TokenSource | undefined {
-	switch (config.token.kind) {
-		case 'file': {
-			return fileTokenSource(config.token.path);
-		}
-
-		case 'env': {
-			return staticTokenSource(env['HW_AUTH_TOKEN']);
-		}
-
-		default: {
-			return undefined;
-		}
-	}
+/** --debug FILE: one line a request, and nothing that could hold a secret (no header, no body). */
+function debugLog(path: string | undefined): ((record: RequestRecord) => void) | undefined {
+	if (!path) return undefined;
+	const stream = createWriteStream(path, {flags: 'a', mode: 0o600});
+	stream.on('error', () => {});
+	return record => {
+		stream.write(
+			`${new Date().toISOString()} ${record.method} ${record.url} ${record.status || 'no-answer'} ${record.durationMs}ms${record.requestId ? ` request-id=${record.requestId}` : ''}\n`,
+		);
+	};
 }
 
 function exitCodeFor(outcome: PollOutcome, config: WatchConfig): number {
@@ -152,14 +149,22 @@ async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, writer
 export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 	const target = await resolveTarget(config);
 	try {
-		const token = tokenSource(config, io.env);
+		const connection = await resolveConnection(config, io.env, target.simulator?.url);
+		target.connection = connection;
+		const onRequest = debugLog(config.debug);
 		const client = createJobClient({
-			server: target.server,
+			server: connection.server,
 			namespace: target.namespace,
 			name: target.name,
 			timeoutMs: config.timeoutMs,
-			...(token ? {token} : {}),
+			credentials: connection.credentials,
+			...(connection.dispatcher ? {dispatcher: connection.dispatcher} : {}),
+			...(onRequest ? {onRequest} : {}),
 		});
+		if (config.output !== 'tui') {
+			for (const warning of connection.warnings) io.stderr.write(`vcjob-watch: warning: ${warning}\n`);
+		}
+
 		const watcher = createJobWatcher({
 			client,
 			namespace: target.namespace,

@@ -10,6 +10,7 @@ type Props = Pick<
 	'connection' | 'namespace' | 'name' | 'staleSince' | 'lastOkAt' | 'paused' | 'fetchingSlowly' | 'deletedAt'
 > & {
 	readonly intervalMs: number;
+	readonly source?: string | undefined;
 };
 
 /**
@@ -47,7 +48,12 @@ export function ConnectionStatus(props: Props) {
 
 			case 'live': {
 				state = <Text {...theme.ok}>{indicator('●')}live</Text>;
-				detail = <Text {...theme.muted}>polling {every}</Text>;
+				detail = (
+					<Text {...theme.muted}>
+						polling {every}
+						{props.source ? ` · ${props.source}` : ''}
+					</Text>
+				);
 				break;
 			}
 

@@ -20,16 +20,20 @@ type Props = {
 	readonly showHelp?: boolean;
 	/** False when keys cannot be read (no TTY on stdin): no key hints then. */
 	readonly keys?: boolean;
+	/** Which credentials are in use, e.g. "token from HW_AUTH_TOKEN". */
+	readonly source?: string | undefined;
+	/** Warnings that stay on screen, e.g. TLS verification is off. */
+	readonly notices?: readonly string[];
 };
 
 /** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
-export function Screen({state, intervalMs, columns, rows, showHelp = false, keys = true}: Props) {
+export function Screen({state, intervalMs, columns, rows, showHelp = false, keys = true, source, notices = []}: Props) {
 	const theme = useTheme();
 	const {job, highlights} = state;
 	const policies = job ? job.policies.length + job.tasks.reduce((sum, task) => sum + task.policies.length, 0) : 0;
 	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
 	const now = minuteOf(state.now);
-	const layout = planLayout({rows, columns, tasks: job?.tasks.length ?? 0, policies, recent: groupBySteps(state.recent).length});
+	const layout = planLayout({rows: rows - notices.length, columns, tasks: job?.tasks.length ?? 0, policies, recent: groupBySteps(state.recent).length});
 	return (
 		<Box flexDirection="column" width={columns}>
 			<Header
@@ -40,7 +44,12 @@ export function Screen({state, intervalMs, columns, rows, showHelp = false, keys
 				lastChangeAt={state.lastChangeAt}
 				now={now}
 			/>
-			<ConnectionStatus {...state} intervalMs={intervalMs} />
+			{notices.map(notice => (
+				<Text key={notice} wrap="truncate-end" {...theme.error}>
+					⚠ {notice}
+				</Text>
+			))}
+			<ConnectionStatus {...state} intervalMs={intervalMs} source={source} />
 			{job ? (
 				<>
 					<Box flexDirection={layout.sideBySide ? 'row' : 'column'}>

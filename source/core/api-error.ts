@@ -18,6 +18,8 @@ const retryableCategories = new Set<ErrorCategory>(['throttled', 'server', 'netw
 
 export type ApiErrorDetails = {
 	readonly category: ErrorCategory;
+	/** What a person can do about it, when the credential source knows better than errorHint. */
+	readonly hint?: string;
 	/** One line for people, already sanitised. */
 	readonly summary: string;
 	readonly status?: number;
@@ -38,6 +40,7 @@ export class ApiError extends Error implements ApiErrorDetails {
 	readonly code?: string;
 	readonly requestId?: string;
 	readonly retryAfterMs?: number;
+	readonly hint?: string;
 
 	constructor(details: ApiErrorDetails) {
 		super(details.summary);
@@ -48,6 +51,11 @@ export class ApiError extends Error implements ApiErrorDetails {
 		if (details.code !== undefined) this.code = details.code;
 		if (details.requestId !== undefined) this.requestId = details.requestId;
 		if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+		if (details.hint !== undefined) this.hint = details.hint;
+	}
+
+	withHint(hint: string): ApiError {
+		return new ApiError({...this.toJSON(), hint});
 	}
 
 	get retryable(): boolean {
@@ -64,6 +72,7 @@ export class ApiError extends Error implements ApiErrorDetails {
 			...(this.code === undefined ? {} : {code: this.code}),
 			...(this.requestId === undefined ? {} : {requestId: this.requestId}),
 			...(this.retryAfterMs === undefined ? {} : {retryAfterMs: this.retryAfterMs}),
+			...(this.hint === undefined ? {} : {hint: this.hint}),
 			retryable: this.retryable,
 		};
 	}
@@ -272,7 +281,11 @@ export function errorFromException(error: unknown, host: string): ApiError {
 }
 
 /** What a person can do about an error that retrying will not fix. */
-export function errorHint(error: Pick<ApiError, 'category'>, namespace: string): string | undefined {
+export function errorHint(error: Pick<ApiError, 'category' | 'hint'>, namespace: string): string | undefined {
+	if (error.hint) {
+		return error.hint;
+	}
+
 	switch (error.category) {
 		case 'unauthorized': {
 			return 'the token is missing, expired or invalid (HW_AUTH_TOKEN or --token-file)';

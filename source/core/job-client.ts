@@ -1,18 +1,30 @@
+import {fetch as undiciFetch, type Dispatcher} from 'undici';
 import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
+import {noCredentials, type Credentials} from './credentials.js';
 
-/** Gives the token for the next request; undefined sends no auth header. Never logged. */
-export type TokenSource = () => Promise<string | undefined>;
+/** One request, as --debug logs it: no header, no body. */
+export type RequestRecord = {
+	readonly method: string;
+	readonly url: string;
+	/** 0 when no answer came (network error, timeout). */
+	readonly status: number;
+	readonly durationMs: number;
+	readonly requestId?: string;
+};
 
 export type JobClientOptions = {
 	readonly server: string;
 	readonly namespace: string;
 	readonly name: string;
-	readonly token?: TokenSource;
+	readonly credentials?: Credentials;
+	/** TLS settings and proxies (undici); the default agent when absent. */
+	readonly dispatcher?: Dispatcher;
 	readonly timeoutMs: number;
 	/** A larger answer is refused rather than buffered: a job is a few KB, a runaway proxy is not. */
 	readonly maxBodyBytes?: number;
 	readonly fetch?: typeof globalThis.fetch;
 	readonly now?: () => number;
+	readonly onRequest?: (record: RequestRecord) => void;
 };
 
 export type JobResponse = {
@@ -70,9 +82,14 @@ async function readCapped(response: Response, maxBytes: number): Promise<{text: 
 
 export function createJobClient(options: JobClientOptions): JobClient {
 	const url = jobUrl(options.server, options.namespace, options.name);
-	const fetch = options.fetch ?? globalThis.fetch;
+	// undici's own fetch: a dispatcher from the undici package must meet the fetch of the same package.
+	const fetch = options.fetch ?? (undiciFetch as unknown as typeof globalThis.fetch);
+	const credentials = options.credentials ?? noCredentials;
 	const now = options.now ?? Date.now;
 	const maxBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+
+	const withHint = (error: ApiError) =>
+		error.category === 'unauthorized' && credentials.unauthorizedHint ? error.withHint(credentials.unauthorizedHint) : error;
 
 	async function getJob(signal?: AbortSignal): Promise<JobResponse> {
 		if (signal?.aborted) {
@@ -107,26 +124,61 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		}
 	}
 
-	async function request(signal: AbortSignal): Promise<JobResponse> {
+	async function send(signal: AbortSignal): Promise<Response> {
 		const headers: Record<string, string> = {accept: 'application/json'};
-		const token = await options.token?.();
-		if (token) {
-			headers['x-auth-token'] = token;
+		await credentials.authorize({method: 'GET', url, headers});
+		const started = performance.now();
+		let status = 0;
+		let requestId: string | undefined;
+		try {
+			const response = await fetch(url, {
+				headers,
+				signal,
+				redirect: 'error',
+				...(options.dispatcher ? {dispatcher: options.dispatcher} : {}),
+			} as RequestInit);
+			status = response.status;
+			requestId = response.headers.get('x-request-id') ?? undefined;
+			return response;
+		} finally {
+			options.onRequest?.({
+				method: 'GET',
+				url: url.href,
+				status,
+				durationMs: Math.round(performance.now() - started),
+				...(requestId ? {requestId} : {}),
+			});
+		}
+	}
+
+	async function request(signal: AbortSignal): Promise<JobResponse> {
+		let response = await send(signal);
+		// A 401 may only mean the credentials aged: renew once (a file re-read, a new IAM token, an exec
+		// plugin run again) and ask again. Once: a loop of 401s could lock an account.
+		if (response.status === 401 && credentials.renew) {
+			const {text} = await readCapped(response, maxBytes);
+			const error = errorFromResponse({status: 401, body: text, requestId: response.headers.get('x-request-id')}, now());
+			if (await credentials.renew(error)) {
+				response = await send(signal);
+			} else {
+				throw withHint(error);
+			}
 		}
 
-		const response = await fetch(url, {headers, signal, redirect: 'error'});
 		const {text, bytes} = await readCapped(response, maxBytes);
 		const requestId = response.headers.get('x-request-id');
 		if (!response.ok) {
-			throw errorFromResponse(
-				{
-					status: response.status,
-					body: text,
-					retryAfter: response.headers.get('retry-after'),
-					requestId,
-					contentType: response.headers.get('content-type'),
-				},
-				now(),
+			throw withHint(
+				errorFromResponse(
+					{
+						status: response.status,
+						body: text,
+						retryAfter: response.headers.get('retry-after'),
+						requestId,
+						contentType: response.headers.get('content-type'),
+					},
+					now(),
+				),
 			);
 		}
 

@@ -3,7 +3,21 @@ import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/core/api-error.js';
 import {createJobClient, jobUrl, type JobClientOptions} from '../../source/core/job-client.js';
-import {staticTokenSource} from '../../source/core/token-source.js';
+import {noCredentials, staticTokenCredentials, type Credentials} from '../../source/core/credentials.js';
+
+const staticTokenSource = (token: string | undefined): Credentials =>
+	token === undefined ? noCredentials : staticTokenCredentials(token, 'HW_AUTH_TOKEN');
+
+/** Credentials that hand out the next token of a list on each request (none when it gives nothing). */
+function tokenSequence(tokens: Array<string | undefined>): Credentials {
+	return {
+		description: 'a sequence of tokens',
+		async authorize(request) {
+			const token = tokens.shift();
+			if (token) request.headers['x-auth-token'] = token;
+		},
+	};
+}
 import {gatewayFault, proxyHtmlFault, statusFault, throttleFault} from '../../source/simulator/faults.js';
 import type {Scenario} from '../../source/simulator/scenarios.js';
 import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
@@ -154,13 +168,13 @@ describe('getJob over HTTP against the simulator', () => {
 describe('X-Auth-Token', () => {
 	test('the right token: 200', async () => {
 		const simulator = await start({token: 'right-token'});
-		const response = await clientFor(simulator, {token: staticTokenSource('right-token')}).getJob();
+		const response = await clientFor(simulator, {credentials: staticTokenSource('right-token')}).getJob();
 		expect(response.raw['kind']).toBe('Job');
 	});
 
 	test('a wrong token: 401 unauthorized, not retried, and the token is not in the message', async () => {
 		const simulator = await start({token: 'right-token'});
-		const error = await apiRejection(clientFor(simulator, {token: staticTokenSource('wrong-token')}).getJob());
+		const error = await apiRejection(clientFor(simulator, {credentials: staticTokenSource('wrong-token')}).getJob());
 		expect(error.category).toBe('unauthorized');
 		expect(error.retryable).toBe(false);
 		expect(JSON.stringify(error.toJSON())).not.toContain('wrong-token');
@@ -170,7 +184,7 @@ describe('X-Auth-Token', () => {
 	test('no token source, or one that gives nothing: no header, so a server that wants one says 401', async () => {
 		const simulator = await start({token: 'right-token'});
 		expect((await apiRejection(clientFor(simulator).getJob())).category).toBe('unauthorized');
-		expect((await apiRejection(clientFor(simulator, {token: staticTokenSource(undefined)}).getJob())).category).toBe('unauthorized');
+		expect((await apiRejection(clientFor(simulator, {credentials: staticTokenSource(undefined)}).getJob())).category).toBe('unauthorized');
 	});
 
 	test('the header is sent only when the token source gives a token; the token source is asked on every request', async () => {
@@ -179,7 +193,7 @@ describe('X-Auth-Token', () => {
 			response.end('{"kind":"Job"}');
 		});
 		const tokens = ['t-1', undefined, '', 't-2'];
-		const client = createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, token: async () => tokens.shift()});
+		const client = createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, credentials: tokenSequence(tokens)});
 		for (let index = 0; index < 4; index++) {
 			// eslint-disable-next-line no-await-in-loop
 			await client.getJob();
@@ -363,7 +377,7 @@ describe('faults', () => {
 			response.writeHead(302, {location: 'http://127.0.0.1:1/elsewhere'});
 			response.end();
 		});
-		const error = await apiRejection(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, token: staticTokenSource('secret')}).getJob());
+		const error = await apiRejection(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, credentials: staticTokenSource('secret')}).getJob());
 		expect(error.category).toBe('network');
 		expect(seen).toHaveLength(1);
 		expect(error.summary).not.toContain('secret');

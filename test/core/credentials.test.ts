@@ -2,7 +2,19 @@ import {mkdtemp, rm, utimes, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import {fileTokenSource, staticTokenSource} from '../../source/core/token-source.js';
+import {staticTokenCredentials, tokenFileCredentials} from '../../source/core/credentials.js';
+
+/** The token a source would send, as the X-Auth-Token header it adds. */
+function tokenOf(credentials: ReturnType<typeof tokenFileCredentials>) {
+	return async () => {
+		const headers: Record<string, string> = {};
+		await credentials.authorize({method: 'GET', url: new URL('http://127.0.0.1/'), headers});
+		return headers['x-auth-token'];
+	};
+}
+
+const fileTokenSource = (path: string) => tokenOf(tokenFileCredentials(path));
+const staticTokenSource = (token: string | undefined) => (token === undefined ? async () => undefined : tokenOf(staticTokenCredentials(token, 'HW_AUTH_TOKEN')));
 
 let directory: string;
 
