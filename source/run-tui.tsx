@@ -10,6 +10,13 @@ import {createWatchStore} from './core/watch-store.js';
 import {exitCodes} from './exit-codes.js';
 import {isoSeconds, jobLine} from './output/text-writer.js';
 import {watchForFinish, type Io, type Target} from './run-watch.js';
+import {CellScreen} from './terminal/cell-screen.js';
+
+const enterAlternateScreen = '\u001B[?1049h';
+const leaveAlternateScreen = '\u001B[?1049l';
+const hideCursor = '\u001B[?25l';
+const showCursor = '\u001B[?25h';
+const resetStyle = '\u001B[0m';
 
 /** A static frame of the panels for --once: tall enough to list everything, as wide as the terminal. */
 export function renderFrame(state: WatchState, config: WatchConfig, columns: number): string {
@@ -29,6 +36,19 @@ export async function runTui(config: WatchConfig, io: Io, target: Target, watche
 		watcher.stop();
 	};
 
+	// Full screen (the default): Ink draws whole frames into a CellScreen, which writes only the cells that
+	// changed. Without it (--no-alt-screen), Ink's own line-by-line incremental rendering in place.
+	const screen = config.altScreen ? new CellScreen(io.stdout) : undefined;
+	const leaveScreen = () => {
+		io.stdout.write(`${resetStyle}${showCursor}${leaveAlternateScreen}`);
+	};
+
+	if (screen) {
+		io.stdout.write(`${enterAlternateScreen}${hideCursor}`);
+		// Whatever ends the process, the terminal gets its screen and cursor back.
+		process.once('exit', leaveScreen);
+	}
+
 	const instance = render(
 		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
 			<App
@@ -41,17 +61,21 @@ export async function runTui(config: WatchConfig, io: Io, target: Target, watche
 			/>
 		</ThemeProvider>,
 		{
-			stdout: io.stdout,
+			stdout: (screen as unknown as NodeJS.WriteStream | undefined) ?? io.stdout,
 			stdin: io.stdin,
 			stderr: io.stderr,
 			// Keys are ours: Ctrl+C is a key in raw mode and quits through the same path as q.
 			exitOnCtrlC: false,
-			// Only changed lines are rewritten: over SSH every byte counts.
-			incrementalRendering: true,
-			// Polls arrive every few seconds; 10 frames a second is plenty and bounds a burst.
-			maxFps: 10,
-			// Full screen like k9s: nothing reaches the scrollback, and a resize redraws cleanly.
-			alternateScreen: config.altScreen,
+			// Nothing of ours logs to the console; patching it would mix text into the frames.
+			patchConsole: false,
+			...(screen
+				? {debug: true}
+				: {
+						// Only changed lines are rewritten: over SSH every byte counts.
+						incrementalRendering: true,
+						// Polls arrive every few seconds; 10 frames a second is plenty and bounds a burst.
+						maxFps: 10,
+					}),
 		},
 	);
 	if (config.exitOnFinish) {
@@ -68,9 +92,14 @@ export async function runTui(config: WatchConfig, io: Io, target: Target, watche
 		instance.unmount();
 		await instance.waitUntilExit().catch(() => {});
 		store.dispose();
+		if (screen) {
+			screen.dispose();
+			leaveScreen();
+			process.off('exit', leaveScreen);
+		}
 	}
 
-	if (config.altScreen) {
+	if (screen) {
 		// The full-screen frame is gone with the alternate screen: leave one line of record behind.
 		const {job, namespace, name} = store.getState();
 		io.stdout.write(

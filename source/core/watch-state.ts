@@ -31,7 +31,7 @@ export type WatchState = {
 	readonly name: string;
 	readonly job?: Job;
 	readonly connection: Connection;
-	/** The last answer that told us the truth (a job or a 404). */
+	/** The last answer that changed what is known (a job or a 404); idle polls leave it be. */
 	readonly lastOkAt?: number;
 	/** When metadata.resourceVersion last moved. */
 	readonly lastChangeAt?: number;
@@ -91,6 +91,17 @@ function initialPhaseSince(job: Job, at: number): PhaseSince {
 
 function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, options: WatchStateOptions): WatchState {
 	const {job, at} = event;
+	// A poll that changed nothing leaves the state as it is (so nothing re-renders, nothing is written),
+	// unless the minute turned: the ages on screen count in minutes.
+	if (
+		!event.rvChanged &&
+		state.connection.kind === 'live' &&
+		!state.fetchingSlowly &&
+		Math.floor(at / 60_000) === Math.floor(state.now / 60_000)
+	) {
+		return state;
+	}
+
 	const maxRecent = options.maxRecent ?? 50;
 	const base: WatchState = {
 		...state,
