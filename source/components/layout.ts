@@ -15,33 +15,44 @@ export type Layout = {
 	readonly sideBySide: boolean;
 	readonly phaseWidth: number;
 	readonly podsWidth: number;
+	/** Pod counters in rows of three (wide) or of two (narrower, taller). */
+	readonly countersPerRow: 2 | 3;
 	/** Rows for each list, its "+N more" line included; 0 hides the section. */
 	readonly tasks: number;
 	readonly policies: number;
 	readonly recent: number;
 };
 
-const panelHeight = 5; // three lines inside a border
-const podsMinWidth = 56;
+const phaseHeight = 5; // three lines inside a border
+// Pod counters: a 17-cell column per counter, plus padding and border; a last line for minAvailable.
+const podsWidth = (perRow: 2 | 3) => perRow * 17 + 4;
+const podsHeight = (perRow: 2 | 3) => 6 / perRow + 1 + 2;
 const phaseMinWidth = 40;
 
 export function planLayout(input: LayoutInput): Layout {
-	const sideBySide = input.columns >= podsMinWidth + phaseMinWidth;
-	const phaseWidth = sideBySide ? input.columns - podsMinWidth : input.columns;
-	const podsWidth = sideBySide ? podsMinWidth : Math.min(input.columns, podsMinWidth);
+	// Side by side when both fit: counters three to a row on wide terminals, two to a row from about 80
+	// columns (one line taller, four lines shorter than stacking). Stacked below that.
+	const wide = input.columns >= podsWidth(3) + phaseMinWidth;
+	const sideBySide = wide || input.columns >= podsWidth(2) + phaseMinWidth;
+	const countersPerRow: 2 | 3 = wide || (!sideBySide && input.columns >= podsWidth(3)) ? 3 : 2;
+	const pods = Math.min(input.columns, podsWidth(countersPerRow));
+	const phaseWidth = sideBySide ? input.columns - pods : input.columns;
+	const panels = sideBySide ? Math.max(phaseHeight, podsHeight(countersPerRow)) : phaseHeight + podsHeight(countersPerRow);
 	// Header, two status lines, key hints, the spare line, and the panels.
-	let left = input.rows - 5 - (sideBySide ? panelHeight : panelHeight * 2);
+	let left = input.rows - 5 - panels;
 
 	// Titles and table headings: tasks 2, policies 2, recent 1. An empty list is one line ("none").
 	const overhead = {tasks: input.tasks === 0 ? 1 : 2, policies: input.policies === 0 ? 1 : 2, recent: 1};
 	const want = {tasks: input.tasks, policies: input.policies, recent: Math.max(1, input.recent)};
 	const give = {tasks: 0, policies: 0, recent: 0};
 
-	// Each list first gets one line, in order of importance, then as many as it wants in the same order.
+	// Each list first gets up to two lines (one row and "+N more" say more than a heading alone), in
+	// order of importance, then as many as it wants in the same order.
 	for (const section of ['tasks', 'policies', 'recent'] as const) {
-		if (left >= overhead[section] + 1 || (want[section] === 0 && left >= overhead[section])) {
-			give[section] = want[section] === 0 ? 0 : 1;
-			left -= overhead[section] + give[section];
+		const first = Math.min(want[section], 2);
+		if (left >= overhead[section] + first) {
+			give[section] = first;
+			left -= overhead[section] + first;
 		} else {
 			give[section] = -1; // does not fit at all
 		}
@@ -57,5 +68,5 @@ export function planLayout(input: LayoutInput): Layout {
 
 	const rowsFor = (section: 'tasks' | 'policies' | 'recent') =>
 		give[section] < 0 ? 0 : want[section] === 0 ? 1 : give[section];
-	return {sideBySide, phaseWidth, podsWidth, tasks: rowsFor('tasks'), policies: rowsFor('policies'), recent: rowsFor('recent')};
+	return {sideBySide, phaseWidth, podsWidth: pods, countersPerRow, tasks: rowsFor('tasks'), policies: rowsFor('policies'), recent: rowsFor('recent')};
 }

@@ -10,14 +10,15 @@ type Props = {
 	readonly job: Job;
 	readonly highlights: Readonly<Record<string, Highlight>>;
 	readonly width: number;
+	readonly perRow?: 2 | 3;
 };
 
-/** Pods by phase, three to a row in fixed cells so a changing number never moves its neighbours. */
-export function PodCounters({job, highlights, width}: Props) {
+/** Pods by phase, two or three to a row in fixed cells, so a changing number never moves its neighbours. */
+export function PodCounters({job, highlights, width, perRow = 3}: Props) {
 	const theme = useTheme();
 	const {counters} = job;
 	const digits = Math.max(3, ...counterNames.map(name => String(counters[name]).length));
-	const rows = [counterNames.slice(0, 3), counterNames.slice(3)];
+	const rows = Array.from({length: counterNames.length / perRow}, (_, index) => counterNames.slice(index * perRow, (index + 1) * perRow));
 	// Volcano moves Pending → Running once minAvailable pods have started.
 	const started = counters.running + counters.succeeded + counters.failed;
 	const min = job.minAvailable;

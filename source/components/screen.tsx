@@ -60,7 +60,7 @@ export function Screen({state, intervalMs, columns, rows, showHelp = false, keys
 							now={now}
 							width={layout.phaseWidth}
 						/>
-						<PodCounters job={job} highlights={highlights} width={layout.podsWidth} />
+						<PodCounters job={job} highlights={highlights} width={layout.podsWidth} perRow={layout.countersPerRow} />
 					</Box>
 					{showHelp ? (
 						<HelpOverlay />
