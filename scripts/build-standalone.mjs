@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// `npm run build:standalone`: the program as files that need no node_modules (README, "A single file for
+// bastion hosts"):
+//
+//   dist/vcjob-watch.mjs          one ES module holding the program and every dependency (Ink, React,
+//                                 yoga-layout's WebAssembly, which yoga-layout 3 ships as base64 in JS,
+//                                 undici, meow); runs on Node 22 or newer
+//   dist/vcjob-watch-linux-x64    a Node.js single executable application: this project's Node 24 binary
+//                                 (the `node` devDependency) with the same program injected; needs no Node
+//
+// Both are bundled by esbuild straight from source/ (it compiles TS and TSX itself; tsc still checks types in
+// `npm run build`). What the bundles must do differently from dist/cli.js, and how:
+//
+// - meow finds the version and description for --version and --help in "the closest package.json" above
+//   the running file; next to a lone copy there is none, or an unrelated one. The bundles carry this
+//   project's package.json fields instead (meowPackagePlugin).
+// - With DEV=true Ink reads its own package.json from disk and connects to React DevTools, which is not
+//   bundled; DEV is a common variable name, so both branches are switched off (inkNoDevtoolsPlugin).
+// - Node 24's single executable applications run a CommonJS main script (an ES module main, "mainFormat",
+//   came in Node 25.8), and esbuild's CommonJS output has no top-level await, which source/cli.tsx,
+//   yoga-layout and Ink use. So the executable gets the same ES module bundle built with no import
+//   statements (Node's built-in modules come through `require`, which a SEA's main script has for them) and
+//   `import.meta` replaced, wrapped whole in an async function: a top-level await is then an await in
+//   that function, and everything else runs as it does in the module.
+import {spawnSync} from 'node:child_process';
+import {chmodSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {createRequire, isBuiltin} from 'node:module';
+import {tmpdir} from 'node:os';
+import {dirname, join, relative} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {stripVTControlCharacters} from 'node:util';
+import vm from 'node:vm';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const entry = join(root, 'source', 'cli.tsx');
+const mjsPath = join(dist, 'vcjob-watch.mjs');
+const seaPath = join(dist, `vcjob-watch-${process.platform}-${process.arch}`);
+// The sentinel Node looks for to know that a blob was injected (the docs' postject example).
+const seaFuse = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// What meow reads from package.json: version (--version), description (--help), bin (process.title).
+const bakedPackage = Object.fromEntries(
+	['name', 'version', 'description', 'license', 'type', 'bin', 'engines'].map(key => [key, packageJson[key]]),
+);
+
+// `node:sqlite` and the like are built-ins only from some Node version on: the prefix says it anyway.
+const builtin = path => path.startsWith('node:') || isBuiltin(path);
+
+/** Replaces exactly `count` matches of `pattern` in one dependency file, or fails the build. */
+function patchFile(path, pattern, replacement, count, why) {
+	const source = readFileSync(path, 'utf8');
+	const found = source.match(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))?.length ?? 0;
+	if (found !== count) {
+		throw new Error(
+			`${relative(root, path)}: expected ${count} match(es) of ${pattern} (${why}), found ${found}: ` +
+				'the dependency changed, update scripts/build-standalone.mjs',
+		);
+	}
+
+	return source.replaceAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`), replacement);
+}
+
+const meowPackagePlugin = {
+	name: 'meow-package-json',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/]meow[\\/]build[\\/]options\.js$/}, ({path}) => ({
+			contents: patchFile(
+				path,
+				/readPackageUpSync\(\{[^}]*\}\)\?\.packageJson/,
+				`(${JSON.stringify(bakedPackage)})`,
+				1,
+				"meow's package.json lookup",
+			),
+			loader: 'js',
+		}));
+	},
+};
+
+const inkNoDevtoolsPlugin = {
+	name: 'ink-no-devtools',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/}, ({path}) => ({
+			contents: patchFile(path, /process\.env\[['"]DEV['"]\] === ['"]true['"]/, 'false', 2, "Ink's DEV switch"),
+			loader: 'js',
+		}));
+	},
+};
+
+/** SEA only: every built-in module through `require` (a SEA's main script has one for built-ins). */
+const builtinsThroughRequirePlugin = {
+	name: 'builtins-through-require',
+	setup(build) {
+		build.onResolve({filter: /^(?:node:)?[a-z0-9_]+(?:\/[a-z0-9_]+)?$/}, ({path, namespace}) => {
+			if (!builtin(path)) return undefined;
+			if (namespace === 'builtin') return {path, external: true};
+			return {path: path.startsWith('node:') ? path : `node:${path}`, namespace: 'builtin'};
+		});
+		build.onLoad({filter: /.*/, namespace: 'builtin'}, ({path}) => ({
+			contents: `module.exports = require(${JSON.stringify(path)});`,
+			loader: 'js',
+		}));
+	},
+};
+
+/** @param {Partial<esbuild.BuildOptions>} options */
+async function bundle(options) {
+	const result = await esbuild.build({
+		entryPoints: [entry],
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node22',
+		// React and its reconciler pick their production builds.
+		define: {'process.env.NODE_ENV': '"production"'},
+		minify: true,
+		write: false,
+		metafile: true,
+		logLevel: 'warning',
+		outfile: 'bundle.mjs',
+		...options,
+		plugins: [meowPackagePlugin, inkNoDevtoolsPlugin, ...(options.plugins ?? [])],
+	});
+	const [output] = result.outputFiles;
+	const imports = Object.values(result.metafile.outputs)[0].imports;
+	return {text: output.text, imports};
+}
+
+function run(command, args, options = {}) {
+	const result = spawnSync(command, args, {encoding: 'utf8', ...options});
+	if (result.status !== 0) {
+		throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+	}
+
+	return result.stdout;
+}
+
+/** A smoke check: the artefact runs and prints this package's version. */
+function checkVersion(command, args) {
+	const printed = run(command, [...args, '--version'], {cwd: tmpdir(), env: {PATH: '/nonexistent'}}).trim();
+	if (printed !== packageJson.version) {
+		throw new Error(`${[command, ...args].join(' ')} --version printed ${JSON.stringify(printed)}, not ${packageJson.version}`);
+	}
+}
+
+const mebibytes = path => `${(statSync(path).size / 1024 / 1024).toFixed(1)} MiB`;
+
+async function buildMjs() {
+	const {text, imports} = await bundle({
+		// CommonJS dependencies (undici, React) `require` Node's built-ins.
+		banner: {js: 'import{createRequire as __vcjobCreateRequire}from"node:module";const require=__vcjobCreateRequire(import.meta.url);'},
+	});
+	const notBuiltin = imports.filter(({path}) => !builtin(path));
+	if (notBuiltin.length > 0) throw new Error(`not bundled: ${notBuiltin.map(({path}) => path).join(', ')}`);
+	const temporary = `${mjsPath}.tmp`;
+	writeFileSync(temporary, text, {mode: 0o755});
+	renameSync(temporary, mjsPath);
+	chmodSync(mjsPath, 0o755);
+}
+
+async function buildSea(workDirectory) {
+	if (process.platform !== 'linux') {
+		throw new Error(`the single executable is built on Linux only (this is ${process.platform})`);
+	}
+
+	const {text, imports} = await bundle({
+		plugins: [builtinsThroughRequirePlugin],
+		define: {'process.env.NODE_ENV': '"production"', 'import.meta': '__vcjobImportMeta'},
+		// No shebang: this is the body of a CommonJS module.
+		banner: {js: ''},
+	});
+	const unexpected = imports.filter(({kind}) => kind !== 'require-call');
+	if (unexpected.length > 0) {
+		throw new Error(`the SEA bundle still imports: ${unexpected.map(({path, kind}) => `${path} (${kind})`).join(', ')}`);
+	}
+
+	const main = [
+		'"use strict";',
+		// What the bundle used import.meta for: meow requires it, yargs-parser and yoga-layout read its url.
+		'const __vcjobImportMeta = {url: require("node:url").pathToFileURL(process.execPath).href};',
+		'(async function () {',
+		text.replace(/^#!.*\n/, ''),
+		'})();',
+		'',
+	].join('\n');
+	// A script, not a module: an import or export statement left in the bundle is a syntax error here.
+	new vm.Script(main, {filename: 'sea-main.cjs'});
+	const mainPath = join(workDirectory, 'sea-main.cjs');
+	const blobPath = join(workDirectory, 'sea-prep.blob');
+	const configPath = join(workDirectory, 'sea-config.json');
+	writeFileSync(mainPath, main);
+	writeFileSync(
+		configPath,
+		JSON.stringify({
+			main: mainPath,
+			output: blobPath,
+			disableExperimentalSEAWarning: true,
+			// V8's compiled code travels in the blob: the program starts faster.
+			useCodeCache: true,
+		}),
+	);
+
+	// The blob must come from the very binary it goes into: the Node 24 of the `node` devDependency.
+	const nodeBinary = join(dirname(require.resolve('node/package.json')), 'bin', 'node');
+	run(nodeBinary, ['--experimental-sea-config', configPath], {cwd: workDirectory});
+	const temporary = join(workDirectory, 'vcjob-watch');
+	copyFileSync(nodeBinary, temporary);
+	chmodSync(temporary, 0o755);
+	const postject = spawnSync(
+		process.execPath,
+		[require.resolve('postject/dist/cli.js'), temporary, 'NODE_SEA_BLOB', blobPath, '--sentinel-fuse', seaFuse],
+		{encoding: 'utf8'},
+	);
+	// LIEF, inside postject, warns about Node's '.note.100' sections on every run; known and harmless
+	// (postject issue 83). Anything else it says is shown.
+	const said = `${postject.stdout}${postject.stderr}`
+		.split('\n')
+		.map(line => stripVTControlCharacters(line))
+		.filter(line => line.trim() && !/^Start injection|Injection done|Can't find string offset for section name '\.note(?:\.100)?'/.test(line));
+	if (postject.status !== 0 || said.length > 0) {
+		console.error(said.join('\n'));
+		if (postject.status !== 0) throw new Error(`postject failed (${postject.status ?? postject.signal})`);
+	}
+	// Moved in whole: never a half-written executable in dist/, and no ETXTBSY over a running one.
+	copyFileSync(temporary, `${seaPath}.tmp`);
+	chmodSync(`${seaPath}.tmp`, 0o755);
+	renameSync(`${seaPath}.tmp`, seaPath);
+}
+
+const started = performance.now();
+const workDirectory = mkdtempSync(join(tmpdir(), 'vcjob-watch-standalone-'));
+try {
+	await buildMjs();
+	checkVersion(process.execPath, [mjsPath]);
+	console.log(`${relative(root, mjsPath)}  ${mebibytes(mjsPath)}  (Node ${packageJson.engines.node})`);
+	await buildSea(workDirectory);
+	checkVersion(seaPath, []);
+	console.log(`${relative(root, seaPath)}  ${mebibytes(seaPath)}  (needs no Node)`);
+} finally {
+	rmSync(workDirectory, {recursive: true, force: true});
+}
+
+console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
