@@ -2,7 +2,9 @@ import {readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
 import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
 import {UsageError, type Environment, type WatchConfig} from './config.js';
+import {cloudCredentials} from './cloud-credentials.js';
 import {noCredentials, staticTokenCredentials, tokenFileCredentials, type Credentials} from './core/credentials.js';
+import type {RequestRecord} from './core/job-client.js';
 
 /** Where to send requests, with which credentials, over which transport. */
 export type Connection = {
@@ -27,7 +29,7 @@ export function regionOf(config: WatchConfig, env: Environment): string | undefi
 	return config.region ?? env['HW_REGION_NAME'] ?? env['HUAWEICLOUD_SDK_REGION_ID'];
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
 	const bare = host.replace(/^\[|\]$/g, '');
 	if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
 	if (isIP(bare) === 4) return bare.startsWith('127.');
@@ -95,7 +97,12 @@ function tokenCredentials(config: WatchConfig, env: Environment): Credentials | 
  * --token-file), then a kubeconfig when one is named or found, then CCI settings (region, IAM user,
  * access keys); see --help for the order.
  */
-export async function resolveConnection(config: WatchConfig, env: Environment, demoServer?: string): Promise<Connection> {
+export async function resolveConnection(
+	config: WatchConfig,
+	env: Environment,
+	demoServer?: string,
+	hooks: {onRequest?: ((record: RequestRecord) => void) | undefined} = {},
+): Promise<Connection> {
 	const warnings: string[] = [];
 	const region = regionOf(config, env);
 	const server = demoServer ?? config.server ?? (region ? cciEndpoint(region) : undefined);
@@ -117,7 +124,13 @@ export async function resolveConnection(config: WatchConfig, env: Environment, d
 	);
 	return {
 		server,
-		credentials: tokenCredentials(config, env) ?? noCredentials,
+		credentials:
+			tokenCredentials(config, env) ??
+			// Not with --demo: a password or keys are for Huawei Cloud, never for the built-in simulator.
+			(demoServer
+				? undefined
+				: cloudCredentials(env, {region, allowHttp: config.allowHttp, timeoutMs: config.timeoutMs, dispatcher, onRequest: hooks.onRequest})) ??
+			noCredentials,
 		...(dispatcher ? {dispatcher} : {}),
 		warnings,
 	};

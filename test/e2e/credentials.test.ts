@@ -1,0 +1,288 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {createServer, type IncomingMessage, type Server} from 'node:http';
+import {connect, type AddressInfo, type Socket} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, describe, expect, test} from 'vitest';
+import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import {runCli, type CliRun} from './run-cli.js';
+
+// Each credential source, through the built CLI, against the simulator's IAM endpoint and gateway checks,
+// in every output mode, with --debug: what a user sees works, and no secret shows up anywhere.
+
+const secrets = {
+	envToken: 'tok-ENV-1a2b3c4d5e6f7a8b',
+	fileToken: 'tok-FILE-9z8y7x6w5v4u3t',
+	password: 'Pw-hunter2-SECRET-41',
+	secretKey: 'SK-s3cr3t-0123456789abcdefXYZ',
+	securityToken: 'STS-temporary-token-7f7f7f',
+};
+// Whatever the simulator's IAM issues: "MIIT" and a long base64url blob.
+const issuedToken = /MIIT[\w-]{16}/;
+
+const iamUser = {user: 'alice', password: secrets.password, domain: 'acme', project: {name: 'cn-north-4'}};
+const keys = {accessKey: 'HPUAK0000000000000001', secretKey: secrets.secretKey, securityToken: secrets.securityToken, projectId: '0a1b2c3d4e5f'};
+
+let simulator: Simulator | undefined;
+let run: CliRun | undefined;
+let proxy: Server | undefined;
+
+afterEach(async () => {
+	run?.child.kill('SIGKILL');
+	run = undefined;
+	await simulator?.close();
+	simulator = undefined;
+	proxy?.closeAllConnections();
+	await new Promise<void>(resolve => (proxy ? proxy.close(() => resolve()) : resolve()));
+	proxy = undefined;
+});
+
+const directory = () => mkdtempSync(join(tmpdir(), 'vcjob-watch-credentials-'));
+
+function target(sim: Simulator) {
+	return [sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url];
+}
+
+const iamEnv = (sim: Simulator, password = secrets.password) => ({
+	HW_USER_NAME: 'alice',
+	HW_USER_PASSWORD: password,
+	HW_DOMAIN_NAME: 'acme',
+	HW_PROJECT_NAME: 'cn-north-4',
+	HW_AUTH_URL: `${sim.url}/v3`,
+});
+
+const keyEnv = (secretKey = secrets.secretKey) => ({
+	HUAWEICLOUD_SDK_AK: keys.accessKey,
+	HUAWEICLOUD_SDK_SK: secretKey,
+	HUAWEICLOUD_SDK_SECURITY_TOKEN: keys.securityToken,
+	HUAWEICLOUD_SDK_PROJECT_ID: keys.projectId,
+});
+
+type CredentialPath = {
+	readonly name: string;
+	readonly simulator: SimulatorOptions;
+	readonly env: (sim: Simulator) => Record<string, string>;
+	readonly args: () => string[];
+	readonly source: RegExp;
+};
+
+const paths: CredentialPath[] = [
+	{
+		name: '--token-file',
+		simulator: {token: secrets.fileToken},
+		env: () => ({}),
+		args() {
+			const file = join(directory(), 'token');
+			writeFileSync(file, `${secrets.fileToken}\n`, {mode: 0o600});
+			return ['--token-file', file];
+		},
+		source: /token from --token-file \S+token/,
+	},
+	{name: 'HW_AUTH_TOKEN', simulator: {token: secrets.envToken}, env: () => ({HW_AUTH_TOKEN: secrets.envToken}), args: () => [], source: /token from HW_AUTH_TOKEN/},
+	{
+		name: 'IAM password',
+		simulator: {iam: iamUser},
+		env: sim => iamEnv(sim),
+		args: () => [],
+		source: /IAM token for user alice \(domain acme, project cn-north-4\)/,
+	},
+	{name: 'AK/SK', simulator: {aksk: keys}, env: () => keyEnv(), args: () => [], source: /AK\/SK signature \(HUAWEICLOUD_SDK_AK\/SK, temporary\)/},
+];
+
+const modes = [
+	{name: 'text', args: ['-o', 'text'], until: /phase=Inqueue/},
+	{name: 'json', args: ['-o', 'json'], until: /"event":"change"/},
+	{name: 'tui --once', args: ['-o', 'tui', '--once'], until: undefined},
+] as const;
+
+/** No secret, and no token IAM issued, in anything the program wrote. */
+function expectNoSecrets(...texts: string[]) {
+	const all = texts.join('\n');
+	for (const [name, secret] of Object.entries(secrets)) {
+		expect(all, name).not.toContain(secret);
+	}
+
+	expect(all).not.toMatch(issuedToken);
+}
+
+const cases = paths.flatMap(path => modes.map(mode => [`${path.name}, ${mode.name}`, path, mode] as const));
+
+test('--help lists the credential sources in the order they are tried', async () => {
+	run = runCli(['--help']);
+	expect(await run.exit()).toBe(0);
+	const help = run.stdout();
+	const order = ['1 --token-file PATH', '2 HW_AUTH_TOKEN', '3 HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME', '4 HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK'];
+	const positions = order.map(entry => help.indexOf(entry));
+	expect(positions.every(position => position > 0)).toBe(true);
+	expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+	for (const name of ['HW_PROJECT_NAME', 'HW_PROJECT_ID', 'HW_AUTH_URL', 'HW_ACCESS_KEY', 'HW_SECRET_KEY', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID']) {
+		expect(help).toContain(name);
+	}
+});
+
+describe('every credential source in every output mode, with --debug', () => {
+	test.each(cases)('%s: gets the job, and no secret is written anywhere', async (_, path, mode) => {
+		simulator = await startSimulator({scenario: 'seed', autoplay: false, ...path.simulator});
+		const debug = join(directory(), 'debug.log');
+		run = runCli([...target(simulator), ...mode.args, ...path.args(), '--interval', '200ms', '--debug', debug], path.env(simulator));
+		if (mode.until) {
+			await run.waitFor(mode.until);
+			run.child.kill('SIGTERM');
+			expect(await run.exit()).toBe(143);
+		} else {
+			expect(await run.exit()).toBe(0);
+			// The screen says which source is in use.
+			expect(run.stdout()).toMatch(path.source);
+			expect(run.stdout()).toContain('Inqueue');
+		}
+
+		const log = readFileSync(debug, 'utf8');
+		expect(log).toMatch(/ GET http:\/\/127\.0\.0\.1:\d+\/apis\/batch\.volcano\.sh\/v1alpha1\/namespaces\/cci-namespace-42263891\/jobs\/openmpi-hello-3-com 200 /);
+		if (path.name === 'IAM password') {
+			expect(log).toMatch(/ POST http:\/\/127\.0\.0\.1:\d+\/v3\/auth\/tokens\?nocatalog=true 201 /);
+		}
+
+		// The simulator refused nothing: each source authenticated every request.
+		expect(simulator.requests.map(request => request.status)).not.toContain(401);
+		expectNoSecrets(run.stdout(), run.stderr(), log);
+	});
+});
+
+describe('IAM password', () => {
+	test('a token that lives 2.5 s is renewed before it expires, and the watch goes on without a 401', async () => {
+		simulator = await startSimulator({scenario: 'static', autoplay: false, iam: {...iamUser, tokenLifetimeMs: 2500}});
+		const debug = join(directory(), 'debug.log');
+		run = runCli([...target(simulator), '-o', 'text', '--interval', '250ms', '--debug', debug], iamEnv(simulator));
+		await run.waitFor(/phase=Running/);
+		await new Promise(resolve => setTimeout(resolve, 6000));
+		const requests = simulator.requests;
+		const logins = requests.filter(request => request.method === 'POST');
+		// Renewed at 90% of 2.5 s: logins at about 0, 2.25 and 4.5 s.
+		expect(logins.length).toBeGreaterThanOrEqual(3);
+		expect(logins.length).toBeLessThanOrEqual(4);
+		expect(logins.every(login => login.status === 201)).toBe(true);
+		const jobGets = requests.filter(request => request.method === 'GET');
+		expect(jobGets.every(request => request.status === 200)).toBe(true);
+		// Polling went on after the last renewal.
+		expect(jobGets.filter(request => request.at > logins.at(-1)!.at).length).toBeGreaterThan(2);
+		run.child.kill('SIGTERM');
+		expect(await run.exit()).toBe(143);
+		// One line: the job as first seen; nothing went wrong.
+		expect(run.stdout().trim().split('\n')).toHaveLength(1);
+		expect(run.stdout()).not.toMatch(/error|retry/);
+		const log = readFileSync(debug, 'utf8');
+		expect(log.match(/ POST \S+\/v3\/auth\/tokens\?nocatalog=true 201 /g)).toHaveLength(logins.length);
+		expectNoSecrets(run.stdout(), run.stderr(), log);
+	});
+
+	test('a wrong password: a clear message and exit 3 with --once', async () => {
+		simulator = await startSimulator({scenario: 'seed', autoplay: false, iam: iamUser});
+		run = runCli([...target(simulator), '--once', '-o', 'text'], iamEnv(simulator, 'not-the-password-99'));
+		expect(await run.exit()).toBe(3);
+		expect(run.stdout()).toMatch(
+			/error: IAM login refused: 401 Unauthorized: The username or password is wrong\. \(request id \w+\) \(check HW_USER_NAME \(alice\), HW_USER_PASSWORD and HW_DOMAIN_NAME \(acme, the account name\); no new login before \d\d:\d\d:\d\d/,
+		);
+		expect(simulator.requests).toHaveLength(1);
+		expectNoSecrets(run.stdout(), run.stderr());
+		expect(run.stdout() + run.stderr()).not.toContain('not-the-password-99');
+	});
+
+	test('a wrong password is tried once, not at every re-check (IAM would lock the user)', async () => {
+		simulator = await startSimulator({scenario: 'seed', autoplay: false, iam: iamUser});
+		run = runCli([...target(simulator), '-o', 'json', '--interval', '100ms', '--recheck', '300ms'], iamEnv(simulator, 'not-the-password-99'));
+		await run.waitFor(/"event":"error"/);
+		await new Promise(resolve => setTimeout(resolve, 2500));
+		run.child.kill('SIGTERM');
+		await run.exit();
+		expect(simulator.requests.filter(request => request.method === 'POST')).toHaveLength(1);
+		// Nothing reached the job path without a token.
+		expect(simulator.requests.filter(request => request.method === 'GET')).toHaveLength(0);
+		const errors = run
+			.stdout()
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as {event: string; error: Record<string, unknown>});
+		expect(errors).toHaveLength(1);
+		expect(errors[0]!.error).toMatchObject({category: 'unauthorized', status: 401, retryable: false});
+		expect(run.stdout()).not.toContain('not-the-password-99');
+	});
+
+	test('the login and the job requests both go through HTTP_PROXY (the same dispatcher)', async () => {
+		simulator = await startSimulator({scenario: 'seed', autoplay: false, iam: iamUser});
+		const tunnels: string[] = [];
+		// A proxy that opens CONNECT tunnels, as undici asks of it for every target.
+		proxy = createServer((_, response) => {
+			response.writeHead(405).end();
+		});
+		proxy.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
+			tunnels.push(request.url!);
+			const [host, port] = request.url!.split(':');
+			const upstream = connect(Number(port), host === 'localhost' ? '127.0.0.1' : host, () => {
+				client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+				upstream.write(head);
+				upstream.pipe(client);
+				client.pipe(upstream);
+			});
+			upstream.on('error', () => client.destroy());
+			client.on('error', () => upstream.destroy());
+		});
+		await new Promise<void>(resolve => proxy!.listen(0, '127.0.0.1', () => resolve()));
+		const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+		// IAM at another origin (localhost) than the API (127.0.0.1): each gets a tunnel of its own.
+		const env = {...iamEnv(simulator), HW_AUTH_URL: `http://localhost:${simulator.port}/v3`, HTTP_PROXY: proxyUrl};
+		run = runCli([...target(simulator), '--once'], env);
+		expect(await run.exit()).toBe(0);
+		expect(run.stdout()).toContain('phase=Inqueue');
+		expect(tunnels).toEqual([`localhost:${simulator.port}`, `127.0.0.1:${simulator.port}`]);
+		expect(simulator.requests.map(request => `${request.method} ${request.status}`)).toEqual(['POST 201', 'GET 200']);
+	});
+});
+
+describe('AK/SK', () => {
+	test('a wrong secret key: one 401 per re-check, reported each time, never a tight loop', async () => {
+		simulator = await startSimulator({scenario: 'seed', autoplay: false, aksk: keys});
+		const recheckMs = 500;
+		run = runCli([...target(simulator), '-o', 'json', '--interval', '100ms', '--recheck', `${recheckMs}ms`], keyEnv('SK-wrong-key-000000'));
+		await run.waitFor(/"event":"error"/);
+		await new Promise(resolve => setTimeout(resolve, 2600));
+		run.child.kill('SIGTERM');
+		await run.exit();
+		const requests = simulator.requests;
+		// About 1 + 2.6 s / 0.5 s, never the 26 that the 100 ms interval would give.
+		expect(requests.length).toBeGreaterThanOrEqual(4);
+		expect(requests.length).toBeLessThanOrEqual(8);
+		expect(requests.every(request => request.status === 401)).toBe(true);
+		for (let index = 1; index < requests.length; index++) {
+			expect(requests[index]!.at - requests[index - 1]!.at).toBeGreaterThanOrEqual(recheckMs - 50);
+		}
+
+		const errors = run
+			.stdout()
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as {event: string; error: Record<string, any>} & Record<string, unknown>); // eslint-disable-line @typescript-eslint/no-explicit-any
+		// Each refusal is its own line (its own request id): one per request that reached the gateway.
+		expect(errors.length).toBeGreaterThanOrEqual(requests.length - 1);
+		expect(errors.length).toBeLessThanOrEqual(requests.length);
+		for (const line of errors) {
+			const {event, error} = line;
+			// The documented members, nothing else (no connection, no credentials object).
+			expect(Object.keys(line)).toEqual(['time', 'event', 'namespace', 'name', 'delayMs', 'error']);
+			expect(event).toBe('error');
+			expect(error).toMatchObject({category: 'unauthorized', status: 401, code: 'APIGW.0301', retryable: false});
+			expect(error['summary']).toMatch(/^401 Unauthorized: Incorrect IAM authentication information: verify aksk signature fail/);
+			expect(error['hint']).toMatch(/check the keys in HUAWEICLOUD_SDK_AK\/SK .*clock \(X-Sdk-Date must be within 15 minutes/);
+		}
+
+		expectNoSecrets(run.stdout(), run.stderr());
+		expect(run.stdout()).not.toContain('SK-wrong-key-000000');
+	});
+
+	test('with --once a refused signature exits 3 after a single request', async () => {
+		simulator = await startSimulator({scenario: 'seed', autoplay: false, aksk: keys});
+		run = runCli([...target(simulator), '--once', '-o', 'text'], keyEnv('SK-wrong-key-000000'));
+		expect(await run.exit()).toBe(3);
+		expect(simulator.requests).toHaveLength(1);
+		expect(run.stdout()).toMatch(/error: 401 Unauthorized: Incorrect IAM authentication information: .*\[APIGW\.0301\].*check the keys in HUAWEICLOUD_SDK_AK\/SK/);
+	});
+});
