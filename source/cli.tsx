@@ -27,7 +27,7 @@ function parseArguments() {
 		  pod counters, tasks and policies; what changed stands out.
 
 		Options
-		  -n, --namespace NS     namespace of the job (default: default)
+		  -n, --namespace NS     namespace of the job (default: the kubeconfig context's, else default)
 		  -s, --server URL       API server, e.g. https://cci.cn-north-4.myhuaweicloud.com
 		      --token-file PATH  file holding the X-Auth-Token; re-read when it changes
 		      --interval D       time between polls, after each answer (default 2s)
@@ -47,22 +47,23 @@ function parseArguments() {
 		      --help, --version
 		  D is a duration: 500ms, 2s, 1m, or a number of seconds.
 
+		Kubernetes, TLS and proxies
+		      --kubeconfig PATH  kubeconfig file (else KUBECONFIG, files joined with ':', else ~/.kube/config)
+		      --context NAME     kubeconfig context (default: its current-context)
+		      --certificate-authority FILE   CA certificates (PEM) that sign the server's certificate
+		      --insecure-skip-tls-verify     do not verify the server's certificate (warned on screen)
+		      --allow-http       plain http:// to a host other than this machine
+		  Which settings win, field by field:
+		  1 flags: --server, --token-file, --certificate-authority, --insecure-skip-tls-verify, -n
+		  2 a kubeconfig named by --kubeconfig, --context or KUBECONFIG: the context's server, CA,
+		    tls-server-name, proxy-url, namespace, and its user's token, tokenFile, client
+		    certificate or exec plugin (e.g. cci-iam-authenticator), sent as Authorization: Bearer
+		  3 CCI: --region or HW_REGION_NAME, with the credentials below
+		  4 ~/.kube/config, when none of the above names a server
+		  HTTPS_PROXY, HTTP_PROXY, NO_PROXY are honoured; a kubeconfig's proxy-url wins over them.
+
 		Environment
-		  Credentials: the first source that is set is used, and the status line names it.
-		  1 --token-file PATH      a token file, re-read when it changes and after a 401
-		  2 HW_AUTH_TOKEN          a token, sent as X-Auth-Token; a 401 means it expired or is wrong
-		  3 HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME
-		                           IAM user login; the token stays in memory, renewed before it expires
-		                           and once after a 401; a refused login is not tried again for 5 min
-		    HW_PROJECT_NAME        the token's project (default: the region), or HW_PROJECT_ID
-		    HW_AUTH_URL            IAM endpoint (default: https://iam.REGION.myhuaweicloud.com/v3)
-		  4 HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (or HW_ACCESS_KEY, HW_SECRET_KEY)
-		                           access keys: every request signed (SDK-HMAC-SHA256); a 401 is
-		                           reported and checked again only after --recheck, never at once
-		    HUAWEICLOUD_SDK_SECURITY_TOKEN (or HW_SECURITY_TOKEN)   temporary keys
-		    HUAWEICLOUD_SDK_PROJECT_ID (or HW_PROJECT_ID)            sent as X-Project-Id
-		  none of them: no auth header is sent
-		  HW_REGION_NAME, HUAWEICLOUD_SDK_REGION_ID   the CCI region when --region is not given
+		  HW_AUTH_TOKEN            token sent as X-Auth-Token (with no token, no auth header is sent)
 		  NO_COLOR                 any value turns colours off
 		  VCJOB_SIMULATOR_TOKEN    "simulate": require this X-Auth-Token from clients
 

@@ -38,6 +38,7 @@ export type TokenConfig = {readonly kind: 'none'} | {readonly kind: 'env'} | {re
 export type WatchConfig = {
 	/** Undefined with --demo: the scenario names the job. */
 	readonly name?: string;
+	/** Undefined without -n: the kubeconfig context's, else default (the scenario's with --demo). */
 	readonly namespace?: string;
 	/** Undefined with --demo: the built-in simulator's address is known only once it listens. */
 	readonly server?: string;
@@ -132,7 +133,8 @@ export function resolveConfig(
 		if (problem) throw new UsageError(problem);
 	}
 
-	const namespace = flags.namespace ?? (flags.demo ? undefined : 'default');
+	// Without -n: the kubeconfig context's namespace, else "default" (the scenario's with --demo).
+	const namespace = flags.namespace;
 	const namespaceProblem = namespace === undefined ? undefined : checkNamespace(namespace);
 	if (namespaceProblem) throw new UsageError(namespaceProblem);
 

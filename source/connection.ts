@@ -1,10 +1,9 @@
 import {readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
-import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
+import {Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher} from 'undici';
 import {UsageError, type Environment, type WatchConfig} from './config.js';
-import {cloudCredentials} from './cloud-credentials.js';
 import {noCredentials, staticTokenCredentials, tokenFileCredentials, type Credentials} from './core/credentials.js';
-import type {RequestRecord} from './core/job-client.js';
+import {kubeSettings, selectKubeconfig, SwitchingDispatcher} from './kube/kube-connection.js';
 
 /** Where to send requests, with which credentials, over which transport. */
 export type Connection = {
@@ -13,6 +12,10 @@ export type Connection = {
 	readonly dispatcher?: Dispatcher;
 	/** Shown on screen for as long as the watch runs (e.g. TLS verification is off). */
 	readonly warnings: readonly string[];
+	/** The kubeconfig context's namespace, for when -n is not given. */
+	readonly namespace?: string;
+	/** The proxy that requests to the server go through (host:port, no credentials), for error messages. */
+	readonly proxy?: string;
 };
 
 /** The CCI endpoint of a region; eu-west-1xx regions live under myhuaweicloud.eu. */
@@ -29,7 +32,7 @@ export function regionOf(config: WatchConfig, env: Environment): string | undefi
 	return config.region ?? env['HW_REGION_NAME'] ?? env['HUAWEICLOUD_SDK_REGION_ID'];
 }
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
 	const bare = host.replace(/^\[|\]$/g, '');
 	if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
 	if (isIP(bare) === 4) return bare.startsWith('127.');
@@ -63,6 +66,8 @@ const proxyVariables = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'
 export function createDispatcher(
 	tls: {ca?: string; insecure?: boolean; servername?: string; cert?: string; key?: string},
 	env: Environment,
+	/** A kubeconfig cluster's proxy-url: used instead of the environment's proxies, as kubectl does. */
+	proxyUrl?: string,
 ): Dispatcher | undefined {
 	const connect = {
 		...(tls.ca ? {ca: tls.ca} : {}),
@@ -71,6 +76,10 @@ export function createDispatcher(
 		...(tls.cert ? {cert: tls.cert} : {}),
 		...(tls.key ? {key: tls.key} : {}),
 	};
+	if (proxyUrl) {
+		return new ProxyAgent({uri: proxyUrl, connect, requestTls: connect});
+	}
+
 	const proxied = proxyVariables.some(name => env[name]);
 	if (proxied) {
 		return new EnvHttpProxyAgent({
@@ -85,6 +94,34 @@ export function createDispatcher(
 	return Object.keys(connect).length > 0 ? new Agent({connect}) : undefined;
 }
 
+/** The proxy (host:port) a request to server goes through, mirroring undici's EnvHttpProxyAgent and NO_PROXY. */
+export function proxyFor(server: string, env: Environment, proxyUrl?: string): string | undefined {
+	const url = new URL(server);
+	const proxy =
+		proxyUrl ??
+		(url.protocol === 'https:' ? (env['https_proxy'] ?? env['HTTPS_PROXY']) : undefined) ??
+		env['http_proxy'] ??
+		env['HTTP_PROXY'];
+	if (!proxy) return undefined;
+	if (!proxyUrl) {
+		const host = url.hostname.toLowerCase();
+		const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+		for (const entry of (env['no_proxy'] ?? env['NO_PROXY'] ?? '').split(/[,\s]/).filter(Boolean)) {
+			if (entry === '*') return undefined;
+			const [, name = entry, entryPort] = /^(.+):(\d+)$/.exec(entry) ?? [];
+			const bare = name.replace(/^\*?\./, '').toLowerCase();
+			if (entryPort && Number(entryPort) !== port) continue;
+			if (host === bare || host.endsWith(`.${bare}`)) return undefined;
+		}
+	}
+
+	try {
+		return new URL(proxy).host;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Token sources of the core contract: --token-file first, then HW_AUTH_TOKEN, else none. */
 function tokenCredentials(config: WatchConfig, env: Environment): Credentials | undefined {
 	if (config.token.kind === 'file') return tokenFileCredentials(config.token.path);
@@ -97,15 +134,19 @@ function tokenCredentials(config: WatchConfig, env: Environment): Credentials | 
  * --token-file), then a kubeconfig when one is named or found, then CCI settings (region, IAM user,
  * access keys); see --help for the order.
  */
-export async function resolveConnection(
-	config: WatchConfig,
-	env: Environment,
-	demoServer?: string,
-	hooks: {onRequest?: ((record: RequestRecord) => void) | undefined} = {},
-): Promise<Connection> {
+export async function resolveConnection(config: WatchConfig, env: Environment, demoServer?: string): Promise<Connection> {
 	const warnings: string[] = [];
 	const region = regionOf(config, env);
-	const server = demoServer ?? config.server ?? (region ? cciEndpoint(region) : undefined);
+	// A kubeconfig (named, or ~/.kube/config when nothing else says where): flags win field by field.
+	let switching: SwitchingDispatcher | undefined;
+	const selection = demoServer ? undefined : selectKubeconfig(config, env, region);
+	const kube =
+		selection &&
+		kubeSettings(selection, env, certificate => {
+			// An exec plugin's client certificate: the transport changes before the request that needs it.
+			switching?.switchTo(createDispatcher({...tls, ...certificate}, env, kube?.proxyUrl) ?? new Agent());
+		});
+	const server = demoServer ?? config.server ?? kube?.server ?? (region ? cciEndpoint(region) : undefined);
 	if (!server) {
 		throw new UsageError('no API server: give --server URL, --region (CCI), or --kubeconfig; or try --demo');
 	}
@@ -113,25 +154,28 @@ export async function resolveConnection(
 	checkScheme(server, config.allowHttp);
 	if (config.insecureSkipTlsVerify) {
 		warnings.push('TLS verification is OFF (--insecure-skip-tls-verify): anyone on the path can read and change this traffic');
+	} else if (kube?.tls.insecure && !config.certificateAuthority) {
+		warnings.push(
+			`TLS verification is OFF (insecure-skip-tls-verify in kubeconfig cluster ${kube.selection.clusterName}): anyone on the path can read and change this traffic`,
+		);
 	}
 
-	const dispatcher = createDispatcher(
-		{
-			...(config.certificateAuthority ? {ca: readCa(config.certificateAuthority)} : {}),
-			insecure: config.insecureSkipTlsVerify,
-		},
-		env,
-	);
+	const tls = {
+		...kube?.tls,
+		...(config.certificateAuthority ? {ca: readCa(config.certificateAuthority), insecure: false} : {}),
+		...(config.insecureSkipTlsVerify ? {insecure: true} : {}),
+	};
+	let dispatcher = createDispatcher(tls, env, kube?.proxyUrl);
+	if (kube?.execPlugin) dispatcher = switching = new SwitchingDispatcher(dispatcher ?? new Agent());
+	const proxy = proxyFor(server, env, kube?.proxyUrl);
 	return {
 		server,
 		credentials:
-			tokenCredentials(config, env) ??
-			// Not with --demo: a password or keys are for Huawei Cloud, never for the built-in simulator.
-			(demoServer
-				? undefined
-				: cloudCredentials(env, {region, allowHttp: config.allowHttp, timeoutMs: config.timeoutMs, dispatcher, onRequest: hooks.onRequest})) ??
-			noCredentials,
+			// --token-file, then the kubeconfig user, then CCI (HW_AUTH_TOKEN).
+			(config.token.kind === 'file' ? undefined : kube?.credentials) ?? tokenCredentials(config, env) ?? noCredentials,
 		...(dispatcher ? {dispatcher} : {}),
 		warnings,
+		...(kube?.namespace ? {namespace: kube.namespace} : {}),
+		...(proxy ? {proxy} : {}),
 	};
 }

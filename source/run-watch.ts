@@ -83,10 +83,8 @@ function exitCodeFor(outcome: PollOutcome, config: WatchConfig): number {
 
 function writerFor(config: WatchConfig, io: Io, target: Target): WatchListener | undefined {
 	const write = (line: string) => io.stdout.write(line);
-	// Only the job's coordinates: the writers spread them into every line, and target also holds the connection.
-	const job = {namespace: target.namespace, name: target.name};
-	if (config.output === 'json') return createJsonWriter(write, job);
-	if (config.output === 'text') return createTextWriter(write, job);
+	if (config.output === 'json') return createJsonWriter(write, target);
+	if (config.output === 'text') return createTextWriter(write, target);
 	return undefined;
 }
 
@@ -111,7 +109,7 @@ async function runOnce(config: WatchConfig, io: Io, target: Target, watcher: Job
 
 		if (store) {
 			const {renderFrame} = await import('./run-tui.js');
-			io.stdout.write(`${renderFrame(store.getState(), config, io.stdout.columns || 100, target.connection?.credentials.description)}\n`);
+			io.stdout.write(`${renderFrame(store.getState(), config, io.stdout.columns || 100)}\n`);
 		}
 
 		return exitCodeFor(outcome, config);
@@ -151,9 +149,11 @@ async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, writer
 export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 	const target = await resolveTarget(config);
 	try {
-		const onRequest = debugLog(config.debug);
-		const connection = await resolveConnection(config, io.env, target.simulator?.url, {onRequest});
+		const connection = await resolveConnection(config, io.env, target.simulator?.url);
 		target.connection = connection;
+		// Without -n, the kubeconfig context's namespace (resolveTarget's "default" otherwise).
+		if (config.namespace === undefined && !config.demo && connection.namespace) target.namespace = connection.namespace;
+		const onRequest = debugLog(config.debug);
 		const client = createJobClient({
 			server: connection.server,
 			namespace: target.namespace,
@@ -161,9 +161,11 @@ export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 			timeoutMs: config.timeoutMs,
 			credentials: connection.credentials,
 			...(connection.dispatcher ? {dispatcher: connection.dispatcher} : {}),
+			...(connection.proxy ? {proxy: connection.proxy} : {}),
 			...(onRequest ? {onRequest} : {}),
 		});
-		if (config.output !== 'tui') {
+		// The live TUI shows warnings on screen; text, JSON and a --once frame get them on stderr.
+		if (config.output !== 'tui' || config.once) {
 			for (const warning of connection.warnings) io.stderr.write(`vcjob-watch: warning: ${warning}\n`);
 		}
 

@@ -260,10 +260,43 @@ function causeCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-/** A failure below HTTP (fetch threw) as an ApiError naming the host, never the headers. */
-export function errorFromException(error: unknown, host: string): ApiError {
+/** The status a proxy answered a CONNECT with, from undici's "Proxy response (407) !== 200 when HTTP Tunneling". */
+function tunnelStatus(error: unknown): number | undefined {
+	for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+		const match = current instanceof Error ? /^Proxy response \((\d{3})\)/.exec(current.message) : null;
+		if (match) return Number(match[1]);
+		current = (current as {cause?: unknown}).cause;
+	}
+
+	return undefined;
+}
+
+/**
+ * A failure below HTTP (fetch threw) as an ApiError naming the host, never the headers. `proxy`: the proxy
+ * (host:port) the request went through, if any.
+ */
+export function errorFromException(error: unknown, host: string, proxy?: string): ApiError {
 	if (error instanceof ApiError) {
 		return error;
+	}
+
+	const status = tunnelStatus(error);
+	if (status !== undefined) {
+		const at = proxy ? `the proxy at ${sanitize(proxy, 100)}` : 'the proxy';
+		// Not retried in a loop: asking again without credentials earns the same 407.
+		return status === 407
+			? new ApiError({
+					category: 'client',
+					status,
+					reason: 'ProxyAuthenticationRequired',
+					summary: `${at} wants credentials (407)`,
+					hint: "give the proxy's user and password in its URL: HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT, or the kubeconfig's proxy-url",
+				})
+			: new ApiError({
+					category: status >= 500 ? 'network' : 'client',
+					status,
+					summary: `${at} did not open a tunnel to ${host} (${status}${statusTexts[status] ? ` ${statusTexts[status]}` : ''})`,
+				});
 	}
 
 	const code = causeCode(error);
@@ -275,7 +308,7 @@ export function errorFromException(error: unknown, host: string): ApiError {
 	const fallback = error instanceof Error ? sanitize(error.message, 120) : 'request failed';
 	return new ApiError({
 		category: 'network',
-		summary: `${what ?? fallback} (${host}${code && !what ? `, ${code}` : ''})`,
+		summary: `${what ?? fallback} (${host}${code && !what ? `, ${code}` : ''}${proxy ? ` through the proxy at ${sanitize(proxy, 100)}` : ''})`,
 		...(code === undefined ? {} : {code}),
 	});
 }
@@ -296,7 +329,7 @@ export function errorHint(error: Pick<ApiError, 'category' | 'hint'>, namespace:
 		}
 
 		case 'tls': {
-			return 'the server certificate could not be verified';
+			return 'the server certificate could not be verified: give its CA with --certificate-authority FILE or the kubeconfig';
 		}
 
 		default: {

@@ -7,8 +7,6 @@ export type HttpRequest = {
 	readonly url: URL;
 	readonly headers: Record<string, string>;
 	readonly body?: string;
-	/** Aborted when the watch stops: a source that makes requests of its own (an IAM login) passes it on. */
-	readonly signal?: AbortSignal;
 };
 
 /** A source of credentials. Whatever it holds stays in memory: never in output, logs or errors. */
@@ -47,7 +45,13 @@ export function staticTokenCredentials(token: string, from: string): Credentials
  * A token read from a file, re-read whenever the file changes and after a 401, so whatever renews it (a
  * cron job, a sidecar) is picked up without a restart. A file that cannot be read keeps the last token.
  */
-export function tokenFileCredentials(path: string): Credentials {
+export function tokenFileCredentials(
+	path: string,
+	options: {readonly bearer?: boolean; readonly label?: string} = {},
+): Credentials {
+	// CCI takes X-Auth-Token; a Kubernetes API server (a kubeconfig's tokenFile) takes Authorization: Bearer.
+	const header = options.bearer ? 'authorization' : 'x-auth-token';
+	const prefix = options.bearer ? 'Bearer ' : '';
 	let token: string | undefined;
 	let seen = '';
 	const load = async (force: boolean) => {
@@ -68,10 +72,10 @@ export function tokenFileCredentials(path: string): Credentials {
 	};
 
 	return {
-		description: `token from --token-file ${path}`,
+		description: `token from ${options.label ?? `--token-file ${path}`}`,
 		async authorize(request) {
 			await load(false);
-			if (token) request.headers['x-auth-token'] = token;
+			if (token) request.headers[header] = prefix + token;
 		},
 		async renew() {
 			return load(true);

@@ -19,6 +19,8 @@ export type JobClientOptions = {
 	readonly credentials?: Credentials;
 	/** TLS settings and proxies (undici); the default agent when absent. */
 	readonly dispatcher?: Dispatcher;
+	/** The proxy requests go through (host:port), named in errors such as a 407. */
+	readonly proxy?: string;
 	readonly timeoutMs: number;
 	/** A larger answer is refused rather than buffered: a job is a few KB, a runaway proxy is not. */
 	readonly maxBodyBytes?: number;
@@ -100,22 +102,14 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		// that lives as long as the watch leaks memory on every poll (measured: ~5 KB a request).
 		const controller = new AbortController();
 		let timedOut = false;
-		let timer: NodeJS.Timeout | undefined;
-		// The timeout runs while a request is on the wire, not while the credentials work (an IAM login has a
-		// timeout of its own and names its own host): a slow IAM is not reported as a silent API server.
-		const deadline = (running: boolean) => {
-			clearTimeout(timer);
-			timer = running
-				? setTimeout(() => {
-						timedOut = true;
-						controller.abort(new Error('timeout'));
-					}, options.timeoutMs)
-				: undefined;
-		};
+		const timer = setTimeout(() => {
+			timedOut = true;
+			controller.abort(new Error('timeout'));
+		}, options.timeoutMs);
 		const onAbort = () => controller.abort(signal?.reason);
 		signal?.addEventListener('abort', onAbort, {once: true});
 		try {
-			return await request(controller.signal, deadline);
+			return await request(controller.signal);
 		} catch (error) {
 			if (signal?.aborted) {
 				throw signal.reason;
@@ -125,18 +119,16 @@ export function createJobClient(options: JobClientOptions): JobClient {
 				throw new ApiError({category: 'timeout', summary: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`});
 			}
 
-			throw errorFromException(error, url.host);
+			throw errorFromException(error, url.host, options.proxy);
 		} finally {
 			clearTimeout(timer);
 			signal?.removeEventListener('abort', onAbort);
 		}
 	}
 
-	async function send(signal: AbortSignal, deadline: (running: boolean) => void): Promise<Response> {
+	async function send(signal: AbortSignal): Promise<Response> {
 		const headers: Record<string, string> = {accept: 'application/json'};
-		deadline(false);
-		await credentials.authorize({method: 'GET', url, headers, signal});
-		deadline(true);
+		await credentials.authorize({method: 'GET', url, headers});
 		const started = performance.now();
 		let status = 0;
 		let requestId: string | undefined;
@@ -161,16 +153,15 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		}
 	}
 
-	async function request(signal: AbortSignal, deadline: (running: boolean) => void): Promise<JobResponse> {
-		let response = await send(signal, deadline);
+	async function request(signal: AbortSignal): Promise<JobResponse> {
+		let response = await send(signal);
 		// A 401 may only mean the credentials aged: renew once (a file re-read, a new IAM token, an exec
 		// plugin run again) and ask again. Once: a loop of 401s could lock an account.
 		if (response.status === 401 && credentials.renew) {
 			const {text} = await readCapped(response, maxBytes);
 			const error = errorFromResponse({status: 401, body: text, requestId: response.headers.get('x-request-id')}, now());
-			deadline(false);
 			if (await credentials.renew(error)) {
-				response = await send(signal, deadline);
+				response = await send(signal);
 			} else {
 				throw withHint(error);
 			}

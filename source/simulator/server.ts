@@ -1,8 +1,9 @@
 import {randomBytes, randomUUID} from 'node:crypto';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
+import type {TLSSocket} from 'node:tls';
 import {gatewayBody, nginxErrorPage, statusBody, type Fault} from './faults.js';
-import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {renderJob, type JobSnapshot, type VerbatimJob} from './job-template.js';
 import {scenarioNames, scenarios, type Scenario} from './scenarios.js';
 
@@ -18,12 +19,13 @@ export type SimulatorOptions = {
 	readonly autoplay?: boolean;
 	/** After the last step, start again as a new incarnation of the job (new uid, new creationTimestamp). */
 	readonly loop?: boolean;
-	/** When set, X-Auth-Token must equal it, else 401. */
+	/** When set, X-Auth-Token (CCI) or Authorization: Bearer (Kubernetes) must carry it, else 401. */
 	readonly token?: string;
-	/** Huawei Cloud IAM (see iam.ts): POST …/v3/auth/tokens issues tokens, and the job path wants one (leave token unset). */
-	readonly iam?: IamSimulatorOptions;
-	/** Huawei Cloud access keys (see iam.ts): the job path wants an SDK-HMAC-SHA256 signature (or, with iam, an IAM token). */
-	readonly aksk?: AkSkSimulatorOptions;
+	/**
+	 * Serve HTTPS with this key and certificate (PEM). With requestCert, as a Kubernetes API server: a client
+	 * without a certificate signed by ca gets 401 (the handshake itself succeeds).
+	 */
+	readonly tls?: {readonly key: string; readonly cert: string; readonly ca?: string; readonly requestCert?: boolean};
 };
 
 export type SimulatedRequest = {
@@ -34,6 +36,8 @@ export type SimulatedRequest = {
 	readonly status: number;
 	/** Date.now() on arrival. */
 	readonly at: number;
+	/** With tls.requestCert: the common name of the client's certificate. */
+	readonly clientCertificate?: string;
 };
 
 export type Simulator = {
@@ -47,8 +51,6 @@ export type Simulator = {
 	/** Served to the next job GETs, one each, before the scenario's own faults. */
 	injectFaults(...faults: Fault[]): void;
 	readonly requestCount: number;
-	/** With iam: every token issued so far stops working, as after a password change. */
-	revokeTokens(): void;
 	/** The last 200 requests, oldest first. */
 	readonly requests: readonly SimulatedRequest[];
 	close(): Promise<void>;
@@ -133,7 +135,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const autoplay = options.autoplay ?? true;
 	const loop = options.loop ?? false;
 	const {token} = options;
-	const auth = options.iam || options.aksk ? createSimulatedAuth({iam: options.iam, aksk: options.aksk, token}) : undefined;
 	if (steps.length === 0) {
 		throw new RangeError(`Scenario "${scenario.name}" has no steps`);
 	}
@@ -266,7 +267,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 	function handle(request: IncomingMessage, response: ServerResponse): void {
 		const method = request.method ?? 'GET';
-		const entry = {method, path: request.url ?? '/', status: 0, at: Date.now()};
+		const peer = options.tls?.requestCert && (request.socket as TLSSocket).authorized ? (request.socket as TLSSocket).getPeerCertificate() : undefined;
+		const entry = {method, path: request.url ?? '/', status: 0, at: Date.now(), ...(peer?.subject ? {clientCertificate: String(peer.subject.CN)} : {})};
 		requestCount++;
 		requestLog.push(entry);
 		if (requestLog.length > requestLogSize) {
@@ -304,16 +306,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		if (auth?.isLogin(pathname) && method === 'POST') {
-			const chunks: Buffer[] = [];
-			request.on('data', (chunk: Buffer) => chunks.push(chunk));
-			request.on('end', () => {
-				const reply = auth.login(Buffer.concat(chunks).toString('utf8'), requestId);
-				sendJson(reply, reply.headers);
-			});
-			return;
-		}
-
 		const jobMatch = jobPathPattern.exec(pathname);
 		if (!jobMatch && pathname !== groupVersionPath && pathname !== `${groupVersionPath}/`) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.
@@ -328,13 +320,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		const refusal = auth?.verify(request, requestId);
-		if (refusal) {
-			sendJson(refusal, refusal.headers);
-			return;
-		}
-
-		if (token !== undefined && request.headers['x-auth-token'] !== token) {
+		const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+		const badCertificate = options.tls?.requestCert === true && peer === undefined;
+		if (badCertificate || (token !== undefined && request.headers['x-auth-token'] !== token && bearer !== token)) {
 			sendJson({status: 401, body: statusBody(401)});
 			return;
 		}
@@ -423,7 +411,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		}
 	}
 
-	const server = createServer(handle);
+	const {tls} = options;
+	const server = tls
+		? createHttpsServer({key: tls.key, cert: tls.cert, ...(tls.ca ? {ca: tls.ca} : {}), requestCert: tls.requestCert ?? false, rejectUnauthorized: false}, handle)
+		: createServer(handle);
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -437,7 +428,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	enterStep(0);
 
 	return {
-		url: `http://${host}:${address.port}`,
+		url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
 		port: address.port,
 		scenario,
 		get stepIndex() {
@@ -447,9 +438,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		goTo,
 		injectFaults(...faults: Fault[]) {
 			injected.push(...faults);
-		},
-		revokeTokens() {
-			auth?.revokeTokens();
 		},
 		get requestCount() {
 			return requestCount;
