@@ -63,7 +63,21 @@ function parseArguments() {
 		  HTTPS_PROXY, HTTP_PROXY, NO_PROXY are honoured; a kubeconfig's proxy-url wins over them.
 
 		Environment
-		  HW_AUTH_TOKEN            token sent as X-Auth-Token (with no token, no auth header is sent)
+		  Credentials: the first source that is set is used, and the status line names it.
+		  1 --token-file PATH      a token file, re-read when it changes and after a 401
+		  2 HW_AUTH_TOKEN          a token, sent as X-Auth-Token; a 401 means it expired or is wrong
+		  3 HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME
+		                           IAM user login; the token stays in memory, renewed before it expires
+		                           and once after a 401; a refused login is not tried again for 5 min
+		    HW_PROJECT_NAME        the token's project (default: the region), or HW_PROJECT_ID
+		    HW_AUTH_URL            IAM endpoint (default: https://iam.REGION.myhuaweicloud.com/v3)
+		  4 HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (or HW_ACCESS_KEY, HW_SECRET_KEY)
+		                           access keys: every request signed (SDK-HMAC-SHA256); a 401 is
+		                           reported and checked again only after --recheck, never at once
+		    HUAWEICLOUD_SDK_SECURITY_TOKEN (or HW_SECURITY_TOKEN)   temporary keys
+		    HUAWEICLOUD_SDK_PROJECT_ID (or HW_PROJECT_ID)            sent as X-Project-Id
+		  none of them: no auth header is sent
+		  HW_REGION_NAME, HUAWEICLOUD_SDK_REGION_ID   the CCI region when --region is not given
 		  NO_COLOR                 any value turns colours off
 		  VCJOB_SIMULATOR_TOKEN    "simulate": require this X-Auth-Token from clients
 

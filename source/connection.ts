@@ -2,7 +2,9 @@ import {readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
 import {Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher} from 'undici';
 import {UsageError, type Environment, type WatchConfig} from './config.js';
+import {cloudCredentials} from './cloud-credentials.js';
 import {noCredentials, staticTokenCredentials, tokenFileCredentials, type Credentials} from './core/credentials.js';
+import type {RequestRecord} from './core/job-client.js';
 import {kubeSettings, selectKubeconfig, SwitchingDispatcher} from './kube/kube-connection.js';
 
 /** Where to send requests, with which credentials, over which transport. */
@@ -32,7 +34,7 @@ export function regionOf(config: WatchConfig, env: Environment): string | undefi
 	return config.region ?? env['HW_REGION_NAME'] ?? env['HUAWEICLOUD_SDK_REGION_ID'];
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
 	const bare = host.replace(/^\[|\]$/g, '');
 	if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
 	if (isIP(bare) === 4) return bare.startsWith('127.');
@@ -134,7 +136,12 @@ function tokenCredentials(config: WatchConfig, env: Environment): Credentials | 
  * --token-file), then a kubeconfig when one is named or found, then CCI settings (region, IAM user,
  * access keys); see --help for the order.
  */
-export async function resolveConnection(config: WatchConfig, env: Environment, demoServer?: string): Promise<Connection> {
+export async function resolveConnection(
+	config: WatchConfig,
+	env: Environment,
+	demoServer?: string,
+	hooks: {onRequest?: ((record: RequestRecord) => void) | undefined} = {},
+): Promise<Connection> {
 	const warnings: string[] = [];
 	const region = regionOf(config, env);
 	// A kubeconfig (named, or ~/.kube/config when nothing else says where): flags win field by field.
@@ -171,8 +178,14 @@ export async function resolveConnection(config: WatchConfig, env: Environment, d
 	return {
 		server,
 		credentials:
-			// --token-file, then the kubeconfig user, then CCI (HW_AUTH_TOKEN).
-			(config.token.kind === 'file' ? undefined : kube?.credentials) ?? tokenCredentials(config, env) ?? noCredentials,
+			// --token-file, then the kubeconfig user, then CCI (HW_AUTH_TOKEN, IAM).
+			(config.token.kind === 'file' ? undefined : kube?.credentials) ??
+			tokenCredentials(config, env) ??
+			// Not with --demo: a password or keys are for Huawei Cloud, never for the built-in simulator.
+			(demoServer
+				? undefined
+				: cloudCredentials(env, {region, allowHttp: config.allowHttp, timeoutMs: config.timeoutMs, dispatcher, onRequest: hooks.onRequest})) ??
+			noCredentials,
 		...(dispatcher ? {dispatcher} : {}),
 		warnings,
 		...(kube?.namespace ? {namespace: kube.namespace} : {}),

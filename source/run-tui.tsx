@@ -19,10 +19,10 @@ const showCursor = '\u001B[?25h';
 const resetStyle = '\u001B[0m';
 
 /** A static frame of the panels for --once: tall enough to list everything, as wide as the terminal. */
-export function renderFrame(state: WatchState, config: WatchConfig, columns: number): string {
+export function renderFrame(state: WatchState, config: WatchConfig, columns: number, source?: string): string {
 	return renderToString(
 		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
-			<Screen state={state} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} />
+			<Screen state={state} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} source={source} />
 		</ThemeProvider>,
 		{columns},
 	);

@@ -83,8 +83,10 @@ function exitCodeFor(outcome: PollOutcome, config: WatchConfig): number {
 
 function writerFor(config: WatchConfig, io: Io, target: Target): WatchListener | undefined {
 	const write = (line: string) => io.stdout.write(line);
-	if (config.output === 'json') return createJsonWriter(write, target);
-	if (config.output === 'text') return createTextWriter(write, target);
+	// Only the job's coordinates: the writers spread them into every line, and target also holds the connection.
+	const job = {namespace: target.namespace, name: target.name};
+	if (config.output === 'json') return createJsonWriter(write, job);
+	if (config.output === 'text') return createTextWriter(write, job);
 	return undefined;
 }
 
@@ -109,7 +111,7 @@ async function runOnce(config: WatchConfig, io: Io, target: Target, watcher: Job
 
 		if (store) {
 			const {renderFrame} = await import('./run-tui.js');
-			io.stdout.write(`${renderFrame(store.getState(), config, io.stdout.columns || 100)}\n`);
+			io.stdout.write(`${renderFrame(store.getState(), config, io.stdout.columns || 100, target.connection?.credentials.description)}\n`);
 		}
 
 		return exitCodeFor(outcome, config);
@@ -149,11 +151,11 @@ async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, writer
 export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 	const target = await resolveTarget(config);
 	try {
-		const connection = await resolveConnection(config, io.env, target.simulator?.url);
+		const onRequest = debugLog(config.debug);
+		const connection = await resolveConnection(config, io.env, target.simulator?.url, {onRequest});
 		target.connection = connection;
 		// Without -n, the kubeconfig context's namespace (resolveTarget's "default" otherwise).
 		if (config.namespace === undefined && !config.demo && connection.namespace) target.namespace = connection.namespace;
-		const onRequest = debugLog(config.debug);
 		const client = createJobClient({
 			server: connection.server,
 			namespace: target.namespace,

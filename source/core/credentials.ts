@@ -7,6 +7,8 @@ export type HttpRequest = {
 	readonly url: URL;
 	readonly headers: Record<string, string>;
 	readonly body?: string;
+	/** Aborted when the watch stops: a source that makes requests of its own (an IAM login) passes it on. */
+	readonly signal?: AbortSignal;
 };
 
 /** A source of credentials. Whatever it holds stays in memory: never in output, logs or errors. */

@@ -102,14 +102,22 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		// that lives as long as the watch leaks memory on every poll (measured: ~5 KB a request).
 		const controller = new AbortController();
 		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			controller.abort(new Error('timeout'));
-		}, options.timeoutMs);
+		let timer: NodeJS.Timeout | undefined;
+		// The timeout runs while a request is on the wire, not while the credentials work (an IAM login has a
+		// timeout of its own and names its own host): a slow IAM is not reported as a silent API server.
+		const deadline = (running: boolean) => {
+			clearTimeout(timer);
+			timer = running
+				? setTimeout(() => {
+						timedOut = true;
+						controller.abort(new Error('timeout'));
+					}, options.timeoutMs)
+				: undefined;
+		};
 		const onAbort = () => controller.abort(signal?.reason);
 		signal?.addEventListener('abort', onAbort, {once: true});
 		try {
-			return await request(controller.signal);
+			return await request(controller.signal, deadline);
 		} catch (error) {
 			if (signal?.aborted) {
 				throw signal.reason;
@@ -126,9 +134,11 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		}
 	}
 
-	async function send(signal: AbortSignal): Promise<Response> {
+	async function send(signal: AbortSignal, deadline: (running: boolean) => void): Promise<Response> {
 		const headers: Record<string, string> = {accept: 'application/json'};
-		await credentials.authorize({method: 'GET', url, headers});
+		deadline(false);
+		await credentials.authorize({method: 'GET', url, headers, signal});
+		deadline(true);
 		const started = performance.now();
 		let status = 0;
 		let requestId: string | undefined;
@@ -153,15 +163,16 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		}
 	}
 
-	async function request(signal: AbortSignal): Promise<JobResponse> {
-		let response = await send(signal);
+	async function request(signal: AbortSignal, deadline: (running: boolean) => void): Promise<JobResponse> {
+		let response = await send(signal, deadline);
 		// A 401 may only mean the credentials aged: renew once (a file re-read, a new IAM token, an exec
 		// plugin run again) and ask again. Once: a loop of 401s could lock an account.
 		if (response.status === 401 && credentials.renew) {
 			const {text} = await readCapped(response, maxBytes);
 			const error = errorFromResponse({status: 401, body: text, requestId: response.headers.get('x-request-id')}, now());
+			deadline(false);
 			if (await credentials.renew(error)) {
-				response = await send(signal);
+				response = await send(signal, deadline);
 			} else {
 				throw withHint(error);
 			}

@@ -4,6 +4,7 @@ import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {TLSSocket} from 'node:tls';
 import {gatewayBody, nginxErrorPage, statusBody, type Fault} from './faults.js';
+import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {renderJob, type JobSnapshot, type VerbatimJob} from './job-template.js';
 import {scenarioNames, scenarios, type Scenario} from './scenarios.js';
 
@@ -26,6 +27,10 @@ export type SimulatorOptions = {
 	 * without a certificate signed by ca gets 401 (the handshake itself succeeds).
 	 */
 	readonly tls?: {readonly key: string; readonly cert: string; readonly ca?: string; readonly requestCert?: boolean};
+	/** Huawei Cloud IAM (see iam.ts): POST …/v3/auth/tokens issues tokens, and the job path wants one (leave token unset). */
+	readonly iam?: IamSimulatorOptions;
+	/** Huawei Cloud access keys (see iam.ts): the job path wants an SDK-HMAC-SHA256 signature (or, with iam, an IAM token). */
+	readonly aksk?: AkSkSimulatorOptions;
 };
 
 export type SimulatedRequest = {
@@ -51,6 +56,8 @@ export type Simulator = {
 	/** Served to the next job GETs, one each, before the scenario's own faults. */
 	injectFaults(...faults: Fault[]): void;
 	readonly requestCount: number;
+	/** With iam: every token issued so far stops working, as after a password change. */
+	revokeTokens(): void;
 	/** The last 200 requests, oldest first. */
 	readonly requests: readonly SimulatedRequest[];
 	close(): Promise<void>;
@@ -135,6 +142,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const autoplay = options.autoplay ?? true;
 	const loop = options.loop ?? false;
 	const {token} = options;
+	const auth = options.iam || options.aksk ? createSimulatedAuth({iam: options.iam, aksk: options.aksk, token}) : undefined;
 	if (steps.length === 0) {
 		throw new RangeError(`Scenario "${scenario.name}" has no steps`);
 	}
@@ -306,6 +314,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
+		if (auth?.isLogin(pathname) && method === 'POST') {
+			const chunks: Buffer[] = [];
+			request.on('data', (chunk: Buffer) => chunks.push(chunk));
+			request.on('end', () => {
+				const reply = auth.login(Buffer.concat(chunks).toString('utf8'), requestId);
+				sendJson(reply, reply.headers);
+			});
+			return;
+		}
+
 		const jobMatch = jobPathPattern.exec(pathname);
 		if (!jobMatch && pathname !== groupVersionPath && pathname !== `${groupVersionPath}/`) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.
@@ -317,6 +335,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 					requestId,
 				),
 			});
+			return;
+		}
+
+		const refusal = auth?.verify(request, requestId);
+		if (refusal) {
+			sendJson(refusal, refusal.headers);
 			return;
 		}
 
@@ -438,6 +462,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		goTo,
 		injectFaults(...faults: Fault[]) {
 			injected.push(...faults);
+		},
+		revokeTokens() {
+			auth?.revokeTokens();
 		},
 		get requestCount() {
 			return requestCount;
