@@ -23,7 +23,7 @@
 //   `import.meta` replaced, wrapped whole in an async function: a top-level await is then an await in
 //   that function, and everything else runs as it does in the module.
 import {spawnSync} from 'node:child_process';
-import {chmodSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {createRequire, isBuiltin} from 'node:module';
 import {tmpdir} from 'node:os';
 import {dirname, join, relative} from 'node:path';
@@ -148,17 +148,17 @@ function checkVersion(command, args) {
 
 const mebibytes = path => `${(statSync(path).size / 1024 / 1024).toFixed(1)} MiB`;
 
-async function buildMjs() {
+async function buildMjs(workDirectory) {
 	const {text, imports} = await bundle({
 		// CommonJS dependencies (undici, React) `require` Node's built-ins.
 		banner: {js: 'import{createRequire as __vcjobCreateRequire}from"node:module";const require=__vcjobCreateRequire(import.meta.url);'},
 	});
 	const notBuiltin = imports.filter(({path}) => !builtin(path));
 	if (notBuiltin.length > 0) throw new Error(`not bundled: ${notBuiltin.map(({path}) => path).join(', ')}`);
-	const temporary = `${mjsPath}.tmp`;
-	writeFileSync(temporary, text, {mode: 0o755});
+	const temporary = join(workDirectory, 'vcjob-watch.mjs');
+	writeFileSync(temporary, text);
+	chmodSync(temporary, 0o755);
 	renameSync(temporary, mjsPath);
-	chmodSync(mjsPath, 0o755);
 }
 
 async function buildSea(workDirectory) {
@@ -224,16 +224,16 @@ async function buildSea(workDirectory) {
 		console.error(said.join('\n'));
 		if (postject.status !== 0) throw new Error(`postject failed (${postject.status ?? postject.signal})`);
 	}
-	// Moved in whole: never a half-written executable in dist/, and no ETXTBSY over a running one.
-	copyFileSync(temporary, `${seaPath}.tmp`);
-	chmodSync(`${seaPath}.tmp`, 0o755);
-	renameSync(`${seaPath}.tmp`, seaPath);
+	// Moved in whole (the work folder is in dist/): never a half-written executable there, and no ETXTBSY
+	// over a running one.
+	renameSync(temporary, seaPath);
 }
 
 const started = performance.now();
-const workDirectory = mkdtempSync(join(tmpdir(), 'vcjob-watch-standalone-'));
+mkdirSync(dist, {recursive: true});
+const workDirectory = mkdtempSync(join(dist, '.standalone-'));
 try {
-	await buildMjs();
+	await buildMjs(workDirectory);
 	checkVersion(process.execPath, [mjsPath]);
 	console.log(`${relative(root, mjsPath)}  ${mebibytes(mjsPath)}  (Node ${packageJson.engines.node})`);
 	await buildSea(workDirectory);
