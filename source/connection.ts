@@ -1,11 +1,15 @@
 import {readFileSync} from 'node:fs';
 import {isIP} from 'node:net';
-import {Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher} from 'undici';
+import type {Dispatcher} from 'undici';
 import {UsageError, type Environment, type WatchConfig} from './config.js';
 import {cloudCredentials} from './cloud-credentials.js';
 import {noCredentials, staticTokenCredentials, tokenFileCredentials, type Credentials} from './core/credentials.js';
 import type {RequestRecord} from './core/job-client.js';
-import {kubeSettings, selectKubeconfig, SwitchingDispatcher} from './kube/kube-connection.js';
+import {kubeSettings, selectKubeconfig} from './kube/kube-connection.js';
+import type {SwitchingDispatcher} from './kube/switching-dispatcher.js';
+
+// The undici package, loaded only when the transport is not Node's default (about 30 MB of RSS).
+type Undici = typeof import('undici');
 
 /** Where to send requests, with which credentials, over which transport. */
 export type Connection = {
@@ -66,6 +70,7 @@ const proxyVariables = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'
  * NO_PROXY). Undefined when the defaults do: verified TLS, no proxy.
  */
 export function createDispatcher(
+	undici: Undici,
 	tls: {ca?: string; insecure?: boolean; servername?: string; cert?: string; key?: string},
 	env: Environment,
 	/** A kubeconfig cluster's proxy-url: used instead of the environment's proxies, as kubectl does. */
@@ -79,12 +84,12 @@ export function createDispatcher(
 		...(tls.key ? {key: tls.key} : {}),
 	};
 	if (proxyUrl) {
-		return new ProxyAgent({uri: proxyUrl, connect, requestTls: connect});
+		return new undici.ProxyAgent({uri: proxyUrl, connect, requestTls: connect});
 	}
 
 	const proxied = proxyVariables.some(name => env[name]);
 	if (proxied) {
-		return new EnvHttpProxyAgent({
+		return new undici.EnvHttpProxyAgent({
 			...(env['HTTPS_PROXY'] ?? env['https_proxy'] ? {httpsProxy: env['HTTPS_PROXY'] ?? env['https_proxy']} : {}),
 			...(env['HTTP_PROXY'] ?? env['http_proxy'] ? {httpProxy: env['HTTP_PROXY'] ?? env['http_proxy']} : {}),
 			...(env['NO_PROXY'] ?? env['no_proxy'] ? {noProxy: env['NO_PROXY'] ?? env['no_proxy']} : {}),
@@ -93,7 +98,7 @@ export function createDispatcher(
 		});
 	}
 
-	return Object.keys(connect).length > 0 ? new Agent({connect}) : undefined;
+	return Object.keys(connect).length > 0 ? new undici.Agent({connect}) : undefined;
 }
 
 /** The proxy (host:port) a request to server goes through, mirroring undici's EnvHttpProxyAgent and NO_PROXY. */
@@ -146,12 +151,14 @@ export async function resolveConnection(
 	const region = regionOf(config, env);
 	// A kubeconfig (named, or ~/.kube/config when nothing else says where): flags win field by field.
 	let switching: SwitchingDispatcher | undefined;
-	const selection = demoServer ? undefined : selectKubeconfig(config, env, region);
+	// eslint-disable-next-line prefer-const
+	let undici: Undici | undefined;
+	const selection = demoServer ? undefined : await selectKubeconfig(config, env, region);
 	const kube =
 		selection &&
 		kubeSettings(selection, env, certificate => {
 			// An exec plugin's client certificate: the transport changes before the request that needs it.
-			switching?.switchTo(createDispatcher({...tls, ...certificate}, env, kube?.proxyUrl) ?? new Agent());
+			if (undici) switching?.switchTo(createDispatcher(undici, {...tls, ...certificate}, env, kube?.proxyUrl) ?? new undici.Agent());
 		});
 	const server = demoServer ?? config.server ?? kube?.server ?? (region ? cciEndpoint(region) : undefined);
 	if (!server) {
@@ -172,8 +179,15 @@ export async function resolveConnection(
 		...(config.certificateAuthority ? {ca: readCa(config.certificateAuthority), insecure: false} : {}),
 		...(config.insecureSkipTlsVerify ? {insecure: true} : {}),
 	};
-	let dispatcher = createDispatcher(tls, env, kube?.proxyUrl);
-	if (kube?.execPlugin) dispatcher = switching = new SwitchingDispatcher(dispatcher ?? new Agent());
+	const defaultTransport =
+		!kube?.execPlugin && !kube?.proxyUrl && !Object.values(tls).some(Boolean) && !proxyVariables.some(name => env[name]);
+	undici = defaultTransport ? undefined : await import('undici');
+	let dispatcher = undici ? createDispatcher(undici, tls, env, kube?.proxyUrl) : undefined;
+	if (undici && kube?.execPlugin) {
+		const {SwitchingDispatcher} = await import('./kube/switching-dispatcher.js');
+		dispatcher = switching = new SwitchingDispatcher(dispatcher ?? new undici.Agent());
+	}
+
 	const proxy = proxyFor(server, env, kube?.proxyUrl);
 	return {
 		server,

@@ -1,4 +1,5 @@
-import {fetch as undiciFetch, type Dispatcher} from 'undici';
+import type {Dispatcher} from 'undici';
+import {fetchFor} from './job-client.js';
 import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
 import type {Credentials} from './credentials.js';
 import {formatClock} from './duration.js';
@@ -111,7 +112,7 @@ function timeOf(value: unknown): number | undefined {
  * unknown project) is not tried again for minutes: IAM locks a user after repeated failures.
  */
 export function iamPasswordCredentials(settings: IamPasswordSettings, options: IamOptions): Credentials {
-	const fetch = options.fetch ?? (undiciFetch as unknown as typeof globalThis.fetch);
+	const fetch = fetchFor(options);
 	const now = options.now ?? Date.now;
 	const url = tokensUrl(settings.authUrl);
 	const who = `user ${sanitize(settings.user, 64)} (domain ${sanitize(settings.domain, 64)}, ${sanitize(projectLabel(settings.project), 80)})`;

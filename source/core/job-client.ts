@@ -1,4 +1,4 @@
-import {fetch as undiciFetch, type Dispatcher} from 'undici';
+import type {Dispatcher} from 'undici';
 import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
 import {noCredentials, type Credentials} from './credentials.js';
 
@@ -43,6 +43,23 @@ export type JobClient = {
 
 export const defaultMaxBodyBytes = 4 * 1024 * 1024;
 
+/**
+ * The fetch to send with: Node's own unless a dispatcher (TLS settings, proxies) comes from the undici
+ * package, which must meet the fetch of the same package. Loaded only then: it costs about 30 MB of RSS.
+ */
+export function fetchFor(options: {
+	readonly fetch?: typeof globalThis.fetch | undefined;
+	readonly dispatcher?: Dispatcher | undefined;
+}): typeof globalThis.fetch {
+	if (options.fetch) return options.fetch;
+	if (!options.dispatcher) return globalThis.fetch;
+	let undici: Promise<typeof globalThis.fetch> | undefined;
+	return async (input, init) => {
+		undici ??= import('undici').then(module => module.fetch as unknown as typeof globalThis.fetch);
+		return (await undici)(input, init);
+	};
+}
+
 export function jobUrl(server: string, namespace: string, name: string): URL {
 	const base = new URL(server);
 	const prefix = base.pathname.replace(/\/+$/, '');
@@ -84,8 +101,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<{text: 
 
 export function createJobClient(options: JobClientOptions): JobClient {
 	const url = jobUrl(options.server, options.namespace, options.name);
-	// undici's own fetch: a dispatcher from the undici package must meet the fetch of the same package.
-	const fetch = options.fetch ?? (undiciFetch as unknown as typeof globalThis.fetch);
+	const fetch = fetchFor(options);
 	const credentials = options.credentials ?? noCredentials;
 	const now = options.now ?? Date.now;
 	const maxBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;

@@ -1,12 +1,11 @@
 // From a selected kubeconfig context to what the job client needs: TLS material, a proxy, credentials.
 import {readFileSync} from 'node:fs';
 import {basename} from 'node:path';
-import {Dispatcher} from 'undici';
 import {UsageError, type Environment} from '../config.js';
 import {checkNamespace} from '../core/names.js';
 import {tokenFileCredentials, type Credentials} from '../core/credentials.js';
 import {execCredentials, type ClientCertificate} from './exec-credentials.js';
-import {kubeconfigPaths, loadKubeconfig, selectContext, type KubeSelection} from './kubeconfig.js';
+import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext, type KubeSelection} from './kubeconfig.js';
 
 export type KubeTls = {
 	readonly ca?: string;
@@ -32,15 +31,16 @@ export type KubeSettings = {
  * The kubeconfig to use, or undefined for none. Named (--kubeconfig, --context, KUBECONFIG) it must load;
  * ~/.kube/config is only a fallback when neither --server nor a CCI region is given.
  */
-export function selectKubeconfig(
+export async function selectKubeconfig(
 	flags: {readonly kubeconfig?: string; readonly context?: string; readonly server?: string; readonly demo?: boolean},
 	env: Environment,
 	cciRegion: string | undefined,
-): KubeSelection | undefined {
+): Promise<KubeSelection | undefined> {
 	if (flags.demo) return undefined;
 	const named = Boolean(flags.kubeconfig || flags.context || env['KUBECONFIG']);
 	if (!named && (flags.server || cciRegion)) return undefined;
 	const {paths, from} = kubeconfigPaths(flags.kubeconfig, env);
+	await prepareKubeconfigLoading();
 	const config = loadKubeconfig(paths, {mustExist: Boolean(flags.kubeconfig)});
 	if (config.files.length === 0) {
 		if (!named) return undefined;
@@ -205,48 +205,4 @@ export function kubeSettings(
 		...(credentials ? {credentials} : {}),
 		execPlugin: Boolean(user.exec),
 	};
-}
-
-/**
- * A dispatcher whose transport can be replaced while the watch runs: an exec plugin's client certificate is
- * known only once the plugin has run, and changes when it runs again.
- */
-export class SwitchingDispatcher extends Dispatcher {
-	#current: Dispatcher;
-
-	constructor(initial: Dispatcher) {
-		super();
-		this.#current = initial;
-	}
-
-	switchTo(next: Dispatcher): void {
-		const previous = this.#current;
-		this.#current = next;
-		// Requests already sent on the old one finish there.
-		void previous.close().catch(() => {});
-	}
-
-	override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-		return this.#current.dispatch(options, handler);
-	}
-
-	override close(callback: () => void): void;
-	override close(): Promise<void>;
-	override close(callback?: () => void): Promise<void> | void {
-		const closing = this.#current.close();
-		if (!callback) return closing;
-		void closing.then(callback, callback);
-	}
-
-	override destroy(error: Error | null, callback: () => void): void;
-	override destroy(callback: () => void): void;
-	override destroy(error: Error | null): Promise<void>;
-	override destroy(): Promise<void>;
-	override destroy(first?: Error | null | (() => void), second?: () => void): Promise<void> | void {
-		const callback = typeof first === 'function' ? first : second;
-		const error = typeof first === 'function' ? null : (first ?? null);
-		const destroying = this.#current.destroy(error);
-		if (!callback) return destroying;
-		void destroying.then(callback, callback);
-	}
 }

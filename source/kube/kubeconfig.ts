@@ -3,7 +3,6 @@
 import {existsSync, readFileSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {delimiter, dirname, isAbsolute, join, resolve, sep} from 'node:path';
-import {parse} from 'yaml';
 import {UsageError, type Environment} from '../config.js';
 
 export type ExecEnvVar = {readonly name: string; readonly value: string};
@@ -234,6 +233,14 @@ function mergeList<T>(
  * keeps it, and current-context comes from the first file that sets one. Files named in KUBECONFIG that do
  * not exist are skipped; a --kubeconfig that does not exist is an error.
  */
+// The YAML parser is loaded only when a kubeconfig is read (it costs about 12 MB of RSS otherwise idle).
+let parse: ((text: string) => unknown) | undefined;
+
+/** Loads the YAML parser; call before loadKubeconfig. */
+export async function prepareKubeconfigLoading(): Promise<void> {
+	parse ??= (await import('yaml')).parse;
+}
+
 export function loadKubeconfig(paths: readonly string[], options: {mustExist: boolean}): Kubeconfig {
 	const files: string[] = [];
 	const clusters = new Map<string, Named<KubeCluster>>();
@@ -254,6 +261,7 @@ export function loadKubeconfig(paths: readonly string[], options: {mustExist: bo
 		files.push(file);
 		let document: unknown;
 		try {
+			if (!parse) throw new Error('prepareKubeconfigLoading() was not awaited');
 			document = parse(source);
 		} catch (error) {
 			const where = (error as {linePos?: Array<{line: number}>}).linePos?.[0]?.line;

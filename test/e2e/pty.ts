@@ -97,7 +97,19 @@ export function runInPty(args: readonly string[], size: {columns: number; rows: 
 				);
 			});
 			terminal.resize(columns, rows);
+			const mark = raw.length;
 			process.kill(pid, 'SIGWINCH');
+			// Done when the program has redrawn the whole screen for the new size (the full-screen renderer
+			// clears first); until then the emulator still shows the old frame, cut or reflowed.
+			const started = Date.now();
+			while (!raw.slice(mark).includes('\u001B[2J') && Date.now() - started < 5000) {
+				// eslint-disable-next-line no-await-in-loop
+				await new Promise(resolve => setTimeout(resolve, 20));
+			}
+
+			await new Promise<void>(resolve => {
+				terminal.write('', resolve);
+			});
 		},
 		async exit(timeoutMs = 10_000) {
 			let timer: NodeJS.Timeout | undefined;

@@ -1,9 +1,11 @@
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {UsageError} from '../../source/config.js';
-import {kubeconfigPaths, loadKubeconfig, selectContext} from '../../source/kube/kubeconfig.js';
+import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext} from '../../source/kube/kubeconfig.js';
+
+beforeAll(prepareKubeconfigLoading);
 
 let dir: string;
 
