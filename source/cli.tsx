@@ -29,6 +29,7 @@ function parseArguments() {
 		Options
 		  -n, --namespace NS     namespace of the job (default: the kubeconfig context's, else default)
 		  -s, --server URL       API server, e.g. https://cci.cn-north-4.myhuaweicloud.com
+		      --region ID        CCI region: the server is https://cci.ID.myhuaweicloud.com
 		      --token-file PATH  file holding the X-Auth-Token; re-read when it changes
 		      --interval D       time between polls, after each answer (default 2s)
 		      --timeout D        per-request timeout (default 10s)
@@ -44,6 +45,9 @@ function parseArguments() {
 		      --port N           port for "simulate" (default 0: any free port)
 		      --no-color         no colours (also NO_COLOR=1 or TERM=dumb)
 		      --no-alt-screen    draw in the normal screen, leaving the last frame in the scrollback
+		      --debug FILE       append a line per request to FILE (method, URL, status, time, request id;
+		                         never a header or a body)
+		      --loop             "simulate": after the scenario's end, start over as a new job
 		      --help, --version
 		  D is a duration: 500ms, 2s, 1m, or a number of seconds.
 
@@ -92,6 +96,7 @@ function parseArguments() {
 
 		Examples
 		  $ vcjob-watch --demo
+		  $ vcjob-watch mpi-demo -n team-a --region cn-north-4 --token-file ~/.cci-token
 		  $ HW_AUTH_TOKEN=$(cat ~/.cci-token) vcjob-watch mpi-demo -n team-a -s https://cci.cn-north-4.myhuaweicloud.com
 		  $ vcjob-watch mpi-demo -n team-a -s https://cci.cn-north-4.myhuaweicloud.com --token-file ~/.cci-token -o json --exit-on-finish
 		  $ vcjob-watch simulate --port 8080 --scenario seed
