@@ -1,6 +1,8 @@
 import type {Dispatcher} from 'undici';
 import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
 import {noCredentials, type Credentials} from './credentials.js';
+import {fetchTransport, nodeTransport, type HttpResponse, type Transport} from './http-transport.js';
+import {sanitize} from './sanitize.js';
 
 /** One request, as --debug logs it: no header, no body. */
 export type RequestRecord = {
@@ -69,7 +71,7 @@ export function jobUrl(server: string, namespace: string, name: string): URL {
 	return base;
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<{text: string; bytes: number}> {
+async function readCapped(response: HttpResponse, maxBytes: number): Promise<{text: string; bytes: number}> {
 	const declared = Number(response.headers.get('content-length'));
 	const tooLarge = () =>
 		new ApiError({
@@ -101,7 +103,8 @@ async function readCapped(response: Response, maxBytes: number): Promise<{text: 
 
 export function createJobClient(options: JobClientOptions): JobClient {
 	const url = jobUrl(options.server, options.namespace, options.name);
-	const fetch = fetchFor(options);
+	// Node's http unless a dispatcher (proxy, TLS settings) or a test's fetch says otherwise.
+	const transport: Transport = options.fetch || options.dispatcher ? fetchTransport(fetchFor(options)) : nodeTransport;
 	const credentials = options.credentials ?? noCredentials;
 	const now = options.now ?? Date.now;
 	const maxBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
@@ -150,7 +153,7 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		}
 	}
 
-	async function send(signal: AbortSignal, deadline: (running: boolean) => void): Promise<Response> {
+	async function send(signal: AbortSignal, deadline: (running: boolean) => void): Promise<HttpResponse> {
 		const headers: Record<string, string> = {accept: 'application/json'};
 		deadline(false);
 		await credentials.authorize({method: 'GET', url, headers, signal});
@@ -159,12 +162,7 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		let status = 0;
 		let requestId: string | undefined;
 		try {
-			const response = await fetch(url, {
-				headers,
-				signal,
-				redirect: 'error',
-				...(options.dispatcher ? {dispatcher: options.dispatcher} : {}),
-			} as RequestInit);
+			const response = await transport(url, {method: 'GET', headers, signal, dispatcher: options.dispatcher});
 			status = response.status;
 			requestId = response.headers.get('x-request-id') ?? undefined;
 			return response;
@@ -196,7 +194,18 @@ export function createJobClient(options: JobClientOptions): JobClient {
 
 		const {text, bytes} = await readCapped(response, maxBytes);
 		const requestId = response.headers.get('x-request-id');
-		if (!response.ok) {
+		if (response.status >= 300 && response.status < 400) {
+			// Not followed: a redirect could carry the credentials to another host.
+			const location = sanitize(response.headers.get('location') ?? 'nowhere', 120);
+			throw new ApiError({
+				category: 'bad-endpoint',
+				summary: `${response.status}: redirected to ${location}, not followed; give that address as --server`,
+				status: response.status,
+				...(requestId ? {requestId: sanitize(requestId, 64)} : {}),
+			});
+		}
+
+		if (response.status < 200 || response.status >= 300) {
 			throw withHint(
 				errorFromResponse(
 					{

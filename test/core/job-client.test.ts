@@ -378,7 +378,8 @@ describe('faults', () => {
 			response.end();
 		});
 		const error = await apiRejection(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, credentials: staticTokenSource('secret')}).getJob());
-		expect(error.category).toBe('network');
+		expect(error.category).toBe('bad-endpoint');
+		expect(error.summary).toContain('302: redirected to http://127.0.0.1:1/elsewhere, not followed');
 		expect(seen).toHaveLength(1);
 		expect(error.summary).not.toContain('secret');
 	});
