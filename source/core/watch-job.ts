@@ -80,6 +80,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 	let resume: (() => void) | undefined;
 	let paused = false;
 	let previous: Job | undefined;
+	let previousRv: string | undefined;
 	// A job that comes back after a 404 is news even with the same resourceVersion.
 	let missing = false;
 
@@ -160,6 +161,15 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 		switch (outcome.kind) {
 			case 'job': {
 				const {raw, requestId} = outcome.response;
+				const rv = (raw['metadata'] as {resourceVersion?: unknown} | null | undefined)?.resourceVersion;
+				if (previous && !missing && typeof rv === 'string' && rv !== '' && rv === previousRv) {
+					// Same resourceVersion, same job: no normalising, no new objects kept. At a fast interval
+					// each poll's copy would otherwise outlive a few collections and swell the old generation.
+					emit({type: 'job', at, raw, job: previous, previous, changes: [], rvChanged: false, ...(requestId ? {requestId} : {})});
+					return options.intervalMs;
+				}
+
+				previousRv = typeof rv === 'string' ? rv : undefined;
 				const job = normalizeJob(raw, options);
 				const rvChanged =
 					previous === undefined || missing || job.resourceVersion !== previous.resourceVersion || job.resourceVersion === '';
