@@ -7,7 +7,7 @@ import {useTheme} from './theme.js';
 
 type Props = Pick<
 	WatchState,
-	'connection' | 'namespace' | 'name' | 'staleSince' | 'lastOkAt' | 'paused' | 'fetchingSlowly' | 'deletedAt'
+	'connection' | 'namespace' | 'name' | 'staleSince' | 'paused' | 'fetchingSlowly' | 'deletedAt'
 > & {
 	readonly intervalMs: number;
 	readonly source?: string | undefined;
