@@ -14,10 +14,8 @@ export type RequestRecord = {
 	readonly requestId?: string;
 };
 
-export type JobClientOptions = {
+export type ApiClientOptions = {
 	readonly server: string;
-	readonly namespace: string;
-	readonly name: string;
 	readonly credentials?: Credentials;
 	/** TLS settings and proxies (undici); the default agent when absent. */
 	readonly dispatcher?: Dispatcher;
@@ -31,8 +29,13 @@ export type JobClientOptions = {
 	readonly onRequest?: (record: RequestRecord) => void;
 };
 
+export type JobClientOptions = ApiClientOptions & {
+	readonly namespace: string;
+	readonly name: string;
+};
+
 export type JobResponse = {
-	/** The job exactly as the server sent it, parsed. */
+	/** The object exactly as the server sent it, parsed. */
 	readonly raw: Record<string, unknown>;
 	readonly requestId?: string;
 	readonly bytes: number;
@@ -41,6 +44,16 @@ export type JobResponse = {
 export type JobClient = {
 	readonly url: string;
 	getJob(signal?: AbortSignal): Promise<JobResponse>;
+};
+
+/** GETs of JSON objects under the server's address, with its credentials, timeout, size cap and errors. */
+export type ApiClient = {
+	readonly server: string;
+	/**
+	 * path: from the API root, e.g. "/api/v1/namespaces/ns/pods"; query: added as is (URL-encoded here).
+	 * what: the object expected, for the error when something else arrives ("a job", "a pod list").
+	 */
+	get(path: string, options?: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined}): Promise<JobResponse>;
 };
 
 export const defaultMaxBodyBytes = 4 * 1024 * 1024;
@@ -62,13 +75,22 @@ export function fetchFor(options: {
 	};
 }
 
-export function jobUrl(server: string, namespace: string, name: string): URL {
+/** The server's address with path appended (a server given with a path prefix keeps it) and query set. */
+export function apiUrl(server: string, path: string, query?: Readonly<Record<string, string>>): URL {
 	const base = new URL(server);
 	const prefix = base.pathname.replace(/\/+$/, '');
-	base.pathname = `${prefix}/apis/batch.volcano.sh/v1alpha1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(name)}`;
-	base.search = '';
+	base.pathname = `${prefix}${path}`;
+	base.search = query ? new URLSearchParams(query).toString() : '';
 	base.hash = '';
 	return base;
+}
+
+export function jobPath(namespace: string, name: string): string {
+	return `/apis/batch.volcano.sh/v1alpha1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(name)}`;
+}
+
+export function jobUrl(server: string, namespace: string, name: string): URL {
+	return apiUrl(server, jobPath(namespace, name));
 }
 
 async function readCapped(response: HttpResponse, maxBytes: number): Promise<{text: string; bytes: number}> {
@@ -102,7 +124,15 @@ async function readCapped(response: HttpResponse, maxBytes: number): Promise<{te
 }
 
 export function createJobClient(options: JobClientOptions): JobClient {
-	const url = jobUrl(options.server, options.namespace, options.name);
+	const api = createApiClient(options);
+	const path = jobPath(options.namespace, options.name);
+	return {
+		url: apiUrl(options.server, path).href,
+		getJob: async signal => api.get(path, {what: 'a job', signal}),
+	};
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
 	// Node's http unless a dispatcher (proxy, TLS settings) or a test's fetch says otherwise.
 	const transport: Transport = options.fetch || options.dispatcher ? fetchTransport(fetchFor(options)) : nodeTransport;
 	const credentials = options.credentials ?? noCredentials;
@@ -112,7 +142,11 @@ export function createJobClient(options: JobClientOptions): JobClient {
 	const withHint = (error: ApiError) =>
 		error.category === 'unauthorized' && credentials.unauthorizedHint ? error.withHint(credentials.unauthorizedHint) : error;
 
-	async function getJob(signal?: AbortSignal): Promise<JobResponse> {
+	async function get(
+		path: string,
+		{query, what = 'a JSON object', signal}: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined} = {},
+	): Promise<JobResponse> {
+		const url = apiUrl(options.server, path, query);
 		if (signal?.aborted) {
 			throw signal.reason;
 		}
@@ -136,7 +170,7 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		const onAbort = () => controller.abort(signal?.reason);
 		signal?.addEventListener('abort', onAbort, {once: true});
 		try {
-			return await request(controller.signal, deadline);
+			return await request(url, what, controller.signal, deadline);
 		} catch (error) {
 			if (signal?.aborted) {
 				throw signal.reason;
@@ -153,7 +187,7 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		}
 	}
 
-	async function send(signal: AbortSignal, deadline: (running: boolean) => void): Promise<HttpResponse> {
+	async function send(url: URL, signal: AbortSignal, deadline: (running: boolean) => void): Promise<HttpResponse> {
 		const headers: Record<string, string> = {accept: 'application/json'};
 		deadline(false);
 		await credentials.authorize({method: 'GET', url, headers, signal});
@@ -177,8 +211,8 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		}
 	}
 
-	async function request(signal: AbortSignal, deadline: (running: boolean) => void): Promise<JobResponse> {
-		let response = await send(signal, deadline);
+	async function request(url: URL, what: string, signal: AbortSignal, deadline: (running: boolean) => void): Promise<JobResponse> {
+		let response = await send(url, signal, deadline);
 		// A 401 may only mean the credentials aged: renew once (a file re-read, a new IAM token, an exec
 		// plugin run again) and ask again. Once: a loop of 401s could lock an account.
 		if (response.status === 401 && credentials.renew) {
@@ -186,7 +220,7 @@ export function createJobClient(options: JobClientOptions): JobClient {
 			const error = errorFromResponse({status: 401, body: text, requestId: response.headers.get('x-request-id')}, now());
 			deadline(false);
 			if (await credentials.renew(error)) {
-				response = await send(signal, deadline);
+				response = await send(url, signal, deadline);
 			} else {
 				throw withHint(error);
 			}
@@ -224,16 +258,16 @@ export function createJobClient(options: JobClientOptions): JobClient {
 		try {
 			raw = JSON.parse(text);
 		} catch {
-			const what = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : 'an answer that is not JSON (or was cut short)';
-			throw new ApiError({category: 'malformed', summary: `${response.status}: ${what} instead of a job`, status: response.status});
+			const problem = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : 'an answer that is not JSON (or was cut short)';
+			throw new ApiError({category: 'malformed', summary: `${response.status}: ${problem} instead of ${what}`, status: response.status});
 		}
 
 		if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-			throw new ApiError({category: 'malformed', summary: `${response.status}: JSON that is not a job object`, status: response.status});
+			throw new ApiError({category: 'malformed', summary: `${response.status}: JSON that is not ${what}`, status: response.status});
 		}
 
 		return {raw: raw as Record<string, unknown>, bytes, ...(requestId ? {requestId} : {})};
 	}
 
-	return {url: url.href, getJob};
+	return {server: options.server, get};
 }

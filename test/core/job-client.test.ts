@@ -296,7 +296,7 @@ describe('faults', () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'status', status: 200, body: '[1,2,3]', contentType: 'application/json'});
 		const error = await apiRejection(clientFor(simulator).getJob());
-		expect([error.category, error.summary]).toEqual(['malformed', '200: JSON that is not a job object']);
+		expect([error.category, error.summary]).toEqual(['malformed', '200: JSON that is not a job']);
 	});
 
 	test('hang: no answer within timeoutMs → timeout, retryable', async () => {
