@@ -11,31 +11,11 @@ import {
 	type RawTask,
 	type Task,
 } from './types.js';
+import {asArray, asRecord, count, maxListLength, optionalCount, type UnknownRecord} from './wire.js';
 
 // Kubernetes names are at most 253 characters; longer text from a server is cut, not trusted.
 const maxNameLength = 253;
 const maxConditions = 50;
-const maxListLength = 200;
-
-type UnknownRecord = Record<string, unknown>;
-
-function asRecord(value: unknown): UnknownRecord | undefined {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as UnknownRecord) : undefined;
-}
-
-function asArray(value: unknown): readonly unknown[] {
-	return Array.isArray(value) ? value.slice(0, maxListLength) : [];
-}
-
-/** A count from the wire: absent (omitempty), null or garbage reads as 0. */
-function count(value: unknown): number {
-	const number_ = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-	return typeof number_ === 'number' && Number.isFinite(number_) && number_ >= 0 ? Math.floor(number_) : 0;
-}
-
-function optionalCount(value: unknown): number | undefined {
-	return value === undefined || value === null ? undefined : count(value);
-}
 
 function normalizePolicy(value: unknown): Policy | undefined {
 	const raw = asRecord(value) as RawPolicy | undefined;

@@ -1,6 +1,9 @@
 import type {ApiError} from './api-error.js';
+import {idleDetails, reduceDetails, type DetailsView} from './details-state.js';
 import {jobPaths} from './diff-job.js';
-import type {Change, Job} from './types.js';
+import {recordPhase, type SeenPhase} from './timeline.js';
+import type {Change, Counters, Job} from './types.js';
+import type {DetailsEvent} from './watch-details.js';
 import type {WatchEvent} from './watch-job.js';
 
 export type Connection =
@@ -48,9 +51,18 @@ export type WatchState = {
 	readonly recent: readonly RecentChange[];
 	readonly highlights: Readonly<Record<string, Highlight>>;
 	readonly now: number;
+	/** The PodGroup, pods and events, as far as fetched. */
+	readonly details: DetailsView;
+	/** Every phase seen, oldest first, for the timeline. */
+	readonly seenPhases: readonly SeenPhase[];
+	/**
+	 * The counters last seen while Running: in kill-path phases Volcano recomputes them from the pods being
+	 * deleted, so succeeded and failed read 0 after completion.
+	 */
+	readonly runningCounters?: {readonly uid: string; readonly counters: Counters; readonly at: number};
 };
 
-export type WatchAction = WatchEvent | {readonly type: 'tick'; readonly at: number};
+export type WatchAction = WatchEvent | DetailsEvent | {readonly type: 'tick'; readonly at: number};
 
 export type WatchStateOptions = {
 	readonly highlightMs: number;
@@ -67,6 +79,8 @@ export function initialWatchState(namespace: string, name: string, now: number):
 		recent: [],
 		highlights: {},
 		now,
+		details: idleDetails,
+		seenPhases: [],
 	};
 }
 
@@ -125,6 +139,15 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 			: state.phaseSince.phase === job.phase && state.job?.uid === job.uid
 				? state.phaseSince
 				: {phase: job.phase, at, exact: true};
+	const seenPhases = recordPhase(state.seenPhases, job, phaseSince.at, phaseSince.exact);
+	const runningCounters =
+		job.phase === 'Running'
+			? {uid: job.uid, counters: job.counters, at}
+			: state.runningCounters?.uid === job.uid
+				? state.runningCounters
+				: undefined;
+	// A new uid is another object: its PodGroup, pods and events are not the old one's.
+	const details = state.job && state.job.uid !== job.uid ? idleDetails : state.details;
 
 	const fromRv = event.previous?.resourceVersion;
 	let records: RecentChange[] = event.changes.map(change => ({
@@ -155,6 +178,9 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 	return {
 		...base,
 		phaseSince,
+		seenPhases,
+		details,
+		...(runningCounters ? {runningCounters} : {runningCounters: undefined}),
 		lastChangeAt: at,
 		recent: [...records, ...state.recent].slice(0, maxRecent),
 		highlights,
@@ -178,6 +204,7 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 				...state,
 				connection: {kind: 'waiting'},
 				missingSince: state.missingSince ?? action.at,
+				details: idleDetails,
 				lastOkAt: action.at,
 				staleSince: undefined,
 				fetchingSlowly: false,
@@ -223,6 +250,16 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 		case 'paused':
 		case 'resumed': {
 			return {...state, paused: action.type === 'paused', now: action.at};
+		}
+
+		case 'details':
+		case 'details-reset': {
+			const {details, changed} = reduceDetails(state.details, action);
+			if (details === state.details) return state;
+			const until = action.at + options.highlightMs;
+			const highlights: Record<string, Highlight> = {...withoutExpired(state.highlights, action.at)};
+			for (const key of changed) highlights[key] = {until};
+			return {...state, details, highlights};
 		}
 
 		case 'tick': {

@@ -1,0 +1,67 @@
+// What the job's PodGroup, pods and events say, normalised: the answer to "why is it still Pending?",
+// which Volcano's Job itself never gives (the controller leaves status.state.reason empty).
+
+export type PodGroupCondition = {
+	readonly type: string;
+	readonly status: string;
+	readonly reason?: string;
+	readonly message?: string;
+	/** lastTransitionTime as sent (RFC 3339). */
+	readonly at?: string;
+};
+
+export type PodGroupInfo = {
+	readonly name: string;
+	readonly uid?: string;
+	/** Pending, Inqueue, Running, Unknown, Completed, or what the server sends; '' when absent. */
+	readonly phase: string;
+	readonly minMember?: number;
+	readonly queue?: string;
+	/** Oldest first, at most a few. */
+	readonly conditions: readonly PodGroupCondition[];
+	/** The condition that explains the most: the latest Unschedulable one, else the latest. */
+	readonly reason?: string;
+	readonly message?: string;
+};
+
+/** Why a pod is in trouble, from its containers or from the scheduler. */
+export type PodProblem = {
+	/** ImagePullBackOff, OOMKilled, CrashLoopBackOff, Unschedulable, Evicted, Error … */
+	readonly reason: string;
+	readonly message?: string;
+	readonly exitCode?: number;
+	readonly container?: string;
+};
+
+export type PodInfo = {
+	readonly name: string;
+	readonly uid?: string;
+	/** The task (volcano.sh/task-spec), when labelled. */
+	readonly task?: string;
+	readonly phase: string;
+	readonly ready: number;
+	readonly containers: number;
+	readonly restarts: number;
+	readonly node?: string;
+	readonly createdAt?: string;
+	/** metadata.deletionTimestamp is set: the pod is going. */
+	readonly deleting: boolean;
+	readonly problem?: PodProblem;
+	/** 0 failing, 1 pending, 2 running not ready, 3 deleting, 4 running, 5 finished: trouble sorts first. */
+	readonly rank: number;
+};
+
+/** One event, or several folded into one: same object, reason and message. */
+export type EventInfo = {
+	/** Identity for folding and for "new since last time": kind/name/reason/message. */
+	readonly key: string;
+	readonly type: string;
+	readonly reason: string;
+	readonly message: string;
+	readonly kind: string;
+	readonly name: string;
+	readonly count: number;
+	/** Milliseconds since the epoch; undefined when the event says no time. */
+	readonly first?: number;
+	readonly last?: number;
+};

@@ -1,0 +1,265 @@
+import {ApiError} from './api-error.js';
+import type {EventInfo, PodGroupInfo, PodInfo} from './cluster-types.js';
+import {fetchEvents, fetchPodGroup, fetchPods, podGroupCandidates} from './details-client.js';
+import type {ApiClient} from './job-client.js';
+import {normalizeEvents} from './normalize-events.js';
+import {normalizePodGroup} from './normalize-podgroup.js';
+import {normalizePods, podGroupNameOf} from './normalize-pods.js';
+import {refusedDelayMs, retryDelayMs, type RetrySettings} from './retry-policy.js';
+import {sleep as realSleep, type Sleep} from './sleep.js';
+import type {JobWatcher, WatchEvent} from './watch-job.js';
+
+export const detailParts = ['podGroup', 'pods', 'events'] as const;
+export type DetailPart = (typeof detailParts)[number];
+
+export type DetailValues = {
+	readonly podGroup: PodGroupInfo;
+	readonly pods: readonly PodInfo[];
+	readonly events: readonly EventInfo[];
+};
+
+export type DetailResult<P extends DetailPart> =
+	| {readonly status: 'ok'; readonly value: DetailValues[P]}
+	/** No PodGroup under any name Volcano uses (yet). */
+	| {readonly status: 'absent'}
+	/** 401, 403 or another answer retrying will not change: checked again after --recheck. */
+	| {readonly status: 'refused'; readonly error: ApiError; readonly retryAt: number}
+	| {readonly status: 'error'; readonly error: ApiError; readonly retryAt: number};
+
+export type DetailsEvent =
+	| {readonly [P in DetailPart]: {readonly type: 'details'; readonly at: number; readonly part: P; readonly result: DetailResult<P>}}[DetailPart]
+	/** The job went away or was re-created: what was shown belongs to another object. */
+	| {readonly type: 'details-reset'; readonly at: number};
+
+export type DetailsListener = (event: DetailsEvent) => void;
+
+export type Wanted = Readonly<Record<DetailPart, boolean>>;
+
+export const nothingWanted: Wanted = {podGroup: false, pods: false, events: false};
+export const everythingWanted: Wanted = {podGroup: true, pods: true, events: true};
+
+export type DetailsWatcherOptions = RetrySettings & {
+	readonly api: Pick<ApiClient, 'get'>;
+	readonly namespace: string;
+	/** The job watcher: its answers say which job (uid) the details belong to, and its pause holds them too. */
+	readonly jobWatcher: Pick<JobWatcher, 'subscribe'>;
+	readonly wanted?: Wanted;
+	/** Pods whose events are fetched, troubled ones first: one request each. */
+	readonly maxPodEvents?: number;
+	readonly sleep?: Sleep;
+	readonly now?: () => number;
+	readonly random?: () => number;
+};
+
+export type DetailsWatcher = {
+	subscribe(listener: DetailsListener): () => void;
+	/** Fetches until stop(); resolves then. */
+	run(): Promise<void>;
+	/** One round of every wanted part, for --once. */
+	fetchOnce(): Promise<void>;
+	stop(): void;
+	pollNow(): void;
+	/** Only what is on screen is fetched: each request costs API budget. */
+	setWanted(wanted: Wanted): void;
+};
+
+type JobIdentity = {readonly name: string; readonly uid: string};
+
+/**
+ * The second, slower loop: the job's PodGroup, pods and events every `intervalMs`, only those wanted, one
+ * request at a time, each part with its own backoff so a 403 on events never holds back the pods.
+ */
+export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWatcher {
+	const sleep = options.sleep ?? realSleep;
+	const now = options.now ?? Date.now;
+	const maxPodEvents = options.maxPodEvents ?? 3;
+	const listeners = new Set<DetailsListener>();
+	const stopController = new AbortController();
+	let wakeController = new AbortController();
+	let wanted = options.wanted ?? nothingWanted;
+	let job: JobIdentity | undefined;
+	let paused = false;
+	let resume: (() => void) | undefined;
+	let podGroupName: string | undefined;
+	let podGroupUid: string | undefined;
+	let groupFromPods: string | undefined;
+	let troubled: PodInfo[] = [];
+	const failures: Record<DetailPart, number> = {podGroup: 0, pods: 0, events: 0};
+	const notBefore: Record<DetailPart, number> = {podGroup: 0, pods: 0, events: 0};
+
+	const emit = (event: DetailsEvent) => {
+		for (const listener of listeners) listener(event);
+	};
+
+	const wake = () => wakeController.abort();
+
+	const reset = () => {
+		podGroupName = undefined;
+		podGroupUid = undefined;
+		groupFromPods = undefined;
+		troubled = [];
+		for (const part of detailParts) {
+			failures[part] = 0;
+			notBefore[part] = 0;
+		}
+
+		emit({type: 'details-reset', at: now()});
+	};
+
+	const onJob = (event: WatchEvent) => {
+		if (event.type === 'job') {
+			const {name, uid} = event.job;
+			if (job && job.uid !== uid) reset();
+			const first = job === undefined;
+			job = {name, uid};
+			if (first) wake();
+		} else if (event.type === 'not-found') {
+			if (job) {
+				job = undefined;
+				reset();
+			}
+		} else if (event.type === 'paused' || event.type === 'resumed') {
+			paused = event.type === 'paused';
+			if (!paused) {
+				resume?.();
+				resume = undefined;
+			}
+		}
+	};
+
+	const unsubscribe = options.jobWatcher.subscribe(onJob);
+
+	function fail(part: DetailPart, error: unknown): void {
+		const apiError =
+			error instanceof ApiError ? error : new ApiError({category: 'network', summary: error instanceof Error ? error.message : String(error)});
+		const at = now();
+		if (apiError.retryable) {
+			failures[part]++;
+			const retryAt = at + retryDelayMs(failures[part], apiError, options, options.random);
+			notBefore[part] = retryAt;
+			emit({type: 'details', at, part, result: {status: 'error', error: apiError, retryAt}});
+		} else {
+			const retryAt = at + refusedDelayMs(options);
+			notBefore[part] = retryAt;
+			emit({type: 'details', at, part, result: {status: 'refused', error: apiError, retryAt}});
+		}
+	}
+
+	const due = (part: DetailPart) => now() >= notBefore[part];
+
+	async function fetchPart(part: DetailPart, current: JobIdentity): Promise<void> {
+		const {signal} = stopController;
+		const {namespace} = options;
+		try {
+			switch (part) {
+				case 'pods': {
+					const list = await fetchPods(options.api, namespace, current.name, signal);
+					const pods = normalizePods(list, current.uid);
+					groupFromPods = podGroupNameOf(list);
+					troubled = pods.filter(pod => pod.rank <= 1);
+					emit({type: 'details', at: now(), part, result: {status: 'ok', value: pods}});
+					break;
+				}
+
+				case 'podGroup': {
+					const names = podGroupName ? [podGroupName] : podGroupCandidates(current, groupFromPods);
+					const found = await fetchPodGroup(options.api, namespace, names, signal);
+					if (found) {
+						const value = normalizePodGroup(found.raw, found.name);
+						podGroupName = found.name;
+						podGroupUid = value.uid;
+						emit({type: 'details', at: now(), part, result: {status: 'ok', value}});
+					} else {
+						// A whole-job restart deletes and re-creates the PodGroup: look for it by every name again.
+						podGroupName = undefined;
+						emit({type: 'details', at: now(), part, result: {status: 'absent'}});
+					}
+
+					break;
+				}
+
+				case 'events': {
+					const pods = troubled.slice(0, maxPodEvents);
+					const names = [...new Set([current.name, ...(podGroupName ? [podGroupName] : []), ...pods.map(pod => pod.name)])];
+					const lists = await fetchEvents(options.api, namespace, names, signal);
+					const uids = new Set([current.uid, ...(podGroupUid ? [podGroupUid] : []), ...pods.flatMap(pod => (pod.uid ? [pod.uid] : []))]);
+					emit({type: 'details', at: now(), part, result: {status: 'ok', value: normalizeEvents(lists, {uids})}});
+					break;
+				}
+			}
+
+			failures[part] = 0;
+			notBefore[part] = 0;
+		} catch (error) {
+			if (signal.aborted) throw error;
+			fail(part, error);
+		}
+	}
+
+	async function round(): Promise<void> {
+		// Pods first: their names say whose events to fetch, and their annotation may name the PodGroup.
+		const parts: DetailPart[] = [];
+		if (wanted.pods || wanted.events || wanted.podGroup) parts.push('pods');
+		if (wanted.podGroup || wanted.events) parts.push('podGroup');
+		if (wanted.events) parts.push('events');
+		for (const part of parts) {
+			const current = job;
+			if (!current || stopController.signal.aborted) return;
+			// Pods are needed by the others; when the panel is hidden they are fetched, not shown.
+			if (!due(part)) continue;
+			// eslint-disable-next-line no-await-in-loop
+			await fetchPart(part, current);
+		}
+	}
+
+	async function wait(ms: number): Promise<void> {
+		await sleep(ms, stopController.signal, wakeController.signal);
+		if (wakeController.signal.aborted) wakeController = new AbortController();
+		while (paused && !stopController.signal.aborted) {
+			// eslint-disable-next-line no-await-in-loop
+			await new Promise<void>(resolve => {
+				resume = resolve;
+			});
+		}
+	}
+
+	return {
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		async run() {
+			try {
+				while (!stopController.signal.aborted) {
+					// eslint-disable-next-line no-await-in-loop
+					await round();
+					// Until the job is known there is nothing to ask about: the first answer wakes this.
+					// eslint-disable-next-line no-await-in-loop
+					await wait(job ? options.intervalMs : 60 * 60 * 1000);
+				}
+			} catch (error) {
+				if (!stopController.signal.aborted) throw error;
+			} finally {
+				unsubscribe();
+			}
+		},
+		async fetchOnce() {
+			await round();
+		},
+		stop() {
+			stopController.abort(new Error('stopped'));
+			resume?.();
+			unsubscribe();
+		},
+		pollNow() {
+			for (const part of detailParts) notBefore[part] = 0;
+			wake();
+		},
+		setWanted(next) {
+			const more = detailParts.some(part => next[part] && !wanted[part]);
+			wanted = next;
+			// A panel just opened: fill it now rather than at the next round.
+			if (more) wake();
+		},
+	};
+}
