@@ -1,13 +1,18 @@
 import {useInput, useStdin, useWindowSize} from 'ink';
 import {useState} from 'react';
+import type {DetailsWatcher} from './core/watch-details.js';
 import type {JobWatcher} from './core/watch-job.js';
 import type {WatchStore} from './core/watch-store.js';
 import {Screen} from './components/screen.js';
+import {planScreen, wantedFor, type View} from './components/screen-plan.js';
+import {useDetailsDemand} from './hooks/use-details-demand.js';
 import {useWatchState} from './hooks/use-watch-state.js';
 
 type Props = {
 	readonly store: WatchStore;
 	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
+	/** The PodGroup/pods/events loop; absent with --no-details. */
+	readonly details?: Pick<DetailsWatcher, 'setWanted' | 'pollNow'> | undefined;
 	readonly intervalMs: number;
 	/** q quits; Ctrl+C interrupts (exit 130, as a shell expects). */
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
@@ -15,13 +20,18 @@ type Props = {
 	readonly notices?: readonly string[];
 };
 
+const panelKeys: Readonly<Record<string, View>> = {e: 'events', o: 'pods', g: 'podGroup', t: 'timeline'};
+
 /** The live TUI: the watch state, the terminal's size, and the keys. */
-export function App({store, watcher, intervalMs, onQuit, source, notices}: Props) {
+export function App({store, watcher, details, intervalMs, onQuit, source, notices = []}: Props) {
 	const state = useWatchState(store);
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
 	const {isRawModeSupported} = useStdin();
-	const [showHelp, setShowHelp] = useState(false);
+	const [view, setView] = useState<View>('main');
+	const withDetails = details !== undefined;
+	const plan = planScreen(state, {columns, rows: rows - notices.length, details: withDetails});
+	useDetailsDemand(details, wantedFor(view, plan, withDetails));
 
 	useInput(
 		(input, key) => {
@@ -31,12 +41,17 @@ export function App({store, watcher, intervalMs, onQuit, source, notices}: Props
 				onQuit('quit');
 			} else if (input === 'r') {
 				watcher.pollNow();
+				details?.pollNow();
 			} else if (input === 'p') {
 				watcher.setPaused(!watcher.paused);
 			} else if (input === '?') {
-				setShowHelp(shown => !shown);
+				setView(shown => (shown === 'help' ? 'main' : 'help'));
 			} else if (key.escape) {
-				setShowHelp(false);
+				setView('main');
+			} else if (Object.hasOwn(panelKeys, input) && (withDetails || input === 't')) {
+				// The same key again goes back, like ? does for the help.
+				const next = panelKeys[input]!;
+				setView(shown => (shown === next ? 'main' : next));
 			}
 		},
 		{isActive: isRawModeSupported === true},
@@ -48,10 +63,11 @@ export function App({store, watcher, intervalMs, onQuit, source, notices}: Props
 			intervalMs={intervalMs}
 			columns={columns}
 			rows={rows}
-			showHelp={showHelp}
+			view={view}
 			keys={isRawModeSupported === true}
+			details={withDetails}
 			source={source}
-			notices={notices ?? []}
+			notices={notices}
 		/>
 	);
 }

@@ -36,6 +36,9 @@ function parseArguments() {
 		      --max-wait D       longest wait between retries (default 30s)
 		      --recheck D        wait before checking again after 401, 403 or another 4xx (default 30s)
 		      --highlight D      how long a change stays highlighted (default 4s)
+		      --details-interval D   time between fetches of the PodGroup, pods and events
+		                         (default 10s; only for panels on screen, and in text/json output)
+		      --no-details       no PodGroup, pods or events: one request per interval, the job's
 		  -o, --output MODE      tui | text | json (default: tui on a terminal, else text)
 		      --once             fetch once (retrying 429/5xx/network errors), print, exit
 		      --exit-on-finish   exit when the job is Completed (0) or Failed, Terminated, Aborted (1)
@@ -86,7 +89,8 @@ function parseArguments() {
 		  VCJOB_SIMULATOR_TOKEN    "simulate": require this X-Auth-Token from clients
 
 		Keys (tui)
-		  q quit · Ctrl+C interrupt · r poll now · p pause/resume · ? help · Esc close help
+		  q quit · Ctrl+C interrupt · r poll now · p pause/resume · e events · o pods
+		  g PodGroup · t timeline (each full screen; again or Esc goes back) · ? help
 
 		Exit codes
 		  0 done (q, --once, or Completed with --exit-on-finish)   1 Failed/Terminated/Aborted with --exit-on-finish
@@ -121,6 +125,8 @@ function parseArguments() {
 					maxWait: {type: 'string', default: '30s'},
 					recheck: {type: 'string', default: '30s'},
 					highlight: {type: 'string', default: '4s'},
+					detailsInterval: {type: 'string', default: '10s'},
+					details: {type: 'boolean', default: true},
 					output: {type: 'string', shortFlag: 'o'},
 					once: {type: 'boolean', default: false},
 					exitOnFinish: {type: 'boolean', default: false},

@@ -20,6 +20,8 @@ export type Flags = {
 	readonly maxWait: string;
 	readonly recheck: string;
 	readonly highlight: string;
+	readonly detailsInterval?: string | undefined;
+	readonly details?: boolean | undefined;
 	readonly output?: string | undefined;
 	readonly once: boolean;
 	readonly exitOnFinish: boolean;
@@ -59,6 +61,9 @@ export type WatchConfig = {
 	/** How long to wait before checking again after 401/403/4xx. */
 	readonly recheckMs: number;
 	readonly highlightMs: number;
+	/** The PodGroup, pods and events: fetched every detailsIntervalMs, or never when false (--no-details). */
+	readonly details: boolean;
+	readonly detailsIntervalMs: number;
 	readonly output: OutputMode;
 	readonly once: boolean;
 	readonly exitOnFinish: boolean;
@@ -175,6 +180,8 @@ export function resolveConfig(
 		maxWaitMs: duration('max-wait', flags.maxWait),
 		recheckMs: duration('recheck', flags.recheck),
 		highlightMs: duration('highlight', flags.highlight),
+		details: flags.details ?? true,
+		detailsIntervalMs: duration('details-interval', flags.detailsInterval ?? '10s'),
 		output: output as OutputMode,
 		once: flags.once,
 		exitOnFinish: flags.exitOnFinish,

@@ -4,12 +4,13 @@ import {App} from './app.js';
 import {Screen} from './components/screen.js';
 import {colorTheme, plainTheme, ThemeProvider} from './components/theme.js';
 import type {WatchConfig} from './config.js';
+import type {DetailsWatcher} from './core/watch-details.js';
 import type {JobWatcher} from './core/watch-job.js';
 import type {WatchState} from './core/watch-state.js';
 import {createWatchStore} from './core/watch-store.js';
 import {exitCodes} from './exit-codes.js';
 import {isoSeconds, jobLine} from './output/text-writer.js';
-import {watchForFinish, type Io, type Target} from './run-watch.js';
+import {runBoth, watchForFinish, type Io, type Target} from './run-watch.js';
 import {CellScreen} from './terminal/cell-screen.js';
 
 const enterAlternateScreen = '\u001B[?1049h';
@@ -22,14 +23,15 @@ const resetStyle = '\u001B[0m';
 export function renderFrame(state: WatchState, config: WatchConfig, columns: number, source?: string): string {
 	return renderToString(
 		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
-			<Screen state={state} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} source={source} />
+			<Screen state={state} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} details={config.details} source={source} />
 		</ThemeProvider>,
 		{columns},
 	);
 }
 
-export async function runTui(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher): Promise<number> {
+export async function runTui(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher, details?: DetailsWatcher): Promise<number> {
 	const store = createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
+	details?.subscribe(store.dispatch);
 	let code: number = exitCodes.ok;
 	const quit = (exitCode: number) => {
 		code = exitCode;
@@ -54,6 +56,7 @@ export async function runTui(config: WatchConfig, io: Io, target: Target, watche
 			<App
 				store={store}
 				watcher={watcher}
+				details={details}
 				intervalMs={config.intervalMs}
 				source={target.connection?.credentials.description}
 				notices={target.connection?.warnings ?? []}
@@ -85,7 +88,7 @@ export async function runTui(config: WatchConfig, io: Io, target: Target, watche
 	const stop = () => watcher.stop();
 	io.signal.addEventListener('abort', stop, {once: true});
 	try {
-		await watcher.run();
+		await runBoth(watcher, details);
 		await instance.waitUntilRenderFlush();
 	} finally {
 		io.signal.removeEventListener('abort', stop);

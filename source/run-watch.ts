@@ -2,13 +2,14 @@ import {createWriteStream} from 'node:fs';
 import {UsageError, type WatchConfig} from './config.js';
 import {resolveConnection, type Connection} from './connection.js';
 import type {Environment} from './config.js';
-import {createJobClient, type RequestRecord} from './core/job-client.js';
+import {createApiClient, createJobClient, type RequestRecord} from './core/job-client.js';
+import {createDetailsWatcher, everythingWanted, type DetailsListener, type DetailsWatcher} from './core/watch-details.js';
 import {finishedOutcome} from './core/phase.js';
 import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener} from './core/watch-job.js';
 import {createWatchStore} from './core/watch-store.js';
 import {exitCodes} from './exit-codes.js';
-import {createJsonWriter} from './output/json-writer.js';
-import {createTextWriter, isoSeconds} from './output/text-writer.js';
+import {createJsonDetailsWriter, createJsonWriter} from './output/json-writer.js';
+import {createTextDetailsWriter, createTextWriter, isoSeconds} from './output/text-writer.js';
 import type {Simulator} from './simulator/server.js';
 
 export type Io = {
@@ -81,23 +82,40 @@ function exitCodeFor(outcome: PollOutcome, config: WatchConfig): number {
 	}
 }
 
-function writerFor(config: WatchConfig, io: Io, target: Target): WatchListener | undefined {
+type Writers = {readonly job: WatchListener; readonly details: DetailsListener};
+
+function writerFor(config: WatchConfig, io: Io, target: Target): Writers | undefined {
 	const write = (line: string) => io.stdout.write(line);
 	// Only the job's coordinates: the writers spread them into every line, and target also holds the connection.
 	const job = {namespace: target.namespace, name: target.name};
-	if (config.output === 'json') return createJsonWriter(write, job);
-	if (config.output === 'text') return createTextWriter(write, job);
+	if (config.output === 'json') return {job: createJsonWriter(write, job), details: createJsonDetailsWriter(write, job)};
+	if (config.output === 'text') return {job: createTextWriter(write, job), details: createTextDetailsWriter(write, job)};
 	return undefined;
 }
 
-async function runOnce(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher): Promise<number> {
+async function runOnce(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher, details: DetailsWatcher | undefined): Promise<number> {
 	const writer = writerFor(config, io, target);
 	const store = writer ? undefined : createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
-	if (writer) watcher.subscribe(writer);
-	const stopOnSignal = () => watcher.stop();
+	if (writer) {
+		watcher.subscribe(writer.job);
+		details?.subscribe(writer.details);
+	}
+
+	if (store) details?.subscribe(store.dispatch);
+	const stopOnSignal = () => {
+		watcher.stop();
+		details?.stop();
+	};
+
 	io.signal.addEventListener('abort', stopOnSignal, {once: true});
 	try {
 		const outcome = await watcher.pollOnce(onceRetries);
+		// One look at the PodGroup, pods and events too: what a single frame needs to say why it is Pending.
+		if (outcome.kind === 'job' && details) {
+			details.setWanted(everythingWanted);
+			await details.fetchOnce().catch(() => {});
+		}
+
 		if (outcome.kind === 'gave-up') {
 			const message = `gave up after ${onceRetries + 1} tries: ${outcome.error.summary}`;
 			if (config.output === 'json') {
@@ -130,9 +148,20 @@ export function watchForFinish(watcher: JobWatcher, onFinish: (code: number) => 
 	});
 }
 
-async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, writer: WatchListener): Promise<number> {
+/** Runs the details loop beside the job's, and stops it with it. */
+export async function runBoth(watcher: JobWatcher, details: DetailsWatcher | undefined): Promise<void> {
+	try {
+		await Promise.all([watcher.run().finally(() => details?.stop()), details?.run()]);
+	} finally {
+		details?.stop();
+	}
+}
+
+async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, details: DetailsWatcher | undefined, writer: Writers): Promise<number> {
 	let code: number = exitCodes.ok;
-	watcher.subscribe(writer);
+	watcher.subscribe(writer.job);
+	details?.subscribe(writer.details);
+	details?.setWanted(everythingWanted);
 	if (config.exitOnFinish) {
 		watchForFinish(watcher, finished => {
 			code = finished;
@@ -142,7 +171,7 @@ async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, writer
 
 	const stop = () => watcher.stop();
 	io.signal.addEventListener('abort', stop, {once: true});
-	await watcher.run();
+	await runBoth(watcher, details);
 	io.signal.removeEventListener('abort', stop);
 	return code;
 }
@@ -156,16 +185,15 @@ export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 		target.connection = connection;
 		// Without -n, the kubeconfig context's namespace (resolveTarget's "default" otherwise).
 		if (config.namespace === undefined && !config.demo && connection.namespace) target.namespace = connection.namespace;
-		const client = createJobClient({
+		const clientOptions = {
 			server: connection.server,
-			namespace: target.namespace,
-			name: target.name,
 			timeoutMs: config.timeoutMs,
 			credentials: connection.credentials,
 			...(connection.dispatcher ? {dispatcher: connection.dispatcher} : {}),
 			...(connection.proxy ? {proxy: connection.proxy} : {}),
 			...(onRequest ? {onRequest} : {}),
-		});
+		};
+		const client = createJobClient({...clientOptions, namespace: target.namespace, name: target.name});
 		// The live TUI shows warnings on screen; text, JSON and a --once frame get them on stderr.
 		if (config.output !== 'tui' || config.once) {
 			for (const warning of connection.warnings) io.stderr.write(`vcjob-watch: warning: ${warning}\n`);
@@ -181,17 +209,28 @@ export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 			// or a granted permission then recovers the watch without a restart, without hammering the API.
 			refusedWaitMs: config.recheckMs,
 		});
+		// The PodGroup, pods and events: a second, slower loop with its own backoff, fed the job's uid by the first.
+		const details = config.details
+			? createDetailsWatcher({
+					api: createApiClient(clientOptions),
+					namespace: target.namespace,
+					jobWatcher: watcher,
+					intervalMs: config.detailsIntervalMs,
+					maxWaitMs: Math.max(config.maxWaitMs, config.detailsIntervalMs),
+					refusedWaitMs: config.recheckMs,
+				})
+			: undefined;
 		if (config.once) {
-			return await runOnce(config, io, target, watcher);
+			return await runOnce(config, io, target, watcher, details);
 		}
 
 		const writer = writerFor(config, io, target);
 		if (writer) {
-			return await runLines(config, io, watcher, writer);
+			return await runLines(config, io, watcher, details, writer);
 		}
 
 		const {runTui} = await import('./run-tui.js');
-		return await runTui(config, io, target, watcher);
+		return await runTui(config, io, target, watcher, details);
 	} finally {
 		await target.simulator?.close();
 	}

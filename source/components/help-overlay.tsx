@@ -1,22 +1,37 @@
 import {Box, Text} from 'ink';
+import type {View} from './screen-plan.js';
 import {padCells} from './text-width.js';
 import {useTheme} from './theme.js';
 
-export const keyBindings: ReadonlyArray<readonly [string, string]> = [
+const commonKeys: ReadonlyArray<readonly [string, string]> = [
 	['q, Ctrl+C', 'quit and restore the terminal'],
 	['r', 'poll now'],
 	['p', 'pause or resume polling'],
-	['?', 'show or hide this help'],
-	['Esc', 'close this help'],
 ];
 
+const detailKeys: ReadonlyArray<readonly [string, string]> = [
+	['e', 'events of the job, its PodGroup and its pods, full screen'],
+	['o', 'pods, trouble first, full screen'],
+	['g', 'the PodGroup and its conditions, full screen'],
+];
+
+const closingKeys: ReadonlyArray<readonly [string, string]> = [
+	['t', 'phase timeline, full screen'],
+	['?', 'show or hide this help'],
+	['Esc', 'back to the main view'],
+];
+
+export function keyBindings(details = true): ReadonlyArray<readonly [string, string]> {
+	return [...commonKeys, ...(details ? detailKeys : []), ...closingKeys];
+}
+
 /** Every key, with what it does. */
-export function HelpOverlay() {
+export function HelpOverlay({details = true}: {readonly details?: boolean}) {
 	const theme = useTheme();
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.border} paddingX={1}>
 			<Text {...theme.title}>Keys</Text>
-			{keyBindings.map(([key, what]) => (
+			{keyBindings(details).map(([key, what]) => (
 				<Text key={key} wrap="truncate-end">
 					<Text {...theme.key}>{padCells(key, 11)}</Text>
 					<Text>{what}</Text>
@@ -30,12 +45,30 @@ export function HelpOverlay() {
 }
 
 /** The one-line reminder at the bottom. */
-export function KeyHints() {
+export function KeyHints({view = 'main', details = true}: {readonly view?: View; readonly details?: boolean}) {
 	const theme = useTheme();
+	const hint = (key: string, what: string) => (
+		<Text key={key}>
+			{' · '}
+			<Text {...theme.key}>{key}</Text> {what}
+		</Text>
+	);
 	return (
 		<Text wrap="truncate-end" {...theme.muted}>
-			<Text {...theme.key}>q</Text> quit · <Text {...theme.key}>r</Text> poll now · <Text {...theme.key}>p</Text>{' '}
-			pause · <Text {...theme.key}>?</Text> help
+			<Text {...theme.key}>q</Text> quit
+			{view === 'main' ? (
+				<>
+					{hint('r', 'poll now')}
+					{hint('p', 'pause')}
+					{details && hint('e', 'events')}
+					{details && hint('o', 'pods')}
+					{details && hint('g', 'podgroup')}
+					{hint('t', 'timeline')}
+				</>
+			) : (
+				hint('Esc', 'back')
+			)}
+			{hint('?', 'help')}
 		</Text>
 	);
 }

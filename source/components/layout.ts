@@ -2,12 +2,22 @@
 // flickers (Ink redraws it whole and pushes copies into the scrollback), so every frame is planned to
 // fit, with one spare line.
 
+export const sectionNames = ['podGroup', 'tasks', 'pods', 'events', 'timeline', 'policies', 'recent'] as const;
+export type SectionName = (typeof sectionNames)[number];
+
+export type SectionNeed = {
+	readonly name: SectionName;
+	/** Lines of content it could fill ("+N more" included); 0 shows one line saying there is none. */
+	readonly want: number;
+	/** Lines it takes besides its content: a title, a table heading. */
+	readonly overhead: number;
+};
+
 export type LayoutInput = {
 	readonly rows: number;
 	readonly columns: number;
-	readonly tasks: number;
-	readonly policies: number;
-	readonly recent: number;
+	/** Most important first: the first ones get their lines first. */
+	readonly sections: readonly SectionNeed[];
 };
 
 export type Layout = {
@@ -17,10 +27,8 @@ export type Layout = {
 	readonly podsWidth: number;
 	/** Pod counters in rows of three (wide) or of two (narrower, taller). */
 	readonly countersPerRow: 2 | 3;
-	/** Rows for each list, its "+N more" line included; 0 hides the section. */
-	readonly tasks: number;
-	readonly policies: number;
-	readonly recent: number;
+	/** Content lines for each section; 0 hides it. */
+	readonly rows: Readonly<Record<SectionName, number>>;
 };
 
 const phaseHeight = 5; // three lines inside a border
@@ -28,6 +36,33 @@ const phaseHeight = 5; // three lines inside a border
 const podsWidth = (perRow: 2 | 3) => perRow * 17 + 4;
 const podsHeight = (perRow: 2 | 3) => 6 / perRow + 1 + 2;
 const phaseMinWidth = 40;
+
+/** Header, two status lines, key hints and the spare line. */
+export const chromeLines = 5;
+
+/** Lines for sections in priority order: each gets up to two first (a row and "+N more" say more than a heading alone), then as many as it wants. */
+export function shareLines(left: number, sections: readonly SectionNeed[]): Record<SectionName, number> {
+	const give: Record<SectionName, number> = {podGroup: 0, tasks: 0, pods: 0, events: 0, timeline: 0, policies: 0, recent: 0};
+	const fits = new Set<SectionName>();
+	for (const section of sections) {
+		const first = Math.max(1, Math.min(section.want, 2));
+		if (left >= section.overhead + first) {
+			give[section.name] = first;
+			left -= section.overhead + first;
+			fits.add(section.name);
+		}
+	}
+
+	for (const section of sections) {
+		if (fits.has(section.name)) {
+			const more = Math.max(0, Math.min(left, section.want - give[section.name]));
+			give[section.name] += more;
+			left -= more;
+		}
+	}
+
+	return give;
+}
 
 export function planLayout(input: LayoutInput): Layout {
 	// Side by side when both fit: counters three to a row on wide terminals, two to a row from about 80
@@ -38,35 +73,11 @@ export function planLayout(input: LayoutInput): Layout {
 	const pods = Math.min(input.columns, podsWidth(countersPerRow));
 	const phaseWidth = sideBySide ? input.columns - pods : input.columns;
 	const panels = sideBySide ? Math.max(phaseHeight, podsHeight(countersPerRow)) : phaseHeight + podsHeight(countersPerRow);
-	// Header, two status lines, key hints, the spare line, and the panels.
-	let left = input.rows - 5 - panels;
-
-	// Titles and table headings: tasks 2, policies 2, recent 1. An empty list is one line ("none").
-	const overhead = {tasks: input.tasks === 0 ? 1 : 2, policies: input.policies === 0 ? 1 : 2, recent: 1};
-	const want = {tasks: input.tasks, policies: input.policies, recent: Math.max(1, input.recent)};
-	const give = {tasks: 0, policies: 0, recent: 0};
-
-	// Each list first gets up to two lines (one row and "+N more" say more than a heading alone), in
-	// order of importance, then as many as it wants in the same order.
-	for (const section of ['tasks', 'policies', 'recent'] as const) {
-		const first = Math.min(want[section], 2);
-		if (left >= overhead[section] + first) {
-			give[section] = first;
-			left -= overhead[section] + first;
-		} else {
-			give[section] = -1; // does not fit at all
-		}
-	}
-
-	for (const section of ['tasks', 'policies', 'recent'] as const) {
-		if (give[section] > 0) {
-			const more = Math.min(left, want[section] - give[section]);
-			give[section] += more;
-			left -= more;
-		}
-	}
-
-	const rowsFor = (section: 'tasks' | 'policies' | 'recent') =>
-		give[section] < 0 ? 0 : want[section] === 0 ? 1 : give[section];
-	return {sideBySide, phaseWidth, podsWidth: pods, countersPerRow, tasks: rowsFor('tasks'), policies: rowsFor('policies'), recent: rowsFor('recent')};
+	return {
+		sideBySide,
+		phaseWidth,
+		podsWidth: pods,
+		countersPerRow,
+		rows: shareLines(input.rows - chromeLines - panels, input.sections),
+	};
 }

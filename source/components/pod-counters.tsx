@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {jobPaths} from '../core/diff-job.js';
-import {counterNames, type Job} from '../core/types.js';
+import {formatClock} from '../core/duration.js';
+import {counterNames, type Counters, type Job} from '../core/types.js';
 import type {Highlight} from '../core/watch-state.js';
 import {ChangedValue} from './changed-value.js';
 import {padCells} from './text-width.js';
@@ -11,10 +12,15 @@ type Props = {
 	readonly highlights: Readonly<Record<string, Highlight>>;
 	readonly width: number;
 	readonly perRow?: 2 | 3;
+	/** The counters last seen while Running, shown once Volcano has recomputed them on the kill path. */
+	readonly runningCounters?: {readonly counters: Counters; readonly at: number} | undefined;
 };
 
+// In these phases the counters describe pods being deleted, not what the pods did.
+const killPathKinds = new Set(['transitional', 'success', 'failure']);
+
 /** Pods by phase, two or three to a row in fixed cells, so a changing number never moves its neighbours. */
-export function PodCounters({job, highlights, width, perRow = 3}: Props) {
+export function PodCounters({job, highlights, width, perRow = 3, runningCounters}: Props) {
 	const theme = useTheme();
 	const {counters} = job;
 	const digits = Math.max(3, ...counterNames.map(name => String(counters[name]).length));
@@ -22,6 +28,7 @@ export function PodCounters({job, highlights, width, perRow = 3}: Props) {
 	// Volcano moves Pending → Running once minAvailable pods have started.
 	const started = counters.running + counters.succeeded + counters.failed;
 	const min = job.minAvailable;
+	const seen = runningCounters && killPathKinds.has(job.phaseKind) ? runningCounters : undefined;
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.border} paddingX={1} width={width}>
 			{rows.map(row => (
@@ -38,6 +45,12 @@ export function PodCounters({job, highlights, width, perRow = 3}: Props) {
 					))}
 				</Text>
 			))}
+			{seen ? (
+				<Text wrap="truncate-end" {...theme.muted}>
+					at {formatClock(seen.at)} while Running: <Text {...theme.ok}>{seen.counters.succeeded}</Text> succeeded,{' '}
+					<Text {...(seen.counters.failed > 0 ? theme.error : {})}>{seen.counters.failed}</Text> failed, {seen.counters.running} running
+				</Text>
+			) : (
 			<Text wrap="truncate-end">
 				<Text {...theme.label}>minAvailable </Text>
 				<ChangedValue text={min === undefined ? '—' : String(min)} highlight={highlights[jobPaths.minAvailable]} />
@@ -49,6 +62,7 @@ export function PodCounters({job, highlights, width, perRow = 3}: Props) {
 					</Text>
 				)}
 			</Text>
+			)}
 		</Box>
 	);
 }

@@ -1,25 +1,33 @@
 import {Box, Text} from 'ink';
 import {minuteOf} from '../core/duration.js';
+import {buildTimeline} from '../core/timeline.js';
 import type {WatchState} from '../core/watch-state.js';
 import {ConnectionStatus} from './connection-status.js';
+import {EventsPanel} from './events-panel.js';
 import {Header} from './header.js';
 import {HelpOverlay, KeyHints} from './help-overlay.js';
-import {planLayout} from './layout.js';
+import {chromeLines} from './layout.js';
 import {PhasePanel} from './phase-panel.js';
 import {PodCounters} from './pod-counters.js';
+import {PodGroupPanel} from './podgroup-panel.js';
+import {PodsPanel} from './pods-panel.js';
 import {PoliciesTable} from './policies-table.js';
-import {groupBySteps, RecentChanges} from './recent-changes.js';
+import {RecentChanges} from './recent-changes.js';
+import {planScreen, type View} from './screen-plan.js';
 import {TasksTable} from './tasks-table.js';
 import {useTheme} from './theme.js';
+import {TimelinePanel} from './timeline-panel.js';
 
 type Props = {
 	readonly state: WatchState;
 	readonly intervalMs: number;
 	readonly columns: number;
 	readonly rows: number;
-	readonly showHelp?: boolean;
+	readonly view?: View;
 	/** False when keys cannot be read (no TTY on stdin): no key hints then. */
 	readonly keys?: boolean;
+	/** False with --no-details: no PodGroup, pods or events panels (nothing fetched for them). */
+	readonly details?: boolean;
 	/** Which credentials are in use, e.g. "token from HW_AUTH_TOKEN". */
 	readonly source?: string | undefined;
 	/** Warnings that stay on screen, e.g. TLS verification is off. */
@@ -27,13 +35,49 @@ type Props = {
 };
 
 /** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
-export function Screen({state, intervalMs, columns, rows, showHelp = false, keys = true, source, notices = []}: Props) {
+export function Screen({state, intervalMs, columns, rows, view = 'main', keys = true, details = true, source, notices = []}: Props) {
 	const theme = useTheme();
 	const {job, highlights} = state;
-	const policies = job ? job.policies.length + job.tasks.reduce((sum, task) => sum + task.policies.length, 0) : 0;
 	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
 	const now = minuteOf(state.now);
-	const layout = planLayout({rows: rows - notices.length, columns, tasks: job?.tasks.length ?? 0, policies, recent: groupBySteps(state.recent).length});
+	const plan = planScreen(state, {columns, rows: rows - notices.length, details});
+	const {layout} = plan;
+	const full = Math.max(3, rows - notices.length - chromeLines);
+	const timeline = () => buildTimeline(job, state.seenPhases, now);
+
+	let body;
+	if (view === 'help') {
+		body = <HelpOverlay details={details} />;
+	} else if (view === 'events') {
+		body = <EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 1} now={now} />;
+	} else if (view === 'pods') {
+		body = <PodsPanel view={state.details.pods} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 2} now={now} />;
+	} else if (view === 'podGroup') {
+		body = <PodGroupPanel view={state.details.podGroup} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full} full />;
+	} else if (view === 'timeline') {
+		body = <TimelinePanel timeline={timeline()} now={now} maxRows={full} />;
+	} else if (job) {
+		const lines = layout.rows;
+		const sections = {
+			podGroup: lines.podGroup > 0 && (
+				<PodGroupPanel view={state.details.podGroup} highlights={highlights} namespace={state.namespace} width={columns} maxRows={lines.podGroup} />
+			),
+			tasks: lines.tasks > 0 && <TasksTable tasks={job.tasks} highlights={highlights} maxRows={lines.tasks} width={columns} />,
+			pods: lines.pods > 0 && (
+				<PodsPanel view={state.details.pods} highlights={highlights} namespace={state.namespace} width={columns} maxRows={lines.pods} now={now} />
+			),
+			events: lines.events > 0 && (
+				<EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={lines.events} now={now} warningsFirst />
+			),
+			timeline: lines.timeline > 0 && <TimelinePanel compact timeline={timeline()} now={now} maxRows={1} />,
+			policies: lines.policies > 0 && <PoliciesTable job={job} highlights={highlights} maxRows={lines.policies} />,
+			recent: lines.recent > 0 && <RecentChanges recent={state.recent} maxRows={lines.recent} />,
+		};
+		body = plan.order.map(name => sections[name] && <Box key={name}>{sections[name]}</Box>);
+	} else {
+		body = <Text {...theme.muted}>No job to show yet.</Text>;
+	}
+
 	return (
 		<Box flexDirection="column" width={columns}>
 			<Header
@@ -50,34 +94,20 @@ export function Screen({state, intervalMs, columns, rows, showHelp = false, keys
 				</Text>
 			))}
 			<ConnectionStatus {...state} intervalMs={intervalMs} source={source} />
-			{job ? (
-				<>
-					<Box flexDirection={layout.sideBySide ? 'row' : 'column'}>
-						<PhasePanel
-							job={job}
-							highlights={highlights}
-							phaseSince={state.phaseSince}
-							now={now}
-							width={layout.phaseWidth}
-						/>
-						<PodCounters job={job} highlights={highlights} width={layout.podsWidth} perRow={layout.countersPerRow} />
-					</Box>
-					{showHelp ? (
-						<HelpOverlay />
-					) : (
-						<>
-							{layout.tasks > 0 && <TasksTable tasks={job.tasks} highlights={highlights} maxRows={layout.tasks} width={columns} />}
-							{layout.policies > 0 && <PoliciesTable job={job} highlights={highlights} maxRows={layout.policies} />}
-							{layout.recent > 0 && <RecentChanges recent={state.recent} maxRows={layout.recent} />}
-						</>
-					)}
-				</>
-			) : showHelp ? (
-				<HelpOverlay />
-			) : (
-				<Text {...theme.muted}>No job to show yet.</Text>
+			{job && (view === 'main' || view === 'help') && (
+				<Box flexDirection={layout.sideBySide ? 'row' : 'column'}>
+					<PhasePanel job={job} highlights={highlights} phaseSince={state.phaseSince} now={now} width={layout.phaseWidth} />
+					<PodCounters
+						job={job}
+						highlights={highlights}
+						width={layout.podsWidth}
+						perRow={layout.countersPerRow}
+						runningCounters={state.runningCounters?.uid === job.uid ? state.runningCounters : undefined}
+					/>
+				</Box>
 			)}
-			{keys && <KeyHints />}
+			{body}
+			{keys && <KeyHints view={view} details={details} />}
 		</Box>
 	);
 }

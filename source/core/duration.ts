@@ -46,3 +46,11 @@ export function formatClock(time: number, utc = false): string {
 		: [date.getHours(), date.getMinutes(), date.getSeconds()];
 	return parts.map(part => String(part).padStart(2, '0')).join(':');
 }
+
+/** A finished span to the second for people: "42s", "3m07s", "1h04m", "2d03h". */
+export function formatDuration(milliseconds: number): string {
+	const seconds = Math.max(0, Math.floor(milliseconds / 1000));
+	if (seconds < 60) return `${seconds}s`;
+	if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+	return formatSpan(milliseconds);
+}

@@ -1,0 +1,98 @@
+import {Box, Text} from 'ink';
+import type {PodInfo} from '../core/cluster-types.js';
+import {detailPaths, type DetailView} from '../core/details-state.js';
+import {formatSpan} from '../core/duration.js';
+import type {Highlight} from '../core/watch-state.js';
+import {DetailNotice} from './detail-notice.js';
+import {type Cell, type Column, Table} from './table.js';
+import {type Theme, useTheme} from './theme.js';
+
+type Props = {
+	readonly view: DetailView<readonly PodInfo[]>;
+	readonly highlights: Readonly<Record<string, Highlight>>;
+	readonly namespace: string;
+	readonly width: number;
+	/** Rows for pods, the "+N more" line included. */
+	readonly maxRows: number;
+	readonly now: number;
+};
+
+function phaseStyle(pod: PodInfo, theme: Theme) {
+	if (pod.rank === 0) return theme.phase.failure;
+	if (pod.deleting) return theme.phase.transitional;
+	if (pod.phase === 'Running') return theme.phase.running;
+	if (pod.phase === 'Succeeded') return theme.phase.success;
+	return theme.phase.waiting;
+}
+
+function why(pod: PodInfo): string {
+	const {problem} = pod;
+	if (!problem) return pod.deleting ? 'being deleted' : '';
+	const exit = problem.exitCode === undefined ? '' : ` (exit ${problem.exitCode})`;
+	return `${problem.reason}${exit}${problem.message ? `: ${problem.message}` : ''}`;
+}
+
+/** The job's pods, trouble first, with the reason a failing container gives. */
+export function PodsPanel({view, highlights, namespace, width, maxRows, now}: Props) {
+	const theme = useTheme();
+	const pods = view.status === 'ok' || view.status === 'error' ? view.value : undefined;
+	const title = (
+		<Text {...theme.title}>
+			Pods{pods ? <Text {...theme.muted}> {pods.length}</Text> : null}
+		</Text>
+	);
+	if (!pods || pods.length === 0) {
+		return (
+			<Text wrap="truncate-end">
+				{title}
+				<Text> </Text>
+				{pods ? (
+					<Text {...theme.muted}>none yet (pods are created once the PodGroup is admitted)</Text>
+				) : (
+					<DetailNotice view={view} verb="list" resource="pods" namespace={namespace} />
+				)}
+			</Text>
+		);
+	}
+
+	// Narrow terminals drop the node and the age before the reason, which is the point of the panel.
+	const wide = width >= 110;
+	const columns: Column[] = [
+		{title: 'POD'},
+		{title: 'TASK'},
+		{title: 'PHASE'},
+		{title: 'READY', align: 'right'},
+		{title: 'RST', align: 'right'},
+		...(wide ? [{title: 'NODE'}, {title: 'AGE', align: 'right' as const}] : []),
+		{title: 'WHY'},
+	];
+	const rows = pods.map((pod): Cell[] => {
+		const highlight = highlights[detailPaths.pod(pod.name)];
+		const created = pod.createdAt === undefined ? Number.NaN : Date.parse(pod.createdAt);
+		return [
+			{text: pod.name, highlight},
+			{text: pod.task ?? '—', style: theme.muted},
+			{text: pod.deleting ? `${pod.phase}↘` : pod.phase || '—', style: phaseStyle(pod, theme)},
+			{text: `${pod.ready}/${pod.containers}`},
+			{text: String(pod.restarts), ...(pod.restarts > 0 ? {style: theme.warning} : {style: theme.muted})},
+			...(wide
+				? [{text: pod.node ?? '—', style: theme.muted}, {text: Number.isNaN(created) ? '—' : formatSpan(now - created), style: theme.muted}]
+				: []),
+			{text: why(pod), style: pod.rank === 0 ? theme.error : theme.muted},
+		];
+	});
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate-end">
+				{title}
+				{view.status === 'error' && (
+					<>
+						<Text> </Text>
+						<DetailNotice view={view} verb="list" resource="pods" namespace={namespace} />
+					</>
+				)}
+			</Text>
+			<Table columns={columns} rows={rows} maxRows={maxRows} width={width} />
+		</Box>
+	);
+}
