@@ -109,8 +109,8 @@ test('the frame never grows taller than the terminal, from 60×15 to 200×50', (
 });
 
 test('help overlay lists every key', () => {
-	const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} showHelp />);
-	for (const key of ['q, Ctrl+C', 'r ', 'p ', '? ', 'Esc']) {
+	const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" />);
+	for (const key of ['q, Ctrl+C', 'r ', 'p ', 'e ', 'o ', 'g ', 't ', '? ', 'Esc']) {
 		expect(frame()).toContain(key);
 	}
 
