@@ -155,7 +155,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 				case 'pods': {
 					const list = await fetchPods(options.api, namespace, current.name, signal);
 					const pods = normalizePods(list, current.uid);
-					groupFromPods = podGroupNameOf(list);
+					groupFromPods = podGroupNameOf(list, current.uid);
 					troubled = pods.filter(pod => pod.rank <= 1);
 					emit({type: 'details', at: now(), part, result: {status: 'ok', value: pods}});
 					break;
