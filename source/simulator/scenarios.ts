@@ -64,6 +64,21 @@ const demoSteps: readonly Step[] = [
 	{holdMs: 10_000, job: completed},
 ];
 
+// Deleted by its owner while running and submitted again under the same name: a new object (uid,
+// creationTimestamp, conditions), which a watch sees as DELETED then ADDED and a poller as a 404 in between.
+const recreateSteps: readonly Step[] = [
+	{holdMs: 2000, job: pendingNoPods},
+	{holdMs: 3000, job: pendingPods},
+	{holdMs: 8000, job: running},
+	{holdMs: 4000, job: 'absent'},
+	{holdMs: 2000, job: pendingNoPods},
+	{holdMs: 3000, job: pendingPods},
+	{holdMs: 20_000, job: running},
+	{holdMs: 3000, job: masterDone},
+	{holdMs: 5000, job: completing},
+	{holdMs: 10_000, job: completed},
+];
+
 // One attempt of the failing job: pods start, a worker fails, PodFailed → RestartJob.
 function attempt(retryCount: number, version: number): Step[] {
 	return [
@@ -255,6 +270,13 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		namespace,
 		jobName: 'openmpi-hello-3-com',
 		steps: [{holdMs: 60_000, job: seedJob}],
+	},
+	recreate: {
+		name: 'recreate',
+		description: 'Runs, is deleted, and is submitted again under the same name 4 s later (new uid), then completes.',
+		namespace,
+		jobName: 'openmpi-resubmit',
+		steps: recreateSteps,
 	},
 });
 

@@ -470,6 +470,37 @@ describe('watch', () => {
 		expect(await ended.next()).toBe('end');
 	});
 
+	it('sends DELETED with the last object when the job goes, then ADDED with a new uid when it is re-created', async () => {
+		const simulator = await start({scenario: 'recreate'});
+		const {steps, jobName} = simulator.scenario;
+		const gone = steps.findIndex(step => step.job === 'absent');
+		expect(gone).toBeGreaterThan(0);
+		simulator.goTo(gone - 1);
+		const before = (await getJson(`${jobsUrl(simulator)}/${jobName}`)).body;
+		const stream = await watch(jobsUrl(simulator, `?watch=1&fieldSelector=metadata.name%3D${jobName}&resourceVersion=${rv(before)}`));
+
+		simulator.advance();
+		const deleted = await nextEvent(stream);
+		expect(deleted.type).toBe('DELETED');
+		expect(deleted.object.metadata.uid).toBe(before.metadata.uid);
+		expect(deleted.object.status).toEqual(before.status);
+		expect(rv(deleted.object)).toBe(rv(before) + 1);
+		expect((await getJson(`${jobsUrl(simulator)}/${jobName}`)).status).toBe(404);
+		expect((await getJson(jobsUrl(simulator))).body.items).toEqual([]);
+
+		simulator.advance();
+		const added = await nextEvent(stream);
+		expect(added.type).toBe('ADDED');
+		expect(added.object.metadata.uid).not.toBe(before.metadata.uid);
+		expect(rv(added.object)).toBe(rv(deleted.object) + 1);
+		const after = (await getJson(`${jobsUrl(simulator)}/${jobName}`)).body;
+		expect(after.metadata.uid).toBe(added.object.metadata.uid);
+
+		simulator.goTo(steps.length - 1);
+		const last = await nextEvent(stream);
+		expect([last.type, last.object.metadata.uid, last.object.status.state.phase]).toEqual(['MODIFIED', after.metadata.uid, 'Completed']);
+	});
+
 	it('shows a new incarnation under loop as DELETED then ADDED', async () => {
 		const simulator = await start({scenario: 'static', loop: true});
 		const stream = await watch(jobsUrl(simulator, `?watch=1&resourceVersion=${simulator.resourceVersion}`));
