@@ -1,5 +1,6 @@
 import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type Fault} from './faults.js';
 import type {JobSnapshot, VerbatimJob} from './job-template.js';
+import type {ManyJobsOptions} from './many-jobs.js';
 
 /**
  * One state of the job, held for holdMs (divided by the simulator's speed).
@@ -21,6 +22,8 @@ export type Scenario = {
 	readonly namespace: string;
 	readonly jobName: string;
 	readonly steps: readonly Step[];
+	/** Other jobs in the namespace (see many-jobs.ts). */
+	readonly manyJobs?: ManyJobsOptions;
 };
 
 const namespace = 'cci-namespace-42263891';
@@ -277,6 +280,14 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		namespace,
 		jobName: 'openmpi-resubmit',
 		steps: recreateSteps,
+	},
+	namespace: {
+		name: 'namespace',
+		description: 'The demo job in a busy namespace: 200 other jobs (train-0001…, teams a, b, c), 5 of them changing a second.',
+		namespace,
+		jobName: 'openmpi-hello',
+		steps: demoSteps,
+		manyJobs: {count: 200, changesPerSecond: 5},
 	},
 });
 

@@ -7,6 +7,7 @@ import {gatewayBody, nginxErrorPage, statusBody, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {renderJob, type JobSnapshot, type VerbatimJob} from './job-template.js';
 import {createJobCollection, matchCollectionPath, type WatchHooks, type WatchSimulatorOptions} from './list-watch.js';
+import {createFleet, type ManyJobsOptions} from './many-jobs.js';
 import {scenarioNames, scenarios, type Scenario} from './scenarios.js';
 import {createJobStore} from './store.js';
 
@@ -33,6 +34,8 @@ export type SimulatorOptions = {
 	readonly iam?: IamSimulatorOptions;
 	/** Huawei Cloud access keys (see iam.ts): the job path wants an SDK-HMAC-SHA256 signature (or, with iam, an IAM token). */
 	readonly aksk?: AkSkSimulatorOptions;
+	/** Other jobs in the namespace, in place of the scenario's own manyJobs (see many-jobs.ts). */
+	readonly manyJobs?: ManyJobsOptions;
 	/** Changes kept for watches from a resourceVersion and for paged lists; older ones get 410. Default 1000. */
 	readonly historySize?: number;
 } & WatchSimulatorOptions;
@@ -64,6 +67,8 @@ export type Simulator = {
 	revokeTokens(): void;
 	/** The last 200 requests, oldest first. */
 	readonly requests: readonly SimulatedRequest[];
+	/** With manyJobs: make this many changes to those jobs now. */
+	changeJobs(count: number): void;
 	/** The newest resourceVersion (one counter for every job, as etcd's revision). */
 	readonly resourceVersion: number;
 	close(): Promise<void>;
@@ -171,6 +176,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const delayTimers = new Set<NodeJS.Timeout>();
 	const store = createJobStore({firstResourceVersion, historySize: options.historySize ?? defaultHistorySize});
 	const collection = createJobCollection(store, options);
+	const manyJobs = options.manyJobs ?? scenario.manyJobs;
+	const fleet = manyJobs
+		? createFleet(store, {...manyJobs, namespace: manyJobs.namespace ?? scenario.namespace, firstResourceVersion})
+		: undefined;
 
 	// The controller's write: resourceVersion, lastTransitionTime and managedFields move only when the content does.
 	function write(job: 'absent' | JobSnapshot | VerbatimJob): void {
@@ -512,6 +521,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		get openWatches() {
 			return collection.hooks.openWatches;
 		},
+		changeJobs(count: number) {
+			fleet?.change(count);
+		},
 		get resourceVersion() {
 			return store.resourceVersion;
 		},
@@ -530,6 +542,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 				delayTimers.clear();
 				injected.length = 0;
+				fleet?.close();
 				collection.close();
 				server.close(() => {
 					resolve();

@@ -155,14 +155,14 @@ const rv = (object: Json): number => Number(object.metadata.resourceVersion);
 
 describe('list', () => {
 	it('lists the jobs of the namespace as a JobList whose items are the documents a GET serves', async () => {
-		const simulator = await start({scenario: threeSteps});
+		const simulator = await start({scenario: threeSteps, manyJobs: {count: 3, changesPerSecond: 0}});
 		const {status, body, response} = await getJson(jobsUrl(simulator));
 		expect(status).toBe(200);
 		expect(response.headers.get('content-type')).toBe('application/json');
 		expect(Object.keys(body)).toEqual(['apiVersion', 'items', 'kind', 'metadata']);
 		expect(body).toMatchObject({apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'JobList', metadata: {resourceVersion: String(simulator.resourceVersion)}});
 		expect(body.metadata).not.toHaveProperty('continue');
-		expect(body.items.map((item: Json) => item.metadata.name)).toEqual(['job']);
+		expect(body.items.map((item: Json) => item.metadata.name)).toEqual(['job', 'train-0001', 'train-0002', 'train-0003']);
 		for (const item of body.items as Json[]) {
 			// eslint-disable-next-line no-await-in-loop
 			const single = await getJson(`${jobsUrl(simulator)}/${item.metadata.name}`);
@@ -256,13 +256,17 @@ describe('list', () => {
 
 describe('watch', () => {
 	it('streams chunked JSON lines: ADDED for what exists, then changes, each with a newer resourceVersion', async () => {
-		const simulator = await start({scenario: threeSteps});
+		const simulator = await start({scenario: threeSteps, manyJobs: {count: 2, changesPerSecond: 0}});
 		const stream = await watch(jobsUrl(simulator, '?watch=1'));
 		expect(stream.response.status).toBe(200);
 		expect(stream.response.headers.get('content-type')).toBe('application/json');
 		expect(stream.response.headers.get('transfer-encoding')).toBe('chunked');
-		const initial = [await nextEvent(stream)];
-		expect(initial.map(event => [event.type, event.object.metadata.name])).toEqual([['ADDED', 'job']]);
+		const initial = [await nextEvent(stream), await nextEvent(stream), await nextEvent(stream)];
+		expect(initial.map(event => [event.type, event.object.metadata.name])).toEqual([
+			['ADDED', 'job'],
+			['ADDED', 'train-0001'],
+			['ADDED', 'train-0002'],
+		]);
 		expect(await stream.next(100)).toBe('timeout');
 
 		simulator.advance();
@@ -292,10 +296,11 @@ describe('watch', () => {
 	});
 
 	it('watches one job by fieldSelector=metadata.name, the way Kubernetes clients watch one object', async () => {
-		const simulator = await start({scenario: threeSteps});
+		const simulator = await start({scenario: threeSteps, manyJobs: {count: 20, changesPerSecond: 0}});
 		const {body} = await getJson(`${jobsUrl(simulator)}/job`);
 		const stream = await watch(jobsUrl(simulator, `?watch=1&fieldSelector=metadata.name%3Djob&resourceVersion=${rv(body)}`));
 		const other = await watch(jobsUrl(simulator, `?watch=1&fieldSelector=metadata.name%3Dother&resourceVersion=${rv(body)}`));
+		simulator.changeJobs(30);
 		simulator.advance();
 		const event = await nextEvent(stream);
 		expect([event.type, event.object.metadata.name]).toEqual(['MODIFIED', 'job']);
@@ -511,13 +516,13 @@ describe('watch', () => {
 	});
 
 	it('streams the initial state ending in an initial-events-end bookmark when asked with sendInitialEvents', async () => {
-		const simulator = await start({scenario: threeSteps});
+		const simulator = await start({scenario: threeSteps, manyJobs: {count: 2, changesPerSecond: 0}});
 		const stream = await watch(
 			jobsUrl(simulator, '?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&resourceVersion='),
 		);
-		const events = [await nextEvent(stream), await nextEvent(stream)];
-		expect(events.map(event => event.type)).toEqual(['ADDED', 'BOOKMARK']);
-		expect(events[1]!.object.metadata).toEqual({
+		const events = [await nextEvent(stream), await nextEvent(stream), await nextEvent(stream), await nextEvent(stream)];
+		expect(events.map(event => event.type)).toEqual(['ADDED', 'ADDED', 'ADDED', 'BOOKMARK']);
+		expect(events[3]!.object.metadata).toEqual({
 			annotations: {'k8s.io/initial-events-end': 'true'},
 			resourceVersion: String(simulator.resourceVersion),
 		});
@@ -531,6 +536,170 @@ describe('watch', () => {
 		const simulator = await start({scenario: threeSteps});
 		const stream = await watch(`${simulator.url}/apis/batch.volcano.sh/v1alpha1/watch/namespaces/ns/jobs/job`);
 		expect((await nextEvent(stream)).object.metadata.name).toBe('job');
+	});
+});
+
+describe('a namespace with many jobs', () => {
+	it('gives every job of a big namespace exactly once in pages, even while jobs change between pages', async () => {
+		const simulator = await start({scenario: 'static', manyJobs: {count: 1000, changesPerSecond: 0}});
+		const first = await getJson(jobsUrl(simulator, '?limit=500'));
+		expect(first.body.items).toHaveLength(500);
+		expect(first.body.metadata.remainingItemCount).toBe(501);
+		const listedAt = first.body.metadata.resourceVersion as string;
+
+		// Deletes, re-creations and updates after the first page do not leak into the second.
+		simulator.changeJobs(300);
+		expect(simulator.resourceVersion).toBeGreaterThan(Number(listedAt));
+		const names = first.body.items.map((item: Json) => item.metadata.name as string);
+		let token = first.body.metadata.continue as string;
+		while (token) {
+			// eslint-disable-next-line no-await-in-loop
+			const page = await getJson(jobsUrl(simulator, `?limit=500&continue=${token}`));
+			expect(page.status).toBe(200);
+			expect(page.body.metadata.resourceVersion).toBe(listedAt);
+			names.push(...page.body.items.map((item: Json) => item.metadata.name as string));
+			token = page.body.metadata.continue as string;
+		}
+
+		expect(names).toHaveLength(1001);
+		expect(new Set(names).size).toBe(1001);
+		expect(names).toEqual([...names].sort());
+		expect(names).toContain('openmpi-static');
+		expect(names).toContain('train-1000');
+	});
+
+	it('filters by label and field selectors', async () => {
+		const simulator = await start({scenario: threeSteps, manyJobs: {count: 60, changesPerSecond: 0}});
+		const all = (await getJson(jobsUrl(simulator))).body.items as Json[];
+		const names = (query: string) => async () =>
+			((await getJson(jobsUrl(simulator, `?${query}`))).body.items as Json[]).map(item => item.metadata.name as string);
+		const having = (test: (labels: Record<string, string>) => boolean) =>
+			all.filter(item => test(item.metadata.labels ?? {})).map(item => item.metadata.name as string);
+
+		const teamA = await names('labelSelector=team%3Da')();
+		expect(teamA.length).toBeGreaterThan(5);
+		expect(teamA).toEqual(having(labels => labels['team'] === 'a'));
+		expect(await names('labelSelector=team%3D%3Da')()).toEqual(teamA);
+		expect(await names('labelSelector=team!%3Da')()).toEqual(having(labels => labels['team'] !== 'a'));
+		expect(await names('labelSelector=team')()).toEqual(having(labels => 'team' in labels));
+		expect(await names('labelSelector=!team')()).toEqual(['job']);
+		expect(await names('labelSelector=team%20in%20(a,%20b),app.kubernetes.io/name%3Dmpi')()).toEqual(
+			having(labels => ['a', 'b'].includes(labels['team']!) && labels['app.kubernetes.io/name'] === 'mpi'),
+		);
+		expect(await names('fieldSelector=metadata.name%3Dtrain-0007')()).toEqual(['train-0007']);
+		expect(await names('fieldSelector=metadata.name!%3Djob,metadata.namespace%3D%3Dns')()).toHaveLength(60);
+		expect(await names('fieldSelector=metadata.namespace%3Dother')()).toEqual([]);
+
+		// Filtered pages carry no remainingItemCount, as the API server cannot count them cheaply.
+		const page = await getJson(jobsUrl(simulator, '?labelSelector=team%3Da&limit=2'));
+		expect(page.body.items).toHaveLength(2);
+		expect(page.body.metadata.continue).toEqual(expect.any(String));
+		expect(page.body.metadata).not.toHaveProperty('remainingItemCount');
+	});
+
+	it('expires continue tokens with 410 and hands back a token for the rest of the list', async () => {
+		const simulator = await start({scenario: 'static', manyJobs: {count: 30, changesPerSecond: 0}});
+		const first = await getJson(jobsUrl(simulator, '?limit=10'));
+		simulator.expireContinueTokens();
+		const gone = await getJson(jobsUrl(simulator, `?limit=10&continue=${first.body.metadata.continue as string}`));
+		expect(gone.status).toBe(410);
+		expect(gone.body).toMatchObject({kind: 'Status', reason: 'Expired', code: 410});
+		expect(gone.body.message).toMatch(/^The provided continue parameter is too old to display a consistent list result\./);
+		const rest = await getJson(jobsUrl(simulator, `?limit=100&continue=${gone.body.metadata.continue as string}`));
+		expect(rest.status).toBe(200);
+		expect(rest.body.items[0].metadata.name).toBe('train-0010');
+		expect(rest.body.items).toHaveLength(21);
+
+		// A fresh list works at once.
+		expect((await getJson(jobsUrl(simulator, '?limit=10'))).status).toBe(200);
+	});
+
+	it('also expires continue tokens after compaction', async () => {
+		const simulator = await start({scenario: threeSteps, manyJobs: {count: 30, changesPerSecond: 0}});
+		const first = await getJson(jobsUrl(simulator, '?limit=10'));
+		simulator.advance();
+		simulator.compact();
+		const gone = await getJson(jobsUrl(simulator, `?limit=10&continue=${first.body.metadata.continue as string}`));
+		expect([gone.status, gone.body.reason]).toEqual([410, 'Expired']);
+	});
+
+	it('keeps 1,000 realistic jobs and delivers changes to a watch at about the configured rate', async () => {
+		const simulator = await start({scenario: 'static', manyJobs: {count: 1000, changesPerSecond: 100}});
+		const listStarted = performance.now();
+		const {body} = await getJson(jobsUrl(simulator, '?labelSelector=team'));
+		const listMs = performance.now() - listStarted;
+		expect(listMs).toBeLessThan(1000);
+		const jobs = body.items as Json[];
+		expect(jobs.length).toBeGreaterThan(950);
+		const phases = new Set(jobs.map(job => job.status?.state?.phase as string));
+		for (const phase of ['Pending', 'Running', 'Completed', 'Failed', 'Restarting']) {
+			expect(phases).toContain(phase);
+		}
+
+		expect(new Set(jobs.map(job => job.metadata.labels.team as string))).toEqual(new Set(['a', 'b', 'c']));
+		expect(new Set(jobs.map(job => job.spec.queue as string)).size).toBeGreaterThan(1);
+		const ages = jobs.map(job => Date.now() - Date.parse(job.metadata.creationTimestamp as string));
+		expect(Math.max(...ages)).toBeGreaterThan(3 * 24 * 3_600_000);
+		expect(Math.min(...ages)).toBeLessThan(3_600_000);
+		for (const job of jobs.slice(0, 50)) {
+			expect(job.status.minAvailable).toBe(job.spec.minAvailable);
+			expect(job.spec.tasks.length).toBeGreaterThan(0);
+		}
+
+		const stream = await watch(jobsUrl(simulator, `?watch=1&resourceVersion=${body.metadata.resourceVersion as string}`));
+		const {events} = await stream.collect(1000);
+		expect(events.length).toBeGreaterThan(60);
+		expect(events.length).toBeLessThan(160);
+		const versions = events.map(event => rv(event.object));
+		expect(versions).toEqual([...versions].sort((a, b) => a - b));
+		expect(new Set(versions).size).toBe(versions.length);
+		expect(events.every(event => ['ADDED', 'MODIFIED', 'DELETED'].includes(event.type as string))).toBe(true);
+	});
+
+	it('changes phases, deletes and re-creates jobs, each change a new resourceVersion seen by list and watch', async () => {
+		const simulator = await start({scenario: 'static', manyJobs: {count: 40, changesPerSecond: 0, seed: 7}});
+		const stream = await watch(jobsUrl(simulator, `?watch=1&resourceVersion=${simulator.resourceVersion}`));
+		const before = simulator.resourceVersion;
+		simulator.changeJobs(400);
+		expect(simulator.resourceVersion).toBe(before + 400);
+		const events: Json[] = [];
+		while (events.length < 400) {
+			// eslint-disable-next-line no-await-in-loop
+			events.push(await nextEvent(stream));
+		}
+
+		const types = new Set(events.map(event => event.type as string));
+		expect(types).toEqual(new Set(['ADDED', 'MODIFIED', 'DELETED']));
+		const recreated = events.find(
+			(event, index) => event.type === 'ADDED' && events.slice(0, index).some(earlier => earlier.type === 'DELETED' && earlier.object.metadata.name === event.object.metadata.name),
+		);
+		expect(recreated).toBeDefined();
+		const phases = new Set(events.filter(event => event.object.status).map(event => event.object.status.state.phase as string));
+		expect([...phases]).toEqual(expect.arrayContaining(['Pending', 'Running', 'Completed']));
+
+		// The list agrees with the last event of each job.
+		const last = new Map<string, Json>();
+		for (const event of events) {
+			last.set(event.object.metadata.name as string, event);
+		}
+
+		const listed = (await getJson(jobsUrl(simulator))).body;
+		expect(listed.metadata.resourceVersion).toBe(String(simulator.resourceVersion));
+		const items = new Map((listed.items as Json[]).map(item => [item.metadata.name as string, item]));
+		for (const [name, event] of last) {
+			if (event.type === 'DELETED') {
+				expect(items.has(name)).toBe(false);
+			} else {
+				expect(items.get(name)).toEqual(event.object);
+			}
+		}
+	});
+
+	it('is the namespace scenario: 200 jobs beside the demo job', async () => {
+		const simulator = await start({scenario: 'namespace'});
+		const {body} = await getJson(jobsUrl(simulator, '?limit=1'));
+		expect(body.metadata.remainingItemCount).toBe(199);
+		expect((await getJson(`${jobsUrl(simulator)}/train-0200`)).status).toBe(200);
 	});
 });
 
