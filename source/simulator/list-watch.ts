@@ -15,8 +15,9 @@ export type WatchSimulatorOptions = {
 	 */
 	readonly bookmarkIntervalMs?: number;
 	/**
-	 * A watch without timeoutSeconds ends by itself at a random point between half of this and all of it, as the
-	 * API server ends it after --min-request-timeout × (1 + rand). Default 600 (5–10 min).
+	 * A watch without timeoutSeconds ends by itself at a random point between half of this and all of it. Default
+	 * 600 (5–10 min, what client-go's reflectors ask for); kube-apiserver's own limit is --min-request-timeout
+	 * (1800 s) × (1 + rand).
 	 */
 	readonly maxWatchSeconds?: number;
 	/** A hop that does not pass watches: 404 or 405 Status, or a stream that closes at once with nothing in it. */
@@ -371,6 +372,10 @@ export function createJobCollection(store: JobStore, options: WatchSimulatorOpti
 	const bookmarkIntervalMs = options.bookmarkIntervalMs ?? defaultBookmarkIntervalMs;
 	const maxWatchSeconds = options.maxWatchSeconds ?? defaultMaxWatchSeconds;
 	const tooLargeWaitMs = options.tooLargeWaitMs ?? defaultTooLargeWaitMs;
+	if (!(bookmarkIntervalMs > 0) || !(maxWatchSeconds > 0) || !(tooLargeWaitMs >= 0)) {
+		throw new RangeError('bookmarkIntervalMs and maxWatchSeconds must be positive, tooLargeWaitMs at least 0');
+	}
+
 	let refuseWatch = options.refuseWatch;
 	let stalled = false;
 	// Continue tokens below this resourceVersion are expired (expireContinueTokens()).
@@ -487,7 +492,8 @@ export function createJobCollection(store: JobStore, options: WatchSimulatorOpti
 		const from = start === '' ? 0 : firstAtOrAfter(filtered, start);
 		const page = limit > 0 ? filtered.slice(from, from + limit) : from === 0 ? filtered : filtered.slice(from);
 		const remaining = filtered.length - from - page.length;
-		const metadata: Record<string, unknown> = {};
+		// A custom resource's list always carries continue, empty on the last page (UnstructuredList.SetContinue).
+		const metadata: Record<string, unknown> = {continue: ''};
 		if (remaining > 0) {
 			metadata['continue'] = encodeContinue(listedAt, `${page.at(-1)!.name}\u0000`);
 			// The API server counts only when nothing is filtered out.

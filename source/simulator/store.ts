@@ -97,6 +97,10 @@ export function withResourceVersion(json: string, resourceVersion: number): stri
 }
 
 export function createJobStore(options: JobStoreOptions): JobStore {
+	if (!Number.isInteger(options.historySize) || options.historySize < 0) {
+		throw new RangeError(`historySize must be a whole number, got ${options.historySize}`);
+	}
+
 	let resourceVersion = options.firstResourceVersion - 1;
 	let compactedAt = resourceVersion;
 	let history: StoreEvent[] = [];
