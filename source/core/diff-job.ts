@@ -1,4 +1,4 @@
-import {counterNames, type Change, type CounterName, type Job, type Policy} from './types.js';
+import {counterNames, type Change, type CounterName, type Job, type JobSummary, type Policy} from './types.js';
 
 // The paths a change is known by. Components ask for highlights with the same helpers, so a path is
 // spelt in one place only.
@@ -30,31 +30,52 @@ export function describePolicy(policy: Policy): string {
 	return `${policy.trigger} → ${policy.action}${policy.timeout === undefined ? '' : ` after ${policy.timeout}`}`;
 }
 
+type Fields = Map<string, Field>;
+type Setter = (path: string, label: string, value: string | number | undefined) => void;
+
+function setterFor(fields: Fields): Setter {
+	return (path, label, value) => {
+		fields.set(path, {label, value});
+	};
+}
+
+/**
+ * The summary's fields, which a table of jobs shows, with the same paths and labels as the job's own.
+ * `job` (a whole job) adds its state's words after the phase and its version after the retries, where a
+ * person reading a list of changes expects them.
+ */
+function setSummaryFields(set: Setter, summary: JobSummary, job?: Job): void {
+	set(jobPaths.deletion, 'deleting', summary.deletionTimestamp === undefined ? undefined : 'yes');
+	set(jobPaths.phase, 'phase', summary.phase || undefined);
+	if (job) {
+		set(jobPaths.reason, 'reason', job.reason);
+		set(jobPaths.message, 'message', job.message);
+	}
+
+	for (const name of counterNames) {
+		set(jobPaths.counter(name), name, summary.counters[name]);
+	}
+
+	set(jobPaths.retryCount, 'retries', summary.retryCount);
+	if (job) {
+		set(jobPaths.version, 'version', job.version);
+		set(jobPaths.runningDuration, 'ran for', job.runningDuration);
+	}
+
+	set(jobPaths.minAvailable, 'minAvailable', summary.minAvailable);
+	set(jobPaths.maxRetry, 'maxRetry', summary.maxRetry);
+	set(jobPaths.queue, 'queue', summary.queue);
+}
+
 /**
  * The fields worth telling a person about, flattened to path → value. resourceVersion, managedFields
  * and timestamps are left out on purpose: they move on every write, so they are not news.
  */
 export function flattenJob(job: Job): Map<string, Field> {
-	const fields = new Map<string, Field>();
-	const set = (path: string, label: string, value: string | number | undefined) => {
-		fields.set(path, {label, value});
-	};
-
+	const fields: Fields = new Map();
+	const set = setterFor(fields);
 	set(jobPaths.uid, 'uid', job.uid || undefined);
-	set(jobPaths.deletion, 'deleting', job.deletionTimestamp === undefined ? undefined : 'yes');
-	set(jobPaths.phase, 'phase', job.phase || undefined);
-	set(jobPaths.reason, 'reason', job.reason);
-	set(jobPaths.message, 'message', job.message);
-	for (const name of counterNames) {
-		set(jobPaths.counter(name), name, job.counters[name]);
-	}
-
-	set(jobPaths.retryCount, 'retries', job.retryCount);
-	set(jobPaths.version, 'version', job.version);
-	set(jobPaths.runningDuration, 'ran for', job.runningDuration);
-	set(jobPaths.minAvailable, 'minAvailable', job.minAvailable);
-	set(jobPaths.maxRetry, 'maxRetry', job.maxRetry);
-	set(jobPaths.queue, 'queue', job.queue);
+	setSummaryFields(set, job, job);
 	for (const [index, policy] of job.policies.entries()) {
 		set(jobPaths.policy(index), `policy ${index + 1}`, describePolicy(policy));
 	}
@@ -75,10 +96,7 @@ export function flattenJob(job: Job): Map<string, Field> {
 	return fields;
 }
 
-/** What differs from `previous` to `next`, in display order. Absent per-phase pod counts read as 0. */
-export function diffJob(previous: Job, next: Job): Change[] {
-	const before = flattenJob(previous);
-	const after = flattenJob(next);
+function diffFields(before: Fields, after: Fields): Change[] {
 	const changes: Change[] = [];
 	const paths = new Set([...after.keys(), ...before.keys()]);
 	for (const path of paths) {
@@ -96,4 +114,18 @@ export function diffJob(previous: Job, next: Job): Change[] {
 	}
 
 	return changes;
+}
+
+/** What differs from `previous` to `next`, in display order. Absent per-phase pod counts read as 0. */
+export function diffJob(previous: Job, next: Job): Change[] {
+	return diffFields(flattenJob(previous), flattenJob(next));
+}
+
+/** What differs between two summaries of one job: the phase, counters, retries, minAvailable, queue, deletion. */
+export function diffJobSummary(previous: JobSummary, next: JobSummary): Change[] {
+	const before: Fields = new Map();
+	const after: Fields = new Map();
+	setSummaryFields(setterFor(before), previous);
+	setSummaryFields(setterFor(after), next);
+	return diffFields(before, after);
 }

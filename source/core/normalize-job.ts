@@ -5,6 +5,7 @@ import {
 	type Condition,
 	type Counters,
 	type Job,
+	type JobSummary,
 	type Policy,
 	type RawJob,
 	type RawPolicy,
@@ -104,17 +105,15 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 /**
- * The raw object from the server, of any shape, as the view the program shows. Never throws: missing
- * status, omitted zero counters, old spellings, nulls and unknown phases all come out as something to show.
- * `fallback` names the job when the object does not.
+ * The fields a table of many jobs shows, from the raw object: what normalizeJob reads first, without the
+ * tasks, policies and conditions (the costly part of a job with many tasks). Never throws.
  */
-export function normalizeJob(value: unknown, fallback: {namespace: string; name: string}): Job {
+export function normalizeJobSummary(value: unknown, fallback: {namespace: string; name: string}): JobSummary {
 	const raw = (asRecord(value) ?? {}) as RawJob;
 	const metadata = asRecord(raw.metadata) ?? {};
 	const spec = asRecord(raw.spec) ?? {};
 	const status = asRecord(raw.status) ?? {};
 	const state = asRecord(status['state']) ?? {};
-	const taskStatusCount = asRecord(status['taskStatusCount']) ?? {};
 
 	const counters = Object.fromEntries(counterNames.map(name => [name, count(status[name])])) as Counters;
 	if (status['succeeded'] === undefined) {
@@ -127,11 +126,7 @@ export function normalizeJob(value: unknown, fallback: {namespace: string; name:
 		deletionTimestamp: sanitizeOptional(metadata['deletionTimestamp'], 64),
 		queue: sanitizeOptional(spec['queue'], maxNameLength),
 		minAvailable: optionalCount(spec['minAvailable'] ?? status['minAvailable']),
-		minSuccess: optionalCount(spec['minSuccess']),
 		reason: sanitizeOptional(state['reason'], 128),
-		message: sanitizeOptional(state['message'], 1000),
-		lastTransitionTime: sanitizeOptional(state['lastTransitionTime'], 64),
-		runningDuration: sanitizeOptional(status['runningDuration'], 64),
 	};
 
 	return {
@@ -139,12 +134,36 @@ export function normalizeJob(value: unknown, fallback: {namespace: string; name:
 		name: sanitizeOptional(metadata['name'], maxNameLength) ?? fallback.name,
 		uid: sanitizeOptional(metadata['uid'], 64) ?? '',
 		resourceVersion: sanitizeOptional(metadata['resourceVersion'], 64) ?? '',
-		...(Object.fromEntries(Object.entries(optional).filter(([, entry]) => entry !== undefined)) as Partial<Job>),
+		...(Object.fromEntries(Object.entries(optional).filter(([, entry]) => entry !== undefined)) as Partial<JobSummary>),
 		maxRetry: optionalCount(spec['maxRetry']) ?? 3,
 		phase,
 		phaseKind: phaseKind(phase),
 		counters,
 		retryCount: count(status['retryCount']),
+	};
+}
+
+/**
+ * The raw object from the server, of any shape, as the view the program shows. Never throws: missing
+ * status, omitted zero counters, old spellings, nulls and unknown phases all come out as something to show.
+ * `fallback` names the job when the object does not.
+ */
+export function normalizeJob(value: unknown, fallback: {namespace: string; name: string}): Job {
+	const raw = (asRecord(value) ?? {}) as RawJob;
+	const spec = asRecord(raw.spec) ?? {};
+	const status = asRecord(raw.status) ?? {};
+	const state = asRecord(status['state']) ?? {};
+	const taskStatusCount = asRecord(status['taskStatusCount']) ?? {};
+	const optional = {
+		minSuccess: optionalCount(spec['minSuccess']),
+		message: sanitizeOptional(state['message'], 1000),
+		lastTransitionTime: sanitizeOptional(state['lastTransitionTime'], 64),
+		runningDuration: sanitizeOptional(status['runningDuration'], 64),
+	};
+
+	return {
+		...normalizeJobSummary(raw, fallback),
+		...(Object.fromEntries(Object.entries(optional).filter(([, entry]) => entry !== undefined)) as Partial<Job>),
 		version: count(status['version']),
 		tasks: asArray(spec['tasks']).map((task, index) => normalizeTask(task, index, taskStatusCount)),
 		policies: normalizePolicies(spec['policies']),

@@ -128,6 +128,25 @@ export type Job = {
 	readonly conditions: readonly Condition[];
 };
 
+/** What a table of many jobs shows of each: the part of Job read without its tasks, policies and conditions. */
+export type JobSummary = Pick<
+	Job,
+	| 'namespace'
+	| 'name'
+	| 'uid'
+	| 'resourceVersion'
+	| 'creationTimestamp'
+	| 'deletionTimestamp'
+	| 'queue'
+	| 'minAvailable'
+	| 'maxRetry'
+	| 'phase'
+	| 'phaseKind'
+	| 'reason'
+	| 'counters'
+	| 'retryCount'
+>;
+
 /** One field that differs between two observations of the job. */
 export type Change = {
 	/** A path in the job's own terms, e.g. "status.running", "spec.tasks[mpiworker].replicas". */

@@ -15,12 +15,12 @@ function value(value: string | number | undefined): string {
 	return typeof value === 'string' && /[\s"]/.test(value) ? JSON.stringify(value) : String(value);
 }
 
-function describeChange(change: Change): string {
+export function describeChange(change: Change): string {
 	return `${change.label} ${value(change.old)}→${value(change.new)}`;
 }
 
 /** The job in one line: the fields a script greps for, always in the same order. */
-export function jobLine(job: Job): string {
+export function jobLine(job: Pick<Job, 'resourceVersion' | 'phase' | 'counters' | 'retryCount' | 'maxRetry'>): string {
 	const {counters} = job;
 	const extra = [
 		counters.terminating > 0 ? ` terminating=${counters.terminating}` : '',
