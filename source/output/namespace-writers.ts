@@ -1,0 +1,143 @@
+import {errorHint} from '../core/api-error.js';
+import {formatWait} from '../core/duration.js';
+import type {JobDelta} from '../core/job-index.js';
+import {terminalSafeJson} from '../core/sanitize.js';
+import type {NamespaceEvent, NamespaceListener} from '../core/watch-namespace.js';
+import {describeChange, isoSeconds, jobLine} from './text-writer.js';
+
+// The namespace in text and NDJSON: one line (object) per job that was added, changed or deleted; the first
+// listing writes one per job, later ones only what changed. Never the whole table again.
+
+type Target = {readonly namespace: string};
+
+/** Failed attempts since the last good answer, for the "recovered" line. */
+function failureCounter() {
+	let failures = 0;
+	return {
+		fail: () => ++failures,
+		take() {
+			const count = failures;
+			failures = 0;
+			return count;
+		},
+	};
+}
+
+function textFor(delta: JobDelta, first: boolean): string {
+	switch (delta.kind) {
+		case 'added': {
+			return `${jobLine(delta.job)} (${first ? 'listed' : 'added'})`;
+		}
+
+		case 'modified': {
+			return `${jobLine(delta.job)} (${delta.changes.map(change => describeChange(change)).join(', ')})`;
+		}
+
+		case 'deleted': {
+			return `deleted (last seen ${jobLine(delta.job)})`;
+		}
+	}
+}
+
+export function createNamespaceTextWriter(write: (line: string) => void, target: Target): NamespaceListener {
+	const failures = failureCounter();
+	let lastRefusal = '';
+	const line = (at: number, who: string, text: string) => write(`${isoSeconds(at)} ${who} ${text}\n`);
+	return (event: NamespaceEvent) => {
+		switch (event.type) {
+			case 'jobs': {
+				const failed = failures.take();
+				lastRefusal = '';
+				if (failed > 0) {
+					line(event.at, target.namespace, `recovered after ${failed} failed ${failed === 1 ? 'attempt' : 'attempts'}: ${event.total} ${event.total === 1 ? 'job' : 'jobs'}`);
+				}
+
+				if (event.first && event.total === 0) line(event.at, target.namespace, 'no jobs');
+				for (const delta of event.deltas) {
+					line(event.at, `${delta.job.namespace}/${delta.job.name}`, textFor(delta, event.first));
+				}
+
+				return;
+			}
+
+			case 'retry': {
+				failures.fail();
+				line(event.at, target.namespace, `retry attempt=${event.attempt} in=${formatWait(event.delayMs)} error: ${event.error.summary}`);
+				return;
+			}
+
+			case 'refused': {
+				failures.fail();
+				// The same refusal at every re-check is written once.
+				if (event.error.summary === lastRefusal) return;
+				lastRefusal = event.error.summary;
+				const hint = errorHint(event.error, target.namespace);
+				line(event.at, target.namespace, `error: ${event.error.summary}${hint ? ` (${hint})` : ''}; checking again in ${formatWait(event.delayMs)}`);
+				return;
+			}
+
+			default: {
+				return;
+			}
+		}
+	};
+}
+
+const jsonEvents = {added: 'added', modified: 'changed', deleted: 'deleted'} as const;
+
+function objectFor(delta: JobDelta, first: boolean, time: string): Record<string, unknown> {
+	const {job} = delta;
+	return {
+		time,
+		event: delta.kind === 'added' && first ? 'listed' : jsonEvents[delta.kind],
+		namespace: job.namespace,
+		name: job.name,
+		uid: job.uid,
+		resourceVersion: job.resourceVersion,
+		phase: job.phase,
+		counters: job.counters,
+		minAvailable: job.minAvailable ?? null,
+		retryCount: job.retryCount,
+		maxRetry: job.maxRetry,
+		queue: job.queue ?? null,
+		changes: delta.kind === 'modified' ? delta.changes.map(change => ({path: change.path, old: change.old ?? null, new: change.new ?? null})) : [],
+		// The object exactly as the server sent it; a list does not send the last state of a deleted job.
+		...(delta.raw ? {job: delta.raw} : {}),
+	};
+}
+
+export function createNamespaceJsonWriter(write: (line: string) => void, target: Target): NamespaceListener {
+	const failures = failureCounter();
+	let lastRefusal = '';
+	const emit = (object: Record<string, unknown>) => write(`${terminalSafeJson(object)}\n`);
+	return (event: NamespaceEvent) => {
+		const time = isoSeconds(event.at);
+		switch (event.type) {
+			case 'jobs': {
+				const failed = failures.take();
+				lastRefusal = '';
+				if (failed > 0) emit({time, event: 'recovered', namespace: target.namespace, failures: failed, jobs: event.total});
+				for (const delta of event.deltas) emit(objectFor(delta, event.first, time));
+				return;
+			}
+
+			case 'retry': {
+				failures.fail();
+				emit({time, event: 'retry', namespace: target.namespace, attempt: event.attempt, delayMs: event.delayMs, error: event.error.toJSON()});
+				return;
+			}
+
+			case 'refused': {
+				failures.fail();
+				if (event.error.summary === lastRefusal) return;
+				lastRefusal = event.error.summary;
+				emit({time, event: 'error', namespace: target.namespace, delayMs: event.delayMs, error: event.error.toJSON()});
+				return;
+			}
+
+			default: {
+				return;
+			}
+		}
+	};
+}
