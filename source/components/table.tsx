@@ -15,6 +15,11 @@ export type Column = {
 	readonly align?: 'left' | 'right';
 	/** For the last column, which end to cut when the line is too long: an image's tag is at its end. */
 	readonly cut?: 'start' | 'end';
+	/**
+	 * Cells for the text, whatever the rows hold: longer text is cut with an ellipsis. A table that shows a
+	 * window of many rows keeps its columns still this way while it scrolls.
+	 */
+	readonly width?: number;
 };
 
 type Props = {
@@ -24,21 +29,29 @@ type Props = {
 	readonly maxRows: number;
 	/** Cells available for a line; the last column gets what the others leave. */
 	readonly width?: number;
+	/**
+	 * A table one can move in: every row starts with two cells, "› " on the selected row (index into rows, -1
+	 * for none), which also shows in the theme's selected style.
+	 */
+	readonly selected?: number;
 };
 
 const gap = ' ';
 
 // Not @alcalzone/ink-table: it draws a grid (three extra lines and a border per row) and styles whole
 // columns, while this view needs compact rows and a highlight on one cell at a time.
-export function Table({columns, rows, maxRows, width}: Props) {
+export function Table({columns, rows, maxRows, width, selected}: Props) {
 	const theme = useTheme();
+	const selectable = selected !== undefined;
+	const prefix = selectable ? 2 : 0;
 	// One cell more than the text for the change marker, on every row and on the title.
 	const widths = columns.map(
-		(column, index) => Math.max(cellWidth(column.title), ...rows.map(row => cellWidth(row[index]?.text ?? ''))) + 1,
+		(column, index) =>
+			(column.width ?? Math.max(cellWidth(column.title), ...rows.map(row => cellWidth(row[index]?.text ?? '')))) + 1,
 	);
 	const last = columns.length - 1;
 	if (width !== undefined && last >= 0) {
-		const others = widths.slice(0, last).reduce((sum, cells) => sum + cells + gap.length, 0);
+		const others = prefix + widths.slice(0, last).reduce((sum, cells) => sum + cells + gap.length, 0);
 		widths[last] = Math.max(cellWidth(columns[last]!.title) + 1, Math.min(widths[last]!, width - others));
 	}
 
@@ -47,23 +60,26 @@ export function Table({columns, rows, maxRows, width}: Props) {
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end" {...theme.label}>
-				{columns.map((column, index) => padCells(column.title, widths[index]! - 1, column.align) + ' ').join(gap)}
+				{' '.repeat(prefix)}
+				{columns.map((column, index) => padCells(cutCells(column.title, widths[index]! - 1), widths[index]! - 1, column.align) + ' ').join(gap)}
 			</Text>
 			{visible.map((row, rowIndex) => (
 				// eslint-disable-next-line react/no-array-index-key
 				<Text key={rowIndex} wrap="truncate-end">
+					{selectable && (rowIndex === selected ? <Text {...theme.selected}>› </Text> : '  ')}
 					{columns.map((column, index) => {
 						const cell = row[index] ?? {text: ''};
 						const cells = widths[index]! - 1;
-						const text = index === last ? cutCells(cell.text, cells, column.cut) : cell.text;
+						const text = index === last || column.width !== undefined ? cutCells(cell.text, cells, column.cut) : cell.text;
+						const style = cell.highlight ? theme.changed : rowIndex === selected ? {...cell.style, ...theme.selected} : cell.style;
 						return (
 							// eslint-disable-next-line react/no-array-index-key
 							<Text key={index}>
-								<Text {...(cell.highlight ? theme.changed : cell.style)}>
+								<Text {...style}>
 									{padCells(text, cells, column.align)}
 									{changeMarker(cell.highlight)}
 								</Text>
-								{index < last ? gap : ''}
+								{index < last ? rowIndex === selected ? <Text {...theme.selected}>{gap}</Text> : gap : ''}
 							</Text>
 						);
 					})}

@@ -16,6 +16,8 @@ export type Theme = {
 	readonly warning: Style;
 	readonly error: Style;
 	readonly key: Style;
+	/** The row the cursor is on, in a table one moves in. */
+	readonly selected: Style;
 	readonly border: string | undefined;
 };
 
@@ -37,6 +39,7 @@ export const colorTheme: Theme = {
 	warning: {color: 'yellow'},
 	error: {color: 'red'},
 	key: {color: 'cyan', bold: true},
+	selected: {inverse: true},
 	border: 'gray',
 };
 
@@ -54,6 +57,7 @@ export const plainTheme: Theme = {
 	warning: plain,
 	error: plain,
 	key: plain,
+	selected: plain,
 	border: undefined,
 };
 
