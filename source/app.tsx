@@ -18,12 +18,14 @@ type Props = {
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 	readonly source?: string | undefined;
 	readonly notices?: readonly string[];
+	/** Opened from the namespace's table: Esc in the main view goes back there. */
+	readonly onBack?: (() => void) | undefined;
 };
 
 const panelKeys: Readonly<Record<string, View>> = {e: 'events', o: 'pods', g: 'podGroup', t: 'timeline'};
 
 /** The live TUI: the watch state, the terminal's size, and the keys. */
-export function App({store, watcher, details, intervalMs, onQuit, source, notices = []}: Props) {
+export function App({store, watcher, details, intervalMs, onQuit, source, notices = [], onBack}: Props) {
 	const state = useWatchState(store);
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
@@ -47,7 +49,8 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 			} else if (input === '?') {
 				setView(shown => (shown === 'help' ? 'main' : 'help'));
 			} else if (key.escape) {
-				setView('main');
+				if (view === 'main') onBack?.();
+				else setView('main');
 			} else if (Object.hasOwn(panelKeys, input) && (withDetails || input === 't')) {
 				// The same key again goes back, like ? does for the help.
 				const next = panelKeys[input]!;
@@ -68,6 +71,7 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 			details={withDetails}
 			source={source}
 			notices={notices}
+			back={onBack !== undefined}
 		/>
 	);
 }

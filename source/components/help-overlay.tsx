@@ -45,7 +45,7 @@ export function HelpOverlay({details = true}: {readonly details?: boolean}) {
 }
 
 /** The one-line reminder at the bottom. */
-export function KeyHints({view = 'main', details = true}: {readonly view?: View; readonly details?: boolean}) {
+export function KeyHints({view = 'main', details = true, back = false}: {readonly view?: View; readonly details?: boolean; readonly back?: boolean}) {
 	const theme = useTheme();
 	const hint = (key: string, what: string) => (
 		<Text key={key}>
@@ -58,6 +58,7 @@ export function KeyHints({view = 'main', details = true}: {readonly view?: View;
 			<Text {...theme.key}>q</Text> quit
 			{view === 'main' ? (
 				<>
+					{back && hint('Esc', 'jobs')}
 					{hint('r', 'poll now')}
 					{hint('p', 'pause')}
 					{details && hint('e', 'events')}

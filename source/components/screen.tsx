@@ -32,10 +32,12 @@ type Props = {
 	readonly source?: string | undefined;
 	/** Warnings that stay on screen, e.g. TLS verification is off. */
 	readonly notices?: readonly string[];
+	/** Opened from the namespace's table: Esc goes back to it. */
+	readonly back?: boolean;
 };
 
 /** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
-export function Screen({state, intervalMs, columns, rows, view = 'main', keys = true, details = true, source, notices = []}: Props) {
+export function Screen({state, intervalMs, columns, rows, view = 'main', keys = true, details = true, source, notices = [], back = false}: Props) {
 	const theme = useTheme();
 	const {job, highlights} = state;
 	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
@@ -107,7 +109,7 @@ export function Screen({state, intervalMs, columns, rows, view = 'main', keys = 
 				</Box>
 			)}
 			{body}
-			{keys && <KeyHints view={view} details={details} />}
+			{keys && <KeyHints view={view} details={details} back={back} />}
 		</Box>
 	);
 }
