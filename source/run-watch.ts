@@ -2,7 +2,7 @@ import {createWriteStream} from 'node:fs';
 import {UsageError, type WatchConfig} from './config.js';
 import {resolveConnection, type Connection} from './connection.js';
 import type {Environment} from './config.js';
-import {createApiClient, createJobClient, type RequestRecord} from './core/job-client.js';
+import {createApiClient, createJobClient, type ApiClientOptions, type RequestRecord} from './core/job-client.js';
 import {createDetailsWatcher, everythingWanted, type DetailsListener, type DetailsWatcher} from './core/watch-details.js';
 import {finishedOutcome} from './core/phase.js';
 import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener} from './core/watch-job.js';
@@ -10,6 +10,7 @@ import {createWatchStore} from './core/watch-store.js';
 import {exitCodes} from './exit-codes.js';
 import {createJsonDetailsWriter, createJsonWriter} from './output/json-writer.js';
 import {createTextDetailsWriter, createTextWriter, isoSeconds} from './output/text-writer.js';
+import type {Scenario} from './simulator/scenarios.js';
 import type {Simulator} from './simulator/server.js';
 
 export type Io = {
@@ -26,11 +27,8 @@ const onceRetries = 5;
 
 export type Target = {namespace: string; name: string; simulator?: Simulator; connection?: Connection};
 
-async function resolveTarget(config: WatchConfig): Promise<Target> {
-	if (!config.demo) {
-		return {namespace: config.namespace ?? 'default', name: config.name!};
-	}
-
+/** --demo: the built-in simulator with the chosen scenario, listening on loopback. */
+export async function startDemo(config: WatchConfig): Promise<{simulator: Simulator; scenario: Scenario}> {
 	const [{startSimulator}, {scenarios, scenarioNames}] = await Promise.all([
 		import('./simulator/server.js'),
 		import('./simulator/scenarios.js'),
@@ -40,7 +38,15 @@ async function resolveTarget(config: WatchConfig): Promise<Target> {
 		throw new UsageError(`no scenario ${JSON.stringify(config.scenario)}: choose one of ${scenarioNames.join(', ')}`);
 	}
 
-	const simulator = await startSimulator({scenario, speed: config.speed});
+	return {simulator: await startSimulator({scenario, speed: config.speed}), scenario};
+}
+
+async function resolveTarget(config: WatchConfig): Promise<Target> {
+	if (!config.demo) {
+		return {namespace: config.namespace ?? 'default', name: config.name!};
+	}
+
+	const {simulator, scenario} = await startDemo(config);
 	return {
 		namespace: config.namespace ?? scenario.namespace,
 		name: config.name ?? scenario.jobName,
@@ -49,7 +55,7 @@ async function resolveTarget(config: WatchConfig): Promise<Target> {
 }
 
 /** --debug FILE: one line a request, and nothing that could hold a secret (no header, no body). */
-function debugLog(path: string | undefined): ((record: RequestRecord) => void) | undefined {
+export function debugLog(path: string | undefined): ((record: RequestRecord) => void) | undefined {
 	if (!path) return undefined;
 	const stream = createWriteStream(path, {flags: 'a', mode: 0o600});
 	stream.on('error', () => {});
@@ -176,50 +182,73 @@ async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, detail
 	return code;
 }
 
+export type ClientOptions = ApiClientOptions;
+
+/** The connection (server, credentials, transport) and the options every API client of this run shares. */
+export async function connect(config: WatchConfig, io: Io, demoServer: string | undefined): Promise<{connection: Connection; clientOptions: ClientOptions}> {
+	const onRequest = debugLog(config.debug);
+	const connection = await resolveConnection(config, io.env, demoServer, {onRequest});
+	// The live TUI shows warnings on screen; text, JSON and a --once frame get them on stderr.
+	if (config.output !== 'tui' || config.once) {
+		for (const warning of connection.warnings) io.stderr.write(`vcjob-watch: warning: ${warning}\n`);
+	}
+
+	const clientOptions = {
+		server: connection.server,
+		timeoutMs: config.timeoutMs,
+		credentials: connection.credentials,
+		...(connection.dispatcher ? {dispatcher: connection.dispatcher} : {}),
+		...(connection.proxy ? {proxy: connection.proxy} : {}),
+		...(onRequest ? {onRequest} : {}),
+	};
+	return {connection, clientOptions};
+}
+
+/** The loops that watch one job: its GET every interval, and (unless --no-details) its PodGroup, pods and events. */
+export function createJobLoops(
+	config: WatchConfig,
+	clientOptions: ClientOptions,
+	job: {readonly namespace: string; readonly name: string},
+): {watcher: JobWatcher; details: DetailsWatcher | undefined} {
+	const client = createJobClient({...clientOptions, namespace: job.namespace, name: job.name});
+	const watcher = createJobWatcher({
+		client,
+		namespace: job.namespace,
+		name: job.name,
+		intervalMs: config.intervalMs,
+		maxWaitMs: config.maxWaitMs,
+		// After an error that retrying will not fix (401, 403, 4xx), look again rarely: a renewed token
+		// or a granted permission then recovers the watch without a restart, without hammering the API.
+		refusedWaitMs: config.recheckMs,
+	});
+	// The PodGroup, pods and events: a second, slower loop with its own backoff, fed the job's uid by the first.
+	const details = config.details
+		? createDetailsWatcher({
+				api: createApiClient(clientOptions),
+				namespace: job.namespace,
+				jobWatcher: watcher,
+				intervalMs: config.detailsIntervalMs,
+				maxWaitMs: Math.max(config.maxWaitMs, config.detailsIntervalMs),
+				refusedWaitMs: config.recheckMs,
+			})
+		: undefined;
+	return {watcher, details};
+}
+
 /** Runs one watch as configured and returns the exit code. */
 export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
+	if (config.view === 'namespace') {
+		const {runNamespace} = await import('./run-namespace.js');
+		return runNamespace(config, io);
+	}
+
 	const target = await resolveTarget(config);
 	try {
-		const onRequest = debugLog(config.debug);
-		const connection = await resolveConnection(config, io.env, target.simulator?.url, {onRequest});
+		const {connection, clientOptions} = await connect(config, io, target.simulator?.url);
 		target.connection = connection;
 		// Without -n, the kubeconfig context's namespace (resolveTarget's "default" otherwise).
 		if (config.namespace === undefined && !config.demo && connection.namespace) target.namespace = connection.namespace;
-		const clientOptions = {
-			server: connection.server,
-			timeoutMs: config.timeoutMs,
-			credentials: connection.credentials,
-			...(connection.dispatcher ? {dispatcher: connection.dispatcher} : {}),
-			...(connection.proxy ? {proxy: connection.proxy} : {}),
-			...(onRequest ? {onRequest} : {}),
-		};
-		const client = createJobClient({...clientOptions, namespace: target.namespace, name: target.name});
-		// The live TUI shows warnings on screen; text, JSON and a --once frame get them on stderr.
-		if (config.output !== 'tui' || config.once) {
-			for (const warning of connection.warnings) io.stderr.write(`vcjob-watch: warning: ${warning}\n`);
-		}
-
-		const watcher = createJobWatcher({
-			client,
-			namespace: target.namespace,
-			name: target.name,
-			intervalMs: config.intervalMs,
-			maxWaitMs: config.maxWaitMs,
-			// After an error that retrying will not fix (401, 403, 4xx), look again rarely: a renewed token
-			// or a granted permission then recovers the watch without a restart, without hammering the API.
-			refusedWaitMs: config.recheckMs,
-		});
-		// The PodGroup, pods and events: a second, slower loop with its own backoff, fed the job's uid by the first.
-		const details = config.details
-			? createDetailsWatcher({
-					api: createApiClient(clientOptions),
-					namespace: target.namespace,
-					jobWatcher: watcher,
-					intervalMs: config.detailsIntervalMs,
-					maxWaitMs: Math.max(config.maxWaitMs, config.detailsIntervalMs),
-					refusedWaitMs: config.recheckMs,
-				})
-			: undefined;
+		const {watcher, details} = createJobLoops(config, clientOptions, target);
 		if (config.once) {
 			return await runOnce(config, io, target, watcher, details);
 		}
