@@ -20,18 +20,25 @@ function parseArguments() {
 			`
 		Usage
 		  $ vcjob-watch NAME [-n NAMESPACE] [-s URL] [options]
-		  $ vcjob-watch --demo
+		  $ vcjob-watch -n NAMESPACE [-l SELECTOR] [-s URL] [options]
+		  $ vcjob-watch --demo [--scenario S]
 		  $ vcjob-watch simulate [--port N] [--scenario S]
 
 		  Watches one Volcano Job (batch.volcano.sh/v1alpha1) and shows, live, its phase,
-		  pod counters, tasks and policies; what changed stands out.
+		  pod counters, tasks and policies; what changed stands out. With -n and no NAME:
+		  every job of the namespace in a table (phase, pods against minAvailable, retries,
+		  age, queue); Enter opens one job's own view.
 
 		Options
-		  -n, --namespace NS     namespace of the job (default: the kubeconfig context's, else default)
+		  -n, --namespace NS     namespace of the job (default: the kubeconfig context's, else default);
+		                         without NAME, the namespace whose jobs to list
+		  -l, --selector S       without NAME: only jobs with these labels, e.g. team=a,app!=mpi
+		                         (a label selector, applied by the server)
 		  -s, --server URL       API server, e.g. https://cci.cn-north-4.myhuaweicloud.com
 		      --region ID        CCI region: the server is https://cci.ID.myhuaweicloud.com
 		      --token-file PATH  file holding the X-Auth-Token; re-read when it changes
-		      --interval D       time between polls, after each answer (default 2s)
+		      --interval D       time between polls (of the job, or lists of the namespace), after
+		                         each answer (default 2s)
 		      --timeout D        per-request timeout (default 10s)
 		      --max-wait D       longest wait between retries (default 30s)
 		      --recheck D        wait before checking again after 401, 403 or another 4xx (default 30s)
@@ -40,10 +47,13 @@ function parseArguments() {
 		                         (default 10s; only for panels on screen, and in text/json output)
 		      --no-details       no PodGroup, pods or events: one request per interval, the job's
 		  -o, --output MODE      tui | text | json (default: tui on a terminal, else text)
-		      --once             fetch once (retrying 429/5xx/network errors), print, exit
+		      --once             fetch once (retrying 429/5xx/network errors), print, exit; without
+		                         NAME, the table once (tui) or one line (object) per job
 		      --exit-on-finish   exit when the job is Completed (0) or Failed, Terminated, Aborted (1)
 		      --demo             watch a job on the built-in simulator; no cluster needed
-		      --scenario S       simulator scenario: demo, fail, flaky, static, seed (default demo)
+		      --scenario S       simulator scenario: demo, fail, flaky, static, seed, recreate,
+		                         namespace (the demo job among 200 others, shown as the table)
+		                         (default demo)
 		      --speed X          simulator time multiplier (default 1)
 		      --port N           port for "simulate" (default 0: any free port)
 		      --no-color         no colours (also NO_COLOR=1 or TERM=dumb)
@@ -91,16 +101,26 @@ function parseArguments() {
 		Keys (tui)
 		  q quit · Ctrl+C interrupt · r poll now · p pause/resume · e events · o pods
 		  g PodGroup · t timeline (each full screen; again or Esc goes back) · ? help
+		  The namespace's table: ↑ ↓ j k move · PgUp PgDn Home End · Enter open the job
+		  (Esc comes back) · / filter by name (Enter keeps, Esc clears) · s sort: name,
+		  phase (trouble first), age, recent change · r list now · p pause · ? help · q quit
+
+		Output without NAME (-o text, -o json)
+		  one line (JSON object) per job added, changed (phase, pod counters, retries, queue)
+		  or deleted; the first listing writes one per job
 
 		Exit codes
 		  0 done (q, --once, or Completed with --exit-on-finish)   1 Failed/Terminated/Aborted with --exit-on-finish
+		  (without NAME: 0, 2, 3, 5 and the signals apply; an empty namespace is 0)
 		  2 usage or configuration error   3 the API refused the request for good (401, 403, 4xx) with --once
 		  4 job not found with --once      5 server unreachable or failing through every retry with --once
 		  129/130/143 stopped by SIGHUP/SIGINT/SIGTERM
 
 		Examples
 		  $ vcjob-watch --demo
+		  $ vcjob-watch --demo --scenario namespace
 		  $ vcjob-watch mpi-demo -n team-a --region cn-north-4 --token-file ~/.cci-token
+		  $ vcjob-watch -n team-a -l app=pytorch --region cn-north-4 --token-file ~/.cci-token
 		  $ HW_AUTH_TOKEN=$(cat ~/.cci-token) vcjob-watch mpi-demo -n team-a -s https://cci.cn-north-4.myhuaweicloud.com
 		  $ vcjob-watch mpi-demo -n team-a -s https://cci.cn-north-4.myhuaweicloud.com --token-file ~/.cci-token -o json --exit-on-finish
 		  $ vcjob-watch simulate --port 8080 --scenario seed
@@ -111,6 +131,7 @@ function parseArguments() {
 				allowUnknownFlags: false,
 				flags: {
 					namespace: {type: 'string', shortFlag: 'n'},
+					selector: {type: 'string', shortFlag: 'l'},
 					server: {type: 'string', shortFlag: 's'},
 					tokenFile: {type: 'string'},
 					region: {type: 'string'},

@@ -30,6 +30,7 @@ export type Flags = {
 	readonly speed: number;
 	readonly color: boolean;
 	readonly altScreen: boolean;
+	readonly selector?: string | undefined;
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -37,9 +38,15 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** Where the token comes from; the token itself is never part of the configuration. */
 export type TokenConfig = {readonly kind: 'none'} | {readonly kind: 'env'} | {readonly kind: 'file'; readonly path: string};
 
+/** One job (its panels), or every job of a namespace (a table). */
+export type WatchView = 'job' | 'namespace';
+
 export type WatchConfig = {
-	/** Undefined with --demo: the scenario names the job. */
+	readonly view: WatchView;
+	/** Undefined with --demo (the scenario names the job) and in the namespace view. */
 	readonly name?: string;
+	/** The namespace view: a label selector passed to the server (-l). */
+	readonly selector?: string;
 	/** Undefined without -n: the kubeconfig context's, else default (the scenario's with --demo). */
 	readonly namespace?: string;
 	/** Undefined with --demo: the built-in simulator's address is known only once it listens. */
@@ -109,6 +116,24 @@ function checkServer(server: string): string {
 	return url.href;
 }
 
+/**
+ * A label selector as typed: the server parses it (and answers 400 when it cannot), so only what could never
+ * be one is refused here.
+ */
+function checkSelector(selector: string): string {
+	const trimmed = selector.trim();
+	if (trimmed === '') {
+		throw new UsageError('--selector is empty: give labels such as team=a or app in (mpi,tf)');
+	}
+
+	// eslint-disable-next-line no-control-regex
+	if (trimmed.length > 1024 || /[\u0000-\u001F\u007F]/.test(trimmed)) {
+		throw new UsageError('--selector must be one line of at most 1024 characters, such as team=a,app!=mpi');
+	}
+
+	return trimmed;
+}
+
 /** NO_COLOR (any non-empty value), --no-color, TERM=dumb and output that is not a terminal all mean no colour. */
 export function wantsColor(flag: boolean, environment: Environment, isTty: boolean): boolean {
 	return flag && isTty && !environment['NO_COLOR'] && environment['TERM'] !== 'dumb';
@@ -129,9 +154,23 @@ export function resolveConfig(
 	}
 
 	const name = inputs[0];
-	if (name === undefined && !flags.demo) {
-		throw new UsageError('which job? Give its name: vcjob-watch NAME -n NAMESPACE -s URL (or try --demo)');
+	if (name === undefined && !flags.demo && flags.namespace === undefined) {
+		throw new UsageError(
+			'which job? Give its name: vcjob-watch NAME -n NAMESPACE -s URL, or only -n NAMESPACE for all its jobs (or try --demo)',
+		);
 	}
+
+	// No name: the namespace's jobs with -n, or with the demo scenario made for it; --demo alone stays one job.
+	const view: WatchView = name === undefined && (flags.demo ? flags.scenario === 'namespace' : true) ? 'namespace' : 'job';
+	if (flags.selector !== undefined && view !== 'namespace') {
+		throw new UsageError('--selector picks jobs of a namespace: leave out the job name (vcjob-watch -n NAMESPACE -l SELECTOR)');
+	}
+
+	if (flags.exitOnFinish && view === 'namespace') {
+		throw new UsageError('--exit-on-finish waits for one job to end: give its name');
+	}
+
+	const selector = flags.selector === undefined ? undefined : checkSelector(flags.selector);
 
 	if (name !== undefined) {
 		const problem = checkJobName(name);
@@ -171,7 +210,9 @@ export function resolveConfig(
 	}
 
 	return {
+		view,
 		...(name === undefined ? {} : {name}),
+		...(selector === undefined ? {} : {selector}),
 		...(namespace === undefined ? {} : {namespace}),
 		...(flags.server ? {server: checkServer(flags.server)} : {}),
 		token,

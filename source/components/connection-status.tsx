@@ -11,6 +11,8 @@ type Props = Pick<
 > & {
 	readonly intervalMs: number;
 	readonly source?: string | undefined;
+	/** How the data comes while live, in place of "polling every 2s" (e.g. a watch stream). */
+	readonly liveDetail?: string | undefined;
 };
 
 /**
@@ -50,7 +52,7 @@ export function ConnectionStatus(props: Props) {
 				state = <Text {...theme.ok}>{indicator('●')}live</Text>;
 				detail = (
 					<Text {...theme.muted}>
-						polling {every}
+						{props.liveDetail ?? `polling ${every}`}
 						{props.source ? ` · ${props.source}` : ''}
 					</Text>
 				);

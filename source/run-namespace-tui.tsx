@@ -1,0 +1,146 @@
+// The namespace's TUI, loaded only for it: text and JSON output never pay for React and Ink.
+import {render, renderToString} from 'ink';
+import {NamespaceScreen} from './components/namespace-screen.js';
+import {colorTheme, plainTheme, ThemeProvider} from './components/theme.js';
+import type {WatchConfig} from './config.js';
+import type {NamespaceState} from './core/namespace-state.js';
+import {createNamespaceStore} from './core/namespace-store.js';
+import {initialTableView, phaseCounts, visibleRows} from './core/namespace-view.js';
+import type {NamespaceWatcher} from './core/watch-namespace.js';
+import {createWatchStore} from './core/watch-store.js';
+import {exitCodes} from './exit-codes.js';
+import type {JobSession} from './hooks/use-job-session.js';
+import {NamespaceApp} from './namespace-app.js';
+import {isoSeconds} from './output/text-writer.js';
+import type {NamespaceTarget} from './run-namespace.js';
+import {createJobLoops, runBoth, type Io} from './run-watch.js';
+import {CellScreen} from './terminal/cell-screen.js';
+
+const enterAlternateScreen = '\u001B[?1049h';
+const leaveAlternateScreen = '\u001B[?1049l';
+const hideCursor = '\u001B[?25l';
+const showCursor = '\u001B[?25h';
+const resetStyle = '\u001B[0m';
+
+/** The table once, every row of it, as wide as the terminal: --once. */
+export function renderNamespaceFrame(state: NamespaceState, config: WatchConfig, columns: number, source?: string): string {
+	return renderToString(
+		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
+			<NamespaceScreen
+				all
+				state={state}
+				list={visibleRows(state.rows, '', 'name')}
+				view={initialTableView}
+				columns={columns}
+				rows={0}
+				intervalMs={config.intervalMs}
+				keys={false}
+				source={source}
+			/>
+		</ThemeProvider>,
+		{columns},
+	);
+}
+
+/** One line for the scrollback when the full screen goes: how the namespace stood. */
+export function namespaceRecord(state: NamespaceState): string {
+	if (!state.listed) return `${state.namespace} not listed (no answer while watched)`;
+	const counts = phaseCounts(state.rows);
+	const total = counts.reduce((sum, entry) => sum + entry.count, 0);
+	const phases = counts.map(entry => `${entry.phase}=${entry.count}`).join(' ');
+	return `${state.namespace} jobs=${total}${phases ? ` ${phases}` : ''}`;
+}
+
+export async function runNamespaceTui(config: WatchConfig, io: Io, target: NamespaceTarget, watcher: NamespaceWatcher): Promise<number> {
+	const store = createNamespaceStore(watcher, {namespace: target.namespace, selector: config.selector, highlightMs: config.highlightMs});
+	let code: number = exitCodes.ok;
+	const quit = (exitCode: number) => {
+		code = exitCode;
+		watcher.stop();
+	};
+
+	// A job opened from the table gets the loops and store of a single-job watch, stopped when it is closed.
+	const sessions = new Set<JobSession>();
+	const crashes: unknown[] = [];
+	const openJob = (name: string): JobSession => {
+		const job = {namespace: target.namespace, name};
+		const loops = createJobLoops(config, target.clientOptions, job);
+		const jobStore = createWatchStore(loops.watcher, {...job, highlightMs: config.highlightMs});
+		loops.details?.subscribe(jobStore.dispatch);
+		const running = runBoth(loops.watcher, loops.details).catch((error: unknown) => {
+			crashes.push(error);
+			watcher.stop();
+		});
+		const session: JobSession = {
+			name,
+			store: jobStore,
+			watcher: loops.watcher,
+			details: loops.details,
+			close() {
+				sessions.delete(session);
+				loops.watcher.stop();
+				loops.details?.stop();
+				void running.finally(() => jobStore.dispose());
+			},
+		};
+		sessions.add(session);
+		return session;
+	};
+
+	const screen = config.altScreen ? new CellScreen(io.stdout) : undefined;
+	const leaveScreen = () => {
+		io.stdout.write(`${resetStyle}${showCursor}${leaveAlternateScreen}`);
+	};
+
+	if (screen) {
+		io.stdout.write(`${enterAlternateScreen}${hideCursor}`);
+		process.once('exit', leaveScreen);
+	}
+
+	const instance = render(
+		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
+			<NamespaceApp
+				store={store}
+				watcher={watcher}
+				intervalMs={config.intervalMs}
+				openJob={openJob}
+				source={target.connection.credentials.description}
+				notices={target.connection.warnings}
+				onQuit={reason => quit(reason === 'interrupt' ? exitCodes.sigint : exitCodes.ok)}
+			/>
+		</ThemeProvider>,
+		{
+			stdout: (screen as unknown as NodeJS.WriteStream | undefined) ?? io.stdout,
+			stdin: io.stdin,
+			stderr: io.stderr,
+			exitOnCtrlC: false,
+			patchConsole: false,
+			...(screen ? {debug: true} : {incrementalRendering: true, maxFps: 10}),
+		},
+	);
+
+	const stop = () => watcher.stop();
+	io.signal.addEventListener('abort', stop, {once: true});
+	try {
+		await watcher.run();
+		await instance.waitUntilRenderFlush();
+	} finally {
+		io.signal.removeEventListener('abort', stop);
+		instance.unmount();
+		await instance.waitUntilExit().catch(() => {});
+		for (const session of [...sessions]) session.close();
+		store.dispose();
+		if (screen) {
+			screen.dispose();
+			leaveScreen();
+			process.off('exit', leaveScreen);
+		}
+	}
+
+	if (screen) {
+		io.stdout.write(`${isoSeconds(Date.now())} ${namespaceRecord(store.getState())}\n`);
+	}
+
+	if (crashes.length > 0) throw crashes[0];
+	return code;
+}
