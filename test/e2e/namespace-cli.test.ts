@@ -1,0 +1,185 @@
+import {afterEach, describe, expect, test} from 'vitest';
+import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import {runCli, type CliRun} from './run-cli.js';
+
+let simulator: Simulator | undefined;
+let run: CliRun | undefined;
+
+afterEach(async () => {
+	run?.child.kill('SIGKILL');
+	run = undefined;
+	await simulator?.close();
+	simulator = undefined;
+});
+
+const fast = ['--interval', '100ms', '--max-wait', '300ms'];
+
+/** The static scenario's job plus `count` others, changed only when the test says so. */
+async function busy(count: number, options: SimulatorOptions = {}) {
+	simulator = await startSimulator({scenario: 'static', autoplay: false, manyJobs: {count, changesPerSecond: 0}, ...options});
+	return simulator;
+}
+
+function jsonLines(text: string): Array<Record<string, any>> {
+	return text
+		.trim()
+		.split('\n')
+		.filter(Boolean)
+		.map(line => JSON.parse(line) as Record<string, any>);
+}
+
+describe('text output for a namespace', () => {
+	test('one line per job first, then one line per job that changed, nothing for the others', async () => {
+		const sim = await busy(30);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...fast]);
+		await run.waitFor(/train-0030 .*\(listed\)\n/);
+		const first = run.stdout().trim().split('\n');
+		expect(first).toHaveLength(31);
+		expect(first[0]).toMatch(/^\S+Z cci-namespace-42263891\/openmpi-static rv=\d+ phase=Running pending=0 running=3 succeeded=0 failed=0 \(listed\)$/);
+		const before = run.stdout().length;
+		// Changes that move no more than a few jobs: each one that moved gets a line; nothing else is written.
+		const rv = sim.resourceVersion;
+		sim.changeJobs(5);
+		const moved = sim.resourceVersion - rv;
+		await new Promise(resolve => setTimeout(resolve, 800));
+		const later = run.stdout().slice(before).trim().split('\n');
+		expect(later.length).toBeGreaterThan(0);
+		expect(later.length).toBeLessThanOrEqual(moved);
+		for (const line of later) expect(line).toMatch(/train-\d{4} (rv=\d+ phase=\S+ .*\((?!listed).+\)|deleted \(last seen .*\))$/);
+		expect(run.stdout()).not.toContain('\u001B');
+	});
+
+	test('-l: only the jobs with those labels, chosen by the server', async () => {
+		const sim = await busy(60);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-l', 'team=c', '--once', '-o', 'json']);
+		expect(await run.exit()).toBe(0);
+		const lines = jsonLines(run.stdout());
+		expect(lines.length).toBeGreaterThan(5);
+		expect(lines.length).toBeLessThan(40);
+		for (const line of lines) expect(line['job'].metadata.labels.team).toBe('c');
+		expect(sim.requests.some(request => request.path.includes('labelSelector=team%3Dc'))).toBe(true);
+	});
+});
+
+describe('JSON output for a namespace', () => {
+	test('"listed" objects first, then "changed" with old and new values, "added" and "deleted"', async () => {
+		const sim = await busy(40);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'json', ...fast]);
+		await run.waitFor(/"name":"train-0040"/);
+		const first = jsonLines(run.stdout());
+		expect(first).toHaveLength(41);
+		expect(new Set(first.map(line => line['event']))).toEqual(new Set(['listed']));
+		expect(first[0]).toMatchObject({namespace: 'cci-namespace-42263891', name: 'openmpi-static', phase: 'Running', counters: {running: 3}});
+		expect(first[0]!['job'].kind).toBe('Job');
+		const seen = first.length;
+		sim.changeJobs(200);
+		await run.waitFor(/"event":"(?:changed|deleted)"/);
+		await new Promise(resolve => setTimeout(resolve, 500));
+		const later = jsonLines(run.stdout()).slice(seen);
+		const events = new Set(later.map(line => line['event']));
+		expect(events.has('changed')).toBe(true);
+		const changed = later.find(line => line['event'] === 'changed')!;
+		expect(changed['changes'].length).toBeGreaterThan(0);
+		for (const change of changed['changes']) expect(change).toEqual({path: expect.any(String), old: expect.anything(), new: expect.anything()});
+		// The fleet's changes are seeded: 200 of them delete finished jobs and submit some again.
+		expect(events).toEqual(new Set(['changed', 'deleted', 'added']));
+		const deleted = later.find(line => line['event'] === 'deleted')!;
+		expect(deleted).toMatchObject({name: expect.stringMatching(/^train-/), phase: expect.any(String)});
+		// A list does not carry a deleted job's last object.
+		expect(deleted).not.toHaveProperty('job');
+		// Never the whole namespace again.
+		expect(later.length).toBeLessThan(200);
+	});
+});
+
+describe('--once for a namespace', () => {
+	test('text: one line per job, exit 0', async () => {
+		const sim = await busy(12);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '--once']);
+		expect(await run.exit()).toBe(0);
+		const lines = run.stdout().trim().split('\n');
+		expect(lines).toHaveLength(13);
+		for (const line of lines) expect(line).toMatch(/ \(listed\)$/);
+	});
+
+	test('tui: the whole table once, every job, with the phase counts', async () => {
+		const sim = await busy(50);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '--once', '-o', 'tui']);
+		expect(await run.exit()).toBe(0);
+		const out = run.stdout();
+		expect(out).toMatch(/cci-namespace-42263891 51 jobs/);
+		expect(out).toMatch(/NAME +PHASE +PEND +RUN/);
+		for (let index = 1; index <= 50; index++) expect(out).toContain(`train-${String(index).padStart(4, '0')}`);
+		expect(out).not.toContain('q quit');
+	});
+
+	test('an empty namespace: "no jobs", exit 0', async () => {
+		const sim = await busy(0);
+		run = runCli(['-n', 'empty-team', '-s', sim.url, '--once']);
+		expect(await run.exit()).toBe(0);
+		expect(run.stdout()).toMatch(/^\S+Z empty-team no jobs\n$/);
+	});
+
+	test('exit 3 when the list is refused (401), exit 5 when the server cannot be reached', async () => {
+		const sim = await busy(3, {token: 'right'});
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '--once'], {HW_AUTH_TOKEN: 'wrong'});
+		expect(await run.exit()).toBe(3);
+		expect(run.stdout()).toMatch(/cci-namespace-42263891 error: 401 Unauthorized/);
+		const {url} = sim;
+		await sim.close();
+		simulator = undefined;
+		run = runCli(['-n', 'team-a', '-s', url, '--once', '--interval', '50ms', '--max-wait', '100ms']);
+		expect(await run.exit()).toBe(5);
+		expect(run.stderr()).toMatch(/gave up after 6 tries: connection refused/);
+	});
+
+	test('a server that goes away is retried with lines that say so, and the first list after says it recovered', async () => {
+		const sim = await busy(3);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...fast]);
+		await run.waitFor(/train-0003/);
+		// The collection path serves no injected faults: a server that is gone, then back on the same port.
+		await sim.close();
+		simulator = undefined;
+		await run.waitFor(/retry attempt=2 /, 10_000);
+		expect(run.stdout()).toMatch(/cci-namespace-42263891 retry attempt=1 in=\S+ error: connection refused/);
+		simulator = await startSimulator({scenario: 'static', autoplay: false, port: sim.port, manyJobs: {count: 3, changesPerSecond: 0}});
+		await run.waitFor(/cci-namespace-42263891 recovered after \d+ failed attempts: 4 jobs/, 10_000);
+	});
+});
+
+test('usage: no name and no -n is still a usage error; -l and --exit-on-finish need the namespace view', async () => {
+	for (const [args, message] of [
+		[['-s', 'http://127.0.0.1:9'], /which job\?/],
+		[['job', '-l', 'team=a', '-s', 'http://127.0.0.1:9'], /--selector picks jobs of a namespace/],
+		[['-n', 'team-a', '--exit-on-finish', '-s', 'http://127.0.0.1:9'], /--exit-on-finish waits for one job/],
+		[['-n', 'team-a', '-l', ' ', '-s', 'http://127.0.0.1:9'], /--selector is empty/],
+	] as const) {
+		run = runCli([...args]);
+		// eslint-disable-next-line no-await-in-loop
+		expect(await run.exit(), args.join(' ')).toBe(2);
+		expect(run.stderr()).toMatch(message);
+	}
+});
+
+test('a hostile job in the namespace cannot send escape sequences to the terminal', async () => {
+	const hostile = {
+		apiVersion: 'batch.volcano.sh/v1alpha1',
+		kind: 'Job',
+		metadata: {name: 'evil\u001B]0;pwned\u0007', namespace: 'default', uid: 'u-1', resourceVersion: '1'},
+		spec: {queue: '\u001B]8;;http://x\u001B\\q\u001B]8;;\u001B\\', minAvailable: 1},
+		status: {state: {phase: 'Running\u001B[31m\u202E'}, running: 1},
+	};
+	simulator = await startSimulator({
+		autoplay: false,
+		scenario: {name: 'hostile', description: 'escape sequences', namespace: 'default', jobName: 'evil', steps: [{holdMs: 1000, job: {verbatim: hostile}}]},
+	});
+	for (const output of ['text', 'tui', 'json']) {
+		run = runCli(['-n', 'default', '-s', simulator.url, '--once', '-o', output]);
+		// eslint-disable-next-line no-await-in-loop
+		expect(await run.exit()).toBe(0);
+		const out = run.stdout();
+		expect(out, output).toContain('evil');
+		expect(out, output).not.toMatch(/\u001B[\]P_^X]|\u001B\[[0-9;]*[A-Za-ln-z]|\u0007|\u009B|\u202E|\r/);
+		if (output === 'json') expect((JSON.parse(out) as {job: unknown}).job).toEqual(hostile);
+	}
+});
