@@ -31,6 +31,12 @@ function parseArguments() {
 		  -s, --server URL       API server, e.g. https://cci.cn-north-4.myhuaweicloud.com
 		      --region ID        CCI region: the server is https://cci.ID.myhuaweicloud.com
 		      --token-file PATH  file holding the X-Auth-Token; re-read when it changes
+		      --watch            follow the job with a watch (a stream of its changes) only;
+		                         a server that refuses watches is an error, checked again at --recheck
+		      --poll             poll only: a GET every --interval
+		                         (default: watch, and poll when the server or a proxy refuses watches)
+		      --watch-idle D     a watch stream silent this long, not even a bookmark, is reopened
+		                         (default 2m)
 		      --interval D       time between polls, after each answer (default 2s)
 		      --timeout D        per-request timeout (default 10s)
 		      --max-wait D       longest wait between retries (default 30s)
@@ -120,6 +126,9 @@ function parseArguments() {
 					insecureSkipTlsVerify: {type: 'boolean', default: false},
 					allowHttp: {type: 'boolean', default: false},
 					debug: {type: 'string'},
+					watch: {type: 'boolean', default: false},
+					poll: {type: 'boolean', default: false},
+					watchIdle: {type: 'string'},
 					interval: {type: 'string', default: '2s'},
 					timeout: {type: 'string', default: '10s'},
 					maxWait: {type: 'string', default: '30s'},

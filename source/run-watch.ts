@@ -203,6 +203,8 @@ export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
 			client,
 			namespace: target.namespace,
 			name: target.name,
+			mode: config.mode,
+			watchIdleMs: config.watchIdleMs,
 			intervalMs: config.intervalMs,
 			maxWaitMs: config.maxWaitMs,
 			// After an error that retrying will not fix (401, 403, 4xx), look again rarely: a renewed token
