@@ -28,6 +28,20 @@ export type RenderInput = {
 	readonly lastTransitionTime: Date;
 	readonly conditions: ReadonlyArray<{readonly status: string; readonly lastTransitionTime: Date}>;
 	readonly snapshot: JobSnapshot;
+	/** Another job than the demo's MPI job: its spec (see jobSpec) and labels. */
+	readonly template?: JobTemplate;
+};
+
+export type JobTemplate = {
+	readonly spec: Readonly<Record<string, unknown>> & {readonly minAvailable: number};
+	readonly labels: Readonly<Record<string, string>>;
+};
+
+export type TaskTemplate = {
+	readonly name: string;
+	readonly replicas: number;
+	readonly command: string;
+	readonly policies?: readonly unknown[];
 };
 
 const apiVersion = 'batch.volcano.sh/v1alpha1';
@@ -63,10 +77,10 @@ export function goDuration(ms: number): string {
 	return minutes > 0 ? `${minutes}m${seconds}` : seconds;
 }
 
-function container(name: string, command: string): Record<string, unknown> {
+function container(name: string, command: string, containerImage = image): Record<string, unknown> {
 	return {
 		name,
-		image,
+		image: containerImage,
 		command: ['/bin/sh', '-c', command],
 		ports: [{containerPort: 22, name: 'mpijob-port'}],
 		resources: {limits: {cpu: '250m', memory: '1Gi'}, requests: {cpu: '250m', memory: '1Gi'}},
@@ -74,16 +88,17 @@ function container(name: string, command: string): Record<string, unknown> {
 	};
 }
 
-function task(name: string, replicas: number, command: string, policies: unknown[]): Record<string, unknown> {
+function task(name: string, replicas: number, command: string, policies: readonly unknown[], containerImage = image): Record<string, unknown> {
 	return {
 		name,
 		replicas,
 		minAvailable: replicas,
-		policies,
+		// omitempty in Volcano's TaskSpec.
+		...(policies.length > 0 ? {policies} : {}),
 		template: {
 			metadata: {name},
 			spec: {
-				containers: [container(name, command)],
+				containers: [container(name, command, containerImage)],
 				imagePullSecrets: [{name: 'imagepull-secret'}],
 				restartPolicy: 'OnFailure',
 			},
@@ -108,6 +123,25 @@ const spec = {
 		task('mpiworker', 2, 'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;', [{event: 'PodFailed', action: 'RestartJob', timeout: '5m'}]),
 	],
 };
+
+/** A spec shaped like the demo job's, for other jobs (same plugins and job policy; own tasks, queue, image). */
+export function jobSpec(options: {
+	readonly minAvailable: number;
+	readonly queue: string;
+	readonly image: string;
+	readonly tasks: readonly TaskTemplate[];
+	readonly maxRetry?: number;
+}): JobTemplate['spec'] {
+	return {
+		minAvailable: options.minAvailable,
+		maxRetry: options.maxRetry ?? 3,
+		queue: options.queue,
+		schedulerName: 'volcano',
+		plugins: {env: [], ssh: [], svc: []},
+		policies: [{event: 'PodEvicted', action: 'RestartJob'}],
+		tasks: options.tasks.map(item => task(item.name, item.replicas, item.command, item.policies ?? [], options.image)),
+	};
+}
 
 // The creator owns the spec; the controller owns status through the status subresource.
 function managedFields(input: RenderInput, hasStatus: boolean): unknown[] {
@@ -168,7 +202,7 @@ function status(input: RenderInput): Record<string, unknown> {
 	);
 	return {
 		state: {phase: snapshot.phase, lastTransitionTime: kubeTime(input.lastTransitionTime)},
-		minAvailable: spec.minAvailable,
+		minAvailable: (input.template?.spec ?? spec).minAvailable,
 		...(Object.keys(taskStatusCount).length > 0 ? {taskStatusCount} : {}),
 		// Every counter is omitempty in Volcano's JobStatus.
 		...nonZero(snapshot.counters),
@@ -215,10 +249,10 @@ export function renderJob(input: RenderInput): RawJob {
 			resourceVersion: input.resourceVersion,
 			generation: 1,
 			creationTimestamp: kubeTime(input.creationTimestamp),
-			labels: {'app.kubernetes.io/name': 'openmpi-hello'},
+			labels: input.template?.labels ?? {'app.kubernetes.io/name': 'openmpi-hello'},
 			managedFields: managedFields(input, hasStatus),
 		},
-		spec,
+		spec: input.template?.spec ?? spec,
 		...(hasStatus ? {status: status(input)} : {}),
 	}) as RawJob;
 }

@@ -1,5 +1,6 @@
 import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type Fault} from './faults.js';
 import type {JobSnapshot, VerbatimJob} from './job-template.js';
+import type {ManyJobsOptions} from './many-jobs.js';
 
 /**
  * One state of the job, held for holdMs (divided by the simulator's speed).
@@ -21,6 +22,8 @@ export type Scenario = {
 	readonly namespace: string;
 	readonly jobName: string;
 	readonly steps: readonly Step[];
+	/** Other jobs in the namespace (see many-jobs.ts). */
+	readonly manyJobs?: ManyJobsOptions;
 };
 
 const namespace = 'cci-namespace-42263891';
@@ -59,6 +62,21 @@ const demoSteps: readonly Step[] = [
 	{holdMs: 5000, job: pendingPods},
 	{holdMs: 4000, job: pendingOneUp},
 	{holdMs: 28_000, job: running},
+	{holdMs: 3000, job: masterDone},
+	{holdMs: 5000, job: completing},
+	{holdMs: 10_000, job: completed},
+];
+
+// Deleted by its owner while running and submitted again under the same name: a new object (uid,
+// creationTimestamp, conditions), which a watch sees as DELETED then ADDED and a poller as a 404 in between.
+const recreateSteps: readonly Step[] = [
+	{holdMs: 2000, job: pendingNoPods},
+	{holdMs: 3000, job: pendingPods},
+	{holdMs: 8000, job: running},
+	{holdMs: 4000, job: 'absent'},
+	{holdMs: 2000, job: pendingNoPods},
+	{holdMs: 3000, job: pendingPods},
+	{holdMs: 20_000, job: running},
 	{holdMs: 3000, job: masterDone},
 	{holdMs: 5000, job: completing},
 	{holdMs: 10_000, job: completed},
@@ -255,6 +273,21 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		namespace,
 		jobName: 'openmpi-hello-3-com',
 		steps: [{holdMs: 60_000, job: seedJob}],
+	},
+	recreate: {
+		name: 'recreate',
+		description: 'Runs, is deleted, and is submitted again under the same name 4 s later (new uid), then completes.',
+		namespace,
+		jobName: 'openmpi-resubmit',
+		steps: recreateSteps,
+	},
+	namespace: {
+		name: 'namespace',
+		description: 'The demo job in a busy namespace: 200 other jobs (train-0001…, teams a, b, c), 5 of them changing a second.',
+		namespace,
+		jobName: 'openmpi-hello',
+		steps: demoSteps,
+		manyJobs: {count: 200, changesPerSecond: 5},
 	},
 });
 

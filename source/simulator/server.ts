@@ -6,7 +6,10 @@ import type {TLSSocket} from 'node:tls';
 import {gatewayBody, nginxErrorPage, statusBody, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {renderJob, type JobSnapshot, type VerbatimJob} from './job-template.js';
+import {createJobCollection, matchCollectionPath, type WatchHooks, type WatchSimulatorOptions} from './list-watch.js';
+import {createFleet, type ManyJobsOptions} from './many-jobs.js';
 import {scenarioNames, scenarios, type Scenario} from './scenarios.js';
+import {createJobStore} from './store.js';
 
 export type SimulatorOptions = {
 	readonly scenario?: string | Scenario;
@@ -31,7 +34,11 @@ export type SimulatorOptions = {
 	readonly iam?: IamSimulatorOptions;
 	/** Huawei Cloud access keys (see iam.ts): the job path wants an SDK-HMAC-SHA256 signature (or, with iam, an IAM token). */
 	readonly aksk?: AkSkSimulatorOptions;
-};
+	/** Other jobs in the namespace, in place of the scenario's own manyJobs (see many-jobs.ts). */
+	readonly manyJobs?: ManyJobsOptions;
+	/** Changes kept for watches from a resourceVersion and for paged lists; older ones get 410. Default 1000. */
+	readonly historySize?: number;
+} & WatchSimulatorOptions;
 
 export type SimulatedRequest = {
 	readonly method: string;
@@ -60,14 +67,19 @@ export type Simulator = {
 	revokeTokens(): void;
 	/** The last 200 requests, oldest first. */
 	readonly requests: readonly SimulatedRequest[];
+	/** With manyJobs: make this many changes to those jobs now. */
+	changeJobs(count: number): void;
+	/** The newest resourceVersion (one counter for every job, as etcd's revision). */
+	readonly resourceVersion: number;
 	close(): Promise<void>;
-};
+} & WatchHooks;
 
 const groupVersion = 'batch.volcano.sh/v1alpha1';
 const groupVersionPath = `/apis/${groupVersion}`;
 const jobPathPattern = /^\/apis\/batch\.volcano\.sh\/v1alpha1\/namespaces\/([^/]+)\/jobs\/([^/]+)\/?$/;
 // The seed document's resourceVersion: the first write continues from there.
 const firstResourceVersion = 7_681_358;
+const defaultHistorySize = 1000;
 const requestLogSize = 200;
 const defaultFaultEvery = 2;
 
@@ -154,7 +166,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	let stepIndex = 0;
 	let stepRequests = 0;
 	let faultCursor = 0;
-	let nextResourceVersion = firstResourceVersion;
 	let incarnation: Incarnation | undefined;
 	let document: unknown;
 	let stepTimer: NodeJS.Timeout | undefined;
@@ -163,17 +174,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const requestLog: SimulatedRequest[] = [];
 	const injected: Fault[] = [];
 	const delayTimers = new Set<NodeJS.Timeout>();
+	const store = createJobStore({firstResourceVersion, historySize: options.historySize ?? defaultHistorySize});
+	const collection = createJobCollection(store, options);
+	const manyJobs = options.manyJobs ?? scenario.manyJobs;
+	const fleet = manyJobs
+		? createFleet(store, {...manyJobs, namespace: manyJobs.namespace ?? scenario.namespace, firstResourceVersion})
+		: undefined;
 
 	// The controller's write: resourceVersion, lastTransitionTime and managedFields move only when the content does.
 	function write(job: 'absent' | JobSnapshot | VerbatimJob): void {
 		if (job === 'absent') {
 			incarnation = undefined;
 			document = undefined;
+			store.remove(scenario.namespace, scenario.jobName);
 			return;
 		}
 
 		if ('verbatim' in job) {
 			document = job.verbatim;
+			store.writeVerbatim(scenario.namespace, scenario.jobName, job.verbatim);
 			return;
 		}
 
@@ -190,17 +209,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		}
 
 		incarnation.lastPhase = job.phase;
-		document = renderJob({
-			namespace: scenario.namespace,
-			name: scenario.jobName,
-			uid: incarnation.uid,
-			resourceVersion: String(nextResourceVersion++),
-			creationTimestamp: incarnation.createdAt,
-			writtenAt: now,
-			lastTransitionTime: now,
-			conditions: incarnation.conditions,
-			snapshot: job,
-		});
+		const {uid, createdAt, conditions} = incarnation;
+		document = store.write(
+			scenario.namespace,
+			scenario.jobName,
+			uid,
+			resourceVersion =>
+				renderJob({
+					namespace: scenario.namespace,
+					name: scenario.jobName,
+					uid,
+					resourceVersion,
+					creationTimestamp: createdAt,
+					writtenAt: now,
+					lastTransitionTime: now,
+					conditions,
+					snapshot: job,
+				}),
+			{keepObject: true},
+		);
 	}
 
 	function enterStep(index: number, newIncarnation = false): void {
@@ -264,6 +291,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return {status: 200, body: document};
 		}
 
+		const other = namespace === undefined || name === undefined ? undefined : store.get(namespace, name);
+		if (other) {
+			return {status: 200, body: other.object ?? JSON.parse(other.json)};
+		}
+
 		return {
 			status: 404,
 			body: statusBody(404, {
@@ -325,7 +357,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		}
 
 		const jobMatch = jobPathPattern.exec(pathname);
-		if (!jobMatch && pathname !== groupVersionPath && pathname !== `${groupVersionPath}/`) {
+		const collectionMatch = jobMatch ? undefined : matchCollectionPath(pathname);
+		if (!jobMatch && !collectionMatch && pathname !== groupVersionPath && pathname !== `${groupVersionPath}/`) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.
 			sendJson({
 				status: 404,
@@ -356,6 +389,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
+		if (collectionMatch) {
+			collection.serve({
+				...collectionMatch,
+				request,
+				response,
+				query: url.searchParams,
+				pretty,
+				onStatus(status) {
+					entry.status = status;
+				},
+			});
+			return;
+		}
+
 		if (!jobMatch) {
 			sendJson({status: 200, body: resourceList});
 			return;
@@ -364,7 +411,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		const reply = (): Reply => jobReply(decode(jobMatch[1]!), decode(jobMatch[2]!));
 		const fault = nextFault();
 		if (fault === undefined) {
-			sendJson(reply());
+			void collection.checkGet(url.searchParams.get('resourceVersion'), response).then(refusal => {
+				if (!response.destroyed) {
+					sendJson(refusal ?? reply(), refusal?.headers);
+				}
+			});
 			return;
 		}
 
@@ -466,6 +517,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		revokeTokens() {
 			auth?.revokeTokens();
 		},
+		...collection.hooks,
+		get openWatches() {
+			return collection.hooks.openWatches;
+		},
+		changeJobs(count: number) {
+			fleet?.change(count);
+		},
+		get resourceVersion() {
+			return store.resourceVersion;
+		},
 		get requestCount() {
 			return requestCount;
 		},
@@ -481,6 +542,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 				delayTimers.clear();
 				injected.length = 0;
+				fleet?.close();
+				collection.close();
 				server.close(() => {
 					resolve();
 				});
