@@ -17,6 +17,14 @@ export type JobSnapshot = {
 /** A job document served exactly as written (no resourceVersion, timestamps or conditions managed). */
 export type VerbatimJob = {readonly verbatim: Readonly<Record<string, unknown>>};
 
+/** What a scenario changes in the job's pod templates. */
+export type JobTemplate = {
+	/** Container image by task name; other tasks keep the demo image. */
+	readonly images?: Readonly<Record<string, string>>;
+	/** Each container's cpu and memory, requested and limited alike; default 250m and 1Gi. */
+	readonly resources?: {readonly cpu: string; readonly memory: string};
+};
+
 export type RenderInput = {
 	readonly namespace: string;
 	readonly name: string;
@@ -28,6 +36,7 @@ export type RenderInput = {
 	readonly lastTransitionTime: Date;
 	readonly conditions: ReadonlyArray<{readonly status: string; readonly lastTransitionTime: Date}>;
 	readonly snapshot: JobSnapshot;
+	readonly template?: JobTemplate;
 };
 
 const apiVersion = 'batch.volcano.sh/v1alpha1';
@@ -63,18 +72,19 @@ export function goDuration(ms: number): string {
 	return minutes > 0 ? `${minutes}m${seconds}` : seconds;
 }
 
-function container(name: string, command: string): Record<string, unknown> {
+function container(name: string, command: string, template: JobTemplate): Record<string, unknown> {
+	const resources = template.resources ?? {cpu: '250m', memory: '1Gi'};
 	return {
 		name,
-		image,
+		image: template.images?.[name] ?? image,
 		command: ['/bin/sh', '-c', command],
 		ports: [{containerPort: 22, name: 'mpijob-port'}],
-		resources: {limits: {cpu: '250m', memory: '1Gi'}, requests: {cpu: '250m', memory: '1Gi'}},
+		resources: {limits: resources, requests: resources},
 		workingDir: '/home',
 	};
 }
 
-function task(name: string, replicas: number, command: string, policies: unknown[]): Record<string, unknown> {
+function task(name: string, replicas: number, command: string, policies: unknown[], template: JobTemplate): Record<string, unknown> {
 	return {
 		name,
 		replicas,
@@ -83,7 +93,7 @@ function task(name: string, replicas: number, command: string, policies: unknown
 		template: {
 			metadata: {name},
 			spec: {
-				containers: [container(name, command)],
+				containers: [container(name, command, template)],
 				imagePullSecrets: [{name: 'imagepull-secret'}],
 				restartPolicy: 'OnFailure',
 			},
@@ -91,23 +101,28 @@ function task(name: string, replicas: number, command: string, policies: unknown
 	};
 }
 
-const spec = {
-	minAvailable: 3,
-	maxRetry: 3,
-	queue: 'default',
-	schedulerName: 'volcano',
-	plugins: {env: [], ssh: [], svc: []},
-	policies: [{event: 'PodEvicted', action: 'RestartJob'}],
-	tasks: [
-		task(
-			'mpimaster',
-			1,
-			'MPI_HOST=`cat /etc/volcano/mpiworker.host | tr "\\n" ","`;\nmkdir -p /var/run/sshd; /usr/sbin/sshd;\nmpiexec --allow-run-as-root --host ${MPI_HOST} -np 2 mpi_hello_world',
-			[{event: 'TaskCompleted', action: 'CompleteJob'}],
-		),
-		task('mpiworker', 2, 'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;', [{event: 'PodFailed', action: 'RestartJob', timeout: '5m'}]),
-	],
-};
+function jobSpec(template: JobTemplate): Record<string, unknown> {
+	return {
+		minAvailable: 3,
+		maxRetry: 3,
+		queue: 'default',
+		schedulerName: 'volcano',
+		plugins: {env: [], ssh: [], svc: []},
+		policies: [{event: 'PodEvicted', action: 'RestartJob'}],
+		tasks: [
+			task(
+				'mpimaster',
+				1,
+				'MPI_HOST=`cat /etc/volcano/mpiworker.host | tr "\\n" ","`;\nmkdir -p /var/run/sshd; /usr/sbin/sshd;\nmpiexec --allow-run-as-root --host ${MPI_HOST} -np 2 mpi_hello_world',
+				[{event: 'TaskCompleted', action: 'CompleteJob'}],
+				template,
+			),
+			task('mpiworker', 2, 'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;', [{event: 'PodFailed', action: 'RestartJob', timeout: '5m'}], template),
+		],
+	};
+}
+
+const minAvailable = 3;
 
 // The creator owns the spec; the controller owns status through the status subresource.
 function managedFields(input: RenderInput, hasStatus: boolean): unknown[] {
@@ -168,7 +183,7 @@ function status(input: RenderInput): Record<string, unknown> {
 	);
 	return {
 		state: {phase: snapshot.phase, lastTransitionTime: kubeTime(input.lastTransitionTime)},
-		minAvailable: spec.minAvailable,
+		minAvailable,
 		...(Object.keys(taskStatusCount).length > 0 ? {taskStatusCount} : {}),
 		// Every counter is omitempty in Volcano's JobStatus.
 		...nonZero(snapshot.counters),
@@ -185,7 +200,7 @@ function status(input: RenderInput): Record<string, unknown> {
 }
 
 /** Objects of a custom resource come back from the API server with their keys sorted (they are stored as maps). */
-function sortKeys(value: unknown): unknown {
+export function sortKeys(value: unknown): unknown {
 	if (Array.isArray(value)) {
 		return value.map(item => sortKeys(item));
 	}
@@ -218,7 +233,7 @@ export function renderJob(input: RenderInput): RawJob {
 			labels: {'app.kubernetes.io/name': 'openmpi-hello'},
 			managedFields: managedFields(input, hasStatus),
 		},
-		spec,
+		spec: jobSpec(input.template ?? {}),
 		...(hasStatus ? {status: status(input)} : {}),
 	}) as RawJob;
 }
