@@ -1,5 +1,6 @@
+import type {ClusterStep, PodScript} from './cluster-objects.js';
 import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type Fault} from './faults.js';
-import type {JobSnapshot, VerbatimJob} from './job-template.js';
+import type {JobSnapshot, JobTemplate, VerbatimJob} from './job-template.js';
 
 /**
  * One state of the job, held for holdMs (divided by the simulator's speed).
@@ -13,6 +14,8 @@ export type Step = {
 	readonly job: 'absent' | JobSnapshot | VerbatimJob;
 	readonly faults?: readonly Fault[];
 	readonly faultEvery?: number;
+	/** What the job's status does not tell about its pods, PodGroup and events (cluster-objects.ts). */
+	readonly cluster?: ClusterStep;
 };
 
 export type Scenario = {
@@ -21,6 +24,12 @@ export type Scenario = {
 	readonly namespace: string;
 	readonly jobName: string;
 	readonly steps: readonly Step[];
+	/** Images and resources of the job's pod templates, when not the demo's. */
+	readonly template?: JobTemplate;
+	/** Nodes the pods are bound to, in turn; default three. */
+	readonly nodes?: readonly string[];
+	/** The PodGroup is named `<job>`, as Volcano did before v1.6. */
+	readonly legacyPodGroupName?: boolean;
 };
 
 const namespace = 'cci-namespace-42263891';
@@ -52,11 +61,14 @@ const masterDone: JobSnapshot = {
 const completing: JobSnapshot = {phase: 'Completing', counters: {terminating: 3}, version: 1};
 const completed: JobSnapshot = {phase: 'Completed', version: 2};
 
+// The pods were created once the PodGroup was let into the queue (Inqueue); the scheduler has not bound them yet.
+const waitingForScheduler: ClusterStep = {unbound: true};
+
 const demoSteps: readonly Step[] = [
 	{holdMs: 5000, job: 'absent'},
 	{holdMs: 1000, job: notInitialised},
 	{holdMs: 4000, job: pendingNoPods},
-	{holdMs: 5000, job: pendingPods},
+	{holdMs: 5000, job: pendingPods, cluster: waitingForScheduler},
 	{holdMs: 4000, job: pendingOneUp},
 	{holdMs: 28_000, job: running},
 	{holdMs: 3000, job: masterDone},
@@ -64,7 +76,13 @@ const demoSteps: readonly Step[] = [
 	{holdMs: 10_000, job: completed},
 ];
 
-// One attempt of the failing job: pods start, a worker fails, PodFailed → RestartJob.
+// The failing worker (mpiworker-0: within a task, the lowest indices take the phases furthest along) runs out of
+// memory: the kubelet restarts it a few times, then the pod fails.
+const outOfMemory: PodScript = {exit: {reason: 'OOMKilled', exitCode: 137}};
+const crashLooping: ClusterStep = {pods: {'mpiworker-0': {...outOfMemory, restartEveryMs: 2500}}};
+const crashed: ClusterStep = {pods: {'mpiworker-0': outOfMemory}};
+
+// One attempt of the failing job: pods start, a worker crashes over and over and fails, PodFailed → RestartJob.
 function attempt(retryCount: number, version: number): Step[] {
 	return [
 		{holdMs: 1500, job: {phase: 'Pending', retryCount, version}},
@@ -87,6 +105,7 @@ function attempt(retryCount: number, version: number): Step[] {
 				retryCount,
 				version,
 			},
+			cluster: crashLooping,
 		},
 		{
 			holdMs: 1500,
@@ -97,6 +116,7 @@ function attempt(retryCount: number, version: number): Step[] {
 				retryCount,
 				version,
 			},
+			cluster: crashed,
 		},
 	];
 }
@@ -135,7 +155,7 @@ const flakySteps: readonly Step[] = [
 	{holdMs: 5000, job: 'absent', faults: [throttleFault(1)]},
 	{holdMs: 1000, job: notInitialised},
 	{holdMs: 4000, job: pendingNoPods, faults: [statusFault(500)]},
-	{holdMs: 5000, job: pendingPods, faults: [proxyHtmlFault(502), {kind: 'reset'}]},
+	{holdMs: 5000, job: pendingPods, cluster: waitingForScheduler, faults: [proxyHtmlFault(502), {kind: 'reset'}]},
 	{holdMs: 4000, job: pendingOneUp, faults: [statusFault(503)]},
 	{
 		holdMs: 28_000,
@@ -230,7 +250,8 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 	},
 	fail: {
 		name: 'fail',
-		description: 'A worker keeps failing: PodFailed → RestartJob three times, then Failed with retryCount 3 (maxRetry 3).',
+		description:
+			'A worker keeps running out of memory (OOMKilled, exit 137, restarts rising) and fails: PodFailed → RestartJob three times, then Failed with retryCount 3 (maxRetry 3).',
 		namespace,
 		jobName: 'openmpi-crash',
 		steps: failSteps,
@@ -254,7 +275,10 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		description: "CCI's documented example response (phase Inqueue, pending 3), never changing.",
 		namespace,
 		jobName: 'openmpi-hello-3-com',
-		steps: [{holdMs: 60_000, job: seedJob}],
+		// The document tells nothing of pods or PodGroup; its counters and its 2019 Volcano (PodGroup named after the
+		// job) do: an Inqueue PodGroup and three pods not yet bound, and no events (nothing to report why).
+		steps: [{holdMs: 60_000, job: seedJob, cluster: waitingForScheduler}],
+		legacyPodGroupName: true,
 	},
 });
 

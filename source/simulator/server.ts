@@ -3,6 +3,8 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {TLSSocket} from 'node:tls';
+import {answerCluster, clusterDiscovery, clusterRequestOf, type ClusterRequest, type ClusterResource} from './cluster-api.js';
+import {createCluster} from './cluster-objects.js';
 import {gatewayBody, nginxErrorPage, statusBody, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {renderJob, type JobSnapshot, type VerbatimJob} from './job-template.js';
@@ -31,6 +33,10 @@ export type SimulatorOptions = {
 	readonly iam?: IamSimulatorOptions;
 	/** Huawei Cloud access keys (see iam.ts): the job path wants an SDK-HMAC-SHA256 signature (or, with iam, an IAM token). */
 	readonly aksk?: AkSkSimulatorOptions;
+	/** These resources' lists and gets are answered 403, as for a user whose role does not cover them. */
+	readonly forbidden?: readonly ClusterResource[];
+	/** The PodGroup is named `<job>` as before Volcano v1.6, not `<job>-<job uid>`; default: the scenario's choice. */
+	readonly legacyPodGroupName?: boolean;
 };
 
 export type SimulatedRequest = {
@@ -70,6 +76,9 @@ const jobPathPattern = /^\/apis\/batch\.volcano\.sh\/v1alpha1\/namespaces\/([^/]
 const firstResourceVersion = 7_681_358;
 const requestLogSize = 200;
 const defaultFaultEvery = 2;
+// The user the API server names when it refuses a forbidden resource.
+const simulatedUser = 'demo';
+const defaultNodes = ['192.168.0.11', '192.168.0.12', '192.168.0.13'];
 
 const resourceList = {
 	kind: 'APIResourceList',
@@ -135,6 +144,23 @@ function decode(segment: string): string | undefined {
 	}
 }
 
+type Route =
+	| {readonly kind: 'job'; readonly namespace: string | undefined; readonly name: string | undefined}
+	| {readonly kind: 'discovery'; readonly body: unknown}
+	| {readonly kind: 'cluster'; readonly request: ClusterRequest};
+
+/** What a path asks for; undefined when no service publishes it. */
+function routeOf(pathname: string): Route | undefined {
+	const job = jobPathPattern.exec(pathname);
+	if (job) return {kind: 'job', namespace: decode(job[1]!), name: decode(job[2]!)};
+	const bare = pathname.replace(/\/$/, '');
+	if (bare === groupVersionPath) return {kind: 'discovery', body: resourceList};
+	const discovery = clusterDiscovery.get(bare);
+	if (discovery) return {kind: 'discovery', body: discovery};
+	const request = clusterRequestOf(pathname);
+	return request ? {kind: 'cluster', request} : undefined;
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const scenario = resolveScenario(options.scenario);
 	const {steps} = scenario;
@@ -163,6 +189,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const requestLog: SimulatedRequest[] = [];
 	const injected: Fault[] = [];
 	const delayTimers = new Set<NodeJS.Timeout>();
+	const forbidden = options.forbidden ?? [];
+	const cluster = createCluster({
+		speed,
+		legacyPodGroupName: options.legacyPodGroupName ?? scenario.legacyPodGroupName ?? false,
+		nodes: scenario.nodes ?? defaultNodes,
+	});
 
 	// The controller's write: resourceVersion, lastTransitionTime and managedFields move only when the content does.
 	function write(job: 'absent' | JobSnapshot | VerbatimJob): void {
@@ -200,6 +232,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			lastTransitionTime: now,
 			conditions: incarnation.conditions,
 			snapshot: job,
+			...(scenario.template ? {template: scenario.template} : {}),
 		});
 	}
 
@@ -213,6 +246,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 		const step = steps[index]!;
 		write(step.job);
+		cluster.enter(document, step.cluster, Date.now());
 		clearTimeout(stepTimer);
 		stepTimer = undefined;
 		if (autoplay && closing === undefined && (loop || index < steps.length - 1)) {
@@ -324,8 +358,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		const jobMatch = jobPathPattern.exec(pathname);
-		if (!jobMatch && pathname !== groupVersionPath && pathname !== `${groupVersionPath}/`) {
+		const route = routeOf(pathname);
+		if (!route) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.
 			sendJson({
 				status: 404,
@@ -356,12 +390,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		if (!jobMatch) {
-			sendJson({status: 200, body: resourceList});
+		if (route.kind === 'discovery') {
+			sendJson({status: 200, body: route.body});
 			return;
 		}
 
-		const reply = (): Reply => jobReply(decode(jobMatch[1]!), decode(jobMatch[2]!));
+		// Faults stay on the job path: a step's rotation counts job GETs only.
+		if (route.kind === 'cluster') {
+			sendJson(answerCluster(route.request, url.searchParams, cluster, {forbidden, user: simulatedUser}, Date.now()));
+			return;
+		}
+
+		const reply = (): Reply => jobReply(route.namespace, route.name);
 		const fault = nextFault();
 		if (fault === undefined) {
 			sendJson(reply());
