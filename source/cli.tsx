@@ -40,7 +40,8 @@ function parseArguments() {
 		      --once             fetch once (retrying 429/5xx/network errors), print, exit
 		      --exit-on-finish   exit when the job is Completed (0) or Failed, Terminated, Aborted (1)
 		      --demo             watch a job on the built-in simulator; no cluster needed
-		      --scenario S       simulator scenario: demo, fail, flaky, static, seed (default demo)
+		      --scenario S       simulator scenario: demo, fail, flaky, static, seed, unschedulable,
+		                         image-pull (default demo)
 		      --speed X          simulator time multiplier (default 1)
 		      --port N           port for "simulate" (default 0: any free port)
 		      --no-color         no colours (also NO_COLOR=1 or TERM=dumb)

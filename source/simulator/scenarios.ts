@@ -239,6 +239,39 @@ const seedJob: VerbatimJob = {
 	},
 };
 
+// A gang bigger than the cluster: each pod wants 8 cores, and no node has 8 free.
+const gangSteps: readonly Step[] = [
+	{holdMs: 2000, job: notInitialised},
+	{holdMs: 3000, job: pendingNoPods},
+	{
+		holdMs: 600_000,
+		job: pendingPods,
+		cluster: {unschedulable: {fitError: '0/2 nodes are unavailable: 2 Insufficient cpu.'}},
+	},
+];
+
+// The worker image's tag is gone from the registry; the node of the first worker still had it cached.
+const missingImage = 'swr.cn-north-4.myhuaweicloud.com/team/mpi-worker:3.29';
+const missingImagePods: ClusterStep = {
+	pods: {
+		'mpiworker-0': {imagePresent: true},
+		'mpiworker-1': {
+			imagePullError: `rpc error: code = NotFound desc = failed to pull and unpack image "${missingImage}": failed to resolve reference "${missingImage}": ${missingImage}: not found`,
+		},
+	},
+};
+
+const imagePullSteps: readonly Step[] = [
+	{holdMs: 1000, job: notInitialised},
+	{holdMs: 2000, job: pendingNoPods},
+	{holdMs: 3000, job: pendingPods, cluster: missingImagePods},
+	{
+		holdMs: 600_000,
+		job: {phase: 'Pending', counters: {pending: 1, running: 2}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 1, Pending: 1}}},
+		cluster: missingImagePods,
+	},
+];
+
 // No prototype: a lookup by a user's word ("constructor", "toString") must find nothing.
 export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Object.create(null) as Record<string, Scenario>, {
 	demo: {
@@ -279,6 +312,25 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		// job) do: an Inqueue PodGroup and three pods not yet bound, and no events (nothing to report why).
 		steps: [{holdMs: 60_000, job: seedJob, cluster: waitingForScheduler}],
 		legacyPodGroupName: true,
+	},
+	unschedulable: {
+		name: 'unschedulable',
+		description:
+			'A gang that cannot fit (3 pods of 8 cores, 2 nodes): Pending for ever, PodGroup Inqueue with an Unschedulable condition, pods unbound, warnings counting up.',
+		namespace,
+		jobName: 'openmpi-gang',
+		steps: gangSteps,
+		template: {resources: {cpu: '8', memory: '16Gi'}},
+		nodes: ['192.168.0.21', '192.168.0.22'],
+	},
+	'image-pull': {
+		name: 'image-pull',
+		description:
+			"One worker's image cannot be pulled (ErrImagePull, ImagePullBackOff, warnings counting up): 2 pods run, fewer than minAvailable 3, so the job stays Pending.",
+		namespace,
+		jobName: 'openmpi-pull',
+		steps: imagePullSteps,
+		template: {images: {mpiworker: missingImage}},
 	},
 });
 

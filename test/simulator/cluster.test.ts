@@ -356,9 +356,113 @@ describe('PodGroup', () => {
 		expect(await events(seed)).toEqual([]);
 	});
 
+	it('words the controller warning as before v1.11 with legacyPodGroupName', async () => {
+		const simulator = await start({scenario: 'unschedulable', legacyPodGroupName: true});
+		simulator.goTo(2);
+		const [warning] = await events(simulator, 'reason=PodGroupPending');
+		expect(warning!.message).toMatch(/^PodGroup cci-namespace-42263891:openmpi-gang unschedule,reason: 3\/3 tasks in gang unschedulable/);
+	});
 });
 
 describe('scenarios that say why', () => {
+	it('unschedulable: Pending for ever, with the gang and node verdicts, warnings counting up', async () => {
+		const simulator = await start({scenario: 'unschedulable', speed: 50});
+		simulator.goTo(1);
+		expect((await get(simulator, podGroups(simulator))).body.items[0].status).toEqual({phase: 'Pending'});
+		expect(await jobPods(simulator)).toEqual([]);
+		simulator.goTo(2);
+		const document = (await job(simulator))!;
+		expect(document.status).toMatchObject({state: {phase: 'Pending'}, pending: 3});
+		expect(document.spec.tasks[0].template.spec.containers[0].resources.requests.cpu).toBe('8');
+		const gang =
+			'3/3 tasks in gang unschedulable: pod group is not ready, 3 Pending, 3 minAvailable; Pending: 3 Unschedulable. ' +
+			'Origin reason is openmpi-gang-mpimaster-0: 0/2 nodes are unavailable: 2 Insufficient cpu.';
+		const [group] = (await get(simulator, podGroups(simulator))).body.items as Json[];
+		expect(group!.status).toMatchObject({
+			phase: 'Inqueue',
+			conditions: [{type: 'Unschedulable', status: 'True', reason: 'NotEnoughResources', message: gang}],
+		});
+		expect(group!.spec.minResources).toMatchObject({cpu: '24', memory: '48Gi'});
+		for (const pod of await jobPods(simulator)) {
+			expect(pod.spec.nodeName).toBeUndefined();
+			expect(pod.status).toMatchObject({
+				phase: 'Pending',
+				conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are unavailable: 2 Insufficient cpu.'}],
+			});
+		}
+
+		const before = await events(simulator, 'type=Warning');
+		expect(before.map(event => [event.involvedObject.kind, event.reason]).sort()).toEqual([
+			['Job', 'PodGroupPending'],
+			['Pod', 'FailedScheduling'],
+			['Pod', 'FailedScheduling'],
+			['Pod', 'FailedScheduling'],
+			['PodGroup', 'Unschedulable'],
+		]);
+		const pendingWarning = before.find(event => event.reason === 'PodGroupPending')!;
+		expect(pendingWarning.message).toBe(`PodGroup cci-namespace-42263891:openmpi-gang unschedulable, reason: ${gang}`);
+		expect(pendingWarning.source.component).toBe('vc-controller-manager');
+
+		// One retry every 5 s of scenario time: 100 ms here.
+		await pause(350);
+		const after = await events(simulator, 'type=Warning');
+		expect(after.map(event => event.metadata.uid)).toEqual(before.map(event => event.metadata.uid));
+		for (const [index, event] of after.entries()) {
+			expect(event.count).toBeGreaterThan(before[index]!.count as number);
+			expect(Date.parse(event.lastTimestamp as string)).toBeGreaterThanOrEqual(Date.parse(event.firstTimestamp as string));
+			expect(event.firstTimestamp).toBe(before[index]!.firstTimestamp);
+			expect(event.metadata.resourceVersion).not.toBe(before[index]!.metadata.resourceVersion);
+		}
+
+		expect(simulator.scenario.steps.at(-1)!.holdMs).toBeGreaterThanOrEqual(60_000);
+	});
+
+	it('image-pull: one worker cannot pull its image, two pods run, the job stays Pending', async () => {
+		const simulator = await start({scenario: 'image-pull', speed: 50});
+		for (let index = 1; index <= 3; index++) simulator.goTo(index);
+		const image = 'swr.cn-north-4.myhuaweicloud.com/team/mpi-worker:3.29';
+		const document = (await job(simulator))!;
+		expect(document.status).toMatchObject({state: {phase: 'Pending'}, running: 2, pending: 1, minAvailable: 3});
+		expect(document.spec.tasks[1].template.spec.containers[0].image).toBe(image);
+		const group = (await get(simulator, podGroups(simulator))).body.items[0] as Json;
+		expect(group.status).toMatchObject({phase: 'Running', running: 2});
+
+		const worker = async () => (await get(simulator, core(simulator, 'pods', '/openmpi-pull-mpiworker-1'))).body;
+		const first = await worker();
+		expect(first.status.phase).toBe('Pending');
+		expect(first.spec.nodeName).toBeDefined();
+		expect(['ErrImagePull', 'ImagePullBackOff']).toContain(first.status.containerStatuses[0].state.waiting.reason);
+		let waiting: Json = {};
+		for (let tries = 0; tries < 50 && waiting['reason'] !== 'ImagePullBackOff'; tries++) {
+			// eslint-disable-next-line no-await-in-loop
+			waiting = (await worker()).status.containerStatuses[0].state.waiting as Json;
+			// eslint-disable-next-line no-await-in-loop
+			await pause(20);
+		}
+
+		expect(waiting).toEqual({reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`});
+
+		const forWorker = `involvedObject.name=openmpi-pull-mpiworker-1`;
+		const counts = async () =>
+			Object.fromEntries((await events(simulator, forWorker)).map(event => [`${event.reason}: ${event.message as string}`, event.count as number]));
+		const before = await counts();
+		expect(Object.keys(before)).toEqual(
+			expect.arrayContaining([
+				`BackOff: Back-off pulling image "${image}"`,
+				'Failed: Error: ImagePullBackOff',
+				'Failed: Error: ErrImagePull',
+				expect.stringMatching(/^Failed: Failed to pull image "swr\.cn-north-4\.myhuaweicloud\.com\/team\/mpi-worker:3\.29": rpc error: code = NotFound/),
+			]),
+		);
+		await pause(900);
+		const after = await counts();
+		expect(after[`BackOff: Back-off pulling image "${image}"`]).toBeGreaterThan(before[`BackOff: Back-off pulling image "${image}"`]!);
+		expect(after['Failed: Error: ErrImagePull']).toBeGreaterThan(before['Failed: Error: ErrImagePull']!);
+
+		const running = (await jobPods(simulator)).filter(pod => pod.status.phase === 'Running');
+		expect(running.map(pod => pod.metadata.name)).toEqual(['openmpi-pull-mpimaster-0', 'openmpi-pull-mpiworker-0']);
+	});
+
 	it('fail: the controller restarts the job on each failure, one ExecuteAction event counting them', async () => {
 		const simulator = await start({scenario: 'fail'});
 		// Steps 3 and 8: a worker of the first and of the second attempt fails.
