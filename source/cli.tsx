@@ -21,7 +21,7 @@ function parseArguments() {
 		Usage
 		  $ vcjob-watch NAME [-n NAMESPACE] [-s URL] [options]
 		  $ vcjob-watch --demo
-		  $ vcjob-watch simulate [--port N] [--scenario S]
+		  $ vcjob-watch simulate [--port N] [--scenario S] [--forbid LIST]
 
 		  Watches one Volcano Job (batch.volcano.sh/v1alpha1) and shows, live, its phase,
 		  pod counters, tasks and policies; what changed stands out.
@@ -49,7 +49,8 @@ function parseArguments() {
 		      --once             fetch once (retrying 429/5xx/network errors), print, exit
 		      --exit-on-finish   exit when the job is Completed (0) or Failed, Terminated, Aborted (1)
 		      --demo             watch a job on the built-in simulator; no cluster needed
-		      --scenario S       simulator scenario: demo, fail, flaky, static, seed (default demo)
+		      --scenario S       simulator scenario: demo, fail, flaky, static, seed, unschedulable,
+		                         image-pull (default demo)
 		      --speed X          simulator time multiplier (default 1)
 		      --port N           port for "simulate" (default 0: any free port)
 		      --no-color         no colours (also NO_COLOR=1 or TERM=dumb)
@@ -57,6 +58,7 @@ function parseArguments() {
 		      --debug FILE       append a line per request to FILE (method, URL, status, time, request id;
 		                         never a header or a body)
 		      --loop             "simulate": after the scenario's end, start over as a new job
+		      --forbid LIST      "simulate": answer 403 for these, comma-separated: pods, events, podgroups
 		      --help, --version
 		  D is a duration: 500ms, 2s, 1m, or a number of seconds.
 
@@ -144,6 +146,7 @@ function parseArguments() {
 					speed: {type: 'number', default: 1},
 					port: {type: 'number', default: 0},
 					loop: {type: 'boolean', default: false},
+					forbid: {type: 'string'},
 					color: {type: 'boolean', default: true},
 					altScreen: {type: 'boolean', default: true},
 				},
@@ -179,6 +182,7 @@ async function main(): Promise<number> {
 				speed: cli.flags.speed,
 				loop: cli.flags.loop,
 				token: process.env['VCJOB_SIMULATOR_TOKEN'],
+				forbid: cli.flags.forbid,
 			},
 			{stdout: process.stdout, signal: controller.signal},
 		);

@@ -65,7 +65,9 @@ export function RecentChanges({recent, maxRows}: Props) {
 						{toRv}{' '}
 					</Text>
 					{changes.map((change, index) => (
-						<Text key={change.path}>
+						// A step can name a path twice (the job deleted, then appearing again): the index keeps keys apart.
+						// eslint-disable-next-line react/no-array-index-key
+						<Text key={`${index}-${change.path}`}>
 							{index > 0 ? ', ' : ''}
 							<ChangeText change={change} />
 						</Text>

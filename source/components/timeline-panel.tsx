@@ -34,7 +34,7 @@ export function TimelinePanel({timeline, now, maxRows, compact = false}: Props) 
 				<Text {...theme.title}>Timeline </Text>
 				{entries.length === 0 && <Text {...theme.muted}>no phase yet</Text>}
 				{entries.map((entry, index) => (
-					<Text key={`${entry.start}-${entry.phase}`}>
+					<Text key={`${index}-${entry.phase}`}>
 						{index > 0 ? <Text {...theme.muted}>{entry.incarnation ? ' ⟳ ' : ' → '}</Text> : null}
 						<Text {...theme.phase[phaseKind(entry.phase)]}>{entry.phase}</Text>
 						{entry.end !== undefined || !timeline.finished || index < entries.length - 1 ? (
@@ -57,8 +57,8 @@ export function TimelinePanel({timeline, now, maxRows, compact = false}: Props) 
 			</Text>
 			{hidden > 0 && <Text {...theme.muted}>{hidden} earlier</Text>}
 			{visible.length === 0 && <Text {...theme.muted}>no phase seen yet</Text>}
-			{visible.map(entry => (
-				<Text key={`${entry.start}-${entry.phase}`} wrap="truncate-end">
+			{visible.map((entry, index) => (
+				<Text key={`${index}-${entry.phase}`} wrap="truncate-end">
 					<Text {...theme.muted}>{formatClock(entry.start)} </Text>
 					<Text {...theme.phase[phaseKind(entry.phase)]}>{entry.phase.padEnd(12)}</Text>
 					<Text>{lasted(entry.start, entry.end, now, entry.exact).padStart(8)}</Text>

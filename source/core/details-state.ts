@@ -58,7 +58,15 @@ function changedKeys<P extends DetailPart>(part: P, before: DetailValues[P] | un
 			return (after as readonly PodInfo[])
 				.filter(pod => {
 					const was = old.get(pod.name);
-					return !was || was.phase !== pod.phase || was.problem?.reason !== pod.problem?.reason || was.restarts !== pod.restarts || was.ready !== pod.ready;
+					return (
+						!was ||
+						was.phase !== pod.phase ||
+						was.problem?.reason !== pod.problem?.reason ||
+						was.restarts !== pod.restarts ||
+						was.ready !== pod.ready ||
+						// A pod being deleted keeps its phase until it is gone: "going" is the change to see.
+						was.deleting !== pod.deleting
+					);
 				})
 				.map(pod => detailPaths.pod(pod.name));
 		}

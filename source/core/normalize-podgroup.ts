@@ -33,8 +33,11 @@ export function normalizePodGroup(value: unknown, fallbackName: string): PodGrou
 	// Volcano keeps one condition per type and rewrites it; order by time so "latest" means latest.
 	conditions.sort((a, b) => (Date.parse(a.at ?? '') || 0) - (Date.parse(b.at ?? '') || 0));
 	const active = conditions.filter(condition => condition.status !== 'False');
-	const telling =
-		active.findLast(condition => condition.type === 'Unschedulable') ?? active.at(-1) ?? conditions.at(-1);
+	// The scheduler never sets Unschedulable to False: once the gang fits it writes a newer Scheduled beside
+	// it, and the old message would go on explaining a PodGroup that is no longer waiting.
+	const unschedulable = active.findLastIndex(condition => condition.type === 'Unschedulable');
+	const superseded = active.slice(unschedulable + 1).some(condition => condition.type === 'Scheduled');
+	const telling = (unschedulable >= 0 && !superseded ? active[unschedulable] : undefined) ?? active.at(-1) ?? conditions.at(-1);
 	const uid = sanitizeOptional(metadata['uid'], 64);
 	const minMember = optionalCount(spec['minMember']);
 	const queue = sanitizeOptional(spec['queue'], 64);

@@ -17,10 +17,12 @@ function containerProblem(status: UnknownRecord): PodProblem | undefined {
 
 	const waitingReason = sanitizeOptional(waiting?.['reason'], 64);
 	if (waiting && waitingReason !== undefined && !startingReasons.has(waitingReason)) {
-		// CrashLoopBackOff says little by itself: the last run's exit code and reason say why.
+		// CrashLoopBackOff says little by itself: the last run's exit code and reason say why. The kubelet
+		// always adds its back-off message, so the last run goes first rather than only in its absence.
 		const exitCode = exitCodeOf(lastTerminated);
 		const lastReason = sanitizeOptional(lastTerminated?.['reason'], 64);
-		const message = sanitizeOptional(waiting['message'], 300) ?? (lastReason ? `last run: ${lastReason}` : undefined);
+		const waitingMessage = sanitizeOptional(waiting['message'], 300);
+		const message = lastReason ? sanitize(`last run: ${lastReason}${waitingMessage ? `; ${waitingMessage}` : ''}`, 300) : waitingMessage;
 		return withContainer({
 			reason: waitingReason,
 			...(message === undefined ? {} : {message}),
@@ -43,19 +45,20 @@ function containerProblem(status: UnknownRecord): PodProblem | undefined {
 }
 
 function podProblem(status: UnknownRecord): PodProblem | undefined {
+	// Evicted, DeadlineExceeded …: the pod's own reason. It comes first: the kubelet kills the containers of
+	// an evicted pod, and their "ContainerStatusUnknown" or "Error" (137) would hide why.
+	const reason = sanitizeOptional(status['reason'], 64);
+	if (reason !== undefined) {
+		const message = sanitizeOptional(status['message'], 300);
+		return {reason, ...(message === undefined ? {} : {message})};
+	}
+
 	for (const key of ['initContainerStatuses', 'containerStatuses']) {
 		for (const entry of asArray(status[key], 50)) {
 			const record = asRecord(entry);
 			const problem = record ? containerProblem(record) : undefined;
 			if (problem) return problem;
 		}
-	}
-
-	// Evicted, DeadlineExceeded …: the pod's own reason.
-	const reason = sanitizeOptional(status['reason'], 64);
-	if (reason !== undefined) {
-		const message = sanitizeOptional(status['message'], 300);
-		return {reason, ...(message === undefined ? {} : {message})};
 	}
 
 	// Not placed: the scheduler's words are on the PodScheduled condition.
@@ -112,6 +115,8 @@ export function normalizePod(value: unknown): PodInfo {
 }
 
 function ownedBy(value: unknown, jobUid: string | undefined): boolean {
+	// An entry that is not an object is no pod: it would show as an unnamed row.
+	if (!asRecord(value)) return false;
 	if (!jobUid) return true;
 	const owners = asArray(asRecord(asRecord(value)?.['metadata'])?.['ownerReferences'], 20);
 	// A pod without owners is taken on its label; one owned by another uid is an older incarnation's.
@@ -129,9 +134,13 @@ export function normalizePods(list: unknown, jobUid: string | undefined): PodInf
 		.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name, 'en', {numeric: true}));
 }
 
-/** The PodGroup a pod names (scheduling.k8s.io/group-name), for PodGroups named neither way Volcano does. */
-export function podGroupNameOf(list: unknown): string | undefined {
+/**
+ * The PodGroup a pod names (scheduling.k8s.io/group-name), for PodGroups named neither way Volcano does.
+ * Only the job's own pods count: a going pod of an earlier job of the same name names that job's PodGroup.
+ */
+export function podGroupNameOf(list: unknown, jobUid: string | undefined): string | undefined {
 	for (const item of asArray(asRecord(list)?.['items'], 1000)) {
+		if (!ownedBy(item, jobUid)) continue;
 		const annotations = asRecord(asRecord(asRecord(item)?.['metadata'])?.['annotations']);
 		const name = annotations?.['scheduling.k8s.io/group-name'];
 		if (typeof name === 'string' && name !== '') return sanitize(name, 253);

@@ -13,7 +13,10 @@ export type SeenPhase = {
 export type TimelineEntry = {
 	readonly phase: string;
 	readonly start: number;
-	/** When the next phase began; undefined for the current one. */
+	/**
+	 * When the next phase began; undefined for the current one. The last phase of an earlier incarnation ends
+	 * where the next incarnation begins: an upper bound, as the watcher does not see the deletion itself.
+	 */
 	readonly end?: number;
 	/** 'server': from status.conditions; 'seen': from the watcher's own observations. */
 	readonly source: 'server' | 'seen';
@@ -49,9 +52,13 @@ function entriesFor(job: Job, seen: readonly SeenPhase[]): TimelineEntry[] {
 	}
 
 	// What the watcher saw after the last condition fills in for servers that write none (Volcano before
-	// 1.5, CCI's document) or have not written it yet.
-	for (const phase of seen) {
-		if (phase.uid !== job.uid || phase.phase === '') continue;
+	// 1.5, CCI's document) or have not written it yet. What it saw up to its last sighting of the server's
+	// latest phase is on record already: matched by phase, not by time, because the watcher's clock is not
+	// the server's, and one running ahead would put a phase caught in passing after the server's next one.
+	const mine = seen.filter(phase => phase.uid === job.uid && phase.phase !== '');
+	const latest = entries.at(-1);
+	const onRecord = latest ? mine.findLastIndex(phase => phase.phase === latest.phase) : -1;
+	for (const phase of mine.slice(onRecord + 1)) {
 		const last = entries.at(-1);
 		if (last && (last.phase === phase.phase || phase.at <= last.start)) continue;
 		entries.push({phase: phase.phase, start: phase.at, source: 'seen', exact: phase.exact});
@@ -63,7 +70,9 @@ function entriesFor(job: Job, seen: readonly SeenPhase[]): TimelineEntry[] {
 function withEnds(entries: readonly TimelineEntry[]): TimelineEntry[] {
 	return entries.map((entry, index) => {
 		const next = entries[index + 1];
-		return next && !next.incarnation ? {...entry, end: next.start} : entry;
+		if (!next) return entry;
+		// Left open, an earlier incarnation's last phase would read as still going, its time counted to now.
+		return {...entry, end: next.incarnation ? Math.max(entry.start, next.start) : next.start};
 	});
 }
 

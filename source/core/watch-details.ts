@@ -150,12 +150,16 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	async function fetchPart(part: DetailPart, current: JobIdentity): Promise<void> {
 		const {signal} = stopController;
 		const {namespace} = options;
+		// The job watcher may report another job (or none) while a request is out: its answer, or its
+		// failure, belongs to the job that was reset away, and neither it nor its backoff may outlive that.
+		const stale = () => job?.uid !== current.uid;
 		try {
 			switch (part) {
 				case 'pods': {
 					const list = await fetchPods(options.api, namespace, current.name, signal);
+					if (stale()) return;
 					const pods = normalizePods(list, current.uid);
-					groupFromPods = podGroupNameOf(list);
+					groupFromPods = podGroupNameOf(list, current.uid);
 					troubled = pods.filter(pod => pod.rank <= 1);
 					emit({type: 'details', at: now(), part, result: {status: 'ok', value: pods}});
 					break;
@@ -164,6 +168,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 				case 'podGroup': {
 					const names = podGroupName ? [podGroupName] : podGroupCandidates(current, groupFromPods);
 					const found = await fetchPodGroup(options.api, namespace, names, signal);
+					if (stale()) return;
 					if (found) {
 						const value = normalizePodGroup(found.raw, found.name);
 						podGroupName = found.name;
@@ -182,6 +187,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 					const pods = troubled.slice(0, maxPodEvents);
 					const names = [...new Set([current.name, ...(podGroupName ? [podGroupName] : []), ...pods.map(pod => pod.name)])];
 					const lists = await fetchEvents(options.api, namespace, names, signal);
+					if (stale()) return;
 					const uids = new Set([current.uid, ...(podGroupUid ? [podGroupUid] : []), ...pods.flatMap(pod => (pod.uid ? [pod.uid] : []))]);
 					emit({type: 'details', at: now(), part, result: {status: 'ok', value: normalizeEvents(lists, {uids})}});
 					break;
@@ -192,11 +198,14 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 			notBefore[part] = 0;
 		} catch (error) {
 			if (signal.aborted) throw error;
-			fail(part, error);
+			if (!stale()) fail(part, error);
 		}
 	}
 
 	async function round(): Promise<void> {
+		// A wake that came before the round (the first job, a panel opened, a resume after pollNow) is served
+		// by it; only one that comes during the round should cut the next wait short.
+		if (wakeController.signal.aborted) wakeController = new AbortController();
 		// Pods first: their names say whose events to fetch, and their annotation may name the PodGroup.
 		const parts: DetailPart[] = [];
 		if (wanted.pods || wanted.events || wanted.podGroup) parts.push('pods');

@@ -1,7 +1,12 @@
 import {describe, expect, test} from 'vitest';
 import {ApiError, errorFromResponse} from '../../source/core/api-error.js';
+import {detailPaths, idleDetails} from '../../source/core/details-state.js';
 import {diffJob, jobPaths} from '../../source/core/diff-job.js';
+import {normalizePodGroup} from '../../source/core/normalize-podgroup.js';
+import {normalizePods} from '../../source/core/normalize-pods.js';
+import {buildTimeline} from '../../source/core/timeline.js';
 import type {Job} from '../../source/core/types.js';
+import type {DetailsEvent} from '../../source/core/watch-details.js';
 import type {WatchEvent} from '../../source/core/watch-job.js';
 import {
 	initialWatchState,
@@ -12,6 +17,7 @@ import {
 	type WatchStateOptions,
 } from '../../source/core/watch-state.js';
 import {statusBody} from '../../source/simulator/faults.js';
+import {jobUid, loadClusterFixture} from './cluster-fixtures.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';
 
 const options: WatchStateOptions = {highlightMs: 5000, maxRecent: 50};
@@ -332,5 +338,180 @@ describe('purity', () => {
 		reduceWatch(before, jobEvent(job(2, raw => (raw['status'].running = 1)), t0 + 1000, first), options);
 		reduceWatch(before, {type: 'retry', at: t0 + 1000, attempt: 1, delayMs: 1000, error: new ApiError({category: 'network', summary: 'x'})}, options);
 		expect(before).toEqual(snapshot);
+	});
+});
+
+describe('counters kept from Running', () => {
+	const started = job(1);
+	const progressed = job(2, raw => {
+		raw['status'].running = 1;
+		raw['status'].succeeded = 2;
+	});
+	// Volcano recomputes the counters from the pods being deleted: succeeded reads 0 after completion.
+	const completing = job(3, raw => {
+		raw['status'].state.phase = 'Completing';
+		raw['status'].running = 0;
+		raw['status'].succeeded = 0;
+		raw['status'].terminating = 3;
+	});
+	const completed = job(4, raw => {
+		raw['status'].state.phase = 'Completed';
+		raw['status'].running = 0;
+		raw['status'].succeeded = 0;
+	});
+
+	test('the last counters seen while Running stay through Completing and Completed', () => {
+		const state = run([
+			jobEvent(started, t0),
+			jobEvent(progressed, t0 + 1000, started),
+			jobEvent(completing, t0 + 2000, progressed),
+			jobEvent(completed, t0 + 3000, completing),
+		]);
+		expect(state.runningCounters).toEqual({uid: started.uid, counters: progressed.counters, at: t0 + 1000});
+		expect(state.runningCounters?.counters).toMatchObject({running: 1, succeeded: 2});
+		// The job itself shows what the server says now.
+		expect(state.job?.counters).toMatchObject({running: 0, succeeded: 0});
+	});
+
+	test('dropped for a new incarnation (another uid), even one already Running', () => {
+		const reborn = job(5, raw => {
+			raw['metadata'].uid = 'another-uid';
+			raw['status'].state.phase = 'Pending';
+			raw['status'].running = 0;
+		});
+		const state = run([jobEvent(started, t0), jobEvent(completed, t0 + 1000, started), jobEvent(reborn, t0 + 2000, completed)]);
+		expect(state.runningCounters).toBeUndefined();
+		const rebornRunning = job(6, raw => (raw['metadata'].uid = 'another-uid'));
+		const again = run([jobEvent(started, t0), jobEvent(rebornRunning, t0 + 2000, started)]);
+		expect(again.runningCounters).toEqual({uid: 'another-uid', counters: rebornRunning.counters, at: t0 + 2000});
+	});
+
+	test('a job first seen after it finished has none to keep', () => {
+		expect(run([jobEvent(normalize(loadFixture('completed-zeroed')), t0)]).runningCounters).toBeUndefined();
+	});
+
+	test('Running again after a restart: the newer counters', () => {
+		const restarting = job(5, raw => {
+			raw['status'].state.phase = 'Restarting';
+			raw['status'].running = 0;
+			raw['status'].terminating = 3;
+		});
+		const runningAgain = job(6, raw => (raw['status'].running = 2));
+		const state = run([jobEvent(started, t0), jobEvent(restarting, t0 + 1000, started), jobEvent(runningAgain, t0 + 2000, restarting)]);
+		expect(state.runningCounters).toEqual({uid: started.uid, counters: runningAgain.counters, at: t0 + 2000});
+		const midway = run([jobEvent(started, t0), jobEvent(restarting, t0 + 1000, started)]);
+		expect(midway.runningCounters?.counters.running).toBe(3);
+	});
+});
+
+describe('phases seen, for the timeline', () => {
+	test('the first job: its phase, from the matching condition, exact', () => {
+		expect(run([jobEvent(job(1), t0)]).seenPhases).toEqual([{uid: jobUid, phase: 'Running', at: Date.parse('2024-03-11T08:05:30Z'), exact: true}]);
+	});
+
+	test('without conditions: from when it was first seen, not exact', () => {
+		const bare = job(1, raw => delete raw['status'].conditions);
+		expect(run([jobEvent(bare, t0)]).seenPhases).toEqual([{uid: jobUid, phase: 'Running', at: t0, exact: false}]);
+	});
+
+	test('a new entry when the phase moves; counters moving within a phase add none', () => {
+		const first = job(1);
+		const busier = job(2, raw => (raw['status'].running = 2));
+		const done = job(3, raw => (raw['status'].state.phase = 'Completed'));
+		const state = run([jobEvent(first, t0), jobEvent(busier, t0 + 1000, first), jobEvent(done, t0 + 5000, busier)]);
+		expect(state.seenPhases.map(phase => [phase.phase, phase.at])).toEqual([
+			['Running', Date.parse('2024-03-11T08:05:30Z')],
+			['Completed', t0 + 5000],
+		]);
+	});
+
+	test('a new incarnation in the same phase is recorded under its uid', () => {
+		const first = job(1);
+		const reborn = job(9, raw => (raw['metadata'].uid = 'another-uid'));
+		const state = run([jobEvent(first, t0), jobEvent(reborn, t0 + 3000, first)]);
+		expect(state.seenPhases.map(phase => [phase.uid, phase.phase, phase.at])).toEqual([
+			[jobUid, 'Running', Date.parse('2024-03-11T08:05:30Z')],
+			['another-uid', 'Running', t0 + 3000],
+		]);
+	});
+
+	test('a job without conditions watched from Pending to Completed: the timeline comes from what was seen', () => {
+		const pending = job(1, raw => {
+			delete raw['status'].conditions;
+			raw['status'].state.phase = 'Pending';
+		});
+		const running_ = job(2, raw => delete raw['status'].conditions);
+		const done = job(3, raw => {
+			delete raw['status'].conditions;
+			raw['status'].state.phase = 'Completed';
+		});
+		const state = run([jobEvent(pending, t0), jobEvent(running_, t0 + 30_000, pending), jobEvent(done, t0 + 90_000, running_)]);
+		const timeline = buildTimeline(state.job, state.seenPhases, t0 + 600_000);
+		expect(timeline.entries.map(entry => [entry.phase, entry.exact])).toEqual([
+			['Pending', false],
+			['Running', true],
+			['Completed', true],
+		]);
+		// Created at 08:00:00; first seen Running at t0 + 30 s.
+		expect(timeline.toRunningMs).toBe(t0 + 30_000 - Date.parse('2024-03-11T08:00:00Z'));
+		expect(timeline.finished).toBe(true);
+	});
+});
+
+describe('details', () => {
+	const pods = normalizePods(loadClusterFixture('pods'), jobUid);
+	const group = normalizePodGroup(loadClusterFixture('podgroup-unschedulable'), 'x');
+	const scheduled = normalizePodGroup(loadClusterFixture('podgroup-running'), 'x');
+	const podsOk = (value: typeof pods, at: number): DetailsEvent => ({type: 'details', part: 'pods', at, result: {status: 'ok', value}});
+	const groupOk = (value: typeof group, at: number): DetailsEvent => ({type: 'details', part: 'podGroup', at, result: {status: 'ok', value}});
+	const first = job(1);
+
+	test('the first answers are shown, nothing flashes', () => {
+		const state = run([jobEvent(first, t0), podsOk(pods, t0 + 100), groupOk(group, t0 + 200)]);
+		expect(state.details.pods).toEqual({status: 'ok', value: pods, at: t0 + 100});
+		expect(state.details.podGroup).toMatchObject({status: 'ok', value: group});
+		expect(state.highlights).toEqual({});
+	});
+
+	test('the same answer again leaves the state as it was (nothing to redraw)', () => {
+		const before = run([jobEvent(first, t0), podsOk(pods, t0 + 100)]);
+		expect(reduceWatch(before, podsOk(structuredClone(pods), t0 + 10_000), options)).toBe(before);
+	});
+
+	test('what changed flashes for highlightMs: a pod that restarted, the PodGroup\'s phase and message', () => {
+		const restarted = pods.map(pod => (pod.name === 'mpi-allreduce-mpiworker-1' ? {...pod, restarts: pod.restarts + 1} : pod));
+		const state = run([jobEvent(first, t0), podsOk(pods, t0 + 100), groupOk(group, t0 + 200), podsOk(restarted, t0 + 10_000), groupOk(scheduled, t0 + 10_100)]);
+		expect(state.highlights).toEqual({
+			[detailPaths.pod('mpi-allreduce-mpiworker-1')]: {until: t0 + 15_000},
+			[detailPaths.podGroupPhase]: {until: t0 + 15_100},
+			[detailPaths.podGroupMessage]: {until: t0 + 15_100},
+		});
+		expect(reduceWatch(state, {type: 'tick', at: t0 + 15_100}, options).highlights).toEqual({});
+	});
+
+	test('an error keeps the pods on screen, marked stale; the job\'s own connection is not touched', () => {
+		const state = run([jobEvent(first, t0), podsOk(pods, t0 + 100), {type: 'details', part: 'pods', at: t0 + 10_000, result: {status: 'error', error: serverError, retryAt: t0 + 20_000}}]);
+		expect(state.details.pods).toEqual({status: 'error', error: serverError, at: t0 + 10_000, value: pods});
+		expect(state.connection).toEqual({kind: 'live'});
+	});
+
+	test('a details reset clears them; a reset of nothing changes nothing', () => {
+		const shown = run([jobEvent(first, t0), podsOk(pods, t0 + 100)]);
+		expect(reduceWatch(shown, {type: 'details-reset', at: t0 + 200}, options).details).toBe(idleDetails);
+		const bare = run([jobEvent(first, t0)]);
+		expect(reduceWatch(bare, {type: 'details-reset', at: t0 + 200}, options)).toBe(bare);
+	});
+
+	test('a new uid clears them; a new resourceVersion of the same job does not', () => {
+		const shown = run([jobEvent(first, t0), podsOk(pods, t0 + 100)]);
+		const second = job(2, raw => (raw['status'].running = 2));
+		expect(reduceWatch(shown, jobEvent(second, t0 + 1000, first), options).details).toBe(shown.details);
+		const reborn = job(3, raw => (raw['metadata'].uid = 'another-uid'));
+		expect(reduceWatch(shown, jobEvent(reborn, t0 + 1000, first), options).details).toBe(idleDetails);
+	});
+
+	test('the job\'s 404 clears them', () => {
+		const shown = run([jobEvent(first, t0), podsOk(pods, t0 + 100)]);
+		expect(reduceWatch(shown, {type: 'not-found', at: t0 + 1000, error: notFound, delayMs: 2000}, options).details).toBe(idleDetails);
 	});
 });
