@@ -416,7 +416,9 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 		const cancel = () => controller.abort(new Error('stream ended by the watcher'));
 		stopController.signal.addEventListener('abort', cancel, {once: true});
 		wake.addEventListener('abort', cancel, {once: true});
-		if (wake.aborted) cancel();
+		// A listener added to a signal already aborted never runs: stop() from a listener of the GET's answer
+		// (--exit-on-finish) must not leave a stream open.
+		if (wake.aborted || stopController.signal.aborted) cancel();
 		try {
 			const idleTimeoutMs = Math.max(options.watchIdleMs ?? defaultWatchIdleMs, 2 * bookmarkGapMs);
 			// Jitter, as client-go does: many watchers do not all come back in the same second.
@@ -450,6 +452,8 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 			pollRv = undefined;
 			const outcome = await poll(Number.POSITIVE_INFINITY);
 			const delayMs = report(outcome);
+			// A listener may have stopped the watch on this answer (--exit-on-finish).
+			if (stopController.signal.aborted) return;
 			if (outcome.kind !== 'job' && outcome.kind !== 'not-found') {
 				await wait(delayMs);
 				return;

@@ -446,6 +446,15 @@ describe('polling with resourceVersion', () => {
 });
 
 describe('control while watching', () => {
+	test('stop() from a listener of the first answer (--exit-on-finish) ends run() without opening a stream', async () => {
+		const {watcher, log} = harness([written(1)], [{events: [modified(2)]}]);
+		watcher.subscribe(event => {
+			if (event.type === 'job') watcher.stop();
+		});
+		await watcher.run();
+		expect(log).toEqual(['get', 'job 1']);
+	});
+
 	test('pause ends the stream; resume opens it again from the last resourceVersion, without a GET', async () => {
 		let signal: AbortSignal | undefined;
 		const log: string[] = [];
