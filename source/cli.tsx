@@ -22,7 +22,7 @@ function parseArguments() {
 		  $ vcjob-watch NAME [-n NAMESPACE] [-s URL] [options]
 		  $ vcjob-watch -n NAMESPACE [-l SELECTOR] [-s URL] [options]
 		  $ vcjob-watch --demo [--scenario S]
-		  $ vcjob-watch simulate [--port N] [--scenario S]
+		  $ vcjob-watch simulate [--port N] [--scenario S] [--forbid LIST]
 
 		  Watches one Volcano Job (batch.volcano.sh/v1alpha1) and shows, live, its phase,
 		  pod counters, tasks and policies; what changed stands out. With -n and no NAME:
@@ -37,6 +37,13 @@ function parseArguments() {
 		  -s, --server URL       API server, e.g. https://cci.cn-north-4.myhuaweicloud.com
 		      --region ID        CCI region: the server is https://cci.ID.myhuaweicloud.com
 		      --token-file PATH  file holding the X-Auth-Token; re-read when it changes
+		      --watch            follow the job (or the namespace's jobs) with a watch (a stream of
+		                         changes) only; a server that refuses watches is an error, checked
+		                         again at --recheck
+		      --poll             poll only: a GET (a list of the namespace) every --interval
+		                         (default: watch, and poll when the server or a proxy refuses watches)
+		      --watch-idle D     a watch stream silent this long, not even a bookmark, is reopened
+		                         (default 2m)
 		      --interval D       time between polls (of the job, or lists of the namespace), after
 		                         each answer (default 2s)
 		      --timeout D        per-request timeout (default 10s)
@@ -51,9 +58,9 @@ function parseArguments() {
 		                         NAME, the table once (tui) or one line (object) per job
 		      --exit-on-finish   exit when the job is Completed (0) or Failed, Terminated, Aborted (1)
 		      --demo             watch a job on the built-in simulator; no cluster needed
-		      --scenario S       simulator scenario: demo, fail, flaky, static, seed, recreate,
-		                         namespace (the demo job among 200 others, shown as the table)
-		                         (default demo)
+		      --scenario S       simulator scenario: demo, fail, flaky, static, seed, unschedulable,
+		                         image-pull, recreate, namespace (the demo job among 200 others,
+		                         shown as the table) (default demo)
 		      --speed X          simulator time multiplier (default 1)
 		      --port N           port for "simulate" (default 0: any free port)
 		      --no-color         no colours (also NO_COLOR=1 or TERM=dumb)
@@ -61,6 +68,7 @@ function parseArguments() {
 		      --debug FILE       append a line per request to FILE (method, URL, status, time, request id;
 		                         never a header or a body)
 		      --loop             "simulate": after the scenario's end, start over as a new job
+		      --forbid LIST      "simulate": answer 403 for these, comma-separated: pods, events, podgroups
 		      --help, --version
 		  D is a duration: 500ms, 2s, 1m, or a number of seconds.
 
@@ -141,6 +149,9 @@ function parseArguments() {
 					insecureSkipTlsVerify: {type: 'boolean', default: false},
 					allowHttp: {type: 'boolean', default: false},
 					debug: {type: 'string'},
+					watch: {type: 'boolean', default: false},
+					poll: {type: 'boolean', default: false},
+					watchIdle: {type: 'string'},
 					interval: {type: 'string', default: '2s'},
 					timeout: {type: 'string', default: '10s'},
 					maxWait: {type: 'string', default: '30s'},
@@ -156,6 +167,7 @@ function parseArguments() {
 					speed: {type: 'number', default: 1},
 					port: {type: 'number', default: 0},
 					loop: {type: 'boolean', default: false},
+					forbid: {type: 'string'},
 					color: {type: 'boolean', default: true},
 					altScreen: {type: 'boolean', default: true},
 				},
@@ -191,6 +203,7 @@ async function main(): Promise<number> {
 				speed: cli.flags.speed,
 				loop: cli.flags.loop,
 				token: process.env['VCJOB_SIMULATOR_TOKEN'],
+				forbid: cli.flags.forbid,
 			},
 			{stdout: process.stdout, signal: controller.signal},
 		);

@@ -15,6 +15,9 @@ export type Flags = {
 	readonly insecureSkipTlsVerify?: boolean | undefined;
 	readonly allowHttp?: boolean | undefined;
 	readonly debug?: string | undefined;
+	readonly watch?: boolean | undefined;
+	readonly poll?: boolean | undefined;
+	readonly watchIdle?: string | undefined;
 	readonly interval: string;
 	readonly timeout: string;
 	readonly maxWait: string;
@@ -62,6 +65,10 @@ export type WatchConfig = {
 	readonly allowHttp: boolean;
 	/** --debug FILE: request lines (method, URL, status, duration, request id), never headers or bodies. */
 	readonly debug?: string;
+	/** auto: watch (a stream of changes), poll when the server refuses; --watch: watch only; --poll: poll only. */
+	readonly mode: 'auto' | 'watch' | 'poll';
+	/** A watch stream silent this long (no event, not even a bookmark) is taken as stalled. */
+	readonly watchIdleMs: number;
 	readonly intervalMs: number;
 	readonly timeoutMs: number;
 	readonly maxWaitMs: number;
@@ -205,6 +212,10 @@ export function resolveConfig(
 		token = {kind: 'env'};
 	}
 
+	if (flags.watch && flags.poll) {
+		throw new UsageError('--watch and --poll: choose one (without either, the job is watched, and polled if the server refuses)');
+	}
+
 	if (!Number.isFinite(flags.speed) || flags.speed <= 0) {
 		throw new UsageError('--speed must be a positive number');
 	}
@@ -216,6 +227,8 @@ export function resolveConfig(
 		...(namespace === undefined ? {} : {namespace}),
 		...(flags.server ? {server: checkServer(flags.server)} : {}),
 		token,
+		mode: flags.watch ? 'watch' : flags.poll ? 'poll' : 'auto',
+		watchIdleMs: duration('watch-idle', flags.watchIdle ?? '2m'),
 		intervalMs: duration('interval', flags.interval),
 		timeoutMs: duration('timeout', flags.timeout),
 		maxWaitMs: duration('max-wait', flags.maxWait),

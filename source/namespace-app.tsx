@@ -18,11 +18,10 @@ type Props = {
 	readonly openJob: (name: string) => JobSession;
 	readonly source?: string | undefined;
 	readonly notices?: readonly string[];
-	readonly liveDetail?: string | undefined;
 };
 
 /** The namespace's TUI: the table and its keys, or one job's own view opened from it. */
-export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, source, notices = [], liveDetail}: Props) {
+export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, source, notices = []}: Props) {
 	const state = useNamespaceState(store);
 	const {columns, rows} = useWindowSize();
 	const {isRawModeSupported} = useStdin();
@@ -115,7 +114,6 @@ export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, sourc
 			keys={keys}
 			source={source}
 			notices={notices}
-			liveDetail={liveDetail}
 		/>
 	);
 }

@@ -1,4 +1,5 @@
 import {UsageError} from './config.js';
+import {clusterResources, type ClusterResource} from './simulator/cluster-api.js';
 import {scenarioNames, scenarios} from './simulator/scenarios.js';
 import {startSimulator} from './simulator/server.js';
 
@@ -8,7 +9,20 @@ type SimulateOptions = {
 	readonly speed: number;
 	readonly loop: boolean;
 	readonly token?: string | undefined;
+	/** Comma-separated resources answered 403: pods, events, podgroups. */
+	readonly forbid?: string | undefined;
 };
+
+function forbiddenResources(list: string | undefined): ClusterResource[] {
+	const names = (list ?? '').split(',').map(name => name.trim()).filter(Boolean);
+	for (const name of names) {
+		if (!(clusterResources as readonly string[]).includes(name)) {
+			throw new UsageError(`--forbid ${JSON.stringify(name)}: choose among ${clusterResources.join(', ')}`);
+		}
+	}
+
+	return names as ClusterResource[];
+}
 
 /** `vcjob-watch simulate`: the simulator on its own, for curl, kubectl --raw, tests; until a signal. */
 export async function runSimulator(
@@ -24,18 +38,24 @@ export async function runSimulator(
 		throw new UsageError('--port must be a whole number from 0 to 65535');
 	}
 
+	const forbidden = forbiddenResources(options.forbid);
 	const simulator = await startSimulator({
 		scenario,
 		port: options.port,
 		speed: options.speed,
 		loop: options.loop,
 		...(options.token ? {token: options.token} : {}),
+		...(forbidden.length > 0 ? {forbidden} : {}),
 	});
-	const path = `/apis/batch.volcano.sh/v1alpha1/namespaces/${scenario.namespace}/jobs/${scenario.jobName}`;
+	const {namespace, jobName} = scenario;
+	const notes = [...(options.token ? ['token required'] : []), ...(forbidden.length > 0 ? [`403 for ${forbidden.join(', ')}`] : [])];
 	io.stdout.write(
-		`simulator listening on ${simulator.url} (scenario ${scenario.name}${options.token ? ', token required' : ''})\n` +
-			`job: ${simulator.url}${path}\n` +
-			`watch it: vcjob-watch ${scenario.jobName} -n ${scenario.namespace} -s ${simulator.url}\n`,
+		`simulator listening on ${simulator.url} (scenario ${scenario.name}${notes.map(note => `, ${note}`).join('')})\n` +
+			`job: ${simulator.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${namespace}/jobs/${jobName}\n` +
+			`pods: ${simulator.url}/api/v1/namespaces/${namespace}/pods?labelSelector=volcano.sh%2Fjob-name%3D${jobName}\n` +
+			`events: ${simulator.url}/api/v1/namespaces/${namespace}/events\n` +
+			`podgroups: ${simulator.url}/apis/scheduling.volcano.sh/v1beta1/namespaces/${namespace}/podgroups\n` +
+			`watch it: vcjob-watch ${jobName} -n ${namespace} -s ${simulator.url}\n`,
 	);
 	await new Promise<void>(resolve => {
 		if (io.signal.aborted) resolve();

@@ -215,6 +215,8 @@ export function createJobLoops(
 		client,
 		namespace: job.namespace,
 		name: job.name,
+		mode: config.mode,
+		watchIdleMs: config.watchIdleMs,
 		intervalMs: config.intervalMs,
 		maxWaitMs: config.maxWaitMs,
 		// After an error that retrying will not fix (401, 403, 4xx), look again rarely: a renewed token

@@ -1,23 +1,22 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {errorHint} from '../core/api-error.js';
-import {formatClock, formatWait} from '../core/duration.js';
+import {formatClock, formatSpan, formatWait} from '../core/duration.js';
 import type {WatchState} from '../core/watch-state.js';
 import {useTheme} from './theme.js';
 
 type Props = Pick<
 	WatchState,
-	'connection' | 'namespace' | 'name' | 'staleSince' | 'paused' | 'fetchingSlowly' | 'deletedAt'
+	'connection' | 'namespace' | 'name' | 'staleSince' | 'paused' | 'fetchingSlowly' | 'deletedAt' | 'transport' | 'now'
 > & {
 	readonly intervalMs: number;
 	readonly source?: string | undefined;
-	/** How the data comes while live, in place of "polling every 2s" (e.g. a watch stream). */
-	readonly liveDetail?: string | undefined;
 };
 
 /**
  * How the connection stands, always in two lines (so the panels below never jump): the state and its
- * times, then the detail (the last error, what to do). Times are clock times, not counters: nothing ticks.
+ * times, then the detail (the last error, what to do). Times are clock times, or ages in whole minutes:
+ * nothing ticks by the second.
  */
 export function ConnectionStatus(props: Props) {
 	const theme = useTheme();
@@ -36,6 +35,17 @@ export function ConnectionStatus(props: Props) {
 			`${fallback} `
 		);
 
+	const {transport} = props;
+	const watching = transport?.kind === 'watching';
+	// The stream's age in whole minutes: it changes on events and once a minute, never every second.
+	const mode =
+		transport?.kind !== 'watching'
+			? `polling ${every}`
+			: transport.since === undefined
+				? 'opening a watch stream'
+				: `watching (stream since ${formatClock(transport.since)}${transport.lastEventAt === undefined ? '' : `, last event ${formatSpan(props.now - transport.lastEventAt)} ago`})`;
+	const fallback = transport?.kind === 'polling' && transport.reason ? `polling: ${transport.reason}` : undefined;
+
 	let state: React.JSX.Element;
 	let detail: React.JSX.Element | string = '';
 	if (props.paused) {
@@ -49,13 +59,13 @@ export function ConnectionStatus(props: Props) {
 			}
 
 			case 'live': {
-				state = <Text {...theme.ok}>{indicator('●')}live</Text>;
-				detail = (
-					<Text {...theme.muted}>
-						{props.liveDetail ?? `polling ${every}`}
-						{props.source ? ` · ${props.source}` : ''}
+				state = (
+					<Text>
+						<Text {...theme.ok}>{indicator('●')}live</Text>
+						<Text {...theme.muted}> · {mode}</Text>
 					</Text>
 				);
+				detail = <Text {...theme.muted}>{[fallback, props.source].filter(Boolean).join(' · ')}</Text>;
 				break;
 			}
 
@@ -66,7 +76,11 @@ export function ConnectionStatus(props: Props) {
 						{indicator('○')}waiting for {props.namespace}/{props.name} to appear{gone}
 					</Text>
 				);
-				detail = <Text {...theme.muted}>the job does not exist yet (404); checking {every}</Text>;
+				detail = (
+					<Text {...theme.muted}>
+						{watching ? 'the job does not exist (404); watching for it to be created' : `the job does not exist yet (404); checking ${every}`}
+					</Text>
+				);
 				break;
 			}
 

@@ -28,8 +28,6 @@ type Props = {
 	readonly keys?: boolean;
 	readonly source?: string | undefined;
 	readonly notices?: readonly string[];
-	/** How jobs arrive while live, e.g. "watching (list + watch)"; polling by default. */
-	readonly liveDetail?: string | undefined;
 	/** Every row, however tall (a --once frame for the scrollback). */
 	readonly all?: boolean;
 };
@@ -126,7 +124,7 @@ function KeyHints() {
  * The namespace at a glance, from props alone: the rows that fit (never the whole namespace), the one
  * selected, a line saying which rows these are. Never taller than `rows`.
  */
-export function NamespaceScreen({state, list, view, columns, rows, intervalMs, help = false, keys = true, source, notices = [], liveDetail, all = false}: Props) {
+export function NamespaceScreen({state, list, view, columns, rows, intervalMs, help = false, keys = true, source, notices = [], all = false}: Props) {
 	const theme = useTheme();
 	// Ages count in whole minutes from one minute: an idle table redraws at most once a minute.
 	const now = minuteOf(state.now);
@@ -174,7 +172,8 @@ export function NamespaceScreen({state, list, view, columns, rows, intervalMs, h
 				deletedAt={undefined}
 				intervalMs={intervalMs}
 				source={source}
-				liveDetail={liveDetail}
+				transport={{kind: 'polling'}}
+				now={state.now}
 			/>
 			{!help && <FilterLine view={view} keys={keys} />}
 			{body}

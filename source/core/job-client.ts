@@ -3,6 +3,7 @@ import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
 import {noCredentials, type Credentials} from './credentials.js';
 import {fetchTransport, nodeTransport, type HttpResponse, type Transport} from './http-transport.js';
 import {sanitize} from './sanitize.js';
+import {readWatchEvents, type RawWatchEvent} from './watch-stream.js';
 
 /** One request, as --debug logs it: no header, no body. */
 export type RequestRecord = {
@@ -41,9 +42,42 @@ export type JobResponse = {
 	readonly bytes: number;
 };
 
+export type GetJobOptions = {
+	/** "Not older than": the server may answer from its cache, never with an older object than this. */
+	readonly resourceVersion?: string | undefined;
+};
+
+export type WatchJobOptions = {
+	/** Events after this resourceVersion; unset: the job as it is now (an ADDED), then its changes. */
+	readonly resourceVersion?: string | undefined;
+	/** The server ends the stream after this long; the watcher then opens the next one. */
+	readonly timeoutSeconds: number;
+	/** A stream with no byte for this long is given up as stalled. */
+	readonly idleTimeoutMs: number;
+	readonly signal?: AbortSignal | undefined;
+};
+
+/** An open stream: its events as they arrive. */
+export type EventStream = {
+	readonly requestId?: string;
+	/**
+	 * Ends when the server ends the body; throws ApiError for a broken connection, a line that is not an
+	 * event or is larger than the size cap, or silence longer than idleTimeoutMs.
+	 */
+	readonly events: AsyncIterable<RawWatchEvent>;
+};
+
 export type JobClient = {
 	readonly url: string;
-	getJob(signal?: AbortSignal): Promise<JobResponse>;
+	getJob(signal?: AbortSignal, options?: GetJobOptions): Promise<JobResponse>;
+	/** Opens a watch of this one job (the collection, filtered by name); resolves once the headers are in. */
+	watchJob(options: WatchJobOptions): Promise<EventStream>;
+};
+
+export type StreamOptions = {
+	readonly query?: Readonly<Record<string, string>> | undefined;
+	readonly signal?: AbortSignal | undefined;
+	readonly idleTimeoutMs: number;
 };
 
 /** GETs of JSON objects under the server's address, with its credentials, timeout, size cap and errors. */
@@ -54,6 +88,11 @@ export type ApiClient = {
 	 * what: the object expected, for the error when something else arrives ("a job", "a pod list").
 	 */
 	get(path: string, options?: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined}): Promise<JobResponse>;
+	/**
+	 * A streaming GET (a watch): the headers within the timeout, as for get(), with the same credentials,
+	 * renewal and errors; then the body's events as they come, for as long as the server keeps it open.
+	 */
+	stream(path: string, options: StreamOptions): Promise<EventStream>;
 };
 
 export const defaultMaxBodyBytes = 4 * 1024 * 1024;
@@ -93,6 +132,21 @@ export function jobUrl(server: string, namespace: string, name: string): URL {
 	return apiUrl(server, jobPath(namespace, name));
 }
 
+export function jobsPath(namespace: string): string {
+	return `/apis/batch.volcano.sh/v1alpha1/namespaces/${encodeURIComponent(namespace)}/jobs`;
+}
+
+/** The query of a watch of one job by name, as Kubernetes clients send it. */
+export function watchQuery(name: string, options: Pick<WatchJobOptions, 'resourceVersion' | 'timeoutSeconds'>): Record<string, string> {
+	return {
+		watch: '1',
+		fieldSelector: `metadata.name=${name}`,
+		...(options.resourceVersion ? {resourceVersion: options.resourceVersion} : {}),
+		allowWatchBookmarks: 'true',
+		timeoutSeconds: String(Math.max(1, Math.round(options.timeoutSeconds))),
+	};
+}
+
 async function readCapped(response: HttpResponse, maxBytes: number): Promise<{text: string; bytes: number}> {
 	const declared = Number(response.headers.get('content-length'));
 	const tooLarge = () =>
@@ -128,7 +182,10 @@ export function createJobClient(options: JobClientOptions): JobClient {
 	const path = jobPath(options.namespace, options.name);
 	return {
 		url: apiUrl(options.server, path).href,
-		getJob: async signal => api.get(path, {what: 'a job', signal}),
+		getJob: async (signal, get) =>
+			api.get(path, {what: 'a job', signal, ...(get?.resourceVersion ? {query: {resourceVersion: get.resourceVersion}} : {})}),
+		watchJob: async watch =>
+			api.stream(jobsPath(options.namespace), {query: watchQuery(options.name, watch), signal: watch.signal, idleTimeoutMs: watch.idleTimeoutMs}),
 	};
 }
 
@@ -142,6 +199,43 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 	const withHint = (error: ApiError) =>
 		error.category === 'unauthorized' && credentials.unauthorizedHint ? error.withHint(credentials.unauthorizedHint) : error;
 
+	/**
+	 * The request's own abort controller, tied to the caller's signal by hand: AbortSignal.any() on a signal
+	 * that lives as long as the watch leaks memory on every poll (measured: ~5 KB a request). `deadline`
+	 * arms the timeout while a request is on the wire, not while the credentials work (an IAM login has a
+	 * timeout of its own and names its own host): a slow IAM is not reported as a silent API server.
+	 */
+	function requestScope(signal: AbortSignal | undefined) {
+		const controller = new AbortController();
+		let timedOut = false;
+		let timer: NodeJS.Timeout | undefined;
+		const deadline = (ms: number | false) => {
+			clearTimeout(timer);
+			timer =
+				ms === false
+					? undefined
+					: setTimeout(() => {
+							timedOut = true;
+							controller.abort(new Error('timeout'));
+						}, ms);
+		};
+
+		const onAbort = () => controller.abort(signal?.reason);
+		signal?.addEventListener('abort', onAbort, {once: true});
+		return {
+			signal: controller.signal,
+			deadline,
+			get timedOut() {
+				return timedOut;
+			},
+			abort: () => controller.abort(new Error('closed')),
+			dispose() {
+				clearTimeout(timer);
+				signal?.removeEventListener('abort', onAbort);
+			},
+		};
+	}
+
 	async function get(
 		path: string,
 		{query, what = 'a JSON object', signal}: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined} = {},
@@ -151,47 +245,96 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 			throw signal.reason;
 		}
 
-		// One controller per request, tied to the caller's signal by hand: AbortSignal.any() on a signal
-		// that lives as long as the watch leaks memory on every poll (measured: ~5 KB a request).
-		const controller = new AbortController();
-		let timedOut = false;
-		let timer: NodeJS.Timeout | undefined;
-		// The timeout runs while a request is on the wire, not while the credentials work (an IAM login has a
-		// timeout of its own and names its own host): a slow IAM is not reported as a silent API server.
-		const deadline = (running: boolean) => {
-			clearTimeout(timer);
-			timer = running
-				? setTimeout(() => {
-						timedOut = true;
-						controller.abort(new Error('timeout'));
-					}, options.timeoutMs)
-				: undefined;
-		};
-		const onAbort = () => controller.abort(signal?.reason);
-		signal?.addEventListener('abort', onAbort, {once: true});
+		const scope = requestScope(signal);
 		try {
-			return await request(url, what, controller.signal, deadline);
+			const response = await open(url, scope.signal, scope.deadline);
+			return await readJson(response, what);
 		} catch (error) {
 			if (signal?.aborted) {
 				throw signal.reason;
 			}
 
-			if (timedOut) {
+			if (scope.timedOut) {
 				throw new ApiError({category: 'timeout', summary: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`});
 			}
 
 			throw errorFromException(error, url.host, options.proxy);
 		} finally {
-			clearTimeout(timer);
-			signal?.removeEventListener('abort', onAbort);
+			scope.dispose();
 		}
 	}
 
-	async function send(url: URL, signal: AbortSignal, deadline: (running: boolean) => void): Promise<HttpResponse> {
+	async function stream(path: string, {query, signal, idleTimeoutMs}: StreamOptions): Promise<EventStream> {
+		const url = apiUrl(options.server, path, query);
+		if (signal?.aborted) {
+			throw signal.reason;
+		}
+
+		const scope = requestScope(signal);
+		const failure = (error: unknown) => {
+			if (signal?.aborted) {
+				return signal.reason as Error;
+			}
+
+			if (scope.timedOut) {
+				return new ApiError({
+					category: 'timeout',
+					summary: opened
+						? `the watch stream from ${url.host} went silent (nothing for ${idleTimeoutMs / 1000}s, not even a bookmark)`
+						: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`,
+				});
+			}
+
+			return errorFromException(error, url.host, options.proxy);
+		};
+
+		let opened = false;
+		let response: HttpResponse;
+		try {
+			response = await open(url, scope.signal, scope.deadline);
+		} catch (error) {
+			scope.dispose();
+			throw failure(error);
+		}
+
+		opened = true;
+		const requestId = response.headers.get('x-request-id') ?? undefined;
+		const body = response.body;
+		// From here on the timeout is for silence: every chunk, a bookmark included, re-arms it.
+		scope.deadline(idleTimeoutMs);
+		async function* chunks(): AsyncGenerator<Uint8Array> {
+			if (!body) return;
+			for await (const chunk of body) {
+				scope.deadline(idleTimeoutMs);
+				yield chunk;
+			}
+		}
+
+		async function* events(): AsyncGenerator<RawWatchEvent> {
+			let ended = false;
+			try {
+				yield* readWatchEvents(chunks(), maxBytes);
+				ended = true;
+			} catch (error) {
+				throw failure(error);
+			} finally {
+				scope.dispose();
+				if (!ended) {
+					// Stopped early (a refused line, the caller done): the connection is not kept for another request.
+					scope.abort();
+					await body?.cancel().catch(() => {});
+				}
+			}
+		}
+
+		return {events: events(), ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
+	}
+
+	async function send(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void): Promise<HttpResponse> {
 		const headers: Record<string, string> = {accept: 'application/json'};
 		deadline(false);
 		await credentials.authorize({method: 'GET', url, headers, signal});
-		deadline(true);
+		deadline(options.timeoutMs);
 		const started = performance.now();
 		let status = 0;
 		let requestId: string | undefined;
@@ -211,7 +354,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		}
 	}
 
-	async function request(url: URL, what: string, signal: AbortSignal, deadline: (running: boolean) => void): Promise<JobResponse> {
+	/** Sends the request (renewing the credentials once after a 401) and returns a 2xx answer; anything else throws. */
+	async function open(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void): Promise<HttpResponse> {
 		let response = await send(url, signal, deadline);
 		// A 401 may only mean the credentials aged: renew once (a file re-read, a new IAM token, an exec
 		// plugin run again) and ask again. Once: a loop of 401s could lock an account.
@@ -226,9 +370,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 			}
 		}
 
-		const {text, bytes} = await readCapped(response, maxBytes);
 		const requestId = response.headers.get('x-request-id');
 		if (response.status >= 300 && response.status < 400) {
+			await response.body?.cancel().catch(() => {});
 			// Not followed: a redirect could carry the credentials to another host.
 			const location = sanitize(response.headers.get('location') ?? 'nowhere', 120);
 			throw new ApiError({
@@ -240,6 +384,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		}
 
 		if (response.status < 200 || response.status >= 300) {
+			const {text} = await readCapped(response, maxBytes);
 			throw withHint(
 				errorFromResponse(
 					{
@@ -254,6 +399,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 			);
 		}
 
+		return response;
+	}
+
+	async function readJson(response: HttpResponse, what: string): Promise<JobResponse> {
+		const {text, bytes} = await readCapped(response, maxBytes);
+		const requestId = response.headers.get('x-request-id');
 		let raw: unknown;
 		try {
 			raw = JSON.parse(text);
@@ -269,5 +420,5 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		return {raw: raw as Record<string, unknown>, bytes, ...(requestId ? {requestId} : {})};
 	}
 
-	return {server: options.server, get};
+	return {server: options.server, get, stream};
 }

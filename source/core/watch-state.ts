@@ -1,6 +1,7 @@
 import type {ApiError} from './api-error.js';
 import {idleDetails, reduceDetails, type DetailsView} from './details-state.js';
 import {jobPaths} from './diff-job.js';
+import {minuteOf} from './duration.js';
 import {recordPhase, type SeenPhase} from './timeline.js';
 import type {Change, Counters, Job} from './types.js';
 import type {DetailsEvent} from './watch-details.js';
@@ -12,6 +13,15 @@ export type Connection =
 	| {readonly kind: 'waiting'}
 	| {readonly kind: 'retrying'; readonly attempt: number; readonly delayMs: number; readonly retryAt: number; readonly error: ApiError}
 	| {readonly kind: 'refused'; readonly delayMs: number; readonly retryAt: number; readonly error: ApiError};
+
+/**
+ * How the job is followed. Polling (reason: why, when a watch was wanted and refused); or watching: since
+ * when the stream has been open without trouble (undefined while the first one opens), and when it last
+ * brought news of the job.
+ */
+export type Transport =
+	| {readonly kind: 'polling'; readonly reason?: string}
+	| {readonly kind: 'watching'; readonly since?: number; readonly lastEventAt?: number};
 
 export type RecentChange = {
 	readonly at: number;
@@ -34,6 +44,7 @@ export type WatchState = {
 	readonly name: string;
 	readonly job?: Job;
 	readonly connection: Connection;
+	readonly transport: Transport;
 	/** The last answer that changed what is known (a job or a 404); idle polls leave it be. */
 	readonly lastOkAt?: number;
 	/** When metadata.resourceVersion last moved. */
@@ -74,6 +85,7 @@ export function initialWatchState(namespace: string, name: string, now: number):
 		namespace,
 		name,
 		connection: {kind: 'connecting'},
+		transport: {kind: 'polling'},
 		fetchingSlowly: false,
 		paused: false,
 		recent: [],
@@ -156,10 +168,12 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 		toRv: job.resourceVersion,
 		change,
 	}));
+	// Another uid under the same name: deleted and created again, whether or not the gap was seen.
+	const recreated = state.job !== undefined && state.job.uid !== '' && job.uid !== '' && state.job.uid !== job.uid;
 	// Retries may come between the 404 and the job: it still appeared.
-	if (state.missingSince !== undefined) {
+	if (state.missingSince !== undefined || recreated) {
 		records = [
-			{at, toRv: job.resourceVersion, change: {path: jobPaths.uid, label: 'job', old: undefined, new: 'appeared'}},
+			{at, toRv: job.resourceVersion, change: {path: jobPaths.uid, label: 'job', old: undefined, new: recreated ? 're-created' : 'appeared'}},
 			...records,
 		];
 	}
@@ -177,6 +191,7 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 
 	return {
 		...base,
+		...(state.transport.kind === 'watching' ? {transport: {...state.transport, lastEventAt: at}} : {}),
 		phaseSince,
 		seenPhases,
 		details,
@@ -185,6 +200,38 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 		recent: [...records, ...state.recent].slice(0, maxRecent),
 		highlights,
 	};
+}
+
+function onWatching(state: WatchState, action: Extract<WatchEvent, {type: 'watching'}>): WatchState {
+	const trouble = state.connection.kind === 'retrying' || state.connection.kind === 'refused';
+	const before = state.transport.kind === 'watching' ? state.transport : undefined;
+	if (!action.opened) {
+		return before ? state : {...state, transport: {kind: 'watching'}};
+	}
+
+	// A stream reopened after the server's timeout, with nothing wrong in between, goes on as the same watch:
+	// nothing to redraw.
+	if (before?.since !== undefined && !trouble) return state;
+	const connection: Connection = !trouble
+		? state.connection
+		: state.missingSince === undefined
+			? state.job
+				? {kind: 'live'}
+				: {kind: 'connecting'}
+			: {kind: 'waiting'};
+	return {
+		...state,
+		connection,
+		transport: {kind: 'watching', since: action.at, ...(before?.lastEventAt === undefined ? {} : {lastEventAt: before.lastEventAt})},
+		staleSince: undefined,
+		fetchingSlowly: false,
+		now: action.at,
+	};
+}
+
+/** When the next minute begins while watching: the ages on screen move on then, and only then. */
+export function nextMinuteTick(state: WatchState): number | undefined {
+	return state.transport.kind === 'watching' ? minuteOf(state.now) + 60_000 : undefined;
 }
 
 /** The watch state after one event: pure, so it is tested without React or timers. */
@@ -205,6 +252,7 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 				connection: {kind: 'waiting'},
 				missingSince: state.missingSince ?? action.at,
 				details: idleDetails,
+				...(state.transport.kind === 'watching' && action.deleted ? {transport: {...state.transport, lastEventAt: action.at}} : {}),
 				lastOkAt: action.at,
 				staleSince: undefined,
 				fetchingSlowly: false,
@@ -247,6 +295,14 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 			};
 		}
 
+		case 'watching': {
+			return onWatching(state, action);
+		}
+
+		case 'polling': {
+			return {...state, transport: {kind: 'polling', reason: action.reason}, now: action.at};
+		}
+
 		case 'paused':
 		case 'resumed': {
 			return {...state, paused: action.type === 'paused', now: action.at};
@@ -264,7 +320,9 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 
 		case 'tick': {
 			const highlights = withoutExpired(state.highlights, action.at);
-			return highlights === state.highlights ? state : {...state, highlights, now: action.at};
+			// A stream brings no answer every few seconds to move the ages on: the minute is a tick of its own.
+			const minuteTurned = state.transport.kind === 'watching' && minuteOf(action.at) !== minuteOf(state.now);
+			return highlights === state.highlights && !minuteTurned ? state : {...state, highlights, now: action.at};
 		}
 	}
 }

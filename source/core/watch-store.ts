@@ -2,6 +2,7 @@ import type {JobWatcher} from './watch-job.js';
 import {
 	initialWatchState,
 	nextHighlightExpiry,
+	nextMinuteTick,
 	reduceWatch,
 	type WatchAction,
 	type WatchState,
@@ -23,7 +24,8 @@ export type WatchStoreOptions = WatchStateOptions & {
 
 /**
  * The watch state kept outside React: it listens to the watcher from before the first poll, so no event
- * is lost to a render that has not happened yet, and owns the one timer that ends highlights.
+ * is lost to a render that has not happened yet, and owns the one timer that ends highlights (and, while a
+ * stream brings no answers to count them by, turns the minute for the ages).
  */
 export function createWatchStore(watcher: Pick<JobWatcher, 'subscribe'>, options: WatchStoreOptions): WatchStore {
 	const now = options.now ?? Date.now;
@@ -33,7 +35,8 @@ export function createWatchStore(watcher: Pick<JobWatcher, 'subscribe'>, options
 	let timerAt: number | undefined;
 
 	const schedule = () => {
-		const expiry = nextHighlightExpiry(state);
+		const times = [nextHighlightExpiry(state), nextMinuteTick(state)].filter(time => time !== undefined);
+		const expiry = times.length === 0 ? undefined : Math.min(...times);
 		if (expiry === timerAt) {
 			return;
 		}

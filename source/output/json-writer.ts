@@ -11,6 +11,7 @@ import {isoSeconds} from './text-writer.js';
  */
 export function createJsonWriter(write: (line: string) => void, target: {namespace: string; name: string}): WatchListener {
 	let waiting = false;
+	let seen = false;
 	let lastRefusal = '';
 	let failures = 0;
 	const emit = (object: Record<string, unknown>) => {
@@ -38,10 +39,12 @@ export function createJsonWriter(write: (line: string) => void, target: {namespa
 					resourceVersion: event.job.resourceVersion,
 					phase: event.job.phase,
 					first: event.previous === undefined,
+					...(event.previous && event.previous.uid !== '' && event.previous.uid !== event.job.uid ? {recreated: true} : {}),
 					changes: event.changes.map(change => ({path: change.path, old: change.old ?? null, new: change.new ?? null})),
 					job: event.raw,
 				});
 				waiting = false;
+				seen = true;
 				lastRefusal = '';
 				return;
 			}
@@ -49,10 +52,24 @@ export function createJsonWriter(write: (line: string) => void, target: {namespa
 			case 'not-found': {
 				failures = 0;
 				if (!waiting) {
-					emit({time, event: 'waiting', ...target, error: event.error.toJSON()});
+					emit({time, event: 'waiting', ...target, ...(seen ? {deleted: true} : {}), error: event.error.toJSON()});
 				}
 
 				waiting = true;
+				return;
+			}
+
+			case 'watching': {
+				if (event.opened && failures > 0) {
+					emit({time, event: 'recovered', ...target, failures, watching: true, ...(event.job ? {resourceVersion: event.job.resourceVersion} : {})});
+					failures = 0;
+				}
+
+				return;
+			}
+
+			case 'polling': {
+				emit({time, event: 'polling', ...target, reason: event.reason, error: event.error.toJSON()});
 				return;
 			}
 

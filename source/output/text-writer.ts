@@ -39,6 +39,7 @@ export function createTextWriter(write: (line: string) => void, target: {namespa
 	let last = '';
 	// Failed attempts since the last good answer: the next good one says it recovered.
 	let failures = 0;
+	let seen = false;
 	const emit = (at: number, text: string, dedupeKey?: string) => {
 		if (dedupeKey !== undefined && dedupeKey === last) {
 			return;
@@ -58,10 +59,12 @@ export function createTextWriter(write: (line: string) => void, target: {namespa
 					return;
 				}
 
+				const recreated = event.previous !== undefined && event.previous.uid !== '' && event.previous.uid !== event.job.uid;
 				const notes = [
-					...(last === 'waiting' ? ['appeared'] : event.previous ? [] : ['first seen']),
+					...(recreated ? ['re-created'] : last === 'waiting' ? ['appeared'] : event.previous ? [] : ['first seen']),
 					...event.changes.map(change => describeChange(change)),
 				];
+				seen = true;
 				const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
 				emit(event.at, recovered + jobLine(event.job) + note);
 				return;
@@ -69,7 +72,22 @@ export function createTextWriter(write: (line: string) => void, target: {namespa
 
 			case 'not-found': {
 				failures = 0;
-				emit(event.at, `waiting for ${who} to appear`, 'waiting');
+				emit(event.at, `${seen ? 'deleted; ' : ''}waiting for ${who} to appear`, 'waiting');
+				return;
+			}
+
+			case 'watching': {
+				// A stream (re)opened: news only after failures. Reopening after the server's timeout is routine.
+				if (event.opened && failures > 0) {
+					emit(event.at, `recovered after ${failures} failed ${failures === 1 ? 'attempt' : 'attempts'}: watching${event.job ? ` ${jobLine(event.job)}` : ''}`);
+					failures = 0;
+				}
+
+				return;
+			}
+
+			case 'polling': {
+				emit(event.at, `polling: ${event.reason}; ${event.error.summary}`);
 				return;
 			}
 

@@ -30,6 +30,16 @@ export type RenderInput = {
 	readonly snapshot: JobSnapshot;
 	/** Another job than the demo's MPI job: its spec (see jobSpec) and labels. */
 	readonly template?: JobTemplate;
+	/** The demo job with other images or cpu/memory (a scenario's). */
+	readonly look?: ContainerLook;
+};
+
+/** What a scenario changes in the demo job's pod templates. */
+export type ContainerLook = {
+	/** Container image by task name; other tasks keep the demo image. */
+	readonly images?: Readonly<Record<string, string>>;
+	/** Each container's cpu and memory, requested and limited alike; default 250m and 1Gi. */
+	readonly resources?: {readonly cpu: string; readonly memory: string};
 };
 
 export type JobTemplate = {
@@ -77,18 +87,27 @@ export function goDuration(ms: number): string {
 	return minutes > 0 ? `${minutes}m${seconds}` : seconds;
 }
 
-function container(name: string, command: string, containerImage = image): Record<string, unknown> {
+const defaultResources = {cpu: '250m', memory: '1Gi'};
+
+function container(name: string, command: string, containerImage = image, resources = defaultResources): Record<string, unknown> {
 	return {
 		name,
 		image: containerImage,
 		command: ['/bin/sh', '-c', command],
 		ports: [{containerPort: 22, name: 'mpijob-port'}],
-		resources: {limits: {cpu: '250m', memory: '1Gi'}, requests: {cpu: '250m', memory: '1Gi'}},
+		resources: {limits: resources, requests: resources},
 		workingDir: '/home',
 	};
 }
 
-function task(name: string, replicas: number, command: string, policies: readonly unknown[], containerImage = image): Record<string, unknown> {
+function task(
+	name: string,
+	replicas: number,
+	command: string,
+	policies: readonly unknown[],
+	containerImage = image,
+	resources = defaultResources,
+): Record<string, unknown> {
 	return {
 		name,
 		replicas,
@@ -98,7 +117,7 @@ function task(name: string, replicas: number, command: string, policies: readonl
 		template: {
 			metadata: {name},
 			spec: {
-				containers: [container(name, command, containerImage)],
+				containers: [container(name, command, containerImage, resources)],
 				imagePullSecrets: [{name: 'imagepull-secret'}],
 				restartPolicy: 'OnFailure',
 			},
@@ -106,23 +125,32 @@ function task(name: string, replicas: number, command: string, policies: readonl
 	};
 }
 
-const spec = {
-	minAvailable: 3,
-	maxRetry: 3,
-	queue: 'default',
-	schedulerName: 'volcano',
-	plugins: {env: [], ssh: [], svc: []},
-	policies: [{event: 'PodEvicted', action: 'RestartJob'}],
-	tasks: [
-		task(
-			'mpimaster',
-			1,
-			'MPI_HOST=`cat /etc/volcano/mpiworker.host | tr "\\n" ","`;\nmkdir -p /var/run/sshd; /usr/sbin/sshd;\nmpiexec --allow-run-as-root --host ${MPI_HOST} -np 2 mpi_hello_world',
-			[{event: 'TaskCompleted', action: 'CompleteJob'}],
-		),
-		task('mpiworker', 2, 'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;', [{event: 'PodFailed', action: 'RestartJob', timeout: '5m'}]),
-	],
-};
+/** The demo's MPI job spec, with a scenario's images and resources. */
+function demoSpec(look: ContainerLook = {}): JobTemplate['spec'] {
+	const imageOf = (name: string) => look.images?.[name] ?? image;
+	const resources = look.resources ?? defaultResources;
+	return {
+		minAvailable: 3,
+		maxRetry: 3,
+		queue: 'default',
+		schedulerName: 'volcano',
+		plugins: {env: [], ssh: [], svc: []},
+		policies: [{event: 'PodEvicted', action: 'RestartJob'}],
+		tasks: [
+			task(
+				'mpimaster',
+				1,
+				'MPI_HOST=`cat /etc/volcano/mpiworker.host | tr "\\n" ","`;\nmkdir -p /var/run/sshd; /usr/sbin/sshd;\nmpiexec --allow-run-as-root --host ${MPI_HOST} -np 2 mpi_hello_world',
+				[{event: 'TaskCompleted', action: 'CompleteJob'}],
+				imageOf('mpimaster'),
+				resources,
+			),
+			task('mpiworker', 2, 'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;', [{event: 'PodFailed', action: 'RestartJob', timeout: '5m'}], imageOf('mpiworker'), resources),
+		],
+	};
+}
+
+const spec = demoSpec();
 
 /** A spec shaped like the demo job's, for other jobs (same plugins and job policy; own tasks, queue, image). */
 export function jobSpec(options: {
@@ -219,7 +247,7 @@ function status(input: RenderInput): Record<string, unknown> {
 }
 
 /** Objects of a custom resource come back from the API server with their keys sorted (they are stored as maps). */
-function sortKeys(value: unknown): unknown {
+export function sortKeys(value: unknown): unknown {
 	if (Array.isArray(value)) {
 		return value.map(item => sortKeys(item));
 	}
@@ -252,7 +280,7 @@ export function renderJob(input: RenderInput): RawJob {
 			labels: input.template?.labels ?? {'app.kubernetes.io/name': 'openmpi-hello'},
 			managedFields: managedFields(input, hasStatus),
 		},
-		spec: input.template?.spec ?? spec,
+		spec: input.template?.spec ?? (input.look ? demoSpec(input.look) : spec),
 		...(hasStatus ? {status: status(input)} : {}),
 	}) as RawJob;
 }

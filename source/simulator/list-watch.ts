@@ -390,8 +390,10 @@ export function createJobCollection(store: JobStore, options: WatchSimulatorOpti
 			watcher.deliver(event);
 		}
 
-		for (const check of [...waits.keys()]) {
-			check();
+		if (waits.size > 0) {
+			for (const check of [...waits.keys()]) {
+				check();
+			}
 		}
 	});
 

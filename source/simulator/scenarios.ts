@@ -1,5 +1,6 @@
+import type {ClusterStep, PodScript} from './cluster-objects.js';
 import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type Fault} from './faults.js';
-import type {JobSnapshot, VerbatimJob} from './job-template.js';
+import type {ContainerLook, JobSnapshot, VerbatimJob} from './job-template.js';
 import type {ManyJobsOptions} from './many-jobs.js';
 
 /**
@@ -14,6 +15,8 @@ export type Step = {
 	readonly job: 'absent' | JobSnapshot | VerbatimJob;
 	readonly faults?: readonly Fault[];
 	readonly faultEvery?: number;
+	/** What the job's status does not tell about its pods, PodGroup and events (cluster-objects.ts). */
+	readonly cluster?: ClusterStep;
 };
 
 export type Scenario = {
@@ -24,6 +27,12 @@ export type Scenario = {
 	readonly steps: readonly Step[];
 	/** Other jobs in the namespace (see many-jobs.ts). */
 	readonly manyJobs?: ManyJobsOptions;
+	/** Images and resources of the job's pod templates, when not the demo's. */
+	readonly look?: ContainerLook;
+	/** Nodes the pods are bound to, in turn; default three. */
+	readonly nodes?: readonly string[];
+	/** The PodGroup is named `<job>`, as Volcano did before v1.6. */
+	readonly legacyPodGroupName?: boolean;
 };
 
 const namespace = 'cci-namespace-42263891';
@@ -55,11 +64,14 @@ const masterDone: JobSnapshot = {
 const completing: JobSnapshot = {phase: 'Completing', counters: {terminating: 3}, version: 1};
 const completed: JobSnapshot = {phase: 'Completed', version: 2};
 
+// The pods were created once the PodGroup was let into the queue (Inqueue); the scheduler has not bound them yet.
+const waitingForScheduler: ClusterStep = {unbound: true};
+
 const demoSteps: readonly Step[] = [
 	{holdMs: 5000, job: 'absent'},
 	{holdMs: 1000, job: notInitialised},
 	{holdMs: 4000, job: pendingNoPods},
-	{holdMs: 5000, job: pendingPods},
+	{holdMs: 5000, job: pendingPods, cluster: waitingForScheduler},
 	{holdMs: 4000, job: pendingOneUp},
 	{holdMs: 28_000, job: running},
 	{holdMs: 3000, job: masterDone},
@@ -82,7 +94,13 @@ const recreateSteps: readonly Step[] = [
 	{holdMs: 10_000, job: completed},
 ];
 
-// One attempt of the failing job: pods start, a worker fails, PodFailed → RestartJob.
+// The failing worker (mpiworker-0: within a task, the lowest indices take the phases furthest along) runs out of
+// memory: the kubelet restarts it a few times, then the pod fails.
+const outOfMemory: PodScript = {exit: {reason: 'OOMKilled', exitCode: 137}};
+const crashLooping: ClusterStep = {pods: {'mpiworker-0': {...outOfMemory, restartEveryMs: 2500}}};
+const crashed: ClusterStep = {pods: {'mpiworker-0': outOfMemory}};
+
+// One attempt of the failing job: pods start, a worker crashes over and over and fails, PodFailed → RestartJob.
 function attempt(retryCount: number, version: number): Step[] {
 	return [
 		{holdMs: 1500, job: {phase: 'Pending', retryCount, version}},
@@ -105,6 +123,7 @@ function attempt(retryCount: number, version: number): Step[] {
 				retryCount,
 				version,
 			},
+			cluster: crashLooping,
 		},
 		{
 			holdMs: 1500,
@@ -115,6 +134,7 @@ function attempt(retryCount: number, version: number): Step[] {
 				retryCount,
 				version,
 			},
+			cluster: crashed,
 		},
 	];
 }
@@ -153,7 +173,7 @@ const flakySteps: readonly Step[] = [
 	{holdMs: 5000, job: 'absent', faults: [throttleFault(1)]},
 	{holdMs: 1000, job: notInitialised},
 	{holdMs: 4000, job: pendingNoPods, faults: [statusFault(500)]},
-	{holdMs: 5000, job: pendingPods, faults: [proxyHtmlFault(502), {kind: 'reset'}]},
+	{holdMs: 5000, job: pendingPods, cluster: waitingForScheduler, faults: [proxyHtmlFault(502), {kind: 'reset'}]},
 	{holdMs: 4000, job: pendingOneUp, faults: [statusFault(503)]},
 	{
 		holdMs: 28_000,
@@ -237,6 +257,39 @@ const seedJob: VerbatimJob = {
 	},
 };
 
+// A gang bigger than the cluster: each pod wants 8 cores, and no node has 8 free.
+const gangSteps: readonly Step[] = [
+	{holdMs: 2000, job: notInitialised},
+	{holdMs: 3000, job: pendingNoPods},
+	{
+		holdMs: 600_000,
+		job: pendingPods,
+		cluster: {unschedulable: {fitError: '0/2 nodes are unavailable: 2 Insufficient cpu.'}},
+	},
+];
+
+// The worker image's tag is gone from the registry; the node of the first worker still had it cached.
+const missingImage = 'swr.cn-north-4.myhuaweicloud.com/team/mpi-worker:3.29';
+const missingImagePods: ClusterStep = {
+	pods: {
+		'mpiworker-0': {imagePresent: true},
+		'mpiworker-1': {
+			imagePullError: `rpc error: code = NotFound desc = failed to pull and unpack image "${missingImage}": failed to resolve reference "${missingImage}": ${missingImage}: not found`,
+		},
+	},
+};
+
+const imagePullSteps: readonly Step[] = [
+	{holdMs: 1000, job: notInitialised},
+	{holdMs: 2000, job: pendingNoPods},
+	{holdMs: 3000, job: pendingPods, cluster: missingImagePods},
+	{
+		holdMs: 600_000,
+		job: {phase: 'Pending', counters: {pending: 1, running: 2}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 1, Pending: 1}}},
+		cluster: missingImagePods,
+	},
+];
+
 // No prototype: a lookup by a user's word ("constructor", "toString") must find nothing.
 export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Object.create(null) as Record<string, Scenario>, {
 	demo: {
@@ -248,7 +301,8 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 	},
 	fail: {
 		name: 'fail',
-		description: 'A worker keeps failing: PodFailed → RestartJob three times, then Failed with retryCount 3 (maxRetry 3).',
+		description:
+			'A worker keeps running out of memory (OOMKilled, exit 137, restarts rising) and fails: PodFailed → RestartJob three times, then Failed with retryCount 3 (maxRetry 3).',
 		namespace,
 		jobName: 'openmpi-crash',
 		steps: failSteps,
@@ -272,7 +326,29 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		description: "CCI's documented example response (phase Inqueue, pending 3), never changing.",
 		namespace,
 		jobName: 'openmpi-hello-3-com',
-		steps: [{holdMs: 60_000, job: seedJob}],
+		// The document tells nothing of pods or PodGroup; its counters and its 2019 Volcano (PodGroup named after the
+		// job) do: an Inqueue PodGroup and three pods not yet bound, and no events (nothing to report why).
+		steps: [{holdMs: 60_000, job: seedJob, cluster: waitingForScheduler}],
+		legacyPodGroupName: true,
+	},
+	unschedulable: {
+		name: 'unschedulable',
+		description:
+			'A gang that cannot fit (3 pods of 8 cores, 2 nodes): Pending for ever, PodGroup Inqueue with an Unschedulable condition, pods unbound, warnings counting up.',
+		namespace,
+		jobName: 'openmpi-gang',
+		steps: gangSteps,
+		look: {resources: {cpu: '8', memory: '16Gi'}},
+		nodes: ['192.168.0.21', '192.168.0.22'],
+	},
+	'image-pull': {
+		name: 'image-pull',
+		description:
+			"One worker's image cannot be pulled (ErrImagePull, ImagePullBackOff, warnings counting up): 2 pods run, fewer than minAvailable 3, so the job stays Pending.",
+		namespace,
+		jobName: 'openmpi-pull',
+		steps: imagePullSteps,
+		look: {images: {mpiworker: missingImage}},
 	},
 	recreate: {
 		name: 'recreate',

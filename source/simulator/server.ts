@@ -3,6 +3,8 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {TLSSocket} from 'node:tls';
+import {answerCluster, clusterDiscovery, clusterRequestOf, type ClusterRequest, type ClusterResource} from './cluster-api.js';
+import {createCluster} from './cluster-objects.js';
 import {gatewayBody, nginxErrorPage, statusBody, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {renderJob, type JobSnapshot, type VerbatimJob} from './job-template.js';
@@ -38,6 +40,10 @@ export type SimulatorOptions = {
 	readonly manyJobs?: ManyJobsOptions;
 	/** Changes kept for watches from a resourceVersion and for paged lists; older ones get 410. Default 1000. */
 	readonly historySize?: number;
+	/** These resources' lists and gets are answered 403, as for a user whose role does not cover them. */
+	readonly forbidden?: readonly ClusterResource[];
+	/** The PodGroup is named `<job>` as before Volcano v1.6, not `<job>-<job uid>`; default: the scenario's choice. */
+	readonly legacyPodGroupName?: boolean;
 } & WatchSimulatorOptions;
 
 export type SimulatedRequest = {
@@ -82,6 +88,9 @@ const firstResourceVersion = 7_681_358;
 const defaultHistorySize = 1000;
 const requestLogSize = 200;
 const defaultFaultEvery = 2;
+// The user the API server names when it refuses a forbidden resource.
+const simulatedUser = 'demo';
+const defaultNodes = ['192.168.0.11', '192.168.0.12', '192.168.0.13'];
 
 const resourceList = {
 	kind: 'APIResourceList',
@@ -147,6 +156,23 @@ function decode(segment: string): string | undefined {
 	}
 }
 
+type Route =
+	| {readonly kind: 'job'; readonly namespace: string | undefined; readonly name: string | undefined}
+	| {readonly kind: 'discovery'; readonly body: unknown}
+	| {readonly kind: 'cluster'; readonly request: ClusterRequest};
+
+/** What a path asks for; undefined when no service publishes it. */
+function routeOf(pathname: string): Route | undefined {
+	const job = jobPathPattern.exec(pathname);
+	if (job) return {kind: 'job', namespace: decode(job[1]!), name: decode(job[2]!)};
+	const bare = pathname.replace(/\/$/, '');
+	if (bare === groupVersionPath) return {kind: 'discovery', body: resourceList};
+	const discovery = clusterDiscovery.get(bare);
+	if (discovery) return {kind: 'discovery', body: discovery};
+	const request = clusterRequestOf(pathname);
+	return request ? {kind: 'cluster', request} : undefined;
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const scenario = resolveScenario(options.scenario);
 	const {steps} = scenario;
@@ -180,6 +206,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const fleet = manyJobs
 		? createFleet(store, {...manyJobs, namespace: manyJobs.namespace ?? scenario.namespace, firstResourceVersion})
 		: undefined;
+	const forbidden = options.forbidden ?? [];
+	const cluster = createCluster({
+		speed,
+		legacyPodGroupName: options.legacyPodGroupName ?? scenario.legacyPodGroupName ?? false,
+		nodes: scenario.nodes ?? defaultNodes,
+	});
 
 	// The controller's write: resourceVersion, lastTransitionTime and managedFields move only when the content does.
 	function write(job: 'absent' | JobSnapshot | VerbatimJob): void {
@@ -225,6 +257,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 					lastTransitionTime: now,
 					conditions,
 					snapshot: job,
+					...(scenario.look ? {look: scenario.look} : {}),
 				}),
 			{keepObject: true},
 		);
@@ -240,6 +273,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 		const step = steps[index]!;
 		write(step.job);
+		cluster.enter(document, step.cluster, Date.now());
 		clearTimeout(stepTimer);
 		stepTimer = undefined;
 		if (autoplay && closing === undefined && (loop || index < steps.length - 1)) {
@@ -356,9 +390,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		const jobMatch = jobPathPattern.exec(pathname);
-		const collectionMatch = jobMatch ? undefined : matchCollectionPath(pathname);
-		if (!jobMatch && !collectionMatch && pathname !== groupVersionPath && pathname !== `${groupVersionPath}/`) {
+		const collectionMatch = matchCollectionPath(pathname);
+		const route = collectionMatch ? undefined : routeOf(pathname);
+		if (!route && !collectionMatch) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.
 			sendJson({
 				status: 404,
@@ -403,12 +437,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		if (!jobMatch) {
-			sendJson({status: 200, body: resourceList});
+		if (!route) return;
+		if (route.kind === 'discovery') {
+			sendJson({status: 200, body: route.body});
 			return;
 		}
 
-		const reply = (): Reply => jobReply(decode(jobMatch[1]!), decode(jobMatch[2]!));
+		// Faults stay on the job path: a step's rotation counts job GETs only.
+		if (route.kind === 'cluster') {
+			sendJson(answerCluster(route.request, url.searchParams, cluster, {forbidden, user: simulatedUser}, Date.now()));
+			return;
+		}
+
+		const reply = (): Reply => jobReply(route.namespace, route.name);
 		const fault = nextFault();
 		if (fault === undefined) {
 			void collection.checkGet(url.searchParams.get('resourceVersion'), response).then(refusal => {

@@ -245,7 +245,7 @@ describe('connection', () => {
 		expect(still.recent).toHaveLength(1);
 	});
 
-	test('deleted → the job again (a new incarnation): "appeared" first, then what changed; deletedAt cleared', () => {
+	test('deleted → the job again (a new incarnation): "re-created" first, then what changed; deletedAt cleared', () => {
 		const first = job(1);
 		const reborn = job(5, raw => {
 			raw['metadata'].uid = '0b7a9f54-3c9e-4d1f-8a2b-6e5d4c3b2a19';
@@ -255,7 +255,7 @@ describe('connection', () => {
 		const state = run([jobEvent(first, t0), {type: 'not-found', at: t0 + 2000, error: notFound, delayMs: 2000}, jobEvent(reborn, t0 + 4000, first)]);
 		expect(state.deletedAt).toBeUndefined();
 		expect(state.recent.map(record => [record.change.path, record.change.new])).toEqual([
-			['metadata.uid', 'appeared'],
+			['metadata.uid', 're-created'],
 			['metadata.uid', '0b7a9f54-3c9e-4d1f-8a2b-6e5d4c3b2a19'],
 			['status.state.phase', 'Pending'],
 			['status.running', 0],

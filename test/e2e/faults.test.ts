@@ -5,9 +5,10 @@ import {startSimulator, type Simulator} from '../../source/simulator/server.js';
 import {cliPath, runCli, type CliRun} from './run-cli.js';
 
 // Fault injection against the real program over real HTTP: for each fault the watcher keeps running,
-// says what happened in one line, and recovers when the server does.
+// says what happened in one line, and recovers when the server does. The faults are served to job GETs:
+// the watcher polls here (--poll); faults of watch streams are in watch.test.ts.
 
-const quick = ['-o', 'text', '--interval', '100ms', '--max-wait', '200ms', '--recheck', '300ms', '--timeout', '500ms'];
+const quick = ['-o', 'text', '--poll', '--interval', '100ms', '--max-wait', '200ms', '--recheck', '300ms', '--timeout', '500ms'];
 let simulator: Simulator | undefined;
 let run: CliRun | undefined;
 

@@ -213,7 +213,7 @@ describe('kubeconfig', () => {
 		const sim = await https({token: 'exec-token'});
 		const state = mkdtempSync(join(home, 'plugin-'));
 		const path = kubeconfig('config', {ca: 'data'}, execUser({PLUGIN_TOKEN: 'exec-token', PLUGIN_EXPIRES: '800'}, state));
-		const cliRun = cli([job, '--kubeconfig', path, '-o', 'json', '--interval', '100ms']);
+		const cliRun = cli([job, '--kubeconfig', path, '-o', 'json', '--poll', '--interval', '100ms']);
 		await cliRun.waitFor(/"event":"change"/);
 		while (sim.requestCount < 20) await new Promise(resolve => setTimeout(resolve, 50));
 		const runs = pluginRuns(state);

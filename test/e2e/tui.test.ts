@@ -54,7 +54,7 @@ describe('the live screen', () => {
 	test('an unchanged job writes (almost) nothing: twenty polls, at most one small redraw', async () => {
 		simulator = await startSimulator({scenario: 'static', autoplay: false});
 		const sim = simulator;
-		pty = runInPty([sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url, '--interval', '100ms'], {columns: 100, rows: 30});
+		pty = runInPty([sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url, '--poll', '--interval', '100ms'], {columns: 100, rows: 30});
 		await pty.waitForScreen(/Running/);
 		// Let the first frame and its follow-ups settle.
 		const startCount = sim.requestCount + 3;

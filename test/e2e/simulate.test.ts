@@ -1,0 +1,39 @@
+import {afterEach, expect, test} from 'vitest';
+import {runCli, type CliRun} from './run-cli.js';
+
+let run: CliRun | undefined;
+
+afterEach(() => {
+	run?.child.kill('SIGKILL');
+	run = undefined;
+});
+
+test('simulate --forbid refuses those resources with 403 and serves the rest', async () => {
+	run = runCli(['simulate', '--scenario', 'unschedulable', '--speed', '20', '--forbid', 'pods,events']);
+	const banner = await run.waitFor(/^watch it: .*$/m);
+	expect(banner).toMatch(/\(scenario unschedulable, 403 for pods, events\)/);
+	const url = (name: string) => new RegExp(`^${name}: (\\S+)$`, 'm').exec(banner)![1]!;
+
+	const pods = await fetch(url('pods'));
+	expect(pods.status).toBe(403);
+	expect(await pods.json()).toMatchObject({reason: 'Forbidden', message: expect.stringMatching(/^pods is forbidden: User "demo" cannot list resource "pods"/)});
+	expect((await fetch(url('events'))).status).toBe(403);
+
+	// Two steps of 2 s and 3 s at speed 20: the gang is Inqueue and unschedulable within a second.
+	let group: Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+	for (let tries = 0; tries < 60 && group?.['status']?.conditions === undefined; tries++) {
+		// eslint-disable-next-line no-await-in-loop
+		const list = (await (await fetch(url('podgroups'))).json()) as {items: Array<Record<string, any>>}; // eslint-disable-line @typescript-eslint/no-explicit-any
+		group = list.items[0];
+		// eslint-disable-next-line no-await-in-loop
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+
+	expect(group!['status']).toMatchObject({phase: 'Inqueue', conditions: [{type: 'Unschedulable', reason: 'NotEnoughResources'}]});
+});
+
+test('simulate --forbid names what it accepts', async () => {
+	run = runCli(['simulate', '--forbid', 'pods,nodes']);
+	expect(await run.exit()).toBe(2);
+	expect(run.stderr()).toContain('--forbid "nodes": choose among pods, events, podgroups');
+});

@@ -1,0 +1,259 @@
+import {afterEach, describe, expect, test} from 'vitest';
+import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import {runInPty, type PtyRun} from './pty.js';
+import {runCli, type CliRun} from './run-cli.js';
+
+// The built program watching the simulator's job over real HTTP: the stream, the ways it breaks (compaction,
+// stalls, dropped connections, gateways that refuse watches) and a job deleted and submitted again. The
+// poll interval is short on purpose: were the program polling, its GETs would show in the request log.
+
+const fast = ['--interval', '100ms', '--max-wait', '300ms', '--recheck', '300ms', '--no-details'];
+let simulator: Simulator | undefined;
+let run: CliRun | undefined;
+let pty: PtyRun | undefined;
+
+afterEach(async () => {
+	run?.child.kill('SIGKILL');
+	run = undefined;
+	pty?.child.kill('SIGKILL');
+	pty = undefined;
+	await simulator?.close();
+	simulator = undefined;
+});
+
+async function start(options: SimulatorOptions = {}): Promise<Simulator> {
+	simulator = await startSimulator({scenario: 'demo', autoplay: false, bookmarkIntervalMs: 200, ...options});
+	return simulator;
+}
+
+function target(sim: Simulator): string[] {
+	return [sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url];
+}
+
+/** The requests for the job: GETs of it, and watches of the collection. */
+function jobRequests(sim: Simulator) {
+	const base = `/apis/batch.volcano.sh/v1alpha1/namespaces/${sim.scenario.namespace}/jobs`;
+	const requests = sim.requests.filter(request => request.path.startsWith(base));
+	return {
+		gets: requests.filter(request => request.path.startsWith(`${base}/`)),
+		watches: requests.filter(request => request.path.startsWith(`${base}?`) && /[?&]watch=1/.test(request.path)),
+	};
+}
+
+async function pause(ms: number): Promise<void> {
+	await new Promise(resolve => setTimeout(resolve, ms));
+}
+
+function lines(cli: CliRun): string[] {
+	return cli.stdout().trim().split('\n');
+}
+
+describe('changes come through the stream', () => {
+	test('text: each change is a line, as when polling, from one GET and one watch request', async () => {
+		const sim = await start();
+		sim.goTo(3);
+		run = runCli([...target(sim), '-o', 'text', ...fast]);
+		await run.waitFor(/phase=Pending pending=3 .*\(first seen\)/);
+		await pause(1000);
+		sim.goTo(5);
+		const started = Date.now();
+		await run.waitFor(/phase=Running pending=0 running=3 .*\(phase Pending→Running, pending 3→0, running 0→3/);
+		// Well under the 100 ms interval's worth of polls: the stream brought it.
+		expect(Date.now() - started).toBeLessThan(1000);
+		const {gets, watches} = jobRequests(sim);
+		expect(gets).toHaveLength(1);
+		expect(watches).toHaveLength(1);
+		const rv = /rv=(\d+) phase=Pending/.exec(run.stdout())![1];
+		expect(watches[0]!.path).toMatch(
+			new RegExp(`\\?watch=1&fieldSelector=metadata\\.name%3Dopenmpi-hello&resourceVersion=${rv}&allowWatchBookmarks=true&timeoutSeconds=\\d+$`),
+		);
+		expect(lines(run)).toHaveLength(2);
+		expect(run.stdout()).not.toMatch(/retry|error|polling/);
+	});
+
+	test('json: the change objects are the same as when polling, the job as the stream sent it', async () => {
+		const sim = await start();
+		sim.goTo(3);
+		run = runCli([...target(sim), '-o', 'json', ...fast]);
+		await run.waitFor(/"phase":"Pending"/);
+		sim.goTo(5);
+		await run.waitFor(/"phase":"Running"/);
+		const objects = lines(run).map(line => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+		expect(objects.map(object => object['event'])).toEqual(['change', 'change']);
+		const [, second] = objects;
+		expect(second!['first']).toBe(false);
+		expect(second!['changes']).toContainEqual({path: 'status.state.phase', old: 'Pending', new: 'Running'});
+		expect(jobRequests(sim).gets).toHaveLength(1);
+		const served = (await (await fetch(`${sim.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${sim.scenario.namespace}/jobs/${sim.scenario.jobName}`)).json()) as unknown;
+		expect(second!['job']).toEqual(served);
+	});
+});
+
+describe('a server that refuses watches', () => {
+	test.each([
+		[405, 'the server refused watch (405)'],
+		[404, 'the server refused watch (404)'],
+		['close', 'the server refused watch (streams closed at once)'],
+	] as const)('refuseWatch %s: polling, and the output says why', async (how, reason) => {
+		const sim = await start({refuseWatch: how});
+		sim.goTo(3);
+		run = runCli([...target(sim), '-o', 'text', ...fast]);
+		await run.waitFor(new RegExp(`polling: ${reason.replaceAll(/[()]/g, '\\$&')}`));
+		sim.goTo(5);
+		await run.waitFor(/phase=Running/);
+		// Polled: GETs at the interval from the fallback on.
+		await pause(500);
+		expect(jobRequests(sim).gets.length).toBeGreaterThan(3);
+		expect(run.stdout().match(/polling:/g)).toHaveLength(1);
+	});
+
+	test('json: one "polling" object with the reason and the server\'s error', async () => {
+		const sim = await start({refuseWatch: 405});
+		run = runCli([...target(sim), '-o', 'json', ...fast]);
+		await run.waitFor(/"event":"polling"/);
+		const polling = lines(run)
+			.map(line => JSON.parse(line) as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any
+			.find(object => object['event'] === 'polling')!;
+		expect(polling['reason']).toBe('the server refused watch (405)');
+		expect(polling['error']).toMatchObject({status: 405, reason: 'MethodNotAllowed', retryable: false});
+	});
+
+	test('--watch: the refusal is an error, checked again at --recheck, and the watch recovers when allowed', async () => {
+		const sim = await start({refuseWatch: 405});
+		sim.goTo(3);
+		run = runCli([...target(sim), '-o', 'text', '--watch', ...fast]);
+		await run.waitFor(/error: the server refused watch \(405\): 405 MethodNotAllowed.*; checking again in 0\.3s/);
+		await pause(1000);
+		const refusals = jobRequests(sim).watches.length;
+		// About one a --recheck, not one a poll interval.
+		expect(refusals).toBeGreaterThanOrEqual(2);
+		expect(refusals).toBeLessThanOrEqual(5);
+		expect(jobRequests(sim).gets).toHaveLength(1);
+		sim.refuseWatches(undefined);
+		await run.waitFor(/recovered after \d+ failed attempts: watching rv=\d+ phase=Pending/);
+		sim.goTo(5);
+		await run.waitFor(/phase=Running/);
+		expect(run.stdout()).not.toContain('polling');
+	});
+});
+
+describe('recovery', () => {
+	test('after compaction (410): one new GET, the change that came meanwhile shown, no error', async () => {
+		const sim = await start();
+		sim.goTo(3);
+		run = runCli([...target(sim), '-o', 'text', ...fast]);
+		await run.waitFor(/phase=Pending/);
+		await pause(300);
+		// The stream falls behind, the history it needs is compacted away: the server ends it with a 410.
+		sim.stallWatches();
+		sim.goTo(5);
+		sim.compact();
+		sim.resumeWatches();
+		await run.waitFor(/phase=Running pending=0 running=3 .*\(phase Pending→Running/);
+		expect(jobRequests(sim).gets).toHaveLength(2);
+		await pause(500);
+		expect(jobRequests(sim).watches).toHaveLength(2);
+		// The second watch starts where the new GET left off.
+		const rv = /rv=(\d+) phase=Running/.exec(run.stdout())![1];
+		expect(jobRequests(sim).watches[1]!.path).toContain(`resourceVersion=${rv}&`);
+		expect(run.stdout()).not.toMatch(/retry|error/);
+	});
+
+	test('after a stall (not even a bookmark for --watch-idle): given up, retried with backoff, recovered, nothing lost', async () => {
+		const sim = await start();
+		sim.goTo(3);
+		run = runCli([...target(sim), '-o', 'text', '--watch-idle', '1s', '--timeout', '1s', ...fast]);
+		await run.waitFor(/phase=Pending/);
+		sim.stallWatches();
+		await run.waitFor(/retry attempt=1 in=\S+ error: the watch stream from 127\.0\.0\.1:\d+ went silent \(nothing for 1s, not even a bookmark\)/, 5000);
+		sim.goTo(5);
+		sim.resumeWatches();
+		await run.waitFor(/recovered after \d+ failed attempts?: watching[\s\S]*phase=Running pending=0 running=3/, 5000);
+		expect(jobRequests(sim).gets).toHaveLength(1);
+	});
+
+	test('streams dropped by a proxy (cut, or ended) are reopened at once from where they were; nothing to say', async () => {
+		const sim = await start();
+		sim.goTo(3);
+		run = runCli([...target(sim), '-o', 'text', ...fast]);
+		await run.waitFor(/phase=Pending/);
+		await pause(500);
+		sim.dropWatches('close');
+		await pause(500);
+		sim.goTo(4);
+		await run.waitFor(/phase=Pending pending=2 running=1/);
+		sim.dropWatches('end');
+		await pause(500);
+		sim.goTo(5);
+		await run.waitFor(/phase=Running/);
+		const {gets, watches} = jobRequests(sim);
+		expect(gets).toHaveLength(1);
+		expect(watches).toHaveLength(3);
+		expect(lines(run)).toHaveLength(3);
+		expect(run.stdout()).not.toMatch(/retry|error|polling/);
+	});
+});
+
+describe('deleted and submitted again', () => {
+	test('text: the deletion, then the new job as "re-created", all through one stream', async () => {
+		const sim = await start({scenario: 'recreate'});
+		const gone = sim.scenario.steps.findIndex(step => step.job === 'absent');
+		sim.goTo(gone - 1);
+		run = runCli([...target(sim), '-o', 'text', ...fast]);
+		await run.waitFor(/phase=Running .*\(first seen\)/);
+		sim.advance();
+		await run.waitFor(/deleted; waiting for cci-namespace-42263891\/openmpi-resubmit to appear/);
+		sim.advance();
+		const out = await run.waitFor(/phase=Pending .*\(re-created, uid \S+→\S+/);
+		const [first, , again] = lines(run);
+		expect(first).toMatch(/rv=\d+ phase=Running/);
+		expect(again).toMatch(/phase Running→Pending/);
+		expect(out).not.toMatch(/retry|error|polling/);
+		expect(jobRequests(sim).gets).toHaveLength(1);
+	});
+
+	test('json: "waiting" with deleted: true, then a change with recreated: true and the new uid', async () => {
+		const sim = await start({scenario: 'recreate'});
+		const gone = sim.scenario.steps.findIndex(step => step.job === 'absent');
+		sim.goTo(gone - 1);
+		run = runCli([...target(sim), '-o', 'json', ...fast]);
+		await run.waitFor(/"event":"change"/);
+		sim.advance();
+		await run.waitFor(/"event":"waiting"/);
+		sim.advance();
+		await run.waitFor(/"recreated":true/);
+		const objects = lines(run).map(line => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+		expect(objects.map(object => object['event'])).toEqual(['change', 'waiting', 'change']);
+		expect(objects[1]).toMatchObject({deleted: true, error: {category: 'not-found', status: 404}});
+		const oldUid = objects[0]!['job'].metadata.uid as string;
+		const newUid = objects[2]!['job'].metadata.uid as string;
+		expect(newUid).not.toBe(oldUid);
+		expect(objects[2]!['changes']).toContainEqual({path: 'metadata.uid', old: oldUid, new: newUid});
+	});
+});
+
+describe('the screen', () => {
+	test('says it is watching, since when; a change shows at once; idle bookmarks write nothing', async () => {
+		const sim = await start({bookmarkIntervalMs: 100});
+		sim.goTo(3);
+		pty = runInPty([...target(sim), '--no-details'], {columns: 100, rows: 30});
+		const screen = await pty.waitForScreen(/● live · watching \(stream since \d\d:\d\d:\d\d, last event <1m ago\)/);
+		expect(screen).not.toMatch(/polling every/);
+		await pause(500);
+		const before = pty.bytes();
+		// Ten bookmarks or more: the resourceVersion to resume from moves, the screen does not.
+		await pause(1200);
+		expect(pty.bytes() - before).toBeLessThan(600);
+		sim.goTo(5);
+		const started = Date.now();
+		await pty.waitForScreen(/Running\*/);
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(jobRequests(sim).gets).toHaveLength(1);
+	});
+
+	test('says it polls, and why, after a refusal', async () => {
+		const sim = await start({scenario: 'static', refuseWatch: 405});
+		pty = runInPty([...target(sim), '--no-details'], {columns: 100, rows: 30});
+		await pty.waitForScreen(/● live · polling every 2s *\n\s+polling: the server refused watch \(405\) · no credentials/);
+	});
+});
