@@ -106,6 +106,8 @@ export async function runNamespace(config: WatchConfig, io: Io): Promise<number>
 			api: createApiClient({...clientOptions, maxBodyBytes: listPageMaxBytes}),
 			namespace: target.namespace,
 			selector: config.selector,
+			mode: config.mode,
+			watchIdleMs: config.watchIdleMs,
 			intervalMs: config.intervalMs,
 			maxWaitMs: config.maxWaitMs,
 			refusedWaitMs: config.recheckMs,

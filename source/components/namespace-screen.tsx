@@ -172,7 +172,7 @@ export function NamespaceScreen({state, list, view, columns, rows, intervalMs, h
 				deletedAt={undefined}
 				intervalMs={intervalMs}
 				source={source}
-				transport={{kind: 'polling'}}
+				transport={state.transport}
 				now={state.now}
 			/>
 			{!help && <FilterLine view={view} keys={keys} />}

@@ -1,11 +1,8 @@
 import {ApiError} from './api-error.js';
-import type {ApiClient} from './job-client.js';
+import {jobsPath, type ApiClient} from './job-client.js';
 import {asRecord} from './wire.js';
 
-/** The jobs of a namespace: list (paged) and watch are both served here. */
-export function jobsPath(namespace: string): string {
-	return `/apis/batch.volcano.sh/v1alpha1/namespaces/${encodeURIComponent(namespace)}/jobs`;
-}
+export {jobsPath} from './job-client.js';
 
 /** Items per page: the API server's own default for client-go's pagers. */
 export const defaultPageSize = 500;

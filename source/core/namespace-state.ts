@@ -1,7 +1,8 @@
 import {jobPaths} from './diff-job.js';
+import {minuteOf} from './duration.js';
 import type {JobSummary} from './types.js';
 import type {NamespaceEvent} from './watch-namespace.js';
-import type {Connection, Highlight} from './watch-state.js';
+import type {Connection, Highlight, Transport} from './watch-state.js';
 
 /** One job of the table: as last seen, and what of it changed lately. */
 export type NamespaceRow = {
@@ -22,6 +23,8 @@ export type NamespaceState = {
 	/** The first complete listing has arrived. */
 	readonly listed: boolean;
 	readonly connection: Connection;
+	/** Listing every interval, or a list and then a watch stream. */
+	readonly transport: Transport;
 	readonly lastOkAt?: number;
 	/** When a job last changed, appeared or went away. */
 	readonly lastChangeAt?: number;
@@ -49,6 +52,7 @@ export function initialNamespaceState(namespace: string, now: number, selector?:
 		rows: new Map(),
 		listed: false,
 		connection: {kind: 'connecting'},
+		transport: {kind: 'polling'},
 		fetchingSlowly: false,
 		paused: false,
 		now,
@@ -56,9 +60,12 @@ export function initialNamespaceState(namespace: string, now: number, selector?:
 	};
 }
 
-/** The earliest time a highlight ends or a deleted row goes, for the one timer. */
+/**
+ * The earliest time a highlight ends or a deleted row goes, for the one timer; while watching, also the next
+ * minute (a stream brings no answer every few seconds to move the ages on).
+ */
 export function nextNamespaceExpiry(state: NamespaceState): number | undefined {
-	let earliest: number | undefined;
+	let earliest = state.transport.kind === 'watching' ? minuteOf(state.now) + 60_000 : undefined;
 	for (const until of state.expiries.values()) {
 		if (earliest === undefined || until < earliest) earliest = until;
 	}
@@ -100,6 +107,8 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 	};
 	if (deltas.length === 0) return base;
 
+	// The first list is not an event of the stream: "last event" is a change seen after it.
+	const transport = state.transport.kind === 'watching' && !event.first ? {transport: {...state.transport, lastEventAt: at}} : {};
 	const rows = new Map(state.rows);
 	const expiries = new Map(state.expiries);
 	const until = at + options.highlightMs;
@@ -135,7 +144,23 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 		}
 	}
 
-	return {...base, rows, expiries, lastChangeAt: flash ? at : state.lastChangeAt};
+	return {...base, ...transport, rows, expiries, lastChangeAt: flash ? at : state.lastChangeAt};
+}
+
+function onWatching(state: NamespaceState, action: Extract<NamespaceEvent, {type: 'watching'}>): NamespaceState {
+	const trouble = state.connection.kind === 'retrying' || state.connection.kind === 'refused';
+	const before = state.transport.kind === 'watching' ? state.transport : undefined;
+	if (!action.opened) return before ? state : {...state, transport: {kind: 'watching'}};
+	// A stream reopened after the server's timeout, nothing wrong in between, is the same watch: nothing to draw.
+	if (before?.since !== undefined && !trouble) return state;
+	return {
+		...state,
+		connection: trouble ? (state.listed ? {kind: 'live'} : {kind: 'connecting'}) : state.connection,
+		transport: {kind: 'watching', since: action.at, ...(before?.lastEventAt === undefined ? {} : {lastEventAt: before.lastEventAt})},
+		staleSince: undefined,
+		fetchingSlowly: false,
+		now: action.at,
+	};
 }
 
 function onTick(state: NamespaceState, at: number): NamespaceState {
@@ -164,7 +189,8 @@ function onTick(state: NamespaceState, at: number): NamespaceState {
 		else expiries.set(key, next);
 	}
 
-	return rows && expiries ? {...state, rows, expiries, now: at} : state;
+	if (rows && expiries) return {...state, rows, expiries, now: at};
+	return state.transport.kind === 'watching' && minuteOf(at) !== minuteOf(state.now) ? {...state, now: at} : state;
 }
 
 /** The namespace state after one event: pure, tested without React or timers. */
@@ -196,6 +222,14 @@ export function reduceNamespace(state: NamespaceState, action: NamespaceAction, 
 				fetchingSlowly: false,
 				now: action.at,
 			};
+		}
+
+		case 'watching': {
+			return onWatching(state, action);
+		}
+
+		case 'polling': {
+			return {...state, transport: {kind: 'polling', reason: action.reason}, now: action.at};
 		}
 
 		case 'paused':

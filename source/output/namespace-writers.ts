@@ -60,6 +60,18 @@ export function createNamespaceTextWriter(write: (line: string) => void, target:
 				return;
 			}
 
+			case 'watching': {
+				// A stream (re)opened: news only after failures; reopening after the server's timeout is routine.
+				const failed = event.opened ? failures.take() : 0;
+				if (failed > 0) line(event.at, target.namespace, `recovered after ${failed} failed ${failed === 1 ? 'attempt' : 'attempts'}: watching`);
+				return;
+			}
+
+			case 'polling': {
+				line(event.at, target.namespace, `polling: ${event.reason}; ${event.error.summary}`);
+				return;
+			}
+
 			case 'retry': {
 				failures.fail();
 				line(event.at, target.namespace, `retry attempt=${event.attempt} in=${formatWait(event.delayMs)} error: ${event.error.summary}`);
@@ -118,6 +130,17 @@ export function createNamespaceJsonWriter(write: (line: string) => void, target:
 				lastRefusal = '';
 				if (failed > 0) emit({time, event: 'recovered', namespace: target.namespace, failures: failed, jobs: event.total});
 				for (const delta of event.deltas) emit(objectFor(delta, event.first, time));
+				return;
+			}
+
+			case 'watching': {
+				const failed = event.opened ? failures.take() : 0;
+				if (failed > 0) emit({time, event: 'recovered', namespace: target.namespace, failures: failed, watching: true});
+				return;
+			}
+
+			case 'polling': {
+				emit({time, event: 'polling', namespace: target.namespace, reason: event.reason, error: event.error.toJSON()});
 				return;
 			}
 

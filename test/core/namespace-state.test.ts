@@ -86,3 +86,33 @@ describe('reduceNamespace', () => {
 		expect(back).toMatchObject({connection: {kind: 'live'}, staleSince: undefined});
 	});
 });
+
+describe('watching', () => {
+	test('the status says watching once a stream opens; a reopen after the server timeout changes nothing', () => {
+		const starting = reduceNamespace(initialNamespaceState(namespace, t0), {type: 'watching', at: t0, opened: false}, options);
+		expect(starting.transport).toEqual({kind: 'watching'});
+		const state = reduceNamespace(reduceNamespace(starting, jobsEvent(t0, [added({name: 'a'})], true), options), {type: 'watching', at: t0 + 10, opened: true}, options);
+		expect(state.transport).toEqual({kind: 'watching', since: t0 + 10});
+		expect(reduceNamespace(state, {type: 'watching', at: t0 + 300_000, opened: true}, options)).toBe(state);
+	});
+
+	test('after failures, an open stream is live again; a refusal to watch says polling and why', () => {
+		const error = new ApiError({category: 'network', summary: 'connection reset'});
+		let state = reduceNamespace(listed({name: 'a'}), {type: 'watching', at: t0 + 1, opened: true}, options);
+		state = reduceNamespace(state, {type: 'retry', at: t0 + 2, attempt: 1, delayMs: 2000, error}, options);
+		state = reduceNamespace(state, {type: 'watching', at: t0 + 2002, opened: true}, options);
+		expect(state).toMatchObject({connection: {kind: 'live'}, staleSince: undefined, transport: {kind: 'watching', since: t0 + 2002}});
+		state = reduceNamespace(state, {type: 'polling', at: t0 + 3000, reason: 'the server refused watch (405)', error}, options);
+		expect(state.transport).toEqual({kind: 'polling', reason: 'the server refused watch (405)'});
+	});
+
+	test('while watching, the minute turns by the timer (the ages move on) and a change is the last event', () => {
+		const state = reduceNamespace(listed({name: 'a'}), {type: 'watching', at: t0 + 5000, opened: true}, options);
+		expect(nextNamespaceExpiry(state)).toBe(t0 + 60_000);
+		const sameMinute = reduceNamespace(state, {type: 'tick', at: t0 + 30_000}, options);
+		expect(sameMinute).toBe(state);
+		expect(reduceNamespace(state, {type: 'tick', at: t0 + 60_010}, options).now).toBe(t0 + 60_010);
+		const changed = reduceNamespace(state, jobsEvent(t0 + 7000, [modified({name: 'a'}, {name: 'a', rv: '2', running: 1})]), options);
+		expect(changed.transport).toEqual({kind: 'watching', since: t0 + 5000, lastEventAt: t0 + 7000});
+	});
+});

@@ -5,6 +5,8 @@ import type {ApiClient} from '../../source/core/job-client.js';
 import type {Sleep} from '../../source/core/sleep.js';
 import {normalizeJobSummary} from '../../source/core/normalize-job.js';
 import {createNamespaceWatcher, type NamespaceEvent, type NamespaceWatcher} from '../../source/core/watch-namespace.js';
+import type {WatchMode} from '../../source/core/watch-job.js';
+import type {RawWatchEvent} from '../../source/core/watch-stream.js';
 import {statusBody} from '../../source/simulator/faults.js';
 import {namespace, rawJob, type RawSpec} from './namespace-helpers.js';
 
@@ -125,4 +127,178 @@ describe('createNamespaceWatcher', () => {
 		await running;
 		expect(events.map(event => event.type)).toEqual(['paused', 'resumed', 'jobs']);
 	});
+});
+
+// A stream, scripted: its events in order, then it ends ('end'), is cut ('cut'), or stays open until the
+// watcher closes it ('hold'). An ApiError instead of a stream: the watch was refused when opened.
+type StreamScript = {readonly events: RawWatchEvent[]; readonly then: 'end' | 'hold'} | ApiError;
+
+function watchHarness(lists: Array<RawSpec[] | ApiError>, streams: StreamScript[], mode: WatchMode = 'auto') {
+	const events: NamespaceEvent[] = [];
+	const requests: string[] = [];
+	let watcher: NamespaceWatcher | undefined;
+	let clock = 1_000_000;
+	const stopWhenDone = (signal: AbortSignal | undefined) => {
+		watcher!.stop();
+		return signal!.reason as Error;
+	};
+
+	const api: Pick<ApiClient, 'get' | 'stream'> = {
+		async get(_path, options) {
+			requests.push('list');
+			await tick();
+			const answer = lists.shift();
+			if (answer === undefined) throw stopWhenDone(options?.signal);
+			if (answer instanceof ApiError) throw answer;
+			return {raw: {items: answer.map(spec => rawJob(spec)), metadata: {continue: '', resourceVersion: String(100 + requests.length)}}, bytes: 0};
+		},
+		async stream(_path, options) {
+			requests.push(`watch rv=${options.query?.['resourceVersion'] ?? '-'}`);
+			await tick();
+			const script = streams.shift();
+			if (script === undefined) throw stopWhenDone(options.signal);
+			if (script instanceof ApiError) throw script;
+			const {signal} = options;
+			async function* events(): AsyncGenerator<RawWatchEvent> {
+				for (const event of script.events) {
+					clock += 10;
+					yield event;
+				}
+
+				if (script.then === 'hold') {
+					await new Promise((_, reject) => {
+						signal!.addEventListener('abort', () => reject(signal!.reason as Error), {once: true});
+					});
+				}
+			}
+
+			return {events: events()};
+		},
+	};
+	const sleep: Sleep = async (ms, stop) => {
+		clock += ms;
+		if (stop.aborted) throw stop.reason;
+	};
+
+	watcher = createNamespaceWatcher({
+		api,
+		namespace,
+		mode,
+		intervalMs: 2000,
+		maxWaitMs: 30_000,
+		refusedWaitMs: 30_000,
+		sleep,
+		now: () => clock,
+		random: () => 0.5,
+		batchMs: 0,
+	});
+	watcher.subscribe(event => events.push(event));
+	return {watcher, events, requests};
+}
+
+const event = (type: string, spec: RawSpec): RawWatchEvent => ({type, object: rawJob(spec)});
+const bookmark = (rv: string): RawWatchEvent => ({type: 'BOOKMARK', object: {kind: 'Job', metadata: {resourceVersion: rv}}});
+const describeAll = (events: NamespaceEvent[]) =>
+	events.filter(item => item.type !== 'fetch-slow').map(item => (item.type === 'watching' ? `watching ${item.opened ? 'opened' : 'starting'}` : describeEvent(item)));
+
+describe('list, then watch', () => {
+	test('a list, then a watch from its resourceVersion; events change only their job; a stream that ends is reopened from the last resourceVersion', async () => {
+		const {watcher, events, requests} = watchHarness(
+			[[{name: 'a'}, {name: 'b'}]],
+			[
+				{events: [event('MODIFIED', {name: 'a', rv: '200', phase: 'Failed', running: 0, failed: 1}), event('ADDED', {name: 'c', rv: '201'}), bookmark('250')], then: 'end'},
+				{events: [event('DELETED', {name: 'b', rv: '260'}), event('MODIFIED', {name: 'c', rv: '261'})], then: 'end'},
+			],
+		);
+		await watcher.run();
+		expect(requests).toEqual(['list', 'watch rv=101', 'watch rv=250', 'watch rv=261']);
+		expect(describeAll(events)).toEqual([
+			'watching starting',
+			'jobs first added:a added:b',
+			'watching opened',
+			'jobs modified:a',
+			'jobs added:c',
+			'watching opened',
+			'jobs deleted:b',
+		]);
+		const deleted = events.find(item => item.type === 'jobs' && item.deltas[0]?.kind === 'deleted');
+		// The watch sends the last object of a deleted job.
+		expect(deleted?.type === 'jobs' && deleted.deltas[0]).toMatchObject({raw: {metadata: {name: 'b'}}});
+	});
+
+	test('410 (the history moved past the watch): listed again, and only what changed is reported', async () => {
+		const {watcher, events, requests} = watchHarness(
+			[[{name: 'a'}, {name: 'b'}], [{name: 'a', rv: '300', pending: 1, running: 1}, {name: 'b'}]],
+			[{events: [{type: 'ERROR', object: {kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version'}}], then: 'end'}],
+		);
+		await watcher.run();
+		expect(requests).toEqual(['list', 'watch rv=101', 'list', 'watch rv=103']);
+		expect(describeAll(events)).toEqual(['watching starting', 'jobs first added:a added:b', 'watching opened', 'jobs modified:a']);
+	});
+
+	test('auto: a server that refuses the watch (405) is listed every interval instead, and says why', async () => {
+		const {watcher, events, requests} = watchHarness([[{name: 'a'}], [{name: 'a', rv: '2', running: 1}]], [status(405)]);
+		await watcher.run();
+		expect(requests).toEqual(['list', 'watch rv=101', 'list', 'list']);
+		const polling = events.find(item => item.type === 'polling');
+		expect(polling?.type === 'polling' && polling.reason).toBe('the server refused watch (405)');
+		expect(describeAll(events).at(-1)).toBe('jobs modified:a');
+	});
+
+	test('--watch: a refused watch is an error, checked again later, never polled', async () => {
+		const {watcher, events, requests} = watchHarness([[{name: 'a'}]], [status(405)], 'watch');
+		await watcher.run();
+		expect(requests).toEqual(['list', 'watch rv=101', 'watch rv=101']);
+		expect(events.some(item => item.type === 'polling')).toBe(false);
+		expect(events.find(item => item.type === 'refused')).toMatchObject({error: {summary: expect.stringMatching(/^the server refused watch \(405\)/)}});
+	});
+
+	test('streams that close at once, twice, with nothing in them: a hop that does not pass watches; polling', async () => {
+		const {watcher, events, requests} = watchHarness([[{name: 'a'}]], [
+			{events: [], then: 'end'},
+			{events: [], then: 'end'},
+		]);
+		await watcher.run();
+		expect(requests.slice(0, 4)).toEqual(['list', 'watch rv=101', 'watch rv=101', 'list']);
+		expect(events.find(item => item.type === 'polling')).toMatchObject({reason: 'the server refused watch (streams closed at once)'});
+	});
+
+	test('r while watching: the stream is closed and the namespace listed again', async () => {
+		const harness = watchHarness([[{name: 'a'}], [{name: 'a', rv: '5', running: 1}]], [{events: [], then: 'hold'}]);
+		const running = harness.watcher.run();
+		while (!harness.events.some(item => item.type === 'watching' && item.opened)) await tick();
+		harness.watcher.pollNow();
+		await running;
+		expect(harness.requests).toEqual(['list', 'watch rv=101', 'list', 'watch rv=103']);
+		expect(describeAll(harness.events)).toEqual(['watching starting', 'jobs first added:a', 'watching opened', 'jobs modified:a']);
+	});
+});
+
+test('events that come close together are reported together', async () => {
+	const api: Pick<ApiClient, 'get' | 'stream'> = {
+		async get() {
+			return {raw: {items: [rawJob({name: 'a'}), rawJob({name: 'b'})], metadata: {continue: '', resourceVersion: '1'}}, bytes: 0};
+		},
+		async stream(_path, options) {
+			async function* events(): AsyncGenerator<RawWatchEvent> {
+				yield event('MODIFIED', {name: 'a', rv: '2', running: 1});
+				yield event('MODIFIED', {name: 'b', rv: '3', running: 1});
+				await new Promise((_, reject) => {
+					options.signal!.addEventListener('abort', () => reject(options.signal!.reason as Error), {once: true});
+				});
+			}
+
+			return {events: events()};
+		},
+	};
+	const watcher = createNamespaceWatcher({api, namespace, mode: 'watch', intervalMs: 2000, maxWaitMs: 30_000, refusedWaitMs: 30_000, batchMs: 30});
+	const reports: string[] = [];
+	watcher.subscribe(item => {
+		if (item.type === 'jobs' && !item.first) {
+			reports.push(describeEvent(item));
+			watcher.stop();
+		}
+	});
+	await watcher.run();
+	expect(reports).toEqual(['jobs modified:a modified:b']);
 });

@@ -72,7 +72,9 @@ describe('JSON output for a namespace', () => {
 		expect(first[0]).toMatchObject({namespace: 'cci-namespace-42263891', name: 'openmpi-static', phase: 'Running', counters: {running: 3}});
 		expect(first[0]!['job'].kind).toBe('Job');
 		const seen = first.length;
+		const rv = sim.resourceVersion;
 		sim.changeJobs(200);
+		const writes = sim.resourceVersion - rv;
 		await run.waitFor(/"event":"(?:changed|deleted)"/);
 		await new Promise(resolve => setTimeout(resolve, 500));
 		const later = jsonLines(run.stdout()).slice(seen);
@@ -85,10 +87,75 @@ describe('JSON output for a namespace', () => {
 		expect(events).toEqual(new Set(['changed', 'deleted', 'added']));
 		const deleted = later.find(line => line['event'] === 'deleted')!;
 		expect(deleted).toMatchObject({name: expect.stringMatching(/^train-/), phase: expect.any(String)});
+		// The watch's DELETED event carries the job's last object.
+		expect(deleted['job'].metadata.name).toBe(deleted['name']);
+		// One object per change of a job, at most; never the whole namespace again.
+		expect(later.length).toBeLessThanOrEqual(writes);
+		expect(later.some(line => line['event'] === 'listed')).toBe(false);
+	});
+
+	test('--poll: a list every interval, and only what changed between two lists', async () => {
+		const sim = await busy(40);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'json', '--poll', ...fast]);
+		await run.waitFor(/"name":"train-0040"/);
+		const seen = jsonLines(run.stdout()).length;
+		sim.changeJobs(200);
+		await run.waitFor(/"event":"deleted"/);
+		await new Promise(resolve => setTimeout(resolve, 300));
+		const later = jsonLines(run.stdout()).slice(seen);
+		expect(new Set(later.map(line => line['event']))).toEqual(new Set(['changed', 'deleted', 'added']));
 		// A list does not carry a deleted job's last object.
-		expect(deleted).not.toHaveProperty('job');
-		// Never the whole namespace again.
-		expect(later.length).toBeLessThan(200);
+		expect(later.find(line => line['event'] === 'deleted')).not.toHaveProperty('job');
+		expect(sim.requests.some(request => request.path.includes('watch='))).toBe(false);
+		expect(sim.requests.filter(request => request.path.includes('/jobs?limit=500')).length).toBeGreaterThan(2);
+	});
+});
+
+describe('list, then watch', () => {
+	const requestsAfter = (sim: Simulator, index: number) => sim.requests.slice(index).map(request => request.path);
+
+	test('one list, then a watch from its resourceVersion with bookmarks; a dropped stream is reopened from the last one, not listed again', async () => {
+		const sim = await busy(20, {bookmarkIntervalMs: 200});
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...fast]);
+		await run.waitFor(/train-0020 .*\(listed\)/);
+		while (sim.openWatches === 0) await new Promise(resolve => setTimeout(resolve, 20));
+		const [list, watch] = sim.requests.map(request => request.path);
+		expect(list).toMatch(/\/jobs\?limit=500$/);
+		expect(watch).toMatch(/\/jobs\?watch=1&resourceVersion=\d+&allowWatchBookmarks=true&timeoutSeconds=\d+$/);
+		const mark = sim.requests.length;
+		sim.dropWatches();
+		sim.changeJobs(3);
+		await run.waitFor(/\((?:phase|pending|running|succeeded|terminating|retries) .*\)\n/);
+		expect(requestsAfter(sim, mark).every(path => path.includes('watch=1&resourceVersion='))).toBe(true);
+		expect(run.stdout().match(/\(listed\)/g)).toHaveLength(21);
+	});
+
+	test('a history compacted past the watch (410): listed again, and only the jobs that changed are written', async () => {
+		const sim = await busy(20);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...fast]);
+		await run.waitFor(/train-0020 .*\(listed\)/);
+		while (sim.openWatches === 0) await new Promise(resolve => setTimeout(resolve, 20));
+		// The stream is held, the changes happen, the history is forgotten: the watch cannot resume from where it was.
+		sim.stallWatches();
+		sim.changeJobs(4);
+		sim.compact();
+		const mark = sim.requests.length;
+		sim.resumeWatches();
+		await run.waitFor(/\((?:phase|pending|running|succeeded|terminating|retries) .*\)\n|deleted \(last seen/);
+		await new Promise(resolve => setTimeout(resolve, 300));
+		expect(requestsAfter(sim, mark).some(path => /\/jobs\?limit=500$/.test(path))).toBe(true);
+		expect(run.stdout().match(/\(listed\)/g)).toHaveLength(21);
+		const after = run.stdout().split('\n').filter(line => line !== '' && !line.endsWith('(listed)'));
+		expect(after.length).toBeGreaterThan(0);
+		expect(after.length).toBeLessThanOrEqual(8);
+	});
+
+	test('a server that refuses watches (405): "polling", and the lists go on reporting changes', async () => {
+		const sim = await busy(10, {refuseWatch: 405});
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...fast]);
+		await run.waitFor(/cci-namespace-42263891 polling: the server refused watch \(405\)/);
+		sim.changeJobs(10);
+		await run.waitFor(/train-\d{4} rv=\d+ .*\((?!listed).+\)\n/);
 	});
 });
 
@@ -135,7 +202,7 @@ describe('--once for a namespace', () => {
 
 	test('a server that goes away is retried with lines that say so, and the first list after says it recovered', async () => {
 		const sim = await busy(3);
-		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...fast]);
+		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', '--poll', ...fast]);
 		await run.waitFor(/train-0003/);
 		// The collection path serves no injected faults: a server that is gone, then back on the same port.
 		await sim.close();

@@ -30,6 +30,8 @@ describe('the namespace table', () => {
 		expect(lines).toHaveLength(20);
 		expect(screen).toMatch(/NAME\s+PHASE\s+PEND\s+RUN\s+SUCC\s+FAIL\s+MIN\s+RETRY\s+AGE\s+QUEUE/);
 		expect(screen).toMatch(/› openmpi-static\s+Running/);
+		// One list, then a watch: the status line says which.
+		await pty.waitForScreen(/● live · watching \(stream since \d\d:\d\d:\d\d/);
 		expect(screen).toContain('train-0001');
 		// A change: the job that changed shows a marker on the value that moved.
 		sim.changeJobs(30);
