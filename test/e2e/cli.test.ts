@@ -85,9 +85,9 @@ describe('json output', () => {
 		const sim = await start();
 		sim.goTo(3);
 		run = runCli([...target(sim), '-o', 'json', ...fast]);
-		await run.waitFor(/"phase":"Pending"/);
+		await run.waitFor(/"event":"change"[^\n]*"phase":"Pending"/);
 		sim.goTo(5);
-		await run.waitFor(/"phase":"Running"/);
+		await run.waitFor(/"event":"change"[^\n]*"phase":"Running"/);
 		run.child.kill('SIGTERM');
 		await run.exit();
 		const objects = run
