@@ -441,6 +441,31 @@ const shots = [
 		},
 	},
 	{
+		name: 'unschedulable',
+		caption: 'an 80×24 terminal: Pending, and why: the PodGroup\'s Unschedulable message and the scheduler\'s warnings',
+		scenario: 'unschedulable',
+		cols: 80,
+		rows: 24,
+		async drive(ctx) {
+			await walk(ctx, range(0, 2));
+			await settle(ctx);
+			return ctx.run.hold(s => text(s).includes('gang unschedulable') && text(s).includes('⚠') && text(s).includes('Pods 3') && noHighlights(s), {
+				label: 'the PodGroup message and the warnings',
+			});
+		},
+	},
+	{
+		name: 'image-pull',
+		caption: 'the pods view (key o): which pod cannot start, and why, in full',
+		scenario: 'image-pull',
+		async drive(ctx) {
+			await walk(ctx, range(0, 3));
+			await ctx.run.wait(s => text(s).includes('ImagePullBackOff'), {label: 'the failing pod', timeoutMs: 20_000});
+			ctx.run.key('o');
+			return ctx.run.hold(s => text(s).includes('Why') && text(s).includes('Esc back'), {label: 'the pods view'});
+		},
+	},
+	{
 		name: 'retrying',
 		caption: 'the server fails (503, then an nginx 502 page): retrying with backoff, the last job kept',
 		scenario: 'demo',

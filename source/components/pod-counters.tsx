@@ -1,6 +1,5 @@
 import {Box, Text} from 'ink';
 import {jobPaths} from '../core/diff-job.js';
-import {formatClock} from '../core/duration.js';
 import {counterNames, type Counters, type Job} from '../core/types.js';
 import type {Highlight} from '../core/watch-state.js';
 import {ChangedValue} from './changed-value.js';
@@ -13,7 +12,7 @@ type Props = {
 	readonly width: number;
 	readonly perRow?: 2 | 3;
 	/** The counters last seen while Running, shown once Volcano has recomputed them on the kill path. */
-	readonly runningCounters?: {readonly counters: Counters; readonly at: number} | undefined;
+	readonly runningCounters?: {readonly counters: Counters} | undefined;
 };
 
 // In these phases the counters describe pods being deleted, not what the pods did.
@@ -47,7 +46,7 @@ export function PodCounters({job, highlights, width, perRow = 3, runningCounters
 			))}
 			{seen ? (
 				<Text wrap="truncate-end" {...theme.muted}>
-					at {formatClock(seen.at)} while Running: <Text {...theme.ok}>{seen.counters.succeeded}</Text> succeeded,{' '}
+					while Running: <Text {...theme.ok}>{seen.counters.succeeded}</Text> succeeded,{' '}
 					<Text {...(seen.counters.failed > 0 ? theme.error : {})}>{seen.counters.failed}</Text> failed, {seen.counters.running} running
 				</Text>
 			) : (

@@ -47,7 +47,7 @@ export function PodGroupPanel({view, highlights, namespace, width, maxRows, full
 	if (!full) {
 		// The label and phase on the first line, the explanation after them and on the lines below.
 		const head = `${label}${phase}${changeMarker(phaseHighlight)}`;
-		const lines = wrapCells(`${' '.repeat(cellWidth(head))}${explanation ? `${explanation}${changeMarker(messageHighlight)}` : ''}`, width, Math.max(1, maxRows));
+		const lines = wrapCells(`${' '.repeat(cellWidth(head))}${explanation ? ` ${explanation}${changeMarker(messageHighlight)}` : ''}`, width, Math.max(1, maxRows));
 		return (
 			<Box flexDirection="column">
 				{lines.map((line, index) => (

@@ -5,6 +5,7 @@ import {formatSpan} from '../core/duration.js';
 import type {Highlight} from '../core/watch-state.js';
 import {DetailNotice} from './detail-notice.js';
 import {type Cell, type Column, Table} from './table.js';
+import {wrapCells} from './text-width.js';
 import {type Theme, useTheme} from './theme.js';
 
 type Props = {
@@ -15,6 +16,8 @@ type Props = {
 	/** Rows for pods, the "+N more" line included. */
 	readonly maxRows: number;
 	readonly now: number;
+	/** Full screen: below the table, each troubled pod's reason in full, wrapped. */
+	readonly full?: boolean;
 };
 
 function phaseStyle(pod: PodInfo, theme: Theme) {
@@ -33,7 +36,7 @@ function why(pod: PodInfo): string {
 }
 
 /** The job's pods, trouble first, with the reason a failing container gives. */
-export function PodsPanel({view, highlights, namespace, width, maxRows, now}: Props) {
+export function PodsPanel({view, highlights, namespace, width, maxRows, now, full = false}: Props) {
 	const theme = useTheme();
 	const pods = view.status === 'ok' || view.status === 'error' ? view.value : undefined;
 	const title = (
@@ -81,6 +84,12 @@ export function PodsPanel({view, highlights, namespace, width, maxRows, now}: Pr
 			{text: why(pod), style: pod.rank === 0 ? theme.error : theme.muted},
 		];
 	});
+	// The table cuts the reason to its column; the full view gives it room, half the screen at most.
+	const reasons = full
+		? pods.filter(pod => pod.problem).flatMap(pod => wrapCells(`${pod.name}: ${why(pod)}`, width, 3))
+		: [];
+	const reasonRows = Math.min(reasons.length, Math.floor(maxRows / 2));
+	const tableRows = reasonRows > 0 ? maxRows - reasonRows - 1 : maxRows;
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
@@ -92,7 +101,14 @@ export function PodsPanel({view, highlights, namespace, width, maxRows, now}: Pr
 					</>
 				)}
 			</Text>
-			<Table columns={columns} rows={rows} maxRows={maxRows} width={width} />
+			<Table columns={columns} rows={rows} maxRows={tableRows} width={width} />
+			{reasonRows > 0 && <Text {...theme.label}>Why</Text>}
+			{reasons.slice(0, reasonRows).map((line, index) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<Text key={index} wrap="truncate-end" {...theme.error}>
+					{line}
+				</Text>
+			))}
 		</Box>
 	);
 }

@@ -51,7 +51,7 @@ export function Screen({state, intervalMs, columns, rows, view = 'main', keys = 
 	} else if (view === 'events') {
 		body = <EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 1} now={now} />;
 	} else if (view === 'pods') {
-		body = <PodsPanel view={state.details.pods} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 2} now={now} />;
+		body = <PodsPanel full view={state.details.pods} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 2} now={now} />;
 	} else if (view === 'podGroup') {
 		body = <PodGroupPanel view={state.details.podGroup} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full} full />;
 	} else if (view === 'timeline') {

@@ -150,7 +150,7 @@ export function createTextDetailsWriter(write: (line: string) => void, target: {
 		} else if (part === 'events' && result.status === 'ok') {
 			for (const item of newEvents(events, result.value)) {
 				const count = item.count > 1 ? ` x${item.count}` : '';
-				line(item.last ?? at, `event ${item.type} ${item.reason}${count} ${item.kind.toLowerCase() || '?'}/${item.name}: ${item.message}`);
+				line(at, `event ${item.type} ${item.reason}${count} ${item.kind.toLowerCase() || '?'}/${item.name}: ${item.message}`);
 			}
 
 			events = result.value;

@@ -152,7 +152,7 @@ describe('IAM password', () => {
 	test('a token that lives 2.5 s is renewed before it expires, and the watch goes on without a 401', async () => {
 		simulator = await startSimulator({scenario: 'static', autoplay: false, iam: {...iamUser, tokenLifetimeMs: 2500}});
 		const debug = join(directory(), 'debug.log');
-		run = runCli([...target(simulator), '-o', 'text', '--poll', '--interval', '250ms', '--debug', debug], iamEnv(simulator));
+		run = runCli(['--no-details', ...target(simulator), '-o', 'text', '--poll', '--interval', '250ms', '--debug', debug], iamEnv(simulator));
 		await run.waitFor(/phase=Running/);
 		await new Promise(resolve => setTimeout(resolve, 6000));
 		const requests = simulator.requests;
@@ -177,7 +177,7 @@ describe('IAM password', () => {
 
 	test('a wrong password: a clear message and exit 3 with --once', async () => {
 		simulator = await startSimulator({scenario: 'seed', autoplay: false, iam: iamUser});
-		run = runCli([...target(simulator), '--once', '-o', 'text'], iamEnv(simulator, 'not-the-password-99'));
+		run = runCli(['--no-details', ...target(simulator), '--once', '-o', 'text'], iamEnv(simulator, 'not-the-password-99'));
 		expect(await run.exit()).toBe(3);
 		expect(run.stdout()).toMatch(
 			/error: IAM login refused: 401 Unauthorized: The username or password is wrong\. \(request id \w+\) \(check HW_USER_NAME \(alice\), HW_USER_PASSWORD and HW_DOMAIN_NAME \(acme, the account name\); no new login before \d\d:\d\d:\d\d/,
@@ -189,7 +189,7 @@ describe('IAM password', () => {
 
 	test('a wrong password is tried once, not at every re-check (IAM would lock the user)', async () => {
 		simulator = await startSimulator({scenario: 'seed', autoplay: false, iam: iamUser});
-		run = runCli([...target(simulator), '-o', 'json', '--interval', '100ms', '--recheck', '300ms'], iamEnv(simulator, 'not-the-password-99'));
+		run = runCli(['--no-details', ...target(simulator), '-o', 'json', '--interval', '100ms', '--recheck', '300ms'], iamEnv(simulator, 'not-the-password-99'));
 		await run.waitFor(/"event":"error"/);
 		await new Promise(resolve => setTimeout(resolve, 2500));
 		run.child.kill('SIGTERM');
@@ -230,7 +230,7 @@ describe('IAM password', () => {
 		const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 		// IAM at another origin (localhost) than the API (127.0.0.1): each gets a tunnel of its own.
 		const env = {...iamEnv(simulator), HW_AUTH_URL: `http://localhost:${simulator.port}/v3`, HTTP_PROXY: proxyUrl};
-		run = runCli([...target(simulator), '--once'], env);
+		run = runCli(['--no-details', ...target(simulator), '--once'], env);
 		expect(await run.exit()).toBe(0);
 		expect(run.stdout()).toContain('phase=Inqueue');
 		expect(tunnels).toEqual([`localhost:${simulator.port}`, `127.0.0.1:${simulator.port}`]);
@@ -242,7 +242,7 @@ describe('AK/SK', () => {
 	test('a wrong secret key: one 401 per re-check, reported each time, never a tight loop', async () => {
 		simulator = await startSimulator({scenario: 'seed', autoplay: false, aksk: keys});
 		const recheckMs = 500;
-		run = runCli([...target(simulator), '-o', 'json', '--interval', '100ms', '--recheck', `${recheckMs}ms`], keyEnv('SK-wrong-key-000000'));
+		run = runCli(['--no-details', ...target(simulator), '-o', 'json', '--interval', '100ms', '--recheck', `${recheckMs}ms`], keyEnv('SK-wrong-key-000000'));
 		await run.waitFor(/"event":"error"/);
 		await new Promise(resolve => setTimeout(resolve, 2600));
 		run.child.kill('SIGTERM');
@@ -280,7 +280,7 @@ describe('AK/SK', () => {
 
 	test('with --once a refused signature exits 3 after a single request', async () => {
 		simulator = await startSimulator({scenario: 'seed', autoplay: false, aksk: keys});
-		run = runCli([...target(simulator), '--once', '-o', 'text'], keyEnv('SK-wrong-key-000000'));
+		run = runCli(['--no-details', ...target(simulator), '--once', '-o', 'text'], keyEnv('SK-wrong-key-000000'));
 		expect(await run.exit()).toBe(3);
 		expect(simulator.requests).toHaveLength(1);
 		expect(run.stdout()).toMatch(/error: 401 Unauthorized: Incorrect IAM authentication information: .*\[APIGW\.0301\].*check the keys in HUAWEICLOUD_SDK_AK\/SK/);

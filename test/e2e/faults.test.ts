@@ -21,7 +21,7 @@ afterEach(async () => {
 
 async function watching(): Promise<{sim: Simulator; cli: CliRun}> {
 	simulator = await startSimulator({scenario: 'static', autoplay: false});
-	run = runCli([simulator.scenario.jobName, '-n', simulator.scenario.namespace, '-s', simulator.url, ...quick]);
+	run = runCli(['--no-details', simulator.scenario.jobName, '-n', simulator.scenario.namespace, '-s', simulator.url, ...quick]);
 	await run.waitFor(/phase=Running .*\(first seen\)/);
 	return {sim: simulator, cli: run};
 }
@@ -104,7 +104,7 @@ describe('broken transport and broken bodies', () => {
 		const {port} = first;
 		const {namespace, jobName} = first.scenario;
 		await first.close();
-		run = runCli([jobName, '-n', namespace, '-s', `http://127.0.0.1:${port}`, ...quick]);
+		run = runCli(['--no-details', jobName, '-n', namespace, '-s', `http://127.0.0.1:${port}`, ...quick]);
 		await run.waitFor(/retry attempt=2 .*error: connection refused \(127\.0\.0\.1:\d+\)/);
 		simulator = await startSimulator({scenario: 'static', autoplay: false, port});
 		await run.waitFor(/recovered after \d+ failed attempts: rv=\d+ phase=Running/);
@@ -113,7 +113,7 @@ describe('broken transport and broken bodies', () => {
 	test('a TLS handshake failure is reported as TLS, in one line', async () => {
 		simulator = await startSimulator({scenario: 'static', autoplay: false});
 		// The simulator speaks plain HTTP: a TLS client hello gets no TLS answer.
-		run = runCli(['openmpi-static', '-n', 'cci-namespace-42263891', '-s', `https://127.0.0.1:${simulator.port}`, ...quick]);
+		run = runCli(['--no-details', 'openmpi-static', '-n', 'cci-namespace-42263891', '-s', `https://127.0.0.1:${simulator.port}`, ...quick]);
 		await run.waitFor(/error: TLS failure talking to 127\.0\.0\.1:\d+ \(\w+\).*the server certificate could not be verified|retry attempt=1 .*TLS|error: TLS failure/);
 		expect(run.child.exitCode).toBeNull();
 	});

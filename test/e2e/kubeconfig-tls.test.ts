@@ -86,8 +86,9 @@ function kubeconfig(name: string, cluster: Cluster, user: User | undefined, cont
 	return path;
 }
 
+// Transport and credentials are tested on the job's requests alone; details requests share the same client (see details.test.ts).
 function cli(args: readonly string[], env: Record<string, string> = {}) {
-	run = runCli(args, {HOME: home, ...env});
+	run = runCli([...args, '--no-details'], {HOME: home, ...env});
 	return run;
 }
 

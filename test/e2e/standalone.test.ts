@@ -92,12 +92,12 @@ describe.each(artefacts)('$name, alone in an empty folder', artefact => {
 		expect(text.stderr).toBe('');
 		expect(text.code).toBe(0);
 		expect(text.stdout).toMatch(
-			/^\S+Z cci-namespace-42263891\/openmpi-hello-3-com rv=7681358 phase=Inqueue pending=3 running=0 succeeded=0 failed=0 \(first seen\)\n$/,
+			/^\S+Z cci-namespace-42263891\/openmpi-hello-3-com rv=7681358 phase=Inqueue pending=3 running=0 succeeded=0 failed=0 \(first seen\)\n\S+Z cci-namespace-42263891\/openmpi-hello-3-com podgroup openmpi-hello-3-com phase=Inqueue\n$/,
 		);
 
 		const json = await run(artefact, [...target(), '--once', '-o', 'json'], {HW_AUTH_TOKEN: token});
 		expect(json.code).toBe(0);
-		const event = JSON.parse(json.stdout) as {event: string; phase: string; job: {metadata: {name: string}}};
+		const event = JSON.parse(json.stdout.split('\n')[0]!) as {event: string; phase: string; job: {metadata: {name: string}}};
 		expect(event).toMatchObject({event: 'change', phase: 'Inqueue', job: {metadata: {name: 'openmpi-hello-3-com'}}});
 
 		// Without the token: the API's 401, explained, and exit code 3.
@@ -142,7 +142,7 @@ describe.each(artefacts)('$name, alone in an empty folder', artefact => {
 		try {
 			const started = Date.now();
 			let shown = await screen();
-			while (!/Inqueue/.test(shown) || !/mpiworker/.test(shown)) {
+			while (!/Inqueue/.test(shown) || !/mpiworker/.test(shown) || !/PodGroup Inqueue/.test(shown)) {
 				if (Date.now() - started > 10_000 || child.exitCode !== null) {
 					throw new Error(`no job on screen:\n${shown}\n${stripVTControlCharacters(raw)}`);
 				}
@@ -155,7 +155,9 @@ describe.each(artefacts)('$name, alone in an empty folder', artefact => {
 
 			expect(shown).toMatch(/● live/);
 			expect(shown).toMatch(/Policies/);
-			expect(shown).toMatch(/q quit · r poll now · p pause · \? help/);
+			expect(shown).toMatch(/q quit · r poll now · p pause · e events · o pods · g podgroup · t timeline · \? help/);
+			// The PodGroup and pods panels are filled over the same connection.
+			expect(shown).toMatch(/PodGroup Inqueue/);
 			child.stdin.write('q');
 			expect(await exited).toBe(0);
 			// The normal screen and the cursor are back, and one line of record is left.

@@ -55,7 +55,8 @@ describe('the live screen', () => {
 		simulator = await startSimulator({scenario: 'static', autoplay: false});
 		const sim = simulator;
 		pty = runInPty([sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url, '--poll', '--interval', '100ms'], {columns: 100, rows: 30});
-		await pty.waitForScreen(/Running/);
+		// The job, and the PodGroup, pods and events fetched beside it (each refetch of the same answers writes nothing).
+		await pty.waitForScreen(/Running[\s\S]*PodGroup Running[\s\S]*Pods 3/);
 		// Let the first frame and its follow-ups settle.
 		const startCount = sim.requestCount + 3;
 		while (sim.requestCount < startCount) await new Promise(resolve => setTimeout(resolve, 20));

@@ -1,0 +1,175 @@
+import {afterEach, describe, expect, test} from 'vitest';
+import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import {runInPty, type PtyRun} from './pty.js';
+import {runCli, type CliRun} from './run-cli.js';
+
+// The PodGroup, pods and events beside the job: the answer to "why is it still Pending?", end to end.
+
+let simulator: Simulator | undefined;
+let run: CliRun | undefined;
+let pty: PtyRun | undefined;
+
+afterEach(async () => {
+	run?.child.kill('SIGKILL');
+	pty?.child.kill('SIGKILL');
+	run = undefined;
+	pty = undefined;
+	await simulator?.close();
+	simulator = undefined;
+});
+
+async function at(scenario: string, step: number, options: SimulatorOptions = {}) {
+	simulator = await startSimulator({scenario, autoplay: false, ...options});
+	simulator.goTo(step);
+	return simulator;
+}
+
+const target = (sim: Simulator) => [sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url];
+const detailRequests = (sim: Simulator) => sim.requests.filter(request => !request.path.includes('/jobs/'));
+
+describe('unschedulable: the gang does not fit', () => {
+	test('text: the PodGroup says why, and the warnings come as event lines', async () => {
+		const sim = await at('unschedulable', 2);
+		run = runCli([...target(sim), '--once', '-o', 'text']);
+		expect(await run.exit()).toBe(0);
+		const out = run.stdout();
+		expect(out).toMatch(/phase=Pending pending=3 running=0/);
+		expect(out).toMatch(/podgroup openmpi-gang-[\da-f-]+ phase=Inqueue NotEnoughResources: 3\/3 tasks in gang unschedulable: pod group is not ready, 3 Pending, 3 minAvailable/);
+		expect(out).toMatch(/event Warning FailedScheduling .*pod\/openmpi-gang-mpimaster-0: 0\/2 nodes are unavailable: 2 Insufficient cpu\./);
+		expect(out).toMatch(/event Warning PodGroupPending .*job\/openmpi-gang: /);
+	});
+
+	test('80×24: the one screen says the job is Pending and why', async () => {
+		const sim = await at('unschedulable', 2);
+		pty = runInPty([...target(sim), '--interval', '200ms'], {columns: 80, rows: 24});
+		const screen = await pty.waitForScreen(/PodGroup Inqueue[\s\S]*Events \d+[\s\S]*⚠/);
+		expect(screen.split('\n')).toHaveLength(24);
+		expect(screen).toMatch(/Pending/);
+		expect(screen.replaceAll('\n', ' ')).toMatch(/3\/3 tasks in gang\s+unschedulable/);
+		expect(screen).toMatch(/⚠ (FailedScheduling|Unschedulable|PodGroupPending)/);
+	});
+});
+
+describe('image-pull: one worker cannot start', () => {
+	test('the pods panel names the pod and the reason; o and e open pods and events full screen, Esc returns', async () => {
+		const sim = await at('image-pull', 3);
+		pty = runInPty([...target(sim), '--interval', '200ms', '--details-interval', '500ms'], {columns: 100, rows: 30});
+		const main = await pty.waitForScreen(/openmpi-pull-mpiworker-1 .*ImagePullBackOff/);
+		expect(main).toMatch(/Pods 3/);
+		pty.type('o');
+		const pods = await pty.waitForScreen(/Esc back/);
+		expect(pods).not.toMatch(/Tasks/);
+		expect(pods).toMatch(/openmpi-pull-mpiworker-1 .*Pending .*ImagePullBackOff/);
+		// Below the table, the reason in full.
+		expect(pods).toMatch(/Why\s+openmpi-pull-mpiworker-1: ImagePullBackOff: Back-off pulling image\s+"swr\.cn-north-4\.myhuaweicloud\.com\/team\/mpi-worker:3\.29"/);
+		pty.type('e');
+		const events = await pty.waitForScreen(/Events \d+ \(\d+ warnings?\), newest first/);
+		expect(events).toMatch(/Failed.* pod\/openmpi-pull-mpiworker-1 .*Failed to pull image/);
+		pty.type('\u001B');
+		await pty.waitForScreen(/Tasks[\s\S]*q quit · r poll now/);
+	});
+
+	test('json: new events as objects, each once, and again when their count rises', async () => {
+		const sim = await at('image-pull', 3, {speed: 4});
+		run = runCli([...target(sim), '-o', 'json', '--interval', '200ms', '--details-interval', '300ms']);
+		await run.waitFor(/"event":"k8s-event"[^\n]*"reason":"BackOff"/);
+		const objects = () => run!.stdout().trim().split('\n').map(line => JSON.parse(line) as Record<string, any>);
+		const backOff = () => objects().filter(object => object['event'] === 'k8s-event' && object['reason'] === 'BackOff');
+		const first = backOff().at(-1)!;
+		expect(first).toMatchObject({namespace: sim.scenario.namespace, name: 'openmpi-pull', object: {kind: 'Pod', name: 'openmpi-pull-mpiworker-1'}});
+		// The kubelet reports the back-off again: the same event, a higher count, one more object.
+		const started = Date.now();
+		while (backOff().at(-1)!['count'] <= first['count'] && Date.now() - started < 15_000) {
+			// eslint-disable-next-line no-await-in-loop
+			await new Promise(resolve => setTimeout(resolve, 100));
+		}
+
+		expect(backOff().at(-1)!['count']).toBeGreaterThan(first['count'] as number);
+		const keys = backOff().map(object => `${object['message']}#${object['count']}`);
+		expect(new Set(keys).size).toBe(keys.length);
+	});
+});
+
+describe('the API budget', () => {
+	test('a 403 on pods and events is said in those panels, and the job view stays live', async () => {
+		const sim = await at('image-pull', 3, {forbidden: ['pods', 'events']});
+		pty = runInPty([...target(sim), '--interval', '200ms'], {columns: 100, rows: 30});
+		const screen = await pty.waitForScreen(/no permission to list pods in cci-namespace-42263891[\s\S]*no permission to list events/);
+		expect(screen).toMatch(/● live/);
+		// The PodGroup is readable: the gang is bound, the job waits on the kubelet.
+		expect(screen).toMatch(/PodGroup Running/);
+		sim.goTo(2);
+		await pty.waitForScreen(/running\s+0↓/);
+	});
+
+	test('--no-details: the job GET is the only request', async () => {
+		const sim = await at('image-pull', 3);
+		run = runCli([...target(sim), '-o', 'text', '--interval', '100ms', '--no-details']);
+		await run.waitFor(/phase=Pending/);
+		await new Promise(resolve => setTimeout(resolve, 800));
+		expect(sim.requests.length).toBeGreaterThan(3);
+		expect(detailRequests(sim)).toEqual([]);
+		expect(run.stdout()).not.toMatch(/podgroup|event /);
+	});
+
+	test('details come at their own, slower cadence, with the same credentials as the job', async () => {
+		const sim = await at('unschedulable', 2, {token: 'the-token'});
+		run = runCli([...target(sim), '-o', 'text', '--interval', '100ms', '--details-interval', '1s'], {HW_AUTH_TOKEN: 'the-token'});
+		await run.waitFor(/podgroup /);
+		await new Promise(resolve => setTimeout(resolve, 2500));
+		const jobs = sim.requests.filter(request => request.path.includes('/jobs/')).length;
+		const pods = detailRequests(sim).filter(request => request.path.startsWith('/api/v1/namespaces/cci-namespace-42263891/pods')).length;
+		// About one pods request a second against ten job polls a second.
+		expect(pods).toBeGreaterThanOrEqual(2);
+		expect(pods).toBeLessThanOrEqual(4);
+		expect(jobs).toBeGreaterThan(pods * 5);
+		expect(sim.requests.map(request => request.status)).not.toContain(401);
+	});
+
+	test('only panels on screen are fetched: the timeline view asks for nothing', async () => {
+		const sim = await at('static', 0);
+		pty = runInPty([...target(sim), '--interval', '200ms', '--details-interval', '300ms'], {columns: 100, rows: 30});
+		await pty.waitForScreen(/Pods 3/);
+		pty.type('t');
+		await pty.waitForScreen(/Timeline/);
+		await new Promise(resolve => setTimeout(resolve, 400));
+		const before = detailRequests(sim).length;
+		await new Promise(resolve => setTimeout(resolve, 1200));
+		expect(detailRequests(sim).length).toBe(before);
+		pty.type('\u001B');
+		await new Promise(resolve => setTimeout(resolve, 800));
+		expect(detailRequests(sim).length).toBeGreaterThan(before);
+	});
+});
+
+describe('the timeline and the kill path', () => {
+	test('t shows each phase with how long it lasted and the time to Running', async () => {
+		const created = Date.now();
+		const sim = await at('demo', 2);
+		pty = runInPty([...target(sim), '--interval', '100ms'], {columns: 100, rows: 30});
+		await pty.waitForScreen(/Pending/);
+		await new Promise(resolve => setTimeout(resolve, 2200));
+		sim.goTo(5);
+		// The server's times are whole seconds: the span it writes is this, give or take one.
+		const seconds = Math.floor((Date.now() - created) / 1000);
+		const span = `(${seconds - 1}|${seconds}|${seconds + 1})s`;
+		await pty.waitForScreen(/Running/);
+		pty.type('t');
+		const timeline = await pty.waitForScreen(/Timeline to Running/);
+		expect(timeline).toMatch(new RegExp(`to Running ${span}`));
+		expect(timeline).toMatch(new RegExp(`Pending\\s+${span}`));
+		expect(timeline).toMatch(/Running\s+<1m\s+\(current\)/);
+	});
+
+	test('after completion the counters Volcano zeroes are shown as they were while Running', async () => {
+		const sim = await at('demo', 5);
+		pty = runInPty([...target(sim), '--interval', '100ms'], {columns: 100, rows: 30});
+		await pty.waitForScreen(/running\s+3/);
+		sim.goTo(6);
+		await pty.waitForScreen(/succeeded\s+1/);
+		sim.goTo(8);
+		const done = await pty.waitForScreen(/│ Completed/);
+		expect(done).toMatch(/succeeded\s+0/);
+		expect(done).toMatch(/while Running: 1 succeeded, 0 failed, 2 running/);
+	});
+});
