@@ -1,7 +1,6 @@
 import {terminalSafeJson} from '../core/sanitize.js';
-import type {EventInfo} from '../core/cluster-types.js';
-import {newEvents} from '../core/normalize-events.js';
-import type {DetailPart, DetailsListener} from '../core/watch-details.js';
+import {createDetailsReport} from '../core/details-report.js';
+import type {DetailsListener} from '../core/watch-details.js';
 import type {WatchEvent, WatchListener} from '../core/watch-job.js';
 import {isoSeconds} from './text-writer.js';
 
@@ -101,51 +100,38 @@ export function createJsonWriter(write: (line: string) => void, target: {namespa
  * each new event (or one that happened again: its count rose), a "details-error" object per new problem.
  */
 export function createJsonDetailsWriter(write: (line: string) => void, target: {namespace: string; name: string}): DetailsListener {
-	let lastGroup = '';
-	let events: readonly EventInfo[] = [];
-	const trouble: Partial<Record<DetailPart, string>> = {};
 	const emit = (object: Record<string, unknown>) => {
 		write(`${terminalSafeJson(object)}\n`);
 	};
 
-	return event => {
-		if (event.type === 'details-reset') {
-			lastGroup = '';
-			events = [];
-			return;
-		}
+	return createDetailsReport(record => {
+		const time = isoSeconds(record.at);
+		switch (record.kind) {
+			case 'error': {
+				emit({time, event: 'details-error', ...target, part: record.part, retrying: record.retrying, error: record.error.toJSON()});
+				return;
+			}
 
-		const {part, result, at} = event;
-		const time = isoSeconds(at);
-		if (result.status === 'refused' || result.status === 'error') {
-			if (trouble[part] !== result.error.summary) emit({time, event: 'details-error', ...target, part, retrying: result.status === 'error', error: result.error.toJSON()});
-			trouble[part] = result.error.summary;
-			return;
-		}
+			case 'podgroup': {
+				emit({time, event: 'podgroup', ...target, podGroup: record.podGroup ?? null});
+				return;
+			}
 
-		trouble[part] = undefined;
-		if (part === 'podGroup') {
-			const podGroup = result.status === 'absent' ? null : result.value;
-			const key = JSON.stringify([podGroup?.name, podGroup?.phase, podGroup?.reason, podGroup?.message]);
-			if (key !== lastGroup) emit({time, event: 'podgroup', ...target, podGroup});
-			lastGroup = key;
-		} else if (part === 'events' && result.status === 'ok') {
-			for (const item of newEvents(events, result.value)) {
+			case 'event': {
+				const {event} = record;
 				emit({
 					time,
 					event: 'k8s-event',
 					...target,
-					type: item.type,
-					reason: item.reason,
-					object: {kind: item.kind, name: item.name},
-					count: item.count,
-					message: item.message,
-					first: item.first === undefined ? null : new Date(item.first).toISOString(),
-					last: item.last === undefined ? null : new Date(item.last).toISOString(),
+					type: event.type,
+					reason: event.reason,
+					object: {kind: event.kind, name: event.name},
+					count: event.count,
+					message: event.message,
+					first: event.first === undefined ? null : new Date(event.first).toISOString(),
+					last: event.last === undefined ? null : new Date(event.last).toISOString(),
 				});
 			}
-
-			events = result.value;
 		}
-	};
+	});
 }

@@ -1,7 +1,6 @@
 import {errorHint} from '../core/api-error.js';
 import {formatWait} from '../core/duration.js';
-import type {EventInfo} from '../core/cluster-types.js';
-import {newEvents} from '../core/normalize-events.js';
+import {createDetailsReport} from '../core/details-report.js';
 import type {Change, Job} from '../core/types.js';
 import type {DetailPart, DetailsListener} from '../core/watch-details.js';
 import type {WatchEvent, WatchListener} from '../core/watch-job.js';
@@ -120,40 +119,26 @@ const partWords: Readonly<Record<DetailPart, string>> = {podGroup: 'podgroup', p
 /** Lines for the PodGroup (when its phase or message changes) and for each new event, oldest first. */
 export function createTextDetailsWriter(write: (line: string) => void, target: {namespace: string; name: string}): DetailsListener {
 	const who = `${target.namespace}/${target.name}`;
-	let lastGroup = '';
-	let events: readonly EventInfo[] = [];
-	const trouble: Partial<Record<DetailPart, string>> = {};
 	const line = (at: number, text: string) => write(`${isoSeconds(at)} ${who} ${text}\n`);
-	return event => {
-		if (event.type === 'details-reset') {
-			lastGroup = '';
-			events = [];
-			return;
-		}
-
-		const {part, result, at} = event;
-		if (result.status === 'refused' || result.status === 'error') {
-			const text = `${partWords[part]} error: ${result.error.summary}`;
-			if (trouble[part] !== text) line(at, text);
-			trouble[part] = text;
-			return;
-		}
-
-		trouble[part] = undefined;
-		if (part === 'podGroup') {
-			const text =
-				result.status === 'absent'
-					? 'podgroup none found'
-					: `podgroup ${result.value.name} phase=${result.value.phase || '-'}${result.value.reason || result.value.message ? ` ${[result.value.reason, result.value.message].filter(Boolean).join(': ')}` : ''}`;
-			if (text !== lastGroup) line(at, text);
-			lastGroup = text;
-		} else if (part === 'events' && result.status === 'ok') {
-			for (const item of newEvents(events, result.value)) {
-				const count = item.count > 1 ? ` x${item.count}` : '';
-				line(at, `event ${item.type} ${item.reason}${count} ${item.kind.toLowerCase() || '?'}/${item.name}: ${item.message}`);
+	return createDetailsReport(record => {
+		switch (record.kind) {
+			case 'error': {
+				line(record.at, `${partWords[record.part]} error: ${record.error.summary}`);
+				return;
 			}
 
-			events = result.value;
+			case 'podgroup': {
+				const group = record.podGroup;
+				const why = group ? [group.reason, group.message].filter(Boolean).join(': ') : '';
+				line(record.at, group ? `podgroup ${group.name} phase=${group.phase || '-'}${why ? ` ${why}` : ''}` : 'podgroup none found');
+				return;
+			}
+
+			case 'event': {
+				const {event} = record;
+				const count = event.count > 1 ? ` x${event.count}` : '';
+				line(record.at, `event ${event.type} ${event.reason}${count} ${event.kind.toLowerCase() || '?'}/${event.name}: ${event.message}`);
+			}
 		}
-	};
+	});
 }

@@ -1,0 +1,46 @@
+import {expect, test} from 'vitest';
+import {ApiError} from '../../source/core/api-error.js';
+import type {EventInfo, PodGroupInfo} from '../../source/core/cluster-types.js';
+import {createDetailsReport, type DetailsRecord} from '../../source/core/details-report.js';
+
+const group: PodGroupInfo = {name: 'pg', phase: 'Inqueue', conditions: [], reason: 'NotEnoughResources', message: '3/3 tasks in gang unschedulable'};
+const backOff: EventInfo = {key: 'Pod/p/BackOff/x', type: 'Normal', reason: 'BackOff', message: 'x', kind: 'Pod', name: 'p', count: 2, last: 1000};
+const failed: EventInfo = {key: 'Pod/p/Failed/y', type: 'Warning', reason: 'Failed', message: 'y', kind: 'Pod', name: 'p', count: 1, last: 900};
+
+function report() {
+	const records: DetailsRecord[] = [];
+	return {records, feed: createDetailsReport(record => records.push(record))};
+}
+
+test('the PodGroup once per phase or message, and again after a reset', () => {
+	const {records, feed} = report();
+	feed({type: 'details', at: 1, part: 'podGroup', result: {status: 'ok', value: group}});
+	feed({type: 'details', at: 2, part: 'podGroup', result: {status: 'ok', value: {...group, conditions: []}}});
+	feed({type: 'details', at: 3, part: 'podGroup', result: {status: 'ok', value: {...group, phase: 'Running'}}});
+	feed({type: 'details-reset', at: 4});
+	feed({type: 'details', at: 5, part: 'podGroup', result: {status: 'ok', value: {...group, phase: 'Running'}}});
+	expect(records.map(record => (record.kind === 'podgroup' ? record.podGroup?.phase : record.kind))).toEqual(['Inqueue', 'Running', 'Running']);
+});
+
+test('events: each new one oldest first, then only those whose count rose', () => {
+	const {records, feed} = report();
+	feed({type: 'details', at: 1, part: 'events', result: {status: 'ok', value: [backOff, failed]}});
+	feed({type: 'details', at: 2, part: 'events', result: {status: 'ok', value: [backOff, failed]}});
+	feed({type: 'details', at: 3, part: 'events', result: {status: 'ok', value: [{...backOff, count: 3}, failed]}});
+	expect(records.map(record => (record.kind === 'event' ? `${record.event.reason}×${record.event.count}` : record.kind))).toEqual([
+		'Failed×1',
+		'BackOff×2',
+		'BackOff×3',
+	]);
+});
+
+test('a failing part is reported once, and again only after it answered in between', () => {
+	const {records, feed} = report();
+	const error = new ApiError({category: 'forbidden', summary: '403 Forbidden: pods is forbidden', status: 403});
+	const refused = {status: 'refused', error, retryAt: 0} as const;
+	feed({type: 'details', at: 1, part: 'pods', result: refused});
+	feed({type: 'details', at: 2, part: 'pods', result: refused});
+	feed({type: 'details', at: 3, part: 'pods', result: {status: 'ok', value: []}});
+	feed({type: 'details', at: 4, part: 'pods', result: refused});
+	expect(records.map(record => `${record.kind}@${record.at}`)).toEqual(['error@1', 'error@4']);
+});
