@@ -10,6 +10,9 @@
 //   CPU % of a core      CPU time of the process tree over the idle window ÷ the window
 //   peak RSS MB          the tree's largest resident set at one time
 //   soak                 RSS (VmRSS) of vcjob-watch across N polls at --interval 10ms, on a job that does not change
+//   latency              time from a change on the simulator to its line in vcjob-watch's text output, polling
+//                        (--poll, every 2 s) against watching (--watch): N samples each, median and p95; and the
+//                        requests for the job per minute while it does not change, in each mode
 //
 // Only loopback, bounded waits everywhere, and every process it starts is stopped on exit, error and Ctrl+C.
 
@@ -33,6 +36,9 @@ const usage = `npm run bench [-- options]
   --soak-polls N     polls in the soak (default 12000, about 2-3 minutes; the issue's figure is 100000)
   --soak-interval D  vcjob-watch --interval in the soak (default 10ms)
   --no-soak          skip the soak
+  --latency N        changes timed per mode, polling and watching (default 30)
+  --no-latency       skip the latency case
+  --latency-only     only the latency case
   --no-competitors   measure vcjob-watch only
   --write            also write the report to bench/results.md
   --keep             keep the pseudo-terminal transcripts (the directory is printed)
@@ -49,6 +55,9 @@ try {
 			'soak-polls': {type: 'string'},
 			'soak-interval': {type: 'string', default: '10ms'},
 			'no-soak': {type: 'boolean', default: false},
+			latency: {type: 'string'},
+			'no-latency': {type: 'boolean', default: false},
+			'latency-only': {type: 'boolean', default: false},
 			'no-competitors': {type: 'boolean', default: false},
 			write: {type: 'boolean', default: false},
 			keep: {type: 'boolean', default: false},
@@ -82,6 +91,7 @@ const idleSeconds = intOption('idle', quick ? 20 : 60, 5, 3600);
 const changeCount = intOption('changes', quick ? 2 : 4, 1, 50);
 const startCount = intOption('starts', quick ? 1 : 3, 1, 20);
 const soakPolls = intOption('soak-polls', quick ? 3000 : 12_000, 100, 10_000_000);
+const latencySamples = intOption('latency', quick ? 10 : 30, 2, 1000);
 const soakInterval = args['soak-interval'];
 if (!/^\d+(ms|s)?$/.test(soakInterval)) {
 	console.error('bench: --soak-interval takes a duration such as 10ms or 1s');
@@ -487,11 +497,13 @@ const watch = which('watch');
 const kubectlWorks = kubectl !== undefined &&
 	spawnSync(kubectl, ['version', '--client'], {encoding: 'utf8', timeout: 15_000, env: childEnv}).status === 0;
 
+const vcjobArgv = (simulator, extra = []) => [process.execPath, cli, simulator.scenario.jobName, '-n', simulator.scenario.namespace, '-s', simulator.url, ...extra];
+// Polling, as the tools it is compared with poll: the same 2 s, the same GET (watching is the latency case's).
 const vcjobWatch = {
-	name: 'vcjob-watch',
+	name: 'vcjob-watch --poll',
 	// The phase appears only in a frame drawn from the job (not in the "connecting" frame or the command line).
 	marker: 'Running',
-	argv: (simulator, extra = []) => [process.execPath, cli, simulator.scenario.jobName, '-n', simulator.scenario.namespace, '-s', simulator.url, ...extra],
+	argv: (simulator, extra = []) => vcjobArgv(simulator, ['--poll', ...extra]),
 };
 // kubectl prints the JSON on one line; in 100×30 its end (where the phase is) can fall below the last row, so the
 // first frame with data is the one that shows the document's start.
@@ -739,6 +751,83 @@ async function soak() {
 	}
 }
 
+// Latency: vcjob-watch -o text on the demo job at step 5; the job switches to step 6 and back (each a write with a new
+// resourceVersion), at a random moment 0.5-2.5 s after the last one was seen, so that a poll's phase is spread
+// over the interval as a person's changes would be. Timed from the write to the line naming its resourceVersion
+// in the terminal transcript (read every 5 ms; both modes pay the same).
+const percentile = (values, p) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+const jobRequestsOf = sim => {
+	const base = `/apis/batch.volcano.sh/v1alpha1/namespaces/${sim.scenario.namespace}/jobs`;
+	return sim.requests.filter(request => request.path.startsWith(`${base}/`) || request.path.startsWith(`${base}?`));
+};
+
+async function measureLatency(mode) {
+	const sim = await simulator('demo');
+	sim.goTo(5);
+	const run = new PtyRun(`vcjob-watch --${mode} latency`, vcjobArgv(sim, [`--${mode}`, '-o', 'text', '--no-details'])).start();
+	try {
+		await run.waitForText(`rv=${sim.resourceVersion} `, 30_000);
+		const samples = [];
+		for (let index = 0; index < latencySamples; index++) {
+			await sleep(500 + Math.random() * 2000);
+			sim.goTo(index % 2 === 0 ? 6 : 5);
+			const changedAt = performance.now();
+			const marker = `rv=${sim.resourceVersion} `;
+			const deadline = changedAt + 15_000;
+			while (!run.text().includes(marker)) {
+				if (performance.now() > deadline || run.exited) throw new Error(`vcjob-watch --${mode}: ${marker} not shown within 15 s`);
+				await sleep(5);
+			}
+
+			samples.push(performance.now() - changedAt);
+		}
+
+		return {mode, samples, median: median(samples), p95: percentile(samples, 95), max: Math.max(...samples)};
+	} finally {
+		await run.stop();
+		await closeSimulator(sim);
+	}
+}
+
+// Requests for the job (GETs of it, watches of the collection) while it does not change, from the first line on.
+async function measureIdleRequests(mode) {
+	const sim = await simulator('static');
+	const run = new PtyRun(`vcjob-watch --${mode} idle requests`, vcjobArgv(sim, [`--${mode}`, '-o', 'text', '--no-details'])).start();
+	try {
+		await run.waitForText('phase=Running', 30_000);
+		const before = jobRequestsOf(sim).length;
+		const t0 = performance.now();
+		await sleep(idleSeconds * 1000);
+		const seconds = (performance.now() - t0) / 1000;
+		const requests = jobRequestsOf(sim).length - before;
+		return {requests, seconds, perMinute: (requests / seconds) * 60, atStart: before};
+	} finally {
+		await run.stop();
+		await closeSimulator(sim);
+	}
+}
+
+function latencyReport(latency) {
+	const ms = value => `${fmt(value)} ms`;
+	const lines = [
+		`Latency: a change on the simulator (demo steps 5 ⇄ 6, ${latencySamples} per mode, 0.5-2.5 s apart at random) to its line ` +
+			'in `vcjob-watch -o text --no-details`, read from the pseudo-terminal every 5 ms; idle requests: the job\'s GETs and watch ' +
+			`requests after the first line, a Running job that never changes, ${idleSeconds} s, scaled to a minute.`,
+		'',
+		'| mode | median | p95 | max | idle requests/min | requests before the first line |',
+		'|---|---:|---:|---:|---:|---:|',
+	];
+	for (const {latency: l, idle} of latency) {
+		lines.push(`| \`--${l.mode}\` | ${ms(l.median)} | ${ms(l.p95)} | ${ms(l.max)} | ${fmt(idle.perMinute, 1)} (${idle.requests} in ${fmt(idle.seconds)} s) | ${idle.atStart} |`);
+	}
+
+	return lines.join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Report
 
@@ -834,13 +923,25 @@ function report(results, soakResult, info, startedAt) {
 			`peak ${fmt(s.peakMb, 1)} MB; trend after the warm-up ${s.slopeMbPer10k >= 0 ? '+' : ''}${fmt(s.slopeMbPer10k, 2)} MB per 10,000 polls.`);
 	}
 
-	lines.push('', `Machine: ${info.nproc} CPUs (nproc), ${info.model}, ${fmt(info.ramGb, 1)} GiB RAM, Linux ${info.kernel}, Node ${info.node}; ` +
-		`${[info.kubectl && `kubectl ${info.kubectl}`, info.watch && `watch (${info.watch})`, info.script && `script (${info.script})`].filter(Boolean).join(', ')}; ` +
-		`vcjob-watch build ${info.build}; load average at the start ${info.load}; ${info.date}; ${fmt((performance.now() - startedAt) / 1000)} s in all.`);
+	lines.push('', machineLine(info, startedAt));
 	return lines.join('\n');
 }
 
+function machineLine(info, startedAt) {
+	return `Machine: ${info.nproc} CPUs (nproc), ${info.model}, ${fmt(info.ramGb, 1)} GiB RAM, Linux ${info.kernel}, Node ${info.node}; ` +
+		`${[info.kubectl && `kubectl ${info.kubectl}`, info.watch && `watch (${info.watch})`, info.script && `script (${info.script})`].filter(Boolean).join(', ')}; ` +
+		`vcjob-watch build ${info.build}; load average at the start ${info.load}; ${info.date}; ${fmt((performance.now() - startedAt) / 1000)} s in all.`;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
+
+function writeResults(text) {
+	// The options that change what is measured (not --write, --keep).
+	const measuring = process.argv.slice(2).filter(arg => arg !== '--write' && arg !== '--keep');
+	const command = `npm run bench${measuring.length > 0 ? ` -- ${measuring.join(' ')}` : ''}`;
+	fs.writeFileSync(path.join(repo, 'bench', 'results.md'), `# npm run bench\n\n\`${command}\`\n\n${text}\n`);
+	log('written to bench/results.md');
+}
 
 async function main() {
 	const startedAt = performance.now();
@@ -851,8 +952,23 @@ async function main() {
 	if (competitors && !kubectlWorks) skipped.push('kubectl (Debian: apt-get install kubernetes-client)');
 	if (competitors && !watch) skipped.push('watch (Debian: apt-get install procps)');
 
+	const latency = [];
+	if (!args['no-latency']) {
+		for (const mode of ['poll', 'watch']) {
+			log(`latency, --${mode}: ${latencySamples} changes, then ${idleSeconds} s idle`);
+			latency.push({latency: await measureLatency(mode), idle: await measureIdleRequests(mode)});
+		}
+	}
+
+	if (args['latency-only']) {
+		const text = `${latencyReport(latency)}\n\n${machineLine(info, startedAt)}`;
+		console.log(text);
+		if (args.write) writeResults(text);
+		return;
+	}
+
 	log(`vcjob-watch: first frame and ${idleSeconds} s idle`);
-	const own = {name: 'vcjob-watch', ...(await measureIdle(vcjobWatch))};
+	const own = {name: vcjobWatch.name, ...(await measureIdle(vcjobWatch))};
 	log(`vcjob-watch: ${changeCount} changes`);
 	Object.assign(own, await measureChanges(vcjobWatch));
 	results.push(own);
@@ -877,16 +993,11 @@ async function main() {
 	}
 
 	let text = report(results, soakResult, info, startedAt);
+	if (latency.length > 0) text = `${latencyReport(latency)}\n\n${text}`;
 	if (skipped.length > 0) text += `\n\nSkipped, not installed: ${skipped.join('; ')}.`;
 	if (!gnuTime) text += '\n\nNo GNU time (/usr/bin/time; Debian package `time`): the RSS of short-lived children was sampled every 20 ms.';
 	console.log(text);
-	if (args.write) {
-		// The options that change what is measured (not --write, --keep).
-		const measuring = process.argv.slice(2).filter(arg => arg !== '--write' && arg !== '--keep');
-		const command = `npm run bench${measuring.length > 0 ? ` -- ${measuring.join(' ')}` : ''}`;
-		fs.writeFileSync(path.join(repo, 'bench', 'results.md'), `# npm run bench\n\n\`${command}\`\n\n${text}\n`);
-		log('written to bench/results.md');
-	}
+	if (args.write) writeResults(text);
 
 	if (args.keep) {
 		const idle = path.join(tmp, 'vcjob-watch-idle-output.bin');

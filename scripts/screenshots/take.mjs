@@ -469,7 +469,8 @@ const shots = [
 		name: 'retrying',
 		caption: 'the server fails (503, then an nginx 502 page): retrying with backoff, the last job kept',
 		scenario: 'demo',
-		args: ['--interval', '2s', '--max-wait', '30s'],
+		// The faults are served to job GETs: polled, as a server without watches is.
+		args: ['--poll', '--interval', '2s', '--max-wait', '30s'],
 		async drive(ctx, faults) {
 			await walk(ctx, range(0, 5));
 			await settle(ctx);

@@ -379,6 +379,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 					streamFailures = 0;
 					expiredInARow = 0;
 				}
+
 				if (event.type === 'BOOKMARK') {
 					const at = now();
 					if (lastBookmarkAt !== undefined) bookmarkGapMs = Math.max(bookmarkGapMs, Math.min(longestBookmarkGapMs, at - lastBookmarkAt));

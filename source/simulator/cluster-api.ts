@@ -1,7 +1,7 @@
 import type {Cluster} from './cluster-objects.js';
 import type {Rendered} from './cluster-render.js';
 import {statusBody} from './faults.js';
-import {parseFieldSelector, parseLabelSelector} from './cluster-selectors.js';
+import {parseFieldSelector, parseLabelSelector, type SelectableFields} from './selectors.js';
 
 // The Kubernetes paths around the job: pods, events (core v1) and PodGroups (scheduling.volcano.sh/v1beta1),
 // each listed (with labelSelector and fieldSelector) or fetched by name, with the API server's errors.
@@ -17,8 +17,13 @@ type ResourceInfo = {
 	readonly group: string;
 	readonly apiVersion: string;
 	readonly kind: string;
-	readonly fields: readonly string[];
+	readonly fields: SelectableFields<Rendered>;
 };
+
+// A field the object does not carry reads as "", as fields.Set does.
+function selectable(...fields: string[]): SelectableFields<Rendered> {
+	return Object.fromEntries(fields.map(field => [field, (object: Rendered) => object.fields[field] ?? '']));
+}
 
 const scheduling = 'scheduling.volcano.sh';
 
@@ -27,7 +32,7 @@ const resources: Readonly<Record<ClusterResource, ResourceInfo>> = {
 		group: '',
 		apiVersion: 'v1',
 		kind: 'Pod',
-		fields: [
+		fields: selectable(
 			'metadata.name',
 			'metadata.namespace',
 			'spec.nodeName',
@@ -39,13 +44,13 @@ const resources: Readonly<Record<ClusterResource, ResourceInfo>> = {
 			'status.podIP',
 			'status.podIPs',
 			'status.nominatedNodeName',
-		],
+		),
 	},
 	events: {
 		group: '',
 		apiVersion: 'v1',
 		kind: 'Event',
-		fields: [
+		fields: selectable(
 			'metadata.name',
 			'metadata.namespace',
 			'involvedObject.kind',
@@ -59,10 +64,10 @@ const resources: Readonly<Record<ClusterResource, ResourceInfo>> = {
 			'reportingComponent',
 			'source',
 			'type',
-		],
+		),
 	},
 	// A custom resource without selectableFields: only the two metadata fields.
-	podgroups: {group: scheduling, apiVersion: `${scheduling}/v1beta1`, kind: 'PodGroup', fields: ['metadata.name', 'metadata.namespace']},
+	podgroups: {group: scheduling, apiVersion: `${scheduling}/v1beta1`, kind: 'PodGroup', fields: selectable('metadata.name', 'metadata.namespace')},
 };
 
 const corePath = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|events)(?:\/([^/]+))?\/?$/;
@@ -182,10 +187,12 @@ export function answerCluster(
 	}
 
 	const labels = parseLabelSelector(query.get('labelSelector') ?? '');
-	if ('error' in labels) return {status: 400, body: statusBody(400, {message: labels.error})};
-	const fields = parseFieldSelector(query.get('fieldSelector') ?? '', info.fields, (object: Rendered) => object.fields);
-	if ('error' in fields) return {status: 400, body: statusBody(400, {message: fields.error})};
-	const items = inNamespace.filter(object => labels.matches(object.labels) && fields.matches(object)).map(object => object.body);
+	if (!labels.ok) return {status: 400, body: statusBody(400, {message: labels.message})};
+	const fields = parseFieldSelector(query.get('fieldSelector') ?? '', info.fields);
+	if (!fields.ok) return {status: 400, body: statusBody(400, {message: fields.message})};
+	const items = inNamespace
+		.filter(object => labels.value.matches(object.labels ?? {}) && fields.value.matches(object))
+		.map(object => object.body);
 	const resourceVersion = cluster.resourceVersion;
 	return {
 		status: 200,

@@ -1,6 +1,13 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {statusBody} from './faults.js';
-import {parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector} from './selectors.js';
+import {
+	oneTermEqualSelector,
+	parseFieldSelector,
+	parseLabelSelector,
+	type FieldSelector,
+	type LabelSelector,
+	type SelectableFields,
+} from './selectors.js';
 import {withResourceVersion, type JobStore, type StoreEvent, type StoredJob} from './store.js';
 
 /**
@@ -251,7 +258,10 @@ function validate(query: URLSearchParams, watch: boolean): void {
 	}
 }
 
-type Selection = {readonly namespace: string; readonly labels: LabelSelector; readonly fields: FieldSelector};
+type Selection = {readonly namespace: string; readonly labels: LabelSelector; readonly fields: FieldSelector<StoredJob>};
+
+// A custom resource without selectableFields.
+const jobFields: SelectableFields<StoredJob> = {'metadata.name': job => job.name, 'metadata.namespace': job => job.namespace};
 
 function selection(namespace: string, query: URLSearchParams, name: string | undefined): Selection {
 	const labels = parseLabelSelector(query.get('labelSelector') ?? '');
@@ -259,19 +269,18 @@ function selection(namespace: string, query: URLSearchParams, name: string | und
 		throw badRequest(labels.message);
 	}
 
-	const fields = parseFieldSelector(query.get('fieldSelector') ?? '');
+	const fields = parseFieldSelector(query.get('fieldSelector') ?? '', jobFields);
 	if (!fields.ok) {
 		throw badRequest(fields.message);
 	}
 
 	if (name !== undefined) {
-		if (!fields.value.empty && fields.value.name !== name) {
-			throw badRequest("fieldSelector metadata.name doesn't match requested name");
+		if (fields.value.empty) {
+			return {namespace, labels: labels.value, fields: oneTermEqualSelector('metadata.name', name, jobFields)};
 		}
 
-		if (fields.value.empty) {
-			const byName = parseFieldSelector(`metadata.name=${name.replaceAll('\\', '\\\\').replaceAll(',', '\\,').replaceAll('=', '\\=')}`);
-			return {namespace, labels: labels.value, fields: (byName as {ok: true; value: FieldSelector}).value};
+		if (fields.value.requiresExactMatch('metadata.name') !== name) {
+			throw badRequest("fieldSelector metadata.name doesn't match requested name");
 		}
 	}
 

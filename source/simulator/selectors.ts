@@ -1,6 +1,7 @@
 /**
- * Label and field selectors as the API server reads them (k8s.io/apimachinery pkg/labels and pkg/fields), with
- * the same error messages: clients that show the server's words to users should see what a cluster would say.
+ * Label and field selectors as the API server reads them (k8s.io/apimachinery pkg/labels and pkg/fields, with the
+ * validation of pkg/api/validate/content as of Kubernetes 1.35), down to the words of their errors: the server
+ * returns those in a 400 Status, and clients that show them to users should see what a cluster would say.
  */
 
 export type Labels = Readonly<Record<string, string>>;
@@ -12,288 +13,390 @@ export type LabelSelector = {
 	matches(labels: Labels): boolean;
 };
 
-export type FieldSelector = {
+/**
+ * The fields a resource can be selected by, each with how to read it from an object. Anything else is "field label
+ * not supported", as the resource's field label conversion answers.
+ */
+export type SelectableFields<T> = Readonly<Record<string, (subject: T) => string>>;
+
+export type FieldSelector<T> = {
 	readonly empty: boolean;
-	/** The name an `=`/`==` term pins the selector to, as a watch on one object sends it. */
-	readonly name?: string;
-	matches(object: {readonly name: string; readonly namespace: string}): boolean;
+	/**
+	 * The value an `=`/`==` term on the field asks for (the first one, terms in sorted order), as fields.Selector's
+	 * RequiresExactMatch: how the API server checks a watch of one named object against its fieldSelector.
+	 */
+	requiresExactMatch(field: string): string | undefined;
+	matches(subject: T): boolean;
 };
 
-type Token =
-	| 'error'
-	| 'end'
-	| ')'
-	| ','
-	| '!'
-	| '=='
-	| '='
-	| '>'
-	| 'identifier'
-	| 'in'
-	| '!='
-	| '<'
-	| 'notin'
-	| '(';
+class SelectorError extends Error {}
 
-const symbolTokens: ReadonlyMap<string, Token> = new Map<string, Token>([
-	[')', ')'],
-	[',', ','],
-	['!', '!'],
-	['==', '=='],
-	['=', '='],
-	['>', '>'],
-	['<', '<'],
-	['!=', '!='],
-	['(', '('],
+function failure(error: unknown): {readonly ok: false; readonly message: string} {
+	if (error instanceof SelectorError) {
+		return {ok: false, message: error.message};
+	}
+
+	throw error;
+}
+
+// Go compares strings byte by byte (sort.Strings, sets.String.List); UTF-16 order differs beyond the BMP.
+function byteOrder(left: string, right: string): number {
+	return Buffer.compare(Buffer.from(left), Buffer.from(right));
+}
+
+// Go's limits count bytes, not characters.
+function bytes(text: string): number {
+	return Buffer.byteLength(text);
+}
+
+// Go's %q, which field.Invalid uses for the offending value: control and other unprintable characters escaped the
+// Go way (\x01, \u00a0), where JSON would write \u0001 or leave them as they are.
+const quoteEscapes: ReadonlyMap<string, string> = new Map([
+	['"', '\\"'],
+	['\\', '\\\\'],
+	['\u0007', '\\a'],
+	['\b', '\\b'],
+	['\f', '\\f'],
+	['\n', '\\n'],
+	['\r', '\\r'],
+	['\t', '\\t'],
+	['\v', '\\v'],
 ]);
+
+// unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space, no other space.
+const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+function quote(text: string): string {
+	let quoted = '"';
+	for (const character of text) {
+		const code = character.codePointAt(0)!;
+		const escape = quoteEscapes.get(character);
+		if (escape !== undefined) {
+			quoted += escape;
+		} else if (printable.test(character)) {
+			quoted += character;
+		} else if (code < 0x20 || code === 0x7f) {
+			quoted += `\\x${code.toString(16).padStart(2, '0')}`;
+		} else if (code < 0x1_00_00) {
+			quoted += `\\u${code.toString(16).padStart(4, '0')}`;
+		} else {
+			quoted += `\\U${code.toString(16).padStart(8, '0')}`;
+		}
+	}
+
+	return `${quoted}"`;
+}
+
+// content.RegexError
+function regexError(message: string, pattern: string, ...examples: string[]): string {
+	return `${message} (e.g. ${examples.map(example => `'${example}', `).join(' or ')}regex used for validation is '${pattern}')`;
+}
+
+const labelKeyFormat = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const labelKeyRule = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const labelKeyPattern = new RegExp(`^${labelKeyFormat}$`);
+const labelValueFormat = `(${labelKeyFormat})?`;
+const labelValuePattern = new RegExp(`^${labelValueFormat}$`);
+const subdomainFormat = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
+const subdomainPattern = new RegExp(`^${subdomainFormat}$`);
+
+// content.IsDNS1123Subdomain
+function subdomainErrors(value: string): string[] {
+	const errors: string[] = [];
+	if (bytes(value) > 253) {
+		errors.push('must be no more than 253 bytes');
+	}
+
+	if (!subdomainPattern.test(value)) {
+		errors.push(
+			regexError(
+				"a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+				subdomainFormat,
+				'example.com',
+			),
+		);
+	}
+
+	return errors;
+}
+
+// content.IsLabelKey
+function labelKeyErrors(key: string): string[] {
+	const parts = key.split('/');
+	if (parts.length > 2) {
+		return [
+			`a valid label key ${regexError(labelKeyRule, labelKeyFormat, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+		];
+	}
+
+	const errors: string[] = [];
+	const name = parts.at(-1)!;
+	if (parts.length === 2) {
+		const prefix = parts[0]!;
+		if (prefix === '') {
+			errors.push('prefix part must be non-empty');
+		} else {
+			errors.push(...subdomainErrors(prefix).map(error => `prefix part ${error}`));
+		}
+	}
+
+	if (name === '') {
+		errors.push('name part must be non-empty');
+	} else if (bytes(name) > 63) {
+		errors.push('name part must be no more than 63 bytes');
+	}
+
+	if (!labelKeyPattern.test(name)) {
+		errors.push(`name part ${regexError(labelKeyRule, labelKeyFormat, 'MyName', 'my.name', '123-abc')}`);
+	}
+
+	return errors;
+}
+
+// content.IsLabelValue
+function labelValueErrors(value: string): string[] {
+	const errors: string[] = [];
+	if (bytes(value) > 63) {
+		errors.push('must be no more than 63 bytes');
+	}
+
+	if (!labelValuePattern.test(value)) {
+		errors.push(
+			regexError(
+				"a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+				labelValueFormat,
+				'MyValue',
+				'my_value',
+				'12345',
+			),
+		);
+	}
+
+	return errors;
+}
+
+// strconv.ParseInt(value, 10, 64): an optional sign, decimal digits, and within int64.
+function parseInt64(value: string): bigint | undefined {
+	if (!/^[-+]?\d+$/.test(value)) {
+		return undefined;
+	}
+
+	const parsed = BigInt(value);
+	return parsed >= -(2n ** 63n) && parsed < 2n ** 63n ? parsed : undefined;
+}
+
+type Token = 'end' | 'identifier' | 'in' | 'notin' | '(' | ')' | ',' | '!' | '=' | '==' | '!=' | '>' | '<';
+type Item = {readonly token: Token; readonly literal: string};
+
+const symbolTokens: ReadonlyMap<string, Token> = new Map<string, Token>(
+	['(', ')', ',', '!', '=', '==', '!=', '>', '<'].map(symbol => [symbol, symbol as Token]),
+);
 const specialSymbols = new Set(['=', '!', '(', ')', ',', '>', '<']);
 const whitespace = new Set([' ', '\t', '\r', '\n']);
 
-type Item = {readonly token: Token; readonly literal: string};
-
+/**
+ * labels.Lexer, read for read. Its reader gives a NUL byte for the end of the string, so a NUL in the selector
+ * ends the selector where a token would start, and only ends the token otherwise.
+ */
 function lex(text: string): Item[] {
-	const items: Item[] = [];
 	let position = 0;
+	const read = (): string => (position < text.length ? text[position++]! : '\0');
+	const items: Item[] = [];
 	for (;;) {
-		while (position < text.length && whitespace.has(text[position]!)) {
-			position++;
+		let character = read();
+		while (whitespace.has(character)) {
+			character = read();
 		}
 
-		if (position >= text.length) {
+		if (character === '\0') {
 			items.push({token: 'end', literal: ''});
 			return items;
 		}
 
-		if (specialSymbols.has(text[position]!)) {
-			// The longest run of symbols that still spells an operator, as Go's scanSpecialSymbol reads it.
-			let buffer = '';
-			let last: Item | undefined;
-			while (position < text.length && specialSymbols.has(text[position]!)) {
-				buffer += text[position];
-				const token = symbolTokens.get(buffer);
-				if (token) {
-					last = {token, literal: buffer};
-				} else if (last) {
+		let literal = character;
+		if (specialSymbols.has(character)) {
+			// The longest run of symbols that still spells an operator: "!=" and "==", else one symbol.
+			let token = symbolTokens.get(literal)!;
+			for (;;) {
+				const next = read();
+				if (next === '\0') {
 					break;
 				}
 
-				position++;
+				const longer = specialSymbols.has(next) ? symbolTokens.get(literal + next) : undefined;
+				if (!longer) {
+					position--;
+					break;
+				}
+
+				literal += next;
+				token = longer;
 			}
 
-			if (!last) {
-				items.push({token: 'error', literal: `error expected: keyword found '${buffer}'`});
-				return items;
-			}
-
-			items.push(last);
+			items.push({token, literal});
 			continue;
 		}
 
-		let literal = '';
-		while (position < text.length && !specialSymbols.has(text[position]!) && !whitespace.has(text[position]!)) {
-			literal += text[position++];
+		for (;;) {
+			const next = read();
+			if (next === '\0') {
+				break;
+			}
+
+			if (specialSymbols.has(next) || whitespace.has(next)) {
+				position--;
+				break;
+			}
+
+			literal += next;
 		}
 
 		items.push({token: literal === 'in' || literal === 'notin' ? literal : 'identifier', literal});
 	}
 }
 
-const nameMessage =
-	"name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const qualifiedNameMessage =
-	"a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
-const subdomainMessage =
-	"prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const valueMessage =
-	"a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-const namePattern = /^([A-Za-z\d][-A-Za-z\d_.]*)?[A-Za-z\d]$/;
-const subdomainPattern = /^[a-z\d]([-a-z\d]*[a-z\d])?(\.[a-z\d]([-a-z\d]*[a-z\d])?)*$/;
-
-// validation.IsQualifiedName
-function keyErrors(key: string): string[] {
-	const parts = key.split('/');
-	if (parts.length > 2) {
-		return [qualifiedNameMessage];
-	}
-
-	const name = parts.at(-1)!;
-	const errors: string[] = [];
-	if (parts.length === 2) {
-		const prefix = parts[0]!;
-		if (prefix.length === 0) {
-			errors.push('prefix part must be non-empty');
-		} else if (prefix.length > 253) {
-			errors.push('prefix part must be no more than 253 characters');
-		} else if (!subdomainPattern.test(prefix)) {
-			errors.push(subdomainMessage);
-		}
-	}
-
-	if (name.length === 0) {
-		errors.push('name part must be non-empty');
-	} else if (name.length > 63) {
-		errors.push('name part must be no more than 63 characters');
-	}
-
-	if (name.length > 0 && !namePattern.test(name)) {
-		errors.push(nameMessage);
-	}
-
-	return errors;
-}
-
-// validation.IsValidLabelValue
-function valueErrors(value: string): string[] {
-	const errors: string[] = [];
-	if (value.length > 63) {
-		errors.push('must be no more than 63 characters');
-	}
-
-	if (value.length > 0 && !namePattern.test(value)) {
-		errors.push(valueMessage);
-	}
-
-	return errors;
-}
-
 type Operator = 'in' | 'notin' | '=' | '==' | '!=' | 'gt' | 'lt' | 'exists' | '!';
 type Requirement = {readonly key: string; readonly operator: Operator; readonly values: readonly string[]};
 
-class SelectorError extends Error {}
+const binaryOperators: Partial<Record<Token, Operator>> = {in: 'in', notin: 'notin', '=': '=', '==': '==', '!=': '!=', '>': 'gt', '<': 'lt'};
 
-function invalid(path: string, value: string, detail: string): SelectorError {
-	return new SelectorError(`${path}: Invalid value: ${JSON.stringify(value)}: ${detail}`);
+// labels.NewRequirement's checks, every problem reported at once (errors.NewAggregate).
+function validated(requirement: Requirement): Requirement {
+	const {key, operator, values} = requirement;
+	const problems: string[] = [];
+	if (operator === 'gt' || operator === 'lt') {
+		for (const [index, value] of values.entries()) {
+			if (parseInt64(value) === undefined) {
+				problems.push(`values[${index}]: Invalid value: ${quote(value)}: for 'Gt', 'Lt' operators, the value must be an integer`);
+			}
+		}
+	}
+
+	for (const [index, value] of values.entries()) {
+		const errors = labelValueErrors(value);
+		if (errors.length > 0) {
+			problems.push(`values[${index}][${key}]: Invalid value: ${quote(value)}: ${errors.join('; ')}`);
+		}
+	}
+
+	const distinct = [...new Set(problems)];
+	if (distinct.length === 1) {
+		throw new SelectorError(distinct[0]);
+	}
+
+	if (distinct.length > 1) {
+		throw new SelectorError(`[${distinct.join(', ')}]`);
+	}
+
+	return requirement;
 }
 
+// labels.Parser. Where values may stand, "in" and "notin" are plain words (its Values context).
 function parseRequirements(text: string): Requirement[] {
 	const items = lex(text);
 	let position = 0;
-	const lookahead = (): Item => items[position]!;
-	const consume = (): Item => items[Math.min(position++, items.length - 1)]!;
+	const word = (item: Item): Item => (item.token === 'in' || item.token === 'notin' ? {token: 'identifier', literal: item.literal} : item);
+	const lookahead = (): Item => word(items[position]!);
+	const consume = (): Item => word(items[position++]!);
 
-	function parseValues(): string[] {
+	function values(): string[] {
 		const open = consume();
 		if (open.token !== '(') {
 			throw new SelectorError(`found '${open.literal}' expected: '('`);
 		}
 
-		const next = lookahead();
-		if (next.token === ')') {
+		const first = lookahead();
+		if (first.token === ')') {
 			consume();
 			return [''];
 		}
 
-		if (next.token !== ',' && next.token !== 'identifier' && next.token !== 'in' && next.token !== 'notin') {
-			throw new SelectorError(`found '${next.literal}', expected: ',', ')' or identifier`);
+		if (first.token !== 'identifier' && first.token !== ',') {
+			throw new SelectorError(`found '${first.literal}', expected: ',', ')' or identifier`);
 		}
 
-		const values = new Set<string>();
+		// An empty place in the list, as in "(,a)", "(a,)" or "(a,,b)", is the empty value.
+		const set = new Set<string>();
 		for (;;) {
 			const item = consume();
-			if (item.token === 'identifier' || item.token === 'in' || item.token === 'notin') {
-				values.add(item.literal);
+			if (item.token === 'identifier') {
+				set.add(item.literal);
 				const after = lookahead();
-				if (after.token === ',') {
-					continue;
-				}
-
 				if (after.token === ')') {
 					break;
 				}
 
-				throw new SelectorError(`found '${after.literal}', expected: ',' or ')'`);
-			}
-
-			if (item.token === ',') {
-				if (values.size === 0) {
-					values.add('');
+				if (after.token !== ',') {
+					throw new SelectorError(`found '${after.literal}', expected: ',' or ')'`);
+				}
+			} else if (item.token === ',') {
+				if (set.size === 0) {
+					set.add('');
 				}
 
-				const after = lookahead();
-				if (after.token === ')') {
-					values.add('');
+				const after = lookahead().token;
+				if (after === ')') {
+					set.add('');
 					break;
 				}
 
-				if (after.token === ',') {
-					consume();
-					values.add('');
+				if (after === ',') {
+					set.add('');
 				}
-
-				continue;
+			} else {
+				throw new SelectorError(`found '${item.literal}', expected: ',', or identifier`);
 			}
-
-			throw new SelectorError(`found '${item.literal}', expected: ',', or identifier`);
 		}
 
-		const close = consume();
-		if (close.token !== ')') {
-			throw new SelectorError(`found '${close.literal}', expected: ')'`);
-		}
-
-		return [...values];
+		consume();
+		// A set: its values' indexes in errors are those of the sorted list.
+		return [...set].sort(byteOrder);
 	}
 
-	function parseRequirement(): Requirement {
+	function exactValue(): string[] {
+		const next = lookahead().token;
+		if (next === 'end' || next === ',') {
+			return [''];
+		}
+
+		const item = consume();
+		if (item.token !== 'identifier') {
+			throw new SelectorError(`found '${item.literal}', expected: identifier`);
+		}
+
+		return [item.literal];
+	}
+
+	function requirement(): Requirement {
 		let item = consume();
-		let operator: Operator | undefined;
-		if (item.token === '!') {
-			operator = '!';
+		const absent = item.token === '!';
+		if (absent) {
 			item = consume();
 		}
 
-		if (item.token !== 'identifier' && item.token !== 'in' && item.token !== 'notin') {
+		if (item.token !== 'identifier') {
 			throw new SelectorError(`found '${item.literal}', expected: identifier`);
 		}
 
 		const key = item.literal;
-		const errors = keyErrors(key);
+		const errors = labelKeyErrors(key);
 		if (errors.length > 0) {
-			throw invalid('<nil>', key, errors.join('; '));
+			throw new SelectorError(`<nil>: Invalid value: ${quote(key)}: ${errors.join('; ')}`);
 		}
 
+		// "!key" ends the requirement whatever follows; what follows is then judged as the next separator.
 		const next = lookahead().token;
-		if (operator === '!' || next === 'end' || next === ',') {
-			return {key, operator: operator ?? 'exists', values: []};
+		if (absent || next === 'end' || next === ',') {
+			return {key, operator: absent ? '!' : 'exists', values: []};
 		}
 
-		const operatorItem = consume();
-		const operators: Partial<Record<Token, Operator>> = {in: 'in', notin: 'notin', '=': '=', '==': '==', '!=': '!=', '>': 'gt', '<': 'lt'};
-		const parsed = operators[operatorItem.token];
-		if (!parsed) {
+		const operatorItem = items[position++]!;
+		const operator = binaryOperators[operatorItem.token];
+		if (!operator) {
 			throw new SelectorError(`found '${operatorItem.literal}', expected: in, notin, =, ==, !=, gt, lt`);
 		}
 
-		let values: string[];
-		if (parsed === 'in' || parsed === 'notin') {
-			values = parseValues();
-		} else if (lookahead().token === 'end' || lookahead().token === ',') {
-			values = [''];
-		} else {
-			const value = consume();
-			if (value.token !== 'identifier' && value.token !== 'in' && value.token !== 'notin') {
-				throw new SelectorError(`found '${value.literal}', expected: identifier`);
-			}
-
-			values = [value.literal];
-		}
-
-		for (const [index, value] of values.entries()) {
-			if (parsed === 'gt' || parsed === 'lt') {
-				if (!/^[-+]?\d+$/.test(value)) {
-					throw invalid(`values[${index}]`, value, "for 'Gt', 'Lt' operators, the value must be an integer");
-				}
-
-				continue;
-			}
-
-			const problems = valueErrors(value);
-			if (problems.length > 0) {
-				throw invalid(`values[${index}][${key}]`, value, problems.join('; '));
-			}
-		}
-
-		return {key, operator: parsed, values};
+		return validated({key, operator, values: operator === 'in' || operator === 'notin' ? values() : exactValue()});
 	}
 
 	const requirements: Requirement[] = [];
@@ -303,14 +406,14 @@ function parseRequirements(text: string): Requirement[] {
 			return requirements;
 		}
 
-		if (token !== 'identifier' && token !== '!' && token !== 'in' && token !== 'notin') {
+		if (token !== 'identifier' && token !== '!') {
 			throw new SelectorError(`found '${literal}', expected: !, identifier, or 'end of string'`);
 		}
 
 		try {
-			requirements.push(parseRequirement());
+			requirements.push(requirement());
 		} catch (error) {
-			throw new SelectorError(`unable to parse requirement: ${(error as Error).message}`);
+			throw error instanceof SelectorError ? new SelectorError(`unable to parse requirement: ${error.message}`) : error;
 		}
 
 		const after = consume();
@@ -323,7 +426,7 @@ function parseRequirements(text: string): Requirement[] {
 		}
 
 		const next = lookahead();
-		if (next.token !== 'identifier' && next.token !== '!' && next.token !== 'in' && next.token !== 'notin') {
+		if (next.token !== 'identifier' && next.token !== '!') {
 			throw new SelectorError(`found '${next.literal}', expected: identifier after ','`);
 		}
 	}
@@ -353,18 +456,18 @@ function requirementMatches({key, operator, values}: Requirement, labels: Labels
 
 		case 'gt':
 		case 'lt': {
-			if (value === undefined || !/^[-+]?\d+$/.test(value)) {
+			const have = value === undefined ? undefined : parseInt64(value);
+			const want = parseInt64(values[0]!)!;
+			if (have === undefined) {
 				return false;
 			}
 
-			const have = Number(value);
-			const want = Number(values[0]);
 			return operator === 'gt' ? have > want : have < want;
 		}
 	}
 }
 
-/** `labelSelector`: `k=v`, `k==v`, `k!=v`, `k`, `!k`, `k in (a,b)`, `k notin (a)`, `k>1`, `k<1`, comma-joined (AND). */
+/** `labelSelector`: `k=v`, `k==v`, `k!=v`, `k`, `!k`, `k in (a,b)`, `k notin (a,b)`, `k>1`, `k<1`, comma-joined (all must hold). */
 export function parseLabelSelector(text: string): Parsed<LabelSelector> {
 	try {
 		const requirements = parseRequirements(text);
@@ -376,25 +479,52 @@ export function parseLabelSelector(text: string): Parsed<LabelSelector> {
 			},
 		};
 	} catch (error) {
-		if (error instanceof SelectorError) {
-			return {ok: false, message: error.message};
-		}
-
-		throw error;
+		return failure(error);
 	}
 }
 
+type Term = {readonly field: string; readonly equal: boolean; readonly value: string};
+
+// fields.UnescapeValue: "\" may escape "\", "," and "=", and nothing else; "," and "=" need it.
+function unescapeValue(value: string): string {
+	let result = '';
+	let escaped = false;
+	for (const character of value) {
+		if (escaped) {
+			if (!'\\,='.includes(character)) {
+				throw new SelectorError(`invalid field selector: invalid escape sequence: \\${character}`);
+			}
+
+			result += character;
+			escaped = false;
+		} else if (character === '\\') {
+			escaped = true;
+		} else if (character === ',' || character === '=') {
+			// Go prints the rune as its number.
+			throw new SelectorError(`invalid field selector: unescaped character in value: ${character.codePointAt(0)}`);
+		} else {
+			result += character;
+		}
+	}
+
+	if (escaped) {
+		throw new SelectorError('invalid field selector: invalid escape sequence: \\');
+	}
+
+	return result;
+}
+
+// fields.splitTerms: on commas that no backslash escapes.
 function splitTerms(text: string): string[] {
 	const terms: string[] = [];
 	let start = 0;
 	let escaped = false;
 	for (let index = 0; index < text.length; index++) {
-		const character = text[index];
 		if (escaped) {
 			escaped = false;
-		} else if (character === '\\') {
+		} else if (text[index] === '\\') {
 			escaped = true;
-		} else if (character === ',') {
+		} else if (text[index] === ',') {
 			terms.push(text.slice(start, index));
 			start = index + 1;
 		}
@@ -404,66 +534,50 @@ function splitTerms(text: string): string[] {
 	return terms;
 }
 
-function unescape(value: string): Parsed<string> {
-	let result = '';
-	let escaped = false;
-	for (const character of value) {
-		if (escaped) {
-			if (!'\\,='.includes(character)) {
-				return {ok: false, message: `invalid field selector: invalid escape sequence: \\${character}`};
-			}
-
-			result += character;
-			escaped = false;
-		} else if (character === '\\') {
-			escaped = true;
-		} else if (character === ',' || character === '=') {
-			// Go prints the rune as a number here.
-			return {ok: false, message: `invalid field selector: unescaped character in value: ${character.codePointAt(0)}`};
-		} else {
-			result += character;
-		}
-	}
-
-	return escaped ? {ok: false, message: 'invalid field selector: invalid escape sequence: \\'} : {ok: true, value: result};
+function fieldSelector<T>(terms: readonly Term[], fields: SelectableFields<T>): FieldSelector<T> {
+	return {
+		empty: terms.length === 0,
+		requiresExactMatch: field => terms.find(term => term.equal && term.field === field)?.value,
+		matches: subject => terms.every(({field, equal, value}) => (fields[field]!(subject) === value) === equal),
+	};
 }
 
 /**
- * `fieldSelector` on a custom resource: only `metadata.name` and `metadata.namespace`, with `=`, `==`, `!=`
- * (a CRD's selectableFields are not served here).
+ * `fieldSelector`: `field=value`, `field==value`, `field!=value`, comma-joined (all must hold), `\` escaping `\`,
+ * `,` and `=` in values, over the fields given (jobs, as a custom resource without selectableFields: metadata.name
+ * and metadata.namespace).
  */
-export function parseFieldSelector(text: string): Parsed<FieldSelector> {
-	const terms: Array<{field: 'name' | 'namespace'; value: string; equal: boolean}> = [];
-	for (const term of splitTerms(text)) {
-		if (term === '') {
-			continue;
+export function parseFieldSelector<T>(text: string, fields: SelectableFields<T>): Parsed<FieldSelector<T>> {
+	try {
+		// Terms in sorted order, as Go parses them: which malformed one is reported, and which name a watch is pinned to.
+		const terms: Term[] = [];
+		for (const term of splitTerms(text).sort(byteOrder)) {
+			if (term === '') {
+				continue;
+			}
+
+			const match = /^(.*?)(!=|==|=)(.*)$/s.exec(term);
+			if (!match) {
+				throw new SelectorError(`invalid selector: '${text}'; can't understand '${term}'`);
+			}
+
+			terms.push({field: match[1]!, equal: match[2] !== '!=', value: unescapeValue(match[3]!)});
 		}
 
-		const match = /!=|==|=/.exec(term);
-		if (!match) {
-			return {ok: false, message: `invalid selector: '${text}'; can't understand '${term}'`};
+		// Field labels are converted only once the whole selector has parsed, so a syntax error anywhere comes first.
+		for (const {field} of terms) {
+			if (!Object.hasOwn(fields, field)) {
+				throw new SelectorError(`field label not supported: ${field}`);
+			}
 		}
 
-		const label = term.slice(0, match.index);
-		const value = unescape(term.slice(match.index + match[0].length));
-		if (!value.ok) {
-			return value;
-		}
-
-		if (label !== 'metadata.name' && label !== 'metadata.namespace') {
-			return {ok: false, message: `field label not supported: ${label}`};
-		}
-
-		terms.push({field: label === 'metadata.name' ? 'name' : 'namespace', value: value.value, equal: match[0] !== '!='});
+		return {ok: true, value: fieldSelector(terms, fields)};
+	} catch (error) {
+		return failure(error);
 	}
+}
 
-	const pinned = terms.find(term => term.field === 'name' && term.equal);
-	return {
-		ok: true,
-		value: {
-			empty: terms.length === 0,
-			...(pinned ? {name: pinned.value} : {}),
-			matches: object => terms.every(term => (object[term.field] === term.value) === term.equal),
-		},
-	};
+/** fields.OneTermEqualSelector: what a watch of one named object selects when it sends no fieldSelector. */
+export function oneTermEqualSelector<T>(field: string, value: string, fields: SelectableFields<T>): FieldSelector<T> {
+	return fieldSelector([{field, equal: true, value}], fields);
 }

@@ -155,4 +155,36 @@ describe('createWatchStore', () => {
 		spy.mockRestore();
 		expect(timer.hasRef()).toBe(false);
 	});
+
+	test('while watching, the minute turns on a timer (no poll answers to move the ages), once a minute, and only then', () => {
+		const watcher = fakeWatcher();
+		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		let renders = 0;
+		store.subscribe(() => renders++);
+		const start = Date.now();
+		watcher.emit({type: 'watching', at: start, opened: false});
+		watcher.emit(jobEvent(job(1), start));
+		watcher.emit({type: 'watching', at: start, opened: true});
+		const settled = renders;
+		vi.advanceTimersByTime(59_000);
+		expect(renders).toBe(settled);
+		vi.advanceTimersByTime(1100);
+		expect(renders).toBe(settled + 1);
+		expect(Math.floor(store.getState().now / 60_000)).toBe(Math.floor(start / 60_000) + 1);
+		vi.advanceTimersByTime(5 * 60_000);
+		expect(renders).toBe(settled + 6);
+		store.dispose();
+	});
+
+	test('polling needs no minute timer: the polls turn the minute', () => {
+		const watcher = fakeWatcher();
+		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		let renders = 0;
+		store.subscribe(() => renders++);
+		watcher.emit(jobEvent(job(1), Date.now()));
+		const settled = renders;
+		vi.advanceTimersByTime(5 * 60_000);
+		expect(renders).toBe(settled);
+		store.dispose();
+	});
 });

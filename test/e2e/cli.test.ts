@@ -197,6 +197,8 @@ describe('usage errors exit 2 before any request', () => {
 		[['job', '-s', 'http://127.0.0.1:9', '--token', 'abc'], /no token on the command line/],
 		[['job', '-s', 'http://127.0.0.1:9', '--token-file', '/nonexistent/token'], /cannot read --token-file/],
 		[['job', '-s', 'http://127.0.0.1:9', '-o', 'xml'], /--output "xml": use tui, text or json/],
+		[['job', '-s', 'http://127.0.0.1:9', '--watch', '--poll'], /--watch and --poll: choose one/],
+		[['job', '-s', 'http://127.0.0.1:9', '--watch-idle', 'a while'], /--watch-idle "a while" is not a duration/],
 	])('%j', async (args, message) => {
 		run = runCli(args);
 		expect(await run.exit()).toBe(2);

@@ -25,7 +25,8 @@ async function at(scenario: string, step: number, options: SimulatorOptions = {}
 }
 
 const target = (sim: Simulator) => [sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url];
-const detailRequests = (sim: Simulator) => sim.requests.filter(request => !request.path.includes('/jobs/'));
+// Everything but the job's own requests: its GETs and the watch of the jobs collection.
+const detailRequests = (sim: Simulator) => sim.requests.filter(request => !/\/jobs[/?]/.test(request.path));
 
 describe('unschedulable: the gang does not fit', () => {
 	test('text: the PodGroup says why, and the warnings come as event lines', async () => {
@@ -104,7 +105,7 @@ describe('the API budget', () => {
 
 	test('--no-details: the job GET is the only request', async () => {
 		const sim = await at('image-pull', 3);
-		run = runCli([...target(sim), '-o', 'text', '--interval', '100ms', '--no-details']);
+		run = runCli([...target(sim), '-o', 'text', '--poll', '--interval', '100ms', '--no-details']);
 		await run.waitFor(/phase=Pending/);
 		await new Promise(resolve => setTimeout(resolve, 800));
 		expect(sim.requests.length).toBeGreaterThan(3);
@@ -114,7 +115,7 @@ describe('the API budget', () => {
 
 	test('details come at their own, slower cadence, with the same credentials as the job', async () => {
 		const sim = await at('unschedulable', 2, {token: 'the-token'});
-		run = runCli([...target(sim), '-o', 'text', '--interval', '100ms', '--details-interval', '1s'], {HW_AUTH_TOKEN: 'the-token'});
+		run = runCli([...target(sim), '-o', 'text', '--poll', '--interval', '100ms', '--details-interval', '1s'], {HW_AUTH_TOKEN: 'the-token'});
 		await run.waitFor(/podgroup /);
 		await new Promise(resolve => setTimeout(resolve, 2500));
 		const jobs = sim.requests.filter(request => request.path.includes('/jobs/')).length;
