@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import './heap-settings.js';
+import './production-mode.js';
 import meow from 'meow';
 import {resolveConfig, UsageError} from './config.js';
 import {exitCodes} from './exit-codes.js';
