@@ -38,6 +38,15 @@ type Props = {
 
 const gap = ' ';
 
+type Segment = {readonly key: string; text: string; readonly style: Style | undefined};
+
+/** Equal for styles that draw the same; '' for no style at all. */
+function styleKey(style: Style | undefined): string {
+	if (!style) return '';
+	const key = [style.color ?? '', style.backgroundColor ?? '', style.bold ? 'b' : '', style.dimColor ? 'd' : '', style.inverse ? 'i' : ''].join('/');
+	return key === '////' ? '' : key;
+}
+
 // Not @alcalzone/ink-table: it draws a grid (three extra lines and a border per row) and styles whole
 // columns, while this view needs compact rows and a highlight on one cell at a time.
 export function Table({columns, rows, maxRows, width, selected}: Props) {
@@ -57,6 +66,30 @@ export function Table({columns, rows, maxRows, width, selected}: Props) {
 
 	const visible = rows.length > maxRows ? rows.slice(0, Math.max(0, maxRows - 1)) : rows;
 	const hidden = rows.length - visible.length;
+	// A row is a few runs of text, one per style, not an element per cell: a table of many rows redraws often,
+	// and every element costs layout and output in Ink.
+	const segments = (row: readonly Cell[], isSelected: boolean): Segment[] => {
+		const runs: Segment[] = [];
+		const add = (text: string, style: Style | undefined) => {
+			const key = styleKey(style);
+			const previous = runs.at(-1);
+			if (previous?.key === key) previous.text += text;
+			else runs.push({key, text, style});
+		};
+
+		if (selectable) add(isSelected ? '› ' : '  ', isSelected ? theme.selected : undefined);
+		for (const [index, column] of columns.entries()) {
+			const cell = row[index] ?? {text: ''};
+			const cells = widths[index]! - 1;
+			const text = index === last || column.width !== undefined ? cutCells(cell.text, cells, column.cut) : cell.text;
+			const style = cell.highlight ? theme.changed : isSelected ? {...cell.style, ...theme.selected} : cell.style;
+			add(padCells(text, cells, column.align) + changeMarker(cell.highlight), style);
+			if (index < last) add(gap, isSelected ? theme.selected : undefined);
+		}
+
+		return runs;
+	};
+
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end" {...theme.label}>
@@ -66,23 +99,16 @@ export function Table({columns, rows, maxRows, width, selected}: Props) {
 			{visible.map((row, rowIndex) => (
 				// eslint-disable-next-line react/no-array-index-key
 				<Text key={rowIndex} wrap="truncate-end">
-					{selectable && (rowIndex === selected ? <Text {...theme.selected}>› </Text> : '  ')}
-					{columns.map((column, index) => {
-						const cell = row[index] ?? {text: ''};
-						const cells = widths[index]! - 1;
-						const text = index === last || column.width !== undefined ? cutCells(cell.text, cells, column.cut) : cell.text;
-						const style = cell.highlight ? theme.changed : rowIndex === selected ? {...cell.style, ...theme.selected} : cell.style;
-						return (
-							// eslint-disable-next-line react/no-array-index-key
-							<Text key={index}>
-								<Text {...style}>
-									{padCells(text, cells, column.align)}
-									{changeMarker(cell.highlight)}
-								</Text>
-								{index < last ? rowIndex === selected ? <Text {...theme.selected}>{gap}</Text> : gap : ''}
-							</Text>
-						);
-					})}
+					{segments(row, rowIndex === selected).map((run, index) =>
+						run.key === ''
+							? run.text
+							: (
+									// eslint-disable-next-line react/no-array-index-key
+									<Text key={index} {...run.style}>
+										{run.text}
+									</Text>
+								),
+					)}
 				</Text>
 			))}
 			{hidden > 0 && <Text {...theme.muted}>+{hidden} more</Text>}
