@@ -118,6 +118,8 @@ export function diffScreens(previous: Cell[][] | undefined, next: Cell[][]): str
 	let currentStyle: string | undefined;
 	for (const [row, cells] of next.entries()) {
 		const before = previous?.[row];
+		// A line the frame has not changed keeps its cells: nothing to compare.
+		if (before === cells) continue;
 		let column = 0;
 		while (column < cells.length) {
 			if (before && same(before[column] ?? blank, cells[column]!)) {
@@ -171,9 +173,12 @@ export function diffScreens(previous: Cell[][] | undefined, next: Cell[][]): str
 export class CellScreen extends EventEmitter {
 	readonly isTTY = true;
 	private shown: Cell[][] | undefined;
+	/** The frame's lines as Ink wrote them, to know which ones did not change without parsing them again. */
+	private lines: string[] = [];
 	private readonly onResize = () => {
 		// After a resize the terminal's own content is unknown (reflowed or cut): draw everything again.
 		this.shown = undefined;
+		this.lines = [];
 		this.emit('resize');
 	};
 
@@ -206,9 +211,14 @@ export class CellScreen extends EventEmitter {
 
 		const lines = text.replace(/\n$/, '').split('\n');
 		const {columns, rows} = this;
-		const next = Array.from({length: rows}, (_, row) => parseLine(lines[row] ?? '', columns));
+		const shown = this.shown?.length === rows && this.shown[0]?.length === columns ? this.shown : undefined;
+		// Most frames change a few lines: the others are the same text, so the same cells.
+		const next = Array.from({length: rows}, (_, row) =>
+			shown && lines[row] === this.lines[row] ? shown[row]! : parseLine(lines[row] ?? '', columns),
+		);
 		const bytes = diffScreens(this.shown, next);
 		this.shown = next;
+		this.lines = lines;
 		if (bytes === '') {
 			if (done) queueMicrotask(() => done());
 			return true;
@@ -220,6 +230,7 @@ export class CellScreen extends EventEmitter {
 	/** Forget what is on screen: the next frame is drawn whole. */
 	invalidate(): void {
 		this.shown = undefined;
+		this.lines = [];
 	}
 
 	dispose(): void {
