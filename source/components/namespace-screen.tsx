@@ -32,6 +32,7 @@ type Props = {
 	readonly all?: boolean;
 };
 
+/** One line: which namespace (and selector), how many jobs and when one last changed, then how many in each phase, trouble first; a narrow terminal cuts the end. */
 function Header({state}: {readonly state: NamespaceState}) {
 	const theme = useTheme();
 	const counts = phaseCounts(state.rows);
@@ -46,13 +47,14 @@ function Header({state}: {readonly state: NamespaceState}) {
 						{' '}
 						{total} {total === 1 ? 'job' : 'jobs'}
 					</Text>
+					{state.lastChangeAt !== undefined && <Text {...theme.label}> changed {formatClock(state.lastChangeAt)}</Text>}
+					<Text {...theme.label}>:</Text>
 					{counts.map(entry => (
 						<Text key={entry.phase}>
 							{' '}
 							{entry.count} <Text {...theme.phase[entry.kind]}>{entry.phase}</Text>
 						</Text>
 					))}
-					{state.lastChangeAt !== undefined && <Text {...theme.label}> changed {formatClock(state.lastChangeAt)}</Text>}
 				</>
 			)}
 		</Text>

@@ -8,6 +8,8 @@ import {
 } from './namespace-state.js';
 import type {NamespaceWatcher} from './watch-namespace.js';
 
+const expiryStepMs = 1000;
+
 export type NamespaceStore = {
 	getState(): NamespaceState;
 	subscribe(listener: () => void): () => void;
@@ -33,7 +35,10 @@ export function createNamespaceStore(watcher: Pick<NamespaceWatcher, 'subscribe'
 	let timerAt: number | undefined;
 
 	const schedule = () => {
-		const expiry = nextNamespaceExpiry(state);
+		// Highlights that end within the same step end together: with many jobs changing, one redraw ends a
+		// handful of them instead of one redraw for each.
+		const due = nextNamespaceExpiry(state);
+		const expiry = due === undefined ? undefined : Math.ceil(due / expiryStepMs) * expiryStepMs;
 		if (expiry === timerAt) return;
 		clearTimeout(timer);
 		timerAt = expiry;

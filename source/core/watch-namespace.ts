@@ -41,8 +41,9 @@ export type NamespaceWatcherOptions = RetrySettings & {
 	/** The timeoutSeconds asked of the server for each stream, before jitter (default 300). */
 	readonly watchTimeoutSeconds?: number;
 	/**
-	 * Events that arrive within this many ms are reported together: a busy namespace sends dozens a second,
-	 * and each report redraws the table. Default 100.
+	 * Stream events are reported at most once per this many ms: the first after a quiet spell at once, the ones
+	 * that follow it together. A busy namespace sends dozens a second, and each report redraws the table.
+	 * Default 500.
 	 */
 	readonly batchMs?: number;
 	readonly namespace: string;
@@ -90,7 +91,7 @@ function asApiError(error: unknown): ApiError {
 
 const defaultWatchIdleMs = 120_000;
 const defaultWatchTimeoutSeconds = 300;
-const defaultBatchMs = 100;
+const defaultBatchMs = 500;
 // A stream that ends with nothing in it sooner than this "closed at once": twice in a row is a refusal.
 const quickCloseMs = 1000;
 // Longer gaps between bookmarks are not learnt from: a server that silent is better reconnected.
@@ -147,9 +148,10 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 	let quickCloses = 0;
 	let expiredInARow = 0;
 	let bookmarkGapMs = 0;
-	// Deltas from the stream not yet reported, and the timer that reports them.
+	// Deltas from the stream not yet reported, the timer that reports them, and when they last were.
 	let pending: JobDelta[] = [];
 	let flushTimer: NodeJS.Timeout | undefined;
+	let flushedAt = Number.NEGATIVE_INFINITY;
 
 	const emit = (event: NamespaceEvent) => {
 		for (const listener of listeners) listener(event);
@@ -214,7 +216,15 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 		if (pending.length === 0) return;
 		const deltas = pending;
 		pending = [];
-		emit({type: 'jobs', at: now(), deltas, first: false, total: index.size});
+		flushedAt = now();
+		emit({type: 'jobs', at: flushedAt, deltas, first: false, total: index.size});
+	}
+
+	function flushSoon(): void {
+		if (flushTimer !== undefined) return;
+		const waitMs = flushedAt + batchMs - now();
+		if (waitMs <= 0) flush();
+		else flushTimer = setTimeout(flush, waitMs);
 	}
 
 	function report(outcome: ListOutcome): number {
@@ -271,8 +281,7 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 				const delta = index.apply(type, object);
 				if (delta) {
 					pending.push(delta);
-					if (batchMs <= 0) flush();
-					else flushTimer ??= setTimeout(flush, batchMs);
+					flushSoon();
 				}
 
 				return undefined;

@@ -61,7 +61,7 @@ describe('NamespaceScreen', () => {
 
 	test('the header counts the jobs by phase, trouble first', () => {
 		expect(frame(thousand, {columns: 200, rows: 30}).split('\n')[0]).toBe(
-			'team-a 1000 jobs 200 Failed 200 Restarting 200 Pending 200 Running 200 Completed',
+			'team-a 1000 jobs: 200 Failed 200 Restarting 200 Pending 200 Running 200 Completed',
 		);
 	});
 

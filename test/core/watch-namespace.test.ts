@@ -274,31 +274,34 @@ describe('list, then watch', () => {
 	});
 });
 
-test('events that come close together are reported together', async () => {
+test('stream events: the first after a quiet spell is reported at once, those right after it together', async () => {
 	const api: Pick<ApiClient, 'get' | 'stream'> = {
 		async get() {
-			return {raw: {items: [rawJob({name: 'a'}), rawJob({name: 'b'})], metadata: {continue: '', resourceVersion: '1'}}, bytes: 0};
+			return {raw: {items: ['a', 'b', 'c'].map(name => rawJob({name})), metadata: {continue: '', resourceVersion: '1'}}, bytes: 0};
 		},
 		async stream(_path, options) {
+			const {signal} = options;
 			async function* events(): AsyncGenerator<RawWatchEvent> {
 				yield event('MODIFIED', {name: 'a', rv: '2', running: 1});
 				yield event('MODIFIED', {name: 'b', rv: '3', running: 1});
+				yield event('MODIFIED', {name: 'c', rv: '4', running: 1});
 				await new Promise((_, reject) => {
-					options.signal!.addEventListener('abort', () => reject(options.signal!.reason as Error), {once: true});
+					if (signal!.aborted) reject(signal!.reason as Error);
+					signal!.addEventListener('abort', () => reject(signal!.reason as Error), {once: true});
 				});
 			}
 
 			return {events: events()};
 		},
 	};
-	const watcher = createNamespaceWatcher({api, namespace, mode: 'watch', intervalMs: 2000, maxWaitMs: 30_000, refusedWaitMs: 30_000, batchMs: 30});
-	const reports: string[] = [];
+	const watcher = createNamespaceWatcher({api, namespace, mode: 'watch', intervalMs: 2000, maxWaitMs: 30_000, refusedWaitMs: 30_000, batchMs: 40});
+	const reports: Array<{what: string; at: number}> = [];
 	watcher.subscribe(item => {
-		if (item.type === 'jobs' && !item.first) {
-			reports.push(describeEvent(item));
-			watcher.stop();
-		}
+		if (item.type !== 'jobs' || item.first) return;
+		reports.push({what: describeEvent(item), at: performance.now()});
+		if (reports.length === 2) watcher.stop();
 	});
 	await watcher.run();
-	expect(reports).toEqual(['jobs modified:a modified:b']);
+	expect(reports.map(report => report.what)).toEqual(['jobs modified:a', 'jobs modified:b modified:c']);
+	expect(reports[1]!.at - reports[0]!.at).toBeGreaterThanOrEqual(30);
 });
