@@ -13,6 +13,9 @@
 //   latency              time from a change on the simulator to its line in vcjob-watch's text output, polling
 //                        (--poll, every 2 s) against watching (--watch): N samples each, median and p95; and the
 //                        requests for the job per minute while it does not change, in each mode
+//   namespace            vcjob-watch -n NS on a namespace of --namespace-jobs jobs changing --namespace-rate times a
+//                        second: ms to the first frame with the table, CPU seconds per 100 changes over
+//                        --namespace-window seconds, peak RSS; list + watch, and --poll (a list every 2 s)
 //
 // Only loopback, bounded waits everywhere, and every process it starts is stopped on exit, error and Ctrl+C.
 
@@ -39,6 +42,11 @@ const usage = `npm run bench [-- options]
   --latency N        changes timed per mode, polling and watching (default 30)
   --no-latency       skip the latency case
   --latency-only     only the latency case
+  --namespace-jobs N     jobs in the namespace case (default 1000)
+  --namespace-rate N     changes a second across them (default 20)
+  --namespace-window S   seconds over which its CPU is measured (default 60; --quick 20)
+  --no-namespace     skip the namespace case
+  --namespace-only   only the namespace case (--write: to bench/results-namespace.md)
   --no-competitors   measure vcjob-watch only
   --write            also write the report to bench/results.md
   --keep             keep the pseudo-terminal transcripts (the directory is printed)
@@ -58,6 +66,11 @@ try {
 			latency: {type: 'string'},
 			'no-latency': {type: 'boolean', default: false},
 			'latency-only': {type: 'boolean', default: false},
+			'namespace-jobs': {type: 'string'},
+			'namespace-rate': {type: 'string'},
+			'namespace-window': {type: 'string'},
+			'no-namespace': {type: 'boolean', default: false},
+			'namespace-only': {type: 'boolean', default: false},
 			'no-competitors': {type: 'boolean', default: false},
 			write: {type: 'boolean', default: false},
 			keep: {type: 'boolean', default: false},
@@ -92,6 +105,9 @@ const changeCount = intOption('changes', quick ? 2 : 4, 1, 50);
 const startCount = intOption('starts', quick ? 1 : 3, 1, 20);
 const soakPolls = intOption('soak-polls', quick ? 3000 : 12_000, 100, 10_000_000);
 const latencySamples = intOption('latency', quick ? 10 : 30, 2, 1000);
+const namespaceJobs = intOption('namespace-jobs', 1000, 1, 100_000);
+const namespaceRate = intOption('namespace-rate', 20, 1, 1000);
+const namespaceWindow = intOption('namespace-window', quick ? 20 : 60, 5, 3600);
 const soakInterval = args['soak-interval'];
 if (!/^\d+(ms|s)?$/.test(soakInterval)) {
 	console.error('bench: --soak-interval takes a duration such as 10ms or 1s');
@@ -828,6 +844,84 @@ function latencyReport(latency) {
 	return lines.join('\n');
 }
 
+// The namespace case: a namespace of namespaceJobs jobs (the static scenario's job besides), namespaceRate of them
+// changing every second from the start (the simulator's manyJobs.changesPerSecond). First frame: until the table's
+// "rows 1–" line is on the terminal. CPU: the process tree's over the window, per 100 changes the simulator made
+// in it (each change is one write, one resourceVersion). Peak RSS: the tool's high-water mark over the whole run.
+async function measureNamespace(extra) {
+	const started = await startSimulator({
+		scenario: 'static',
+		host: '127.0.0.1',
+		port: 0,
+		autoplay: false,
+		manyJobs: {count: namespaceJobs, changesPerSecond: namespaceRate},
+		// A window's worth of history: a watch never has to list again for want of it.
+		historySize: Math.max(1000, namespaceRate * (namespaceWindow + 60)),
+	});
+	simulators.add(started);
+	const argv = [process.execPath, cli, '-n', started.scenario.namespace, '-s', started.url, ...extra];
+	const run = new PtyRun(`vcjob-watch namespace ${extra.join(' ') || 'watch'}`, argv).start();
+	let rss;
+	try {
+		await run.waitForTool();
+		rss = new RssSampler(run);
+		const firstMs = await run.waitForText('rows 1–', 60_000);
+		await run.settle();
+		const root = run.rootPid;
+		const c0 = treeTicks(root);
+		const rv0 = started.resourceVersion;
+		const b0 = run.bytes();
+		const t0 = performance.now();
+		while (performance.now() - t0 < namespaceWindow * 1000) {
+			await sleep(100);
+			if (run.exited) throw new Error(`vcjob-watch exited during the namespace window: ${run.stderr}`);
+		}
+
+		const c1 = treeTicks(root);
+		const seconds = (performance.now() - t0) / 1000;
+		const changes = started.resourceVersion - rv0;
+		const cpuSeconds = (c1 - c0) / clockTicks;
+		const bytes = run.bytes() - b0;
+		rss.finish();
+		await run.stop();
+		const requests = started.requests.filter(request => request.path.includes('/jobs'));
+		return {
+			mode: extra.includes('--poll') ? 'a list every 2 s (`--poll`)' : 'a list, then a watch (default)',
+			firstMs,
+			seconds,
+			changes,
+			cpuSeconds,
+			cpuPer100: changes > 0 ? (cpuSeconds / changes) * 100 : Number.NaN,
+			cpuPercent: (cpuSeconds / seconds) * 100,
+			bytesPerSecond: bytes / seconds,
+			peakRssMb: rss.peakMb(),
+			lists: requests.filter(request => request.path.includes('limit=')).length,
+			watches: requests.filter(request => request.path.includes('watch=')).length,
+		};
+	} finally {
+		rss?.finish();
+		await run.stop();
+		simulators.delete(started);
+		await started.close();
+	}
+}
+
+function namespaceReport(results) {
+	const lines = [
+		`Namespace: \`vcjob-watch -n NS\`, ${fmt(namespaceJobs)} jobs (and the scenario's), ${fmt(namespaceRate)} changes a second from the start ` +
+			`(the simulator's manyJobs.changesPerSecond), terminal ${cols}×${rows}; CPU over ${namespaceWindow} s after the first frame.`,
+		'',
+		'| mode | first frame with the table (ms) | changes in the window | CPU s per 100 changes | CPU % of a core | bytes written/s | peak RSS MB | lists, watches opened |',
+		'|---|---:|---:|---:|---:|---:|---:|---:|',
+	];
+	for (const r of results) {
+		lines.push(`| ${r.mode} | ${fmt(r.firstMs)} | ${fmt(r.changes)} in ${fmt(r.seconds)} s | ${fmt(r.cpuPer100, 3)} | ${fmt(r.cpuPercent, 1)} | ` +
+			`${fmt(r.bytesPerSecond)} | ${fmt(r.peakRssMb, 1)} | ${fmt(r.lists)}, ${fmt(r.watches)} |`);
+	}
+
+	return lines.join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Report
 
@@ -935,12 +1029,12 @@ function machineLine(info, startedAt) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function writeResults(text) {
+function writeResults(text, file = 'results.md') {
 	// The options that change what is measured (not --write, --keep).
 	const measuring = process.argv.slice(2).filter(arg => arg !== '--write' && arg !== '--keep');
 	const command = `npm run bench${measuring.length > 0 ? ` -- ${measuring.join(' ')}` : ''}`;
-	fs.writeFileSync(path.join(repo, 'bench', 'results.md'), `# npm run bench\n\n\`${command}\`\n\n${text}\n`);
-	log('written to bench/results.md');
+	fs.writeFileSync(path.join(repo, 'bench', file), `# npm run bench\n\n\`${command}\`\n\n${text}\n`);
+	log(`written to bench/${file}`);
 }
 
 async function main() {
@@ -951,6 +1045,21 @@ async function main() {
 	const skipped = [];
 	if (competitors && !kubectlWorks) skipped.push('kubectl (Debian: apt-get install kubernetes-client)');
 	if (competitors && !watch) skipped.push('watch (Debian: apt-get install procps)');
+
+	const namespace = [];
+	if (!args['no-namespace']) {
+		for (const extra of [[], ['--poll']]) {
+			log(`namespace: ${namespaceJobs} jobs, ${namespaceRate} changes/s, ${extra.join(' ') || 'list + watch'}, ${namespaceWindow} s`);
+			namespace.push(await measureNamespace(extra));
+		}
+	}
+
+	if (args['namespace-only']) {
+		const text = `${namespaceReport(namespace)}\n\n${machineLine(info, startedAt)}`;
+		console.log(text);
+		if (args.write) writeResults(text, 'results-namespace.md');
+		return;
+	}
 
 	const latency = [];
 	if (!args['no-latency']) {
@@ -994,6 +1103,7 @@ async function main() {
 
 	let text = report(results, soakResult, info, startedAt);
 	if (latency.length > 0) text = `${latencyReport(latency)}\n\n${text}`;
+	if (namespace.length > 0) text = `${namespaceReport(namespace)}\n\n${text}`;
 	if (skipped.length > 0) text += `\n\nSkipped, not installed: ${skipped.join('; ')}.`;
 	if (!gnuTime) text += '\n\nNo GNU time (/usr/bin/time; Debian package `time`): the RSS of short-lived children was sampled every 20 ms.';
 	console.log(text);
