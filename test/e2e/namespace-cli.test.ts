@@ -180,6 +180,16 @@ describe('--once for a namespace', () => {
 		expect(out).not.toContain('q quit');
 	});
 
+	test('--demo --scenario namespace: the scenario\'s namespace, listed from the built-in simulator', async () => {
+		run = runCli(['--demo', '--scenario', 'namespace', '--once', '-o', 'json']);
+		expect(await run.exit()).toBe(0);
+		const lines = jsonLines(run.stdout());
+		// The scenario's 200 others (its demo job appears a few seconds in).
+		expect(lines.length).toBeGreaterThanOrEqual(200);
+		expect(new Set(lines.map(line => line['namespace']))).toEqual(new Set(['cci-namespace-42263891']));
+		expect(lines.filter(line => /^train-\d{4}$/.test(line['name']))).toHaveLength(200);
+	});
+
 	test('an empty namespace: "no jobs", exit 0', async () => {
 		const sim = await busy(0);
 		run = runCli(['-n', 'empty-team', '-s', sim.url, '--once']);

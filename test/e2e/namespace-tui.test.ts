@@ -41,14 +41,20 @@ describe('the namespace table', () => {
 		await pty.waitForScreen(/^(?![\s\S]*^ {2}train-\d+ .*[↑↓*])[\s\S]*rows 1–12 of/m, 6000);
 	});
 
-	test('fits 60×15: never a line too long or a row too many, the table cut to what fits', async () => {
-		const {pty} = await table(100, {columns: 60, rows: 15});
+	test('fits 60×15: never a line too long or a row too many, the table cut to what fits, also after a resize', async () => {
+		const {pty} = await table(100, {columns: 100, rows: 30});
+		await pty.waitForScreen(/rows 1–22 of 101/);
+		await pty.resize(60, 15);
 		const screen = await pty.waitForScreen(/rows 1–7 of 101/);
 		const lines = screen.split('\n');
 		expect(lines).toHaveLength(15);
 		for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
 		expect(screen).toMatch(/NAME\s+PHASE/);
+		expect(screen).not.toMatch(/QUEUE/);
 		expect(pty.scrollback()).toBe(0);
+		await pty.resize(120, 40);
+		const wide = await pty.waitForScreen(/rows 1–32 of 101/);
+		expect(wide).toMatch(/RETRY\s+AGE\s+QUEUE/);
 	});
 
 	test('/ filters by name; Enter opens the selected job and Esc comes back; q restores the terminal', async () => {
