@@ -163,6 +163,19 @@ describe('the timeline and the kill path', () => {
 		expect(timeline).toMatch(/Running\s+<1m\s+\(current\)/);
 	});
 
+	test('a job deleted and submitted again under the same name: the timeline says it is a new incarnation', async () => {
+		const sim = await at('recreate', 2);
+		pty = runInPty([...target(sim), '--interval', '100ms'], {columns: 100, rows: 30});
+		await pty.waitForScreen(/│ Running/);
+		sim.goTo(3);
+		await pty.waitForScreen(/deleted/);
+		sim.goTo(4);
+		await pty.waitForScreen(/│ Pending/);
+		pty.type('t');
+		const timeline = await pty.waitForScreen(/re-created: new uid/);
+		expect(timeline).toMatch(/Running[\s\S]*Pending .*⟳ re-created: new uid [\da-f-]{36}/);
+	});
+
 	test('after completion the counters Volcano zeroes are shown as they were while Running', async () => {
 		const sim = await at('demo', 5);
 		pty = runInPty([...target(sim), '--interval', '100ms'], {columns: 100, rows: 30});
