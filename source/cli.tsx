@@ -108,7 +108,7 @@ function parseArguments() {
 		  VCJOB_SIMULATOR_TOKEN    "simulate": require this X-Auth-Token from clients
 
 		Keys (tui)
-		  q quit · Ctrl+C interrupt · r poll now · p pause/resume · e events · o pods
+		  q quit · Ctrl+C interrupt · r refresh · p pause/resume · e events · o pods
 		  g PodGroup · t timeline (each full screen; again or Esc goes back) · ? help
 		  The namespace's table: ↑ ↓ j k move · PgUp PgDn Home End · Enter open the job
 		  (Esc comes back) · / filter by name (Enter keeps, Esc clears) · s sort: name,

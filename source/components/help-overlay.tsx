@@ -5,8 +5,8 @@ import {useTheme} from './theme.js';
 
 const commonKeys: ReadonlyArray<readonly [string, string]> = [
 	['q, Ctrl+C', 'quit and restore the terminal'],
-	['r', 'poll now'],
-	['p', 'pause or resume polling'],
+	['r', 'fetch now (and reopen the watch stream)'],
+	['p', 'pause or resume: no request while paused'],
 ];
 
 const detailKeys: ReadonlyArray<readonly [string, string]> = [
@@ -59,7 +59,7 @@ export function KeyHints({view = 'main', details = true, back = false}: {readonl
 			{view === 'main' ? (
 				<>
 					{back && hint('Esc', 'jobs')}
-					{hint('r', 'poll now')}
+					{hint('r', 'refresh')}
 					{hint('p', 'pause')}
 					{details && hint('e', 'events')}
 					{details && hint('o', 'pods')}

@@ -57,10 +57,10 @@ test('keys: r polls now, p pauses and resumes, ? toggles help, q quits', async (
 	expect(calls).toEqual(['pollNow', 'paused:true', 'paused:false']);
 	stdin.write('?');
 	await tick();
-	expect(lastFrame()).toContain('pause or resume polling');
+	expect(lastFrame()).toContain('pause or resume: no request while paused');
 	stdin.write('\u001B');
 	await tick();
-	expect(lastFrame()).not.toContain('pause or resume polling');
+	expect(lastFrame()).not.toContain('pause or resume: no request while paused');
 	stdin.write('q');
 	await tick();
 	expect(quits).toEqual(['quit']);

@@ -114,7 +114,7 @@ test('help overlay lists every key', () => {
 		expect(frame()).toContain(key);
 	}
 
-	expect(frame()).toContain('pause or resume polling');
+	expect(frame()).toContain('pause or resume: no request while paused');
 });
 
 test('without colour the whole screen has no escape code, and changes still show by their markers', () => {

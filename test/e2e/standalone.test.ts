@@ -155,7 +155,7 @@ describe.each(artefacts)('$name, alone in an empty folder', artefact => {
 
 			expect(shown).toMatch(/● live/);
 			expect(shown).toMatch(/Policies/);
-			expect(shown).toMatch(/q quit · r poll now · p pause · e events · o pods · g podgroup · t timeline · \? help/);
+			expect(shown).toMatch(/q quit · r refresh · p pause · e events · o pods · g podgroup · t timeline · \? help/);
 			// The PodGroup and pods panels are filled over the same connection.
 			expect(shown).toMatch(/PodGroup Inqueue/);
 			child.stdin.write('q');

@@ -164,11 +164,13 @@ describe('recovery', () => {
 		sim.goTo(3);
 		run = runCli([...target(sim), '-o', 'text', '--watch-idle', '1s', '--timeout', '1s', ...fast]);
 		await run.waitFor(/phase=Pending/);
+		// The stream opens just after the first answer: stall it, not the opening of it.
+		while (sim.openWatches === 0) await pause(20);
 		sim.stallWatches();
-		await run.waitFor(/retry attempt=1 in=\S+ error: the watch stream from 127\.0\.0\.1:\d+ went silent \(nothing for 1s, not even a bookmark\)/, 5000);
+		await run.waitFor(/retry attempt=1 in=\S+ error: the watch stream from 127\.0\.0\.1:\d+ went silent \(nothing for 1s, not even a bookmark\)/, 10_000);
 		sim.goTo(5);
 		sim.resumeWatches();
-		await run.waitFor(/recovered after \d+ failed attempts?: watching[\s\S]*phase=Running pending=0 running=3/, 5000);
+		await run.waitFor(/recovered after \d+ failed attempts?: watching[\s\S]*phase=Running pending=0 running=3/, 10_000);
 		expect(jobRequests(sim).gets).toHaveLength(1);
 	});
 
