@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // npm run bench [-- options]: vcjob-watch against `watch -n 2 kubectl get --raw PATH` and `kubectl get --raw PATH`,
-// side by side, on the built-in simulator, under a real pseudo-terminal (util-linux `script`), 100×30.
+// and vcjob-watch --watch against `kubectl get -w`, side by side, on the built-in simulator, under a real
+// pseudo-terminal (util-linux `script`), 100×30.
 //
 // Measured per tool (see the notes printed with the table, and README "## Measured"):
 //   first frame (ms)     spawn → the first time the terminal output (escape sequences removed) holds the job's data
 //   first frame bytes    everything written until that frame is complete (a start-up frame included)
 //   idle bytes/min       bytes written after the first frame, over --idle seconds, to a job that does not change
-//   bytes per change     bytes written in the 6 s after the poll that fetched a change (demo steps 5 ⇄ 6)
+//   bytes per change     bytes written in the 6 s after the poll that fetched a change (demo steps 5 ⇄ 6); for
+//                        a watch, after the change (the server sends it at once)
 //   CPU % of a core      CPU time of the process tree over the idle window ÷ the window
 //   peak RSS MB          the tree's largest resident set at one time
 //   soak                 RSS (VmRSS) of vcjob-watch across N polls at --interval 10ms, on a job that does not change
@@ -534,6 +536,34 @@ const kubectlOnce = {
 	argv: simulator => [kubectl, '--server', simulator.url, 'get', '--raw', jobPath(simulator.scenario)],
 };
 
+// Push against push: vcjob-watch watching (its default where the server passes watches; --watch so that a refused
+// watch fails the run rather than falling back to polls) and `kubectl get -w` as a user would type it against this
+// server. kubectl first maps the resource through discovery (/api, /apis and the group versions' resource lists),
+// GETs the job, then watches it (fieldSelector=metadata.name, from resourceVersion 0) and prints a row per event,
+// until the server ends the watch. The simulator answers no Table (Accept: as=Table), so the rows are kubectl's
+// fallback, NAME and AGE; an API server would send the CRD's printer columns (STATUS, minAvailable, RUNNINGS, AGE).
+const vcjobWatchPush = {
+	name: 'vcjob-watch --watch',
+	push: true,
+	marker: 'Running',
+	argv: (simulator, extra = []) => vcjobArgv(simulator, ['--watch', ...extra]),
+};
+const envPath = which('env');
+let kubectlCaches = 0;
+const kubectlWatch = {
+	name: 'kubectl get -w jobs.v1alpha1.batch.volcano.sh NAME',
+	push: true,
+	// The header and the job's row come in one write (kubectl's tabwriter holds both until its flush), and the
+	// header is the same for both scenarios' jobs, whose names differ.
+	marker: 'AGE',
+	// A new discovery cache for each start (KUBECACHEDIR): each is a first start against this server, the same every
+	// time, and nothing is written under $HOME. A warm cache saves the five discovery requests, about 10 ms here.
+	argv: simulator => [
+		envPath, `KUBECACHEDIR=${path.join(tmp, `kube-cache-${++kubectlCaches}`)}`,
+		kubectl, '--server', simulator.url, 'get', 'jobs.v1alpha1.batch.volcano.sh', simulator.scenario.jobName, '-n', simulator.scenario.namespace, '-w',
+	],
+};
+
 async function simulator(scenario) {
 	const started = await startSimulator({scenario, host: '127.0.0.1', port: 0, autoplay: false});
 	simulators.add(started);
@@ -637,7 +667,8 @@ async function measureChanges(tool) {
 			const before = run.bytes();
 			const changedAt = Date.now();
 			sim.goTo(index % 2 === 0 ? 6 : 5);
-			let polledAt;
+			// A watch is sent the change as it is written: no later request to wait for.
+			let polledAt = tool.push ? changedAt : undefined;
 			const deadline = Date.now() + 15_000;
 			while (polledAt === undefined && Date.now() < deadline) {
 				await sleep(5);
@@ -997,6 +1028,19 @@ function report(results, soakResult, info, startedAt) {
 		lines.push(`Ratios, vcjob-watch ÷ kubectl once: first frame ${ratio(own.firstMs, once.firstMs)}, peak RSS ${ratio(own.peakRssMb, once.peakRssMb)}.`);
 	}
 
+	const ownPush = results.find(r => r.name === vcjobWatchPush.name);
+	const kubectlPush = results.find(r => r.name === kubectlWatch.name);
+	if (ownPush && kubectlPush) {
+		lines.push(`Ratios, vcjob-watch --watch ÷ kubectl get -w: first frame ${ratio(ownPush.firstMs, kubectlPush.firstMs)}, ` +
+			`first frame bytes ${ratio(ownPush.firstBytes, kubectlPush.firstBytes)}, idle bytes/min ${ratio(ownPush.idleBytesPerMin, kubectlPush.idleBytesPerMin)}, ` +
+			`bytes per change ${ratio(ownPush.perChange, kubectlPush.perChange)}, CPU ${ratio(ownPush.cpuPercent, kubectlPush.cpuPercent)}, ` +
+			`peak RSS ${ratio(ownPush.peakRssMb, kubectlPush.peakRssMb)}.`);
+		lines.push('', 'The watches (vcjob-watch --watch, kubectl get -w): bytes per change from the change itself, which the server sends at once; ' +
+			'kubectl get -w prints a row per event, NAME and AGE here (the simulator serves no Table, where an API server sends ' +
+			'the CRD\'s printer columns), and its first frame includes discovery with an empty cache. The simulator sends vcjob-watch, ' +
+			'which asks for bookmarks, one a second (the API server about one a minute); kubectl asks for none.');
+	}
+
 	const targets = [];
 	if (competitor && !competitor.once) {
 		const ok = own.idleBytesPerMin <= competitor.idleBytesPerMin;
@@ -1093,6 +1137,16 @@ async function main() {
 	if (competitors && kubectlWorks) {
 		log('kubectl get --raw, once');
 		results.push({name: kubectlOnce.name, once: true, ...(await measureOnce(kubectlOnce))});
+	}
+
+	if (competitors && kubectlWorks && envPath) {
+		for (const tool of [vcjobWatchPush, kubectlWatch]) {
+			log(`${tool.name}: first frame and ${idleSeconds} s idle`);
+			const row = {name: tool.name, ...(await measureIdle(tool))};
+			log(`${tool.name}: ${changeCount} changes`);
+			Object.assign(row, await measureChanges(tool));
+			results.push(row);
+		}
 	}
 
 	let soakResult;

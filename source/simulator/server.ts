@@ -5,6 +5,7 @@ import type {AddressInfo} from 'node:net';
 import type {TLSSocket} from 'node:tls';
 import {answerCluster, clusterDiscovery, clusterRequestOf, type ClusterRequest, type ClusterResource} from './cluster-api.js';
 import {createCluster} from './cluster-objects.js';
+import {rootDiscovery, type LocalEnd} from './discovery.js';
 import {gatewayBody, nginxErrorPage, statusBody, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {renderJob, type JobSnapshot, type VerbatimJob} from './job-template.js';
@@ -162,12 +163,12 @@ type Route =
 	| {readonly kind: 'cluster'; readonly request: ClusterRequest};
 
 /** What a path asks for; undefined when no service publishes it. */
-function routeOf(pathname: string): Route | undefined {
+function routeOf(pathname: string, socket: LocalEnd): Route | undefined {
 	const job = jobPathPattern.exec(pathname);
 	if (job) return {kind: 'job', namespace: decode(job[1]!), name: decode(job[2]!)};
 	const bare = pathname.replace(/\/$/, '');
 	if (bare === groupVersionPath) return {kind: 'discovery', body: resourceList};
-	const discovery = clusterDiscovery.get(bare);
+	const discovery = clusterDiscovery.get(bare) ?? rootDiscovery(bare, socket);
 	if (discovery) return {kind: 'discovery', body: discovery};
 	const request = clusterRequestOf(pathname);
 	return request ? {kind: 'cluster', request} : undefined;
@@ -391,7 +392,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		}
 
 		const collectionMatch = matchCollectionPath(pathname);
-		const route = collectionMatch ? undefined : routeOf(pathname);
+		const route = collectionMatch ? undefined : routeOf(pathname, request.socket);
 		if (!route && !collectionMatch) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.
 			sendJson({
