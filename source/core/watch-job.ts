@@ -1,13 +1,13 @@
-import pRetry from 'p-retry';
 import {ApiError, asApiError} from './api-error.js';
 import {diffJob} from './diff-job.js';
 import type {JobClient, JobResponse} from './job-client.js';
 import {normalizeJob} from './normalize-job.js';
 import {createPausableWait} from './pausable-wait.js';
-import {refusedDelayMs, retryDelayMs, type RetrySettings} from './retry-policy.js';
-import {sleep as realSleep, type Sleep} from './sleep.js';
-import {createStreamSession, resourceVersionOf, type StreamSessionEvent, type WatchMode} from './stream-session.js';
+import {refusedDelayMs} from './retry-policy.js';
+import {sleep as realSleep} from './sleep.js';
+import {createStreamSession, resourceVersionOf, type StreamSessionEvent} from './stream-session.js';
 import type {Change, Job} from './types.js';
+import {runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
 
 export type {WatchMode} from './stream-session.js';
 
@@ -37,26 +37,11 @@ export type WatchEvent =
 
 export type WatchListener = (event: WatchEvent) => void;
 
-export type WatcherOptions = RetrySettings & {
+export type WatcherOptions = WatchLoopSettings & {
 	/** Without watchJob the watcher polls, whatever the mode. */
 	readonly client: Pick<JobClient, 'getJob'> & Partial<Pick<JobClient, 'watchJob'>>;
-	/** Default poll. */
-	readonly mode?: WatchMode;
-	/**
-	 * A stream silent for longer (no event, not even a bookmark) is taken as stalled and reopened with backoff.
-	 * Default 2 minutes: twice the API server's bookmark interval (about a minute). Stretched to twice the
-	 * longest gap between bookmarks seen, for a server that sends them less often.
-	 */
-	readonly watchIdleMs?: number;
-	/** The timeoutSeconds asked of the server for each stream, before jitter (default 300). */
-	readonly watchTimeoutSeconds?: number;
 	readonly namespace: string;
 	readonly name: string;
-	/** A request slower than this turns the spinner on; faster ones redraw nothing. */
-	readonly slowRequestMs?: number;
-	readonly sleep?: Sleep;
-	readonly now?: () => number;
-	readonly random?: () => number;
 };
 
 /** How one poll ended, after p-retry has done its retries. */
@@ -66,18 +51,7 @@ export type PollOutcome =
 	| {readonly kind: 'refused'; readonly error: ApiError}
 	| {readonly kind: 'gave-up'; readonly error: ApiError};
 
-export type JobWatcher = {
-	subscribe(listener: WatchListener): () => void;
-	/** Polls until stop(); resolves then. */
-	run(): Promise<void>;
-	/** One poll with at most `retries` retries, for --once. */
-	pollOnce(retries: number): Promise<PollOutcome>;
-	stop(): void;
-	/** Cut the current wait short (the `r` key). */
-	pollNow(): void;
-	setPaused(paused: boolean): void;
-	readonly paused: boolean;
-};
+export type JobWatcher = Watcher<WatchEvent, PollOutcome>;
 
 /**
  * The resourceVersion a GET sent is no good: expired from the server's cache (410), or newer than a lagging
@@ -157,26 +131,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 
 	async function poll(retries: number): Promise<PollOutcome> {
 		try {
-			const response = await pRetry(attempt, {
-				retries,
-				// The wait is computed by retryDelayMs (it must honour Retry-After and the interval floor,
-				// which p-retry's own schedule cannot) and slept in onFailedAttempt through the injected
-				// sleep, so p-retry adds none of its own.
-				minTimeout: 0,
-				factor: 1,
-				signal: stopSignal,
-				shouldRetry: ({error}) => error instanceof ApiError && error.retryable,
-				async onFailedAttempt({error, attemptNumber, retriesLeft}) {
-					const apiError = asApiError(error);
-					if (!apiError.retryable || retriesLeft <= 0) {
-						return;
-					}
-
-					const delayMs = retryDelayMs(attemptNumber, apiError, options, options.random);
-					emit({type: 'retry', at: now(), attempt: attemptNumber, delayMs, error: apiError});
-					await wait(delayMs);
-				},
-			});
+			const response = await withRetries(attempt, {retries, settings: options, waits, asApiError, emit, now});
 			return {kind: 'job', response};
 		} catch (error) {
 			if (stopSignal.aborted) {
@@ -293,31 +248,8 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 			return () => listeners.delete(listener);
 		},
 		async run() {
-			try {
-				if (session.streaming) emit({type: 'watching', at: now(), opened: false});
-				while (!stopSignal.aborted) {
-					if (waits.paused) {
-						// eslint-disable-next-line no-await-in-loop
-						await waits.untilResumed();
-						continue;
-					}
-
-					if (session.streaming) {
-						// eslint-disable-next-line no-await-in-loop
-						await watchRound();
-						continue;
-					}
-
-					// eslint-disable-next-line no-await-in-loop
-					const delayMs = report(await poll(Number.POSITIVE_INFINITY));
-					// eslint-disable-next-line no-await-in-loop
-					await wait(delayMs);
-				}
-			} catch (error) {
-				if (!stopSignal.aborted) {
-					throw error;
-				}
-			}
+			if (session.streaming) emit({type: 'watching', at: now(), opened: false});
+			await runWatchLoop({waits, session, watchRound, pollRound: async () => report(await poll(Number.POSITIVE_INFINITY))});
 		},
 		async pollOnce(retries) {
 			const outcome = await poll(retries);

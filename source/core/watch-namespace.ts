@@ -1,12 +1,12 @@
-import pRetry from 'p-retry';
 import {ApiError, asApiError as asAnyApiError} from './api-error.js';
 import {createJobIndex, type JobDelta, type Normalize} from './job-index.js';
 import type {ApiClient} from './job-client.js';
 import {jobsPath, listJobs, type JobList} from './list-jobs.js';
 import {createPausableWait} from './pausable-wait.js';
-import {refusedDelayMs, retryDelayMs, type RetrySettings} from './retry-policy.js';
-import {sleep as realSleep, type Sleep} from './sleep.js';
-import {createStreamSession, type StreamSessionEvent, type WatchMode} from './stream-session.js';
+import {refusedDelayMs} from './retry-policy.js';
+import {sleep as realSleep} from './sleep.js';
+import {createStreamSession, type StreamSessionEvent} from './stream-session.js';
+import {runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
 
 export type NamespaceEvent =
 	| {readonly type: 'fetch-slow'; readonly at: number}
@@ -29,15 +29,9 @@ export type NamespaceEvent =
 
 export type NamespaceListener = (event: NamespaceEvent) => void;
 
-export type NamespaceWatcherOptions = RetrySettings & {
+export type NamespaceWatcherOptions = WatchLoopSettings & {
 	/** Without stream() the watcher lists every interval, whatever the mode. */
 	readonly api: Pick<ApiClient, 'get'> & Partial<Pick<ApiClient, 'stream'>>;
-	/** auto: list, then watch from the list's resourceVersion, and list every interval when watches are refused. Default poll. */
-	readonly mode?: WatchMode;
-	/** A stream silent for longer (no event, not even a bookmark) is reopened. Default 2 minutes. */
-	readonly watchIdleMs?: number;
-	/** The timeoutSeconds asked of the server for each stream, before jitter (default 300). */
-	readonly watchTimeoutSeconds?: number;
 	/**
 	 * Stream events are reported at most once per this many ms: the first after a quiet spell at once, the ones
 	 * that follow it together. A busy namespace sends dozens a second, and each report redraws the table.
@@ -50,11 +44,6 @@ export type NamespaceWatcherOptions = RetrySettings & {
 	readonly pageSize?: number;
 	/** Reads one job for the table; passed in so a test can count the jobs read. */
 	readonly normalize?: Normalize;
-	/** A list slower than this turns the spinner on. */
-	readonly slowRequestMs?: number;
-	readonly sleep?: Sleep;
-	readonly now?: () => number;
-	readonly random?: () => number;
 };
 
 /** How one listing ended, after its retries. */
@@ -63,18 +52,7 @@ export type ListOutcome =
 	| {readonly kind: 'refused'; readonly error: ApiError}
 	| {readonly kind: 'gave-up'; readonly error: ApiError};
 
-export type NamespaceWatcher = {
-	subscribe(listener: NamespaceListener): () => void;
-	/** Lists and watches (or lists at every interval) until stop(); resolves then. */
-	run(): Promise<void>;
-	/** One listing with at most `retries` retries, for --once. */
-	pollOnce(retries: number): Promise<ListOutcome>;
-	stop(): void;
-	/** Cut the current wait short, or list again while watching (the `r` key). */
-	pollNow(): void;
-	setPaused(paused: boolean): void;
-	readonly paused: boolean;
-};
+export type NamespaceWatcher = Watcher<NamespaceEvent, ListOutcome>;
 
 function asApiError(caught: unknown): ApiError {
 	const error = asAnyApiError(caught);
@@ -144,21 +122,7 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 
 	async function poll(retries: number): Promise<ListOutcome> {
 		try {
-			const list = await pRetry(attempt, {
-				retries,
-				// The wait is retryDelayMs's (Retry-After, the interval floor), slept in onFailedAttempt.
-				minTimeout: 0,
-				factor: 1,
-				signal: stopSignal,
-				shouldRetry: ({error}) => error instanceof ApiError && error.retryable,
-				async onFailedAttempt({error, attemptNumber, retriesLeft}) {
-					const apiError = asApiError(error);
-					if (!apiError.retryable || retriesLeft <= 0) return;
-					const delayMs = retryDelayMs(attemptNumber, apiError, options, options.random);
-					emit({type: 'retry', at: now(), attempt: attemptNumber, delayMs, error: apiError});
-					await wait(delayMs);
-				},
-			});
+			const list = await withRetries(attempt, {retries, settings: options, waits, asApiError, emit, now});
 			return {kind: 'listed', list};
 		} catch (error) {
 			if (stopSignal.aborted) throw error;
@@ -254,26 +218,7 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 		async run() {
 			if (session.streaming) emit({type: 'watching', at: now(), opened: false});
 			try {
-				while (!stopSignal.aborted) {
-					if (waits.paused) {
-						// eslint-disable-next-line no-await-in-loop
-						await waits.untilResumed();
-						continue;
-					}
-
-					if (session.streaming) {
-						// eslint-disable-next-line no-await-in-loop
-						await watchRound();
-						continue;
-					}
-
-					// eslint-disable-next-line no-await-in-loop
-					const delayMs = report(await poll(Number.POSITIVE_INFINITY));
-					// eslint-disable-next-line no-await-in-loop
-					await wait(delayMs);
-				}
-			} catch (error) {
-				if (!stopSignal.aborted) throw error;
+				await runWatchLoop({waits, session, watchRound, pollRound: async () => report(await poll(Number.POSITIVE_INFINITY))});
 			} finally {
 				clearTimeout(flushTimer);
 			}
