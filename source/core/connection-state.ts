@@ -35,6 +35,12 @@ export type ConnectionEvent =
 	| {readonly type: 'watching'; readonly at: number; readonly opened: boolean}
 	| {readonly type: 'paused' | 'resumed'; readonly at: number};
 
+const connectionEventTypes: ReadonlySet<string> = new Set<ConnectionEvent['type']>(['fetch-slow', 'retry', 'refused', 'watching', 'polling', 'paused', 'resumed']);
+
+export function isConnectionEvent<A extends {readonly type: string}>(action: A | ConnectionEvent): action is ConnectionEvent {
+	return connectionEventTypes.has(action.type);
+}
+
 /**
  * The connection fields after one event. `recovered`: what the connection is once a stream opens after
  * trouble, which only the view knows (a job that is there, missing, or not yet seen).

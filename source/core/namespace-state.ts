@@ -2,7 +2,7 @@ import {jobPaths} from './diff-job.js';
 import {minuteOf} from './duration.js';
 import type {JobSummary} from './types.js';
 import type {NamespaceEvent} from './watch-namespace.js';
-import {reduceConnection, type Connection, type Transport} from './connection-state.js';
+import {isConnectionEvent, reduceConnection, type Connection, type Transport} from './connection-state.js';
 import type {Highlight} from './watch-state.js';
 
 /** One job of the table: as last seen, and what of it changed lately. */
@@ -185,19 +185,10 @@ function onTick(state: NamespaceState, at: number): NamespaceState {
 
 /** The namespace state after one event: pure, tested without React or timers. */
 export function reduceNamespace(state: NamespaceState, action: NamespaceAction, options: NamespaceStateOptions): NamespaceState {
+	if (isConnectionEvent(action)) return reduceConnection(state, action, recoveredConnection);
 	switch (action.type) {
 		case 'jobs': {
 			return onJobs(state, action, options);
-		}
-
-		case 'fetch-slow':
-		case 'retry':
-		case 'refused':
-		case 'watching':
-		case 'polling':
-		case 'paused':
-		case 'resumed': {
-			return reduceConnection(state, action, recoveredConnection);
 		}
 
 		case 'tick': {

@@ -114,8 +114,6 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 	});
 
 	async function attempt(): Promise<JobResponse> {
-		// The spinner is for slow answers only: a fast poll that changes nothing must write nothing.
-		const slowTimer = setTimeout(() => emit({type: 'fetch-slow', at: now()}), slowRequestMs);
 		const rv = pollRv;
 		try {
 			return await (rv === undefined ? client.getJob(stopSignal) : client.getJob(stopSignal, {resourceVersion: rv}));
@@ -124,14 +122,12 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 			// Not a failure of the server: ask again at once for the latest (a quorum read).
 			pollRv = undefined;
 			return await client.getJob(stopSignal);
-		} finally {
-			clearTimeout(slowTimer);
 		}
 	}
 
 	async function poll(retries: number): Promise<PollOutcome> {
 		try {
-			const response = await withRetries(attempt, {retries, settings: options, waits, asApiError, emit, now});
+			const response = await withRetries(attempt, {retries, slowRequestMs, settings: options, waits, asApiError, emit, now});
 			return {kind: 'job', response};
 		} catch (error) {
 			if (stopSignal.aborted) {

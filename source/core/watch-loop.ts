@@ -38,20 +38,34 @@ export type Watcher<Event, Outcome> = {
 	readonly paused: boolean;
 };
 
-/** One request with at most `retries` retries of transient failures, each announced and waited out. */
+/**
+ * One request with at most `retries` retries of transient failures, each announced and waited out. The
+ * spinner is for slow answers only: an attempt that takes longer than slowRequestMs says so, a fast one that
+ * changes nothing must write nothing.
+ */
 export async function withRetries<T>(
 	attempt: () => Promise<T>,
 	context: {
 		readonly retries: number;
+		readonly slowRequestMs: number;
 		readonly settings: RetrySettings & {readonly random?: () => number};
 		readonly waits: PausableWait;
 		readonly asApiError: (error: unknown) => ApiError;
-		readonly emit: (event: StreamSessionEvent) => void;
+		readonly emit: (event: StreamSessionEvent | {readonly type: 'fetch-slow'; readonly at: number}) => void;
 		readonly now: () => number;
 	},
 ): Promise<T> {
 	const {settings, waits, emit, now} = context;
-	return pRetry(attempt, {
+	const timed = async () => {
+		const slowTimer = setTimeout(() => emit({type: 'fetch-slow', at: now()}), context.slowRequestMs);
+		try {
+			return await attempt();
+		} finally {
+			clearTimeout(slowTimer);
+		}
+	};
+
+	return pRetry(timed, {
 		retries: context.retries,
 		// The wait is computed by retryDelayMs (it must honour Retry-After and the interval floor, which
 		// p-retry's own schedule cannot) and slept in onFailedAttempt through the injected sleep, so p-retry

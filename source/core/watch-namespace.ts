@@ -107,22 +107,17 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 	});
 
 	async function attempt(): Promise<JobList> {
-		const slowTimer = setTimeout(() => emit({type: 'fetch-slow', at: now()}), slowRequestMs);
-		try {
-			return await listJobs(options.api, {
-				namespace: options.namespace,
-				selector: options.selector,
-				...(options.pageSize === undefined ? {} : {limit: options.pageSize}),
-				signal: stopSignal,
-			});
-		} finally {
-			clearTimeout(slowTimer);
-		}
+		return listJobs(options.api, {
+			namespace: options.namespace,
+			selector: options.selector,
+			...(options.pageSize === undefined ? {} : {limit: options.pageSize}),
+			signal: stopSignal,
+		});
 	}
 
 	async function poll(retries: number): Promise<ListOutcome> {
 		try {
-			const list = await withRetries(attempt, {retries, settings: options, waits, asApiError, emit, now});
+			const list = await withRetries(attempt, {retries, slowRequestMs, settings: options, waits, asApiError, emit, now});
 			return {kind: 'listed', list};
 		} catch (error) {
 			if (stopSignal.aborted) throw error;

@@ -1,4 +1,4 @@
-import {reduceConnection, type Connection, type Transport} from './connection-state.js';
+import {isConnectionEvent, reduceConnection, type Connection, type Transport} from './connection-state.js';
 import {idleDetails, reduceDetails, type DetailsView} from './details-state.js';
 import {jobPaths} from './diff-job.js';
 import {minuteOf} from './duration.js';
@@ -201,6 +201,7 @@ export function nextMinuteTick(state: WatchState): number | undefined {
 
 /** The watch state after one event: pure, so it is tested without React or timers. */
 export function reduceWatch(state: WatchState, action: WatchAction, options: WatchStateOptions): WatchState {
+	if (isConnectionEvent(action)) return reduceConnection(state, action, recoveredConnection);
 	switch (action.type) {
 		case 'job': {
 			return onJob(state, action, options);
@@ -228,16 +229,6 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 						}
 					: {}),
 			};
-		}
-
-		case 'fetch-slow':
-		case 'retry':
-		case 'refused':
-		case 'watching':
-		case 'polling':
-		case 'paused':
-		case 'resumed': {
-			return reduceConnection(state, action, recoveredConnection);
 		}
 
 		case 'details':
