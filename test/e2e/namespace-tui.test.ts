@@ -1,16 +1,12 @@
-import {afterEach, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
-import {runInPty, type PtyRun} from './pty.js';
+import {describe, expect, test} from 'vitest';
+import {type Simulator} from '../../source/simulator/server.js';
+import type {PtyRun} from './pty.js';
+import {e2eFixture} from './fixture.js';
 
 let simulator: Simulator | undefined;
 let pty: PtyRun | undefined;
 
-afterEach(async () => {
-	pty?.child.kill('SIGKILL');
-	pty = undefined;
-	await simulator?.close();
-	simulator = undefined;
-});
+const {startSimulator, runInPty} = e2eFixture();
 
 const enterAlt = '\u001B[?1049h';
 const leaveAlt = '\u001B[?1049l';

@@ -1,16 +1,12 @@
-import {afterEach, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
-import {runInPty, type PtyRun} from './pty.js';
+import {describe, expect, test} from 'vitest';
+import {type Simulator} from '../../source/simulator/server.js';
+import type {PtyRun} from './pty.js';
+import {e2eFixture} from './fixture.js';
 
 let simulator: Simulator | undefined;
 let pty: PtyRun | undefined;
 
-afterEach(async () => {
-	pty?.child.kill('SIGKILL');
-	pty = undefined;
-	await simulator?.close();
-	simulator = undefined;
-});
+const {startSimulator, runInPty} = e2eFixture();
 
 async function watch(scenario: string, step: number, size = {columns: 100, rows: 30}, extra: string[] = []) {
 	simulator = await startSimulator({scenario, autoplay: false});
