@@ -6,6 +6,7 @@ import {normalizeEvents} from './normalize-events.js';
 import {normalizePodGroup} from './normalize-podgroup.js';
 import {normalizePods, podGroupNameOf} from './normalize-pods.js';
 import {refusedDelayMs, retryDelayMs, type RetrySettings} from './retry-policy.js';
+import {createListeners} from './listeners.js';
 import {createPausableWait} from './pausable-wait.js';
 import {sleep as realSleep, type Sleep} from './sleep.js';
 import type {JobWatcher, WatchEvent} from './watch-job.js';
@@ -74,7 +75,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	const sleep = options.sleep ?? realSleep;
 	const now = options.now ?? Date.now;
 	const maxPodEvents = options.maxPodEvents ?? 3;
-	const listeners = new Set<DetailsListener>();
+	const {emit, subscribe} = createListeners<DetailsEvent>();
 	const waits = createPausableWait(sleep);
 	const stopSignal = waits.stopSignal;
 	let wanted = options.wanted ?? nothingWanted;
@@ -85,10 +86,6 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	let troubled: PodInfo[] = [];
 	const failures: Record<DetailPart, number> = {podGroup: 0, pods: 0, events: 0};
 	const notBefore: Record<DetailPart, number> = {podGroup: 0, pods: 0, events: 0};
-
-	const emit = (event: DetailsEvent) => {
-		for (const listener of listeners) listener(event);
-	};
 
 	const {wake, wait} = waits;
 
@@ -216,10 +213,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	}
 
 	return {
-		subscribe(listener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
+		subscribe,
 		async run() {
 			try {
 				while (!stopSignal.aborted) {

@@ -1,13 +1,14 @@
 import {ApiError, asApiError} from './api-error.js';
 import {diffJob} from './diff-job.js';
 import type {JobClient, JobResponse} from './job-client.js';
+import {createListeners} from './listeners.js';
 import {normalizeJob} from './normalize-job.js';
 import {createPausableWait} from './pausable-wait.js';
 import {refusedDelayMs} from './retry-policy.js';
 import {sleep as realSleep} from './sleep.js';
 import {createStreamSession, resourceVersionOf, type StreamSessionEvent} from './stream-session.js';
 import type {Change, Job} from './types.js';
-import {runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
+import {pauseLoop, runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
 
 export type {WatchMode} from './stream-session.js';
 
@@ -79,7 +80,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 	const slowRequestMs = options.slowRequestMs ?? 400;
 	const mode = options.mode ?? 'poll';
 	const {client} = options;
-	const listeners = new Set<WatchListener>();
+	const {emit, subscribe} = createListeners<WatchEvent>();
 	const waits = createPausableWait(sleep);
 	const stopSignal = waits.stopSignal;
 	let previous: Job | undefined;
@@ -92,12 +93,6 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 
 	// A GET comes first: at the start, after a 410, and when asked to look now.
 	let needGet = true;
-
-	const emit = (event: WatchEvent) => {
-		for (const listener of listeners) {
-			listener(event);
-		}
-	};
 
 	// Every wait, between polls or between retries, also holds while paused.
 	const {wait} = waits;
@@ -239,10 +234,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 	}
 
 	return {
-		subscribe(listener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
+		subscribe,
 		async run() {
 			if (session.streaming) emit({type: 'watching', at: now(), opened: false});
 			await runWatchLoop({waits, session, watchRound, pollRound: async () => report(await poll(Number.POSITIVE_INFINITY))});
@@ -264,9 +256,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 			waits.wake();
 		},
 		setPaused(value) {
-			if (!waits.setPaused(value)) return;
-			emit({type: value ? 'paused' : 'resumed', at: now()});
-			if (value) waits.wake();
+			pauseLoop(waits, value, emit, now);
 		},
 		get paused() {
 			return waits.paused;

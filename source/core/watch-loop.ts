@@ -84,6 +84,18 @@ export async function withRetries<T>(
 	});
 }
 
+/** Pause or resume, told to the listeners; a pause also ends the wait or the stream under way. */
+export function pauseLoop(
+	waits: PausableWait,
+	paused: boolean,
+	emit: (event: {readonly type: 'paused' | 'resumed'; readonly at: number}) => void,
+	now: () => number,
+): void {
+	if (!waits.setPaused(paused)) return;
+	emit({type: paused ? 'paused' : 'resumed', at: now()});
+	if (paused) waits.wake();
+}
+
 /**
  * Until stop(): while paused nothing; while the session streams, one watch round after another; else a poll,
  * then a wait of what it asked for. A stop ends it quietly, whatever it was doing.

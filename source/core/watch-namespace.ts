@@ -1,4 +1,5 @@
 import {ApiError, asApiError as asAnyApiError} from './api-error.js';
+import {createListeners} from './listeners.js';
 import {createJobIndex, type JobDelta, type Normalize} from './job-index.js';
 import type {ApiClient} from './job-client.js';
 import {jobsPath, listJobs, type JobList} from './list-jobs.js';
@@ -6,7 +7,7 @@ import {createPausableWait} from './pausable-wait.js';
 import {refusedDelayMs} from './retry-policy.js';
 import {sleep as realSleep} from './sleep.js';
 import {createStreamSession, type StreamSessionEvent} from './stream-session.js';
-import {runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
+import {pauseLoop, runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
 
 export type NamespaceEvent =
 	| {readonly type: 'fetch-slow'; readonly at: number}
@@ -74,7 +75,7 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 	const sleep = options.sleep ?? realSleep;
 	const now = options.now ?? Date.now;
 	const slowRequestMs = options.slowRequestMs ?? 400;
-	const listeners = new Set<NamespaceListener>();
+	const {emit, subscribe} = createListeners<NamespaceEvent>();
 	const waits = createPausableWait(sleep);
 	const stopSignal = waits.stopSignal;
 	const index = createJobIndex({namespace: options.namespace, ...(options.normalize ? {normalize: options.normalize} : {})});
@@ -88,10 +89,6 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 	let pending: JobDelta[] = [];
 	let flushTimer: NodeJS.Timeout | undefined;
 	let flushedAt = Number.NEGATIVE_INFINITY;
-
-	const emit = (event: NamespaceEvent) => {
-		for (const listener of listeners) listener(event);
-	};
 
 	const {wait} = waits;
 	// Watching: whether, from where, and how it has gone lately.
@@ -206,10 +203,7 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 	}
 
 	return {
-		subscribe(listener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
+		subscribe,
 		async run() {
 			if (session.streaming) emit({type: 'watching', at: now(), opened: false});
 			try {
@@ -230,9 +224,7 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 			waits.wake();
 		},
 		setPaused(value) {
-			if (!waits.setPaused(value)) return;
-			emit({type: value ? 'paused' : 'resumed', at: now()});
-			if (value) waits.wake();
+			pauseLoop(waits, value, emit, now);
 		},
 		get paused() {
 			return waits.paused;
