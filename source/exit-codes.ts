@@ -14,3 +14,8 @@ export const exitCodes = {
 	sigint: 130,
 	sigterm: 143,
 } as const;
+
+/** --once: a request refused for good, or one that kept failing through every retry. */
+export function failedRequestExitCode(kind: 'refused' | 'gave-up'): number {
+	return kind === 'refused' ? exitCodes.refused : exitCodes.unreachable;
+}

@@ -1,5 +1,5 @@
 // The namespace's TUI, loaded only for it: text and JSON output never pay for React and Ink.
-import {render, renderToString} from 'ink';
+import {renderToString} from 'ink';
 import {NamespaceScreen} from './components/namespace-screen.js';
 import {colorTheme, plainTheme, ThemeProvider} from './components/theme.js';
 import type {WatchConfig} from './config.js';
@@ -14,13 +14,7 @@ import {NamespaceApp} from './namespace-app.js';
 import {isoSeconds} from './output/text-writer.js';
 import type {NamespaceTarget} from './run-namespace.js';
 import {createJobLoops, runBoth, type Io} from './run-watch.js';
-import {CellScreen} from './terminal/cell-screen.js';
-
-const enterAlternateScreen = '\u001B[?1049h';
-const leaveAlternateScreen = '\u001B[?1049l';
-const hideCursor = '\u001B[?25l';
-const showCursor = '\u001B[?25h';
-const resetStyle = '\u001B[0m';
+import {mountTui} from './terminal/full-screen.js';
 
 /** The table once, every row of it, as wide as the terminal: --once. */
 export function renderNamespaceFrame(state: NamespaceState, config: WatchConfig, columns: number, source?: string): string {
@@ -87,17 +81,7 @@ export async function runNamespaceTui(config: WatchConfig, io: Io, target: Names
 		return session;
 	};
 
-	const screen = config.altScreen ? new CellScreen(io.stdout) : undefined;
-	const leaveScreen = () => {
-		io.stdout.write(`${resetStyle}${showCursor}${leaveAlternateScreen}`);
-	};
-
-	if (screen) {
-		io.stdout.write(`${enterAlternateScreen}${hideCursor}`);
-		process.once('exit', leaveScreen);
-	}
-
-	const instance = render(
+	const tui = mountTui(
 		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
 			<NamespaceApp
 				store={store}
@@ -109,35 +93,23 @@ export async function runNamespaceTui(config: WatchConfig, io: Io, target: Names
 				onQuit={reason => quit(reason === 'interrupt' ? exitCodes.sigint : exitCodes.ok)}
 			/>
 		</ThemeProvider>,
-		{
-			stdout: (screen as unknown as NodeJS.WriteStream | undefined) ?? io.stdout,
-			stdin: io.stdin,
-			stderr: io.stderr,
-			exitOnCtrlC: false,
-			patchConsole: false,
-			...(screen ? {debug: true} : {incrementalRendering: true, maxFps: 10}),
-		},
+		io,
+		config.altScreen,
 	);
 
 	const stop = () => watcher.stop();
 	io.signal.addEventListener('abort', stop, {once: true});
 	try {
 		await watcher.run();
-		await instance.waitUntilRenderFlush();
+		await tui.instance.waitUntilRenderFlush();
 	} finally {
 		io.signal.removeEventListener('abort', stop);
-		instance.unmount();
-		await instance.waitUntilExit().catch(() => {});
+		await tui.close();
 		for (const session of [...sessions]) session.close();
 		store.dispose();
-		if (screen) {
-			screen.dispose();
-			leaveScreen();
-			process.off('exit', leaveScreen);
-		}
 	}
 
-	if (screen) {
+	if (tui.fullScreen) {
 		io.stdout.write(`${isoSeconds(Date.now())} ${namespaceRecord(store.getState())}\n`);
 	}
 

@@ -3,14 +3,11 @@ import type {Connection} from './connection.js';
 import {createApiClient} from './core/job-client.js';
 import {createNamespaceStore} from './core/namespace-store.js';
 import {createNamespaceWatcher, type ListOutcome, type NamespaceListener, type NamespaceWatcher} from './core/watch-namespace.js';
-import {exitCodes} from './exit-codes.js';
+import {exitCodes, failedRequestExitCode} from './exit-codes.js';
 import {createNamespaceJsonWriter, createNamespaceTextWriter} from './output/namespace-writers.js';
 import {isoSeconds} from './output/text-writer.js';
-import {connect, startDemo, type ClientOptions, type Io} from './run-watch.js';
+import {connect, onceRetries, startDemo, type ClientOptions, type Io} from './run-watch.js';
 import type {Simulator} from './simulator/server.js';
-
-// --once still retries 429/5xx/network errors a bounded number of times, as for one job.
-const onceRetries = 5;
 
 // A page of 500 real jobs (a few KB each, more with many tasks) is far above one job's 4 MB cap.
 const listPageMaxBytes = 32 * 1024 * 1024;
@@ -23,19 +20,7 @@ export type NamespaceTarget = {
 };
 
 function exitCodeFor(outcome: ListOutcome): number {
-	switch (outcome.kind) {
-		case 'listed': {
-			return exitCodes.ok;
-		}
-
-		case 'refused': {
-			return exitCodes.refused;
-		}
-
-		case 'gave-up': {
-			return exitCodes.unreachable;
-		}
-	}
+	return outcome.kind === 'listed' ? exitCodes.ok : failedRequestExitCode(outcome.kind);
 }
 
 function writerFor(config: WatchConfig, io: Io, namespace: string): NamespaceListener | undefined {

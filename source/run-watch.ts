@@ -7,7 +7,7 @@ import {createDetailsWatcher, everythingWanted, type DetailsListener, type Detai
 import {finishedOutcome} from './core/phase.js';
 import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener} from './core/watch-job.js';
 import {createWatchStore} from './core/watch-store.js';
-import {exitCodes} from './exit-codes.js';
+import {exitCodes, failedRequestExitCode} from './exit-codes.js';
 import {createJsonDetailsWriter, createJsonWriter} from './output/json-writer.js';
 import {createTextDetailsWriter, createTextWriter, isoSeconds} from './output/text-writer.js';
 import type {Scenario} from './simulator/scenarios.js';
@@ -23,7 +23,7 @@ export type Io = {
 };
 
 // --once still retries 429/5xx/network errors, a bounded number of times: about a minute at the defaults.
-const onceRetries = 5;
+export const onceRetries = 5;
 
 export type Target = {namespace: string; name: string; simulator?: Simulator; connection?: Connection};
 
@@ -78,12 +78,8 @@ function exitCodeFor(outcome: PollOutcome, config: WatchConfig): number {
 			return exitCodes.notFound;
 		}
 
-		case 'refused': {
-			return exitCodes.refused;
-		}
-
-		case 'gave-up': {
-			return exitCodes.unreachable;
+		default: {
+			return failedRequestExitCode(outcome.kind);
 		}
 	}
 }

@@ -271,6 +271,13 @@ function tunnelStatus(error: unknown): number | undefined {
 	return undefined;
 }
 
+/** Anything a loop caught, as an ApiError: what is not one already was a failure of the connection. */
+export function asApiError(error: unknown): ApiError {
+	return error instanceof ApiError
+		? error
+		: new ApiError({category: 'network', summary: error instanceof Error ? error.message : String(error)});
+}
+
 /**
  * A failure below HTTP (fetch threw) as an ApiError naming the host, never the headers. `proxy`: the proxy
  * (host:port) the request went through, if any.

@@ -2,7 +2,8 @@ import {jobPaths} from './diff-job.js';
 import {minuteOf} from './duration.js';
 import type {JobSummary} from './types.js';
 import type {NamespaceEvent} from './watch-namespace.js';
-import type {Connection, Highlight, Transport} from './watch-state.js';
+import {isConnectionEvent, reduceConnection, type Connection, type Transport} from './connection-state.js';
+import type {Highlight} from './watch-state.js';
 
 /** One job of the table: as last seen, and what of it changed lately. */
 export type NamespaceRow = {
@@ -147,20 +148,9 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 	return {...base, ...transport, rows, expiries, lastChangeAt: flash ? at : state.lastChangeAt};
 }
 
-function onWatching(state: NamespaceState, action: Extract<NamespaceEvent, {type: 'watching'}>): NamespaceState {
-	const trouble = state.connection.kind === 'retrying' || state.connection.kind === 'refused';
-	const before = state.transport.kind === 'watching' ? state.transport : undefined;
-	if (!action.opened) return before ? state : {...state, transport: {kind: 'watching'}};
-	// A stream reopened after the server's timeout, nothing wrong in between, is the same watch: nothing to draw.
-	if (before?.since !== undefined && !trouble) return state;
-	return {
-		...state,
-		connection: trouble ? (state.listed ? {kind: 'live'} : {kind: 'connecting'}) : state.connection,
-		transport: {kind: 'watching', since: action.at, ...(before?.lastEventAt === undefined ? {} : {lastEventAt: before.lastEventAt})},
-		staleSince: undefined,
-		fetchingSlowly: false,
-		now: action.at,
-	};
+/** After trouble, a stream that opens goes on from the listing, if there was one. */
+function recoveredConnection(state: NamespaceState): Connection {
+	return state.listed ? {kind: 'live'} : {kind: 'connecting'};
 }
 
 function onTick(state: NamespaceState, at: number): NamespaceState {
@@ -195,46 +185,10 @@ function onTick(state: NamespaceState, at: number): NamespaceState {
 
 /** The namespace state after one event: pure, tested without React or timers. */
 export function reduceNamespace(state: NamespaceState, action: NamespaceAction, options: NamespaceStateOptions): NamespaceState {
+	if (isConnectionEvent(action)) return reduceConnection(state, action, recoveredConnection);
 	switch (action.type) {
 		case 'jobs': {
 			return onJobs(state, action, options);
-		}
-
-		case 'fetch-slow': {
-			return state.fetchingSlowly ? state : {...state, fetchingSlowly: true};
-		}
-
-		case 'retry': {
-			return {
-				...state,
-				connection: {kind: 'retrying', attempt: action.attempt, delayMs: action.delayMs, retryAt: action.at + action.delayMs, error: action.error},
-				staleSince: state.staleSince ?? action.at,
-				fetchingSlowly: false,
-				now: action.at,
-			};
-		}
-
-		case 'refused': {
-			return {
-				...state,
-				connection: {kind: 'refused', delayMs: action.delayMs, retryAt: action.at + action.delayMs, error: action.error},
-				staleSince: state.staleSince ?? action.at,
-				fetchingSlowly: false,
-				now: action.at,
-			};
-		}
-
-		case 'watching': {
-			return onWatching(state, action);
-		}
-
-		case 'polling': {
-			return {...state, transport: {kind: 'polling', reason: action.reason}, now: action.at};
-		}
-
-		case 'paused':
-		case 'resumed': {
-			return {...state, paused: action.type === 'paused', now: action.at};
 		}
 
 		case 'tick': {

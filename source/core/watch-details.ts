@@ -1,4 +1,4 @@
-import {ApiError} from './api-error.js';
+import {asApiError, type ApiError} from './api-error.js';
 import type {EventInfo, PodGroupInfo, PodInfo} from './cluster-types.js';
 import {fetchEvents, fetchPodGroup, fetchPods, podGroupCandidates} from './details-client.js';
 import type {ApiClient} from './job-client.js';
@@ -6,6 +6,8 @@ import {normalizeEvents} from './normalize-events.js';
 import {normalizePodGroup} from './normalize-podgroup.js';
 import {normalizePods, podGroupNameOf} from './normalize-pods.js';
 import {refusedDelayMs, retryDelayMs, type RetrySettings} from './retry-policy.js';
+import {createListeners} from './listeners.js';
+import {createPausableWait} from './pausable-wait.js';
 import {sleep as realSleep, type Sleep} from './sleep.js';
 import type {JobWatcher, WatchEvent} from './watch-job.js';
 
@@ -73,13 +75,11 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	const sleep = options.sleep ?? realSleep;
 	const now = options.now ?? Date.now;
 	const maxPodEvents = options.maxPodEvents ?? 3;
-	const listeners = new Set<DetailsListener>();
-	const stopController = new AbortController();
-	let wakeController = new AbortController();
+	const {emit, subscribe} = createListeners<DetailsEvent>();
+	const waits = createPausableWait(sleep);
+	const stopSignal = waits.stopSignal;
 	let wanted = options.wanted ?? nothingWanted;
 	let job: JobIdentity | undefined;
-	let paused = false;
-	let resume: (() => void) | undefined;
 	let podGroupName: string | undefined;
 	let podGroupUid: string | undefined;
 	let groupFromPods: string | undefined;
@@ -87,11 +87,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	const failures: Record<DetailPart, number> = {podGroup: 0, pods: 0, events: 0};
 	const notBefore: Record<DetailPart, number> = {podGroup: 0, pods: 0, events: 0};
 
-	const emit = (event: DetailsEvent) => {
-		for (const listener of listeners) listener(event);
-	};
-
-	const wake = () => wakeController.abort();
+	const {wake, wait} = waits;
 
 	const reset = () => {
 		podGroupName = undefined;
@@ -119,19 +115,14 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 				reset();
 			}
 		} else if (event.type === 'paused' || event.type === 'resumed') {
-			paused = event.type === 'paused';
-			if (!paused) {
-				resume?.();
-				resume = undefined;
-			}
+			waits.setPaused(event.type === 'paused');
 		}
 	};
 
 	const unsubscribe = options.jobWatcher.subscribe(onJob);
 
 	function fail(part: DetailPart, error: unknown): void {
-		const apiError =
-			error instanceof ApiError ? error : new ApiError({category: 'network', summary: error instanceof Error ? error.message : String(error)});
+		const apiError = asApiError(error);
 		const at = now();
 		if (apiError.retryable) {
 			failures[part]++;
@@ -148,7 +139,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	const due = (part: DetailPart) => now() >= notBefore[part];
 
 	async function fetchPart(part: DetailPart, current: JobIdentity): Promise<void> {
-		const {signal} = stopController;
+		const signal = stopSignal;
 		const {namespace} = options;
 		// The job watcher may report another job (or none) while a request is out: its answer, or its
 		// failure, belongs to the job that was reset away, and neither it nor its backoff may outlive that.
@@ -205,7 +196,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	async function round(): Promise<void> {
 		// A wake that came before the round (the first job, a panel opened, a resume after pollNow) is served
 		// by it; only one that comes during the round should cut the next wait short.
-		if (wakeController.signal.aborted) wakeController = new AbortController();
+		waits.renewWake();
 		// Pods first: their names say whose events to fetch, and their annotation may name the PodGroup.
 		const parts: DetailPart[] = [];
 		if (wanted.pods || wanted.events || wanted.podGroup) parts.push('pods');
@@ -213,7 +204,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 		if (wanted.events) parts.push('events');
 		for (const part of parts) {
 			const current = job;
-			if (!current || stopController.signal.aborted) return;
+			if (!current || stopSignal.aborted) return;
 			// Pods are needed by the others; when the panel is hidden they are fetched, not shown.
 			if (!due(part)) continue;
 			// eslint-disable-next-line no-await-in-loop
@@ -221,25 +212,11 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 		}
 	}
 
-	async function wait(ms: number): Promise<void> {
-		await sleep(ms, stopController.signal, wakeController.signal);
-		if (wakeController.signal.aborted) wakeController = new AbortController();
-		while (paused && !stopController.signal.aborted) {
-			// eslint-disable-next-line no-await-in-loop
-			await new Promise<void>(resolve => {
-				resume = resolve;
-			});
-		}
-	}
-
 	return {
-		subscribe(listener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
+		subscribe,
 		async run() {
 			try {
-				while (!stopController.signal.aborted) {
+				while (!stopSignal.aborted) {
 					// eslint-disable-next-line no-await-in-loop
 					await round();
 					// Until the job is known there is nothing to ask about: the first answer wakes this.
@@ -247,7 +224,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 					await wait(job ? options.intervalMs : 60 * 60 * 1000);
 				}
 			} catch (error) {
-				if (!stopController.signal.aborted) throw error;
+				if (!stopSignal.aborted) throw error;
 			} finally {
 				unsubscribe();
 			}
@@ -256,8 +233,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 			await round();
 		},
 		stop() {
-			stopController.abort(new Error('stopped'));
-			resume?.();
+			waits.stop();
 			unsubscribe();
 		},
 		pollNow() {

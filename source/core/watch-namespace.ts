@@ -1,12 +1,13 @@
-import pRetry from 'p-retry';
-import {ApiError, errorFromResponse} from './api-error.js';
+import {ApiError, asApiError as asAnyApiError} from './api-error.js';
+import {createListeners} from './listeners.js';
 import {createJobIndex, type JobDelta, type Normalize} from './job-index.js';
-import type {ApiClient, EventStream} from './job-client.js';
+import type {ApiClient} from './job-client.js';
 import {jobsPath, listJobs, type JobList} from './list-jobs.js';
-import {refusedDelayMs, retryDelayMs, type RetrySettings} from './retry-policy.js';
-import {sleep as realSleep, type Sleep} from './sleep.js';
-import type {WatchMode} from './watch-job.js';
-import type {RawWatchEvent} from './watch-stream.js';
+import {createPausableWait} from './pausable-wait.js';
+import {refusedDelayMs} from './retry-policy.js';
+import {sleep as realSleep} from './sleep.js';
+import {createStreamSession, type StreamSessionEvent} from './stream-session.js';
+import {pauseLoop, runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
 
 export type NamespaceEvent =
 	| {readonly type: 'fetch-slow'; readonly at: number}
@@ -23,23 +24,15 @@ export type NamespaceEvent =
 	  }
 	/** Watching: opened false while the first list is under way, true each time a stream opens. */
 	| {readonly type: 'watching'; readonly at: number; readonly opened: boolean}
-	/** The watch was refused (auto mode): a list every interval from now on, and why. */
-	| {readonly type: 'polling'; readonly at: number; readonly reason: string; readonly error: ApiError}
-	| {readonly type: 'retry'; readonly at: number; readonly attempt: number; readonly delayMs: number; readonly error: ApiError}
-	| {readonly type: 'refused'; readonly at: number; readonly error: ApiError; readonly delayMs: number}
+	/** polling: the watch was refused (auto mode), a list every interval from now on. */
+	| StreamSessionEvent
 	| {readonly type: 'paused' | 'resumed'; readonly at: number};
 
 export type NamespaceListener = (event: NamespaceEvent) => void;
 
-export type NamespaceWatcherOptions = RetrySettings & {
+export type NamespaceWatcherOptions = WatchLoopSettings & {
 	/** Without stream() the watcher lists every interval, whatever the mode. */
 	readonly api: Pick<ApiClient, 'get'> & Partial<Pick<ApiClient, 'stream'>>;
-	/** auto: list, then watch from the list's resourceVersion, and list every interval when watches are refused. Default poll. */
-	readonly mode?: WatchMode;
-	/** A stream silent for longer (no event, not even a bookmark) is reopened. Default 2 minutes. */
-	readonly watchIdleMs?: number;
-	/** The timeoutSeconds asked of the server for each stream, before jitter (default 300). */
-	readonly watchTimeoutSeconds?: number;
 	/**
 	 * Stream events are reported at most once per this many ms: the first after a quiet spell at once, the ones
 	 * that follow it together. A busy namespace sends dozens a second, and each report redraws the table.
@@ -52,11 +45,6 @@ export type NamespaceWatcherOptions = RetrySettings & {
 	readonly pageSize?: number;
 	/** Reads one job for the table; passed in so a test can count the jobs read. */
 	readonly normalize?: Normalize;
-	/** A list slower than this turns the spinner on. */
-	readonly slowRequestMs?: number;
-	readonly sleep?: Sleep;
-	readonly now?: () => number;
-	readonly random?: () => number;
 };
 
 /** How one listing ended, after its retries. */
@@ -65,59 +53,17 @@ export type ListOutcome =
 	| {readonly kind: 'refused'; readonly error: ApiError}
 	| {readonly kind: 'gave-up'; readonly error: ApiError};
 
-export type NamespaceWatcher = {
-	subscribe(listener: NamespaceListener): () => void;
-	/** Lists and watches (or lists at every interval) until stop(); resolves then. */
-	run(): Promise<void>;
-	/** One listing with at most `retries` retries, for --once. */
-	pollOnce(retries: number): Promise<ListOutcome>;
-	stop(): void;
-	/** Cut the current wait short, or list again while watching (the `r` key). */
-	pollNow(): void;
-	setPaused(paused: boolean): void;
-	readonly paused: boolean;
-};
+export type NamespaceWatcher = Watcher<NamespaceEvent, ListOutcome>;
 
-function asApiError(error: unknown): ApiError {
-	if (!(error instanceof ApiError)) {
-		return new ApiError({category: 'network', summary: error instanceof Error ? error.message : String(error)});
-	}
-
+function asApiError(caught: unknown): ApiError {
+	const error = asAnyApiError(caught);
 	// A 404 on the collection is not a job that is missing: the jobs API itself is not there.
 	return error.category === 'not-found'
 		? new ApiError({...error.toJSON(), category: 'bad-endpoint', summary: `${error.summary}; no Volcano jobs API at this server (is Volcano installed?)`})
 		: error;
 }
 
-const defaultWatchIdleMs = 120_000;
-const defaultWatchTimeoutSeconds = 300;
 const defaultBatchMs = 500;
-// A stream that ends with nothing in it sooner than this "closed at once": twice in a row is a refusal.
-const quickCloseMs = 1000;
-// Longer gaps between bookmarks are not learnt from: a server that silent is better reconnected.
-const longestBookmarkGapMs = 10 * 60_000;
-
-function resourceVersionOf(object: Record<string, unknown>): string | undefined {
-	const rv = (object['metadata'] as {resourceVersion?: unknown} | null | undefined)?.resourceVersion;
-	return typeof rv === 'string' && rv !== '' ? rv : undefined;
-}
-
-/**
- * A refusal of the watch itself, while the list of the same jobs works: a hop that does not pass watches
- * (404, 405, 501), a query it does not take (400), a permission to list but not to watch (403).
- */
-function refusesWatch(error: ApiError): boolean {
-	if (error.status === 501) return true;
-	return !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 407, 410].includes(error.status);
-}
-
-type StreamEnd =
-	| {readonly kind: 'ended'; readonly events: number; readonly openedAt: number}
-	| {readonly kind: 'expired'; readonly error: ApiError}
-	| {readonly kind: 'woken'}
-	| {readonly kind: 'refused'; readonly error: ApiError}
-	| {readonly kind: 'failed'; readonly error: ApiError};
-
 /**
  * The namespace's jobs: one paged list, then a watch from the list's resourceVersion (reopened from the last
  * one seen when it ends, listed again after a 410); or, polling, a list every `intervalMs` after the previous
@@ -129,82 +75,49 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 	const sleep = options.sleep ?? realSleep;
 	const now = options.now ?? Date.now;
 	const slowRequestMs = options.slowRequestMs ?? 400;
-	const listeners = new Set<NamespaceListener>();
-	const stopController = new AbortController();
+	const {emit, subscribe} = createListeners<NamespaceEvent>();
+	const waits = createPausableWait(sleep);
+	const stopSignal = waits.stopSignal;
 	const index = createJobIndex({namespace: options.namespace, ...(options.normalize ? {normalize: options.normalize} : {})});
 	const random = options.random ?? Math.random;
 	const mode = options.mode ?? 'poll';
 	const batchMs = options.batchMs ?? defaultBatchMs;
 	const {api} = options;
-	let wakeController = new AbortController();
-	let resume: (() => void) | undefined;
-	let paused = false;
 	let listed = false;
-	// Watching: whether, from where, and how it has gone lately.
-	let streaming = mode !== 'poll' && api.stream !== undefined;
 	let needList = true;
-	let watchRv: string | undefined;
-	let streamFailures = 0;
-	let quickCloses = 0;
-	let expiredInARow = 0;
-	let bookmarkGapMs = 0;
 	// Deltas from the stream not yet reported, the timer that reports them, and when they last were.
 	let pending: JobDelta[] = [];
 	let flushTimer: NodeJS.Timeout | undefined;
 	let flushedAt = Number.NEGATIVE_INFINITY;
 
-	const emit = (event: NamespaceEvent) => {
-		for (const listener of listeners) listener(event);
-	};
-
-	const untilResumed = async () =>
-		new Promise<void>(resolve => {
-			resume = resolve;
-		});
-
-	const wait = async (ms: number) => {
-		await sleep(ms, stopController.signal, wakeController.signal);
-		if (wakeController.signal.aborted) wakeController = new AbortController();
-		while (paused && !stopController.signal.aborted) {
-			// eslint-disable-next-line no-await-in-loop
-			await untilResumed();
-		}
-	};
+	const {wait} = waits;
+	// Watching: whether, from where, and how it has gone lately.
+	const session = createStreamSession({
+		...options,
+		mode,
+		canStream: api.stream !== undefined,
+		waits,
+		emit,
+		asApiError,
+		now,
+		random,
+	});
 
 	async function attempt(): Promise<JobList> {
-		const slowTimer = setTimeout(() => emit({type: 'fetch-slow', at: now()}), slowRequestMs);
-		try {
-			return await listJobs(options.api, {
-				namespace: options.namespace,
-				selector: options.selector,
-				...(options.pageSize === undefined ? {} : {limit: options.pageSize}),
-				signal: stopController.signal,
-			});
-		} finally {
-			clearTimeout(slowTimer);
-		}
+		return listJobs(options.api, {
+			namespace: options.namespace,
+			selector: options.selector,
+			...(options.pageSize === undefined ? {} : {limit: options.pageSize}),
+			signal: stopSignal,
+		});
 	}
 
 	async function poll(retries: number): Promise<ListOutcome> {
 		try {
-			const list = await pRetry(attempt, {
-				retries,
-				// The wait is retryDelayMs's (Retry-After, the interval floor), slept in onFailedAttempt.
-				minTimeout: 0,
-				factor: 1,
-				signal: stopController.signal,
-				shouldRetry: ({error}) => error instanceof ApiError && error.retryable,
-				async onFailedAttempt({error, attemptNumber, retriesLeft}) {
-					const apiError = asApiError(error);
-					if (!apiError.retryable || retriesLeft <= 0) return;
-					const delayMs = retryDelayMs(attemptNumber, apiError, options, options.random);
-					emit({type: 'retry', at: now(), attempt: attemptNumber, delayMs, error: apiError});
-					await wait(delayMs);
-				},
-			});
+			const list = await withRetries(attempt, {retries, slowRequestMs, settings: options, waits, asApiError, emit, now});
 			return {kind: 'listed', list};
 		} catch (error) {
-			if (stopController.signal.aborted) throw error;
+			if (stopSignal.aborted) throw error;
 			const apiError = asApiError(error);
 			return apiError.retryable ? {kind: 'gave-up', error: apiError} : {kind: 'refused', error: apiError};
 		}
@@ -245,237 +158,56 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 		return delayMs;
 	}
 
-	async function backOff(error: ApiError): Promise<void> {
-		streamFailures++;
-		const delayMs = retryDelayMs(streamFailures, error, options, options.random);
-		emit({type: 'retry', at: now(), attempt: streamFailures, delayMs, error});
-		await wait(delayMs);
-	}
-
-	async function refused(error: ApiError): Promise<void> {
-		const delayMs = refusedDelayMs(options);
-		emit({type: 'refused', at: now(), error, delayMs});
-		await wait(delayMs);
-	}
-
-	/** The server will not serve the watch: list every interval instead (auto), or say so and ask again later. */
-	async function watchRefused(error: ApiError, why: string): Promise<void> {
-		quickCloses = 0;
-		if (mode === 'auto') {
-			streaming = false;
-			emit({type: 'polling', at: now(), reason: `the server refused watch (${why})`, error});
-			await wait(options.intervalMs);
-			return;
-		}
-
-		await refused(new ApiError({...error.toJSON(), summary: `the server refused watch (${why}): ${error.summary}`}));
-	}
-
-	function onEvent(event: RawWatchEvent): ApiError | 'expired' | undefined {
-		const {type, object} = event;
-		switch (type) {
-			case 'ADDED':
-			case 'MODIFIED':
-			case 'DELETED': {
-				watchRv = resourceVersionOf(object) ?? watchRv;
-				const delta = index.apply(type, object);
-				if (delta) {
-					pending.push(delta);
-					flushSoon();
-				}
-
-				return undefined;
-			}
-
-			case 'BOOKMARK': {
-				watchRv = resourceVersionOf(object) ?? watchRv;
-				return undefined;
-			}
-
-			case 'ERROR': {
-				const code = typeof object['code'] === 'number' ? object['code'] : 500;
-				const reason = object['reason'];
-				if (code === 410 || reason === 'Expired' || reason === 'Gone') return 'expired';
-				return errorFromResponse({status: code, body: JSON.stringify(object)}, now());
-			}
-
-			default: {
-				return undefined;
-			}
-		}
-	}
-
-	async function readStream(stream: EventStream, openedAt: number, signal: AbortSignal): Promise<StreamEnd> {
-		let events = 0;
-		let lastBookmarkAt: number | undefined;
-		try {
-			for await (const event of stream.events) {
-				events++;
-				if (event.type !== 'ERROR') {
-					// An event, a bookmark included: the stream works, the backoff starts over.
-					streamFailures = 0;
-					expiredInARow = 0;
-				}
-
-				if (event.type === 'BOOKMARK') {
-					const at = now();
-					if (lastBookmarkAt !== undefined) bookmarkGapMs = Math.max(bookmarkGapMs, Math.min(longestBookmarkGapMs, at - lastBookmarkAt));
-					lastBookmarkAt = at;
-				}
-
-				const problem = onEvent(event);
-				if (problem === 'expired') {
-					return {kind: 'expired', error: new ApiError({category: 'client', status: 410, reason: 'Expired', summary: '410 Expired: the watch resourceVersion is too old'})};
-				}
-
-				if (problem) return {kind: 'failed', error: problem};
-			}
-
-			return {kind: 'ended', events, openedAt};
-		} catch (error) {
-			if (signal.aborted) {
-				if (stopController.signal.aborted) throw error;
-				return {kind: 'woken'};
-			}
-
-			const apiError = asApiError(error);
-			// A connection cut mid-stream (a proxy's idle timeout) is a stream that ended: reopened at once.
-			return apiError.category === 'network' ? {kind: 'ended', events, openedAt} : {kind: 'failed', error: apiError};
-		} finally {
-			flush();
-		}
-	}
-
-	/** Opens a stream from watchRv and reads it to its end. */
-	async function streamOnce(): Promise<StreamEnd> {
-		// Tied by hand to stop() and to `r` / pause, for the same reason as the client's request scope.
-		const controller = new AbortController();
-		const wake = wakeController.signal;
-		const cancel = () => controller.abort(new Error('stream ended by the watcher'));
-		stopController.signal.addEventListener('abort', cancel, {once: true});
-		wake.addEventListener('abort', cancel, {once: true});
-		if (wake.aborted || stopController.signal.aborted) cancel();
-		try {
-			const idleTimeoutMs = Math.max(options.watchIdleMs ?? defaultWatchIdleMs, 2 * bookmarkGapMs);
-			// Jitter, as client-go does: many watchers do not all come back in the same second.
-			const timeoutSeconds = Math.max(1, Math.round((options.watchTimeoutSeconds ?? defaultWatchTimeoutSeconds) * (1 + random())));
-			const query: Record<string, string> = {
-				watch: '1',
-				...(watchRv ? {resourceVersion: watchRv} : {}),
-				allowWatchBookmarks: 'true',
-				timeoutSeconds: String(timeoutSeconds),
-				...(options.selector ? {labelSelector: options.selector} : {}),
-			};
-			let stream: EventStream;
-			try {
-				stream = await api.stream!(jobsPath(options.namespace), {query, signal: controller.signal, idleTimeoutMs});
-			} catch (error) {
-				if (controller.signal.aborted) {
-					if (stopController.signal.aborted) throw error;
-					return {kind: 'woken'};
-				}
-
-				const apiError = asApiError(error);
-				if (apiError.status === 410) return {kind: 'expired', error: apiError};
-				return refusesWatch(apiError) ? {kind: 'refused', error: apiError} : {kind: 'failed', error: apiError};
-			}
-
-			const openedAt = now();
-			emit({type: 'watching', at: openedAt, opened: true});
-			return await readStream(stream, openedAt, controller.signal);
-		} finally {
-			stopController.signal.removeEventListener('abort', cancel);
-			wake.removeEventListener('abort', cancel);
-		}
-	}
-
 	/** A list when one is needed, then one stream from open to end; what happens after is decided here. */
 	async function watchRound(): Promise<void> {
 		if (needList) {
 			const outcome = await poll(Number.POSITIVE_INFINITY);
 			const delayMs = report(outcome);
-			if (stopController.signal.aborted) return;
+			if (stopSignal.aborted) return;
 			if (outcome.kind !== 'listed') {
 				await wait(delayMs);
 				return;
 			}
 
 			needList = false;
-			watchRv = outcome.list.resourceVersion || undefined;
+			session.resourceVersion = outcome.list.resourceVersion || undefined;
 		}
 
-		const end = await streamOnce();
-		switch (end.kind) {
-			case 'woken': {
-				if (wakeController.signal.aborted) wakeController = new AbortController();
-				// `r` or a pause: what happened meanwhile is read from a fresh list.
-				needList = true;
-				return;
-			}
-
-			case 'refused': {
-				await watchRefused(end.error, String(end.error.status));
-				return;
-			}
-
-			case 'ended': {
-				if (end.events === 0 && now() - end.openedAt < quickCloseMs) {
-					quickCloses++;
-					if (quickCloses >= 2) {
-						await watchRefused(new ApiError({category: 'network', summary: 'watch streams closed at once, with nothing in them'}), 'streams closed at once');
-					}
-
-					return;
+		const end = await session.stream({
+			async open({resourceVersion, timeoutSeconds, idleTimeoutMs, signal}) {
+				const query: Record<string, string> = {
+					watch: '1',
+					...(resourceVersion ? {resourceVersion} : {}),
+					allowWatchBookmarks: 'true',
+					timeoutSeconds: String(Math.max(1, timeoutSeconds)),
+					...(options.selector ? {labelSelector: options.selector} : {}),
+				};
+				return api.stream!(jobsPath(options.namespace), {query, signal, idleTimeoutMs});
+			},
+			opened(openedAt) {
+				emit({type: 'watching', at: openedAt, opened: true});
+			},
+			object(type, object) {
+				const delta = index.apply(type, object);
+				if (delta) {
+					pending.push(delta);
+					flushSoon();
 				}
-
-				quickCloses = 0;
-				return;
-			}
-
-			case 'expired': {
-				// The resourceVersion left the server's history: list again, and report only what changed.
-				needList = true;
-				expiredInARow++;
-				if (expiredInARow >= 2) await backOff(end.error);
-				return;
-			}
-
-			case 'failed': {
-				quickCloses = 0;
-				if (end.error.retryable) await backOff(end.error);
-				else await refused(end.error);
-			}
-		}
+			},
+			closed: flush,
+		});
+		// `r` or a pause: what happened meanwhile is read from a fresh list. A 410: the resourceVersion left the
+		// server's history, list again and report only what changed.
+		if (end.kind === 'woken' || end.kind === 'expired') needList = true;
+		await session.settle(end);
 	}
 
 	return {
-		subscribe(listener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
+		subscribe,
 		async run() {
-			if (streaming) emit({type: 'watching', at: now(), opened: false});
+			if (session.streaming) emit({type: 'watching', at: now(), opened: false});
 			try {
-				while (!stopController.signal.aborted) {
-					if (paused) {
-						// eslint-disable-next-line no-await-in-loop
-						await untilResumed();
-						continue;
-					}
-
-					if (streaming) {
-						// eslint-disable-next-line no-await-in-loop
-						await watchRound();
-						continue;
-					}
-
-					// eslint-disable-next-line no-await-in-loop
-					const delayMs = report(await poll(Number.POSITIVE_INFINITY));
-					// eslint-disable-next-line no-await-in-loop
-					await wait(delayMs);
-				}
-			} catch (error) {
-				if (!stopController.signal.aborted) throw error;
+				await runWatchLoop({waits, session, watchRound, pollRound: async () => report(await poll(Number.POSITIVE_INFINITY))});
 			} finally {
 				clearTimeout(flushTimer);
 			}
@@ -486,25 +218,16 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 			return outcome;
 		},
 		stop() {
-			stopController.abort(new Error('stopped'));
-			resume?.();
+			waits.stop();
 		},
 		pollNow() {
-			wakeController.abort();
+			waits.wake();
 		},
 		setPaused(value) {
-			if (value === paused) return;
-			paused = value;
-			emit({type: value ? 'paused' : 'resumed', at: now()});
-			if (value) {
-				wakeController.abort();
-			} else {
-				resume?.();
-				resume = undefined;
-			}
+			pauseLoop(waits, value, emit, now);
 		},
 		get paused() {
-			return paused;
+			return waits.paused;
 		},
 	};
 }

@@ -1,4 +1,4 @@
-import type {ApiError} from './api-error.js';
+import {isConnectionEvent, reduceConnection, type Connection, type Transport} from './connection-state.js';
 import {idleDetails, reduceDetails, type DetailsView} from './details-state.js';
 import {jobPaths} from './diff-job.js';
 import {minuteOf} from './duration.js';
@@ -7,21 +7,7 @@ import type {Change, Counters, Job} from './types.js';
 import type {DetailsEvent} from './watch-details.js';
 import type {WatchEvent} from './watch-job.js';
 
-export type Connection =
-	| {readonly kind: 'connecting'}
-	| {readonly kind: 'live'}
-	| {readonly kind: 'waiting'}
-	| {readonly kind: 'retrying'; readonly attempt: number; readonly delayMs: number; readonly retryAt: number; readonly error: ApiError}
-	| {readonly kind: 'refused'; readonly delayMs: number; readonly retryAt: number; readonly error: ApiError};
-
-/**
- * How the job is followed. Polling (reason: why, when a watch was wanted and refused); or watching: since
- * when the stream has been open without trouble (undefined while the first one opens), and when it last
- * brought news of the job.
- */
-export type Transport =
-	| {readonly kind: 'polling'; readonly reason?: string}
-	| {readonly kind: 'watching'; readonly since?: number; readonly lastEventAt?: number};
+export type {Connection, Transport} from './connection-state.js';
 
 export type RecentChange = {
 	readonly at: number;
@@ -202,31 +188,10 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 	};
 }
 
-function onWatching(state: WatchState, action: Extract<WatchEvent, {type: 'watching'}>): WatchState {
-	const trouble = state.connection.kind === 'retrying' || state.connection.kind === 'refused';
-	const before = state.transport.kind === 'watching' ? state.transport : undefined;
-	if (!action.opened) {
-		return before ? state : {...state, transport: {kind: 'watching'}};
-	}
-
-	// A stream reopened after the server's timeout, with nothing wrong in between, goes on as the same watch:
-	// nothing to redraw.
-	if (before?.since !== undefined && !trouble) return state;
-	const connection: Connection = !trouble
-		? state.connection
-		: state.missingSince === undefined
-			? state.job
-				? {kind: 'live'}
-				: {kind: 'connecting'}
-			: {kind: 'waiting'};
-	return {
-		...state,
-		connection,
-		transport: {kind: 'watching', since: action.at, ...(before?.lastEventAt === undefined ? {} : {lastEventAt: before.lastEventAt})},
-		staleSince: undefined,
-		fetchingSlowly: false,
-		now: action.at,
-	};
+/** After trouble, a stream that opens finds the job there, missing, or not yet seen. */
+function recoveredConnection(state: WatchState): Connection {
+	if (state.missingSince !== undefined) return {kind: 'waiting'};
+	return state.job ? {kind: 'live'} : {kind: 'connecting'};
 }
 
 /** When the next minute begins while watching: the ages on screen move on then, and only then. */
@@ -236,13 +201,10 @@ export function nextMinuteTick(state: WatchState): number | undefined {
 
 /** The watch state after one event: pure, so it is tested without React or timers. */
 export function reduceWatch(state: WatchState, action: WatchAction, options: WatchStateOptions): WatchState {
+	if (isConnectionEvent(action)) return reduceConnection(state, action, recoveredConnection);
 	switch (action.type) {
 		case 'job': {
 			return onJob(state, action, options);
-		}
-
-		case 'fetch-slow': {
-			return state.fetchingSlowly ? state : {...state, fetchingSlowly: true};
 		}
 
 		case 'not-found': {
@@ -267,45 +229,6 @@ export function reduceWatch(state: WatchState, action: WatchAction, options: Wat
 						}
 					: {}),
 			};
-		}
-
-		case 'retry': {
-			return {
-				...state,
-				connection: {
-					kind: 'retrying',
-					attempt: action.attempt,
-					delayMs: action.delayMs,
-					retryAt: action.at + action.delayMs,
-					error: action.error,
-				},
-				staleSince: state.staleSince ?? action.at,
-				fetchingSlowly: false,
-				now: action.at,
-			};
-		}
-
-		case 'refused': {
-			return {
-				...state,
-				connection: {kind: 'refused', delayMs: action.delayMs, retryAt: action.at + action.delayMs, error: action.error},
-				staleSince: state.staleSince ?? action.at,
-				fetchingSlowly: false,
-				now: action.at,
-			};
-		}
-
-		case 'watching': {
-			return onWatching(state, action);
-		}
-
-		case 'polling': {
-			return {...state, transport: {kind: 'polling', reason: action.reason}, now: action.at};
-		}
-
-		case 'paused':
-		case 'resumed': {
-			return {...state, paused: action.type === 'paused', now: action.at};
 		}
 
 		case 'details':

@@ -1,3 +1,4 @@
+import {createTimedStore, type Store} from './timed-store.js';
 import type {JobWatcher} from './watch-job.js';
 import {
 	initialWatchState,
@@ -9,12 +10,7 @@ import {
 	type WatchStateOptions,
 } from './watch-state.js';
 
-export type WatchStore = {
-	getState(): WatchState;
-	subscribe(listener: () => void): () => void;
-	dispatch(action: WatchAction): void;
-	dispose(): void;
-};
+export type WatchStore = Store<WatchState, WatchAction>;
 
 export type WatchStoreOptions = WatchStateOptions & {
 	readonly namespace: string;
@@ -29,54 +25,15 @@ export type WatchStoreOptions = WatchStateOptions & {
  */
 export function createWatchStore(watcher: Pick<JobWatcher, 'subscribe'>, options: WatchStoreOptions): WatchStore {
 	const now = options.now ?? Date.now;
-	const listeners = new Set<() => void>();
-	let state = initialWatchState(options.namespace, options.name, now());
-	let timer: NodeJS.Timeout | undefined;
-	let timerAt: number | undefined;
-
-	const schedule = () => {
-		const times = [nextHighlightExpiry(state), nextMinuteTick(state)].filter(time => time !== undefined);
-		const expiry = times.length === 0 ? undefined : Math.min(...times);
-		if (expiry === timerAt) {
-			return;
-		}
-
-		clearTimeout(timer);
-		timerAt = expiry;
-		if (expiry !== undefined) {
-			timer = setTimeout(() => {
-				timerAt = undefined;
-				dispatch({type: 'tick', at: now()});
-			}, Math.max(0, expiry - now()) + 10);
-			timer.unref();
-		}
-	};
-
-	function dispatch(action: WatchAction) {
-		const next = reduceWatch(state, action, options);
-		if (next === state) {
-			return;
-		}
-
-		state = next;
-		schedule();
-		for (const listener of listeners) {
-			listener();
-		}
-	}
-
-	const unsubscribe = watcher.subscribe(dispatch);
-	return {
-		getState: () => state,
-		subscribe(listener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
+	return createTimedStore({
+		initial: initialWatchState(options.namespace, options.name, now()),
+		reduce: (state, action) => reduceWatch(state, action, options),
+		nextTick(state) {
+			const times = [nextHighlightExpiry(state), nextMinuteTick(state)].filter(time => time !== undefined);
+			return times.length === 0 ? undefined : Math.min(...times);
 		},
-		dispatch,
-		dispose() {
-			unsubscribe();
-			clearTimeout(timer);
-			listeners.clear();
-		},
-	};
+		tick: (at): WatchAction => ({type: 'tick', at}),
+		subscribe: listener => watcher.subscribe(listener),
+		now,
+	});
 }

@@ -2,25 +2,12 @@ import {render} from 'ink-testing-library';
 import {expect, test} from 'vitest';
 import {App} from '../../source/app.js';
 import {plainTheme, ThemeProvider} from '../../source/components/theme.js';
-import type {WatchListener} from '../../source/core/watch-job.js';
+import type {WatchEvent} from '../../source/core/watch-job.js';
 import {createWatchStore} from '../../source/core/watch-store.js';
-import {runningJob} from './render-helpers.js';
+import {fakeWatcher, runningJob} from './render-helpers.js';
 
 function setup() {
-	let listener: WatchListener = () => {};
-	const calls: string[] = [];
-	const watcher = {
-		paused: false,
-		pollNow: () => calls.push('pollNow'),
-		setPaused(value: boolean) {
-			calls.push(`paused:${value}`);
-			watcher.paused = value;
-		},
-		subscribe(next: WatchListener) {
-			listener = next;
-			return () => {};
-		},
-	};
+	const {watcher, calls, emit} = fakeWatcher<WatchEvent>();
 	const store = createWatchStore(watcher, {namespace: 'default', name: 'mpi-demo', highlightMs: 4000});
 	const quits: string[] = [];
 	const result = render(
@@ -28,7 +15,6 @@ function setup() {
 			<App store={store} watcher={watcher} intervalMs={2000} onQuit={reason => quits.push(reason)} />
 		</ThemeProvider>,
 	);
-	const emit: WatchListener = event => listener(event);
 	return {...result, calls, quits, emit};
 }
 

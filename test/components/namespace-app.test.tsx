@@ -3,29 +3,16 @@ import {expect, test} from 'vitest';
 import {namespaceKeyBindings} from '../../source/components/namespace-help.js';
 import {plainTheme, ThemeProvider} from '../../source/components/theme.js';
 import {createNamespaceStore} from '../../source/core/namespace-store.js';
-import type {NamespaceListener} from '../../source/core/watch-namespace.js';
+import type {NamespaceEvent} from '../../source/core/watch-namespace.js';
 import type {WatchListener} from '../../source/core/watch-job.js';
 import {createWatchStore} from '../../source/core/watch-store.js';
 import type {JobSession} from '../../source/hooks/use-job-session.js';
 import {NamespaceApp} from '../../source/namespace-app.js';
-import {runningJob} from './render-helpers.js';
+import {fakeWatcher, runningJob} from './render-helpers.js';
 import {added, jobsEvent, namespace} from '../core/namespace-helpers.js';
 
 function setup() {
-	let listener: NamespaceListener = () => {};
-	const calls: string[] = [];
-	const watcher = {
-		paused: false,
-		pollNow: () => calls.push('pollNow'),
-		setPaused(value: boolean) {
-			calls.push(`paused:${value}`);
-			watcher.paused = value;
-		},
-		subscribe(next: NamespaceListener) {
-			listener = next;
-			return () => {};
-		},
-	};
+	const {watcher, calls, emit} = fakeWatcher<NamespaceEvent>();
 	const store = createNamespaceStore(watcher, {namespace, highlightMs: 4000});
 	const quits: string[] = [];
 	const opened: string[] = [];
@@ -48,7 +35,7 @@ function setup() {
 			<NamespaceApp store={store} watcher={watcher} intervalMs={2000} openJob={openJob} onQuit={reason => quits.push(reason)} />
 		</ThemeProvider>,
 	);
-	listener(
+	emit(
 		jobsEvent(
 			Date.now(),
 			Array.from({length: 40}, (_, index) => added({name: `train-${String(index).padStart(2, '0')}`})),

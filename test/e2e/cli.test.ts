@@ -1,23 +1,19 @@
 import {writeFileSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {statusFault, proxyHtmlFault, throttleFault} from '../../source/simulator/faults.js';
 import {scenarios} from '../../source/simulator/scenarios.js';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
-import {runCli, type CliRun} from './run-cli.js';
+import {type Simulator} from '../../source/simulator/server.js';
+import type {CliRun} from './run-cli.js';
+import {e2eFixture} from './fixture.js';
 
 const demo = scenarios['demo']!;
 const fast = ['--interval', '100ms', '--max-wait', '300ms'];
 let simulator: Simulator | undefined;
 let run: CliRun | undefined;
 
-afterEach(async () => {
-	run?.child.kill('SIGKILL');
-	run = undefined;
-	await simulator?.close();
-	simulator = undefined;
-});
+const {startSimulator, runCli} = e2eFixture();
 
 async function start(scenario = 'demo', options: {token?: string} = {}) {
 	simulator = await startSimulator({scenario, autoplay: false, ...options});

@@ -3,9 +3,10 @@ import {createServer, type IncomingMessage, type Server} from 'node:http';
 import {connect, type AddressInfo, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
-import {runCli, type CliRun} from './run-cli.js';
+import {describe, expect, test} from 'vitest';
+import {type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import type {CliRun} from './run-cli.js';
+import {e2eFixture} from './fixture.js';
 
 // Each credential source, through the built CLI, against the simulator's IAM endpoint and gateway checks,
 // in every output mode, with --debug: what a user sees works, and no secret shows up anywhere.
@@ -27,11 +28,7 @@ let simulator: Simulator | undefined;
 let run: CliRun | undefined;
 let proxy: Server | undefined;
 
-afterEach(async () => {
-	run?.child.kill('SIGKILL');
-	run = undefined;
-	await simulator?.close();
-	simulator = undefined;
+const {startSimulator, runCli} = e2eFixture(async () => {
 	proxy?.closeAllConnections();
 	await new Promise<void>(resolve => (proxy ? proxy.close(() => resolve()) : resolve()));
 	proxy = undefined;

@@ -1,7 +1,8 @@
-import {afterEach, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
-import {runInPty, type PtyRun} from './pty.js';
-import {runCli, type CliRun} from './run-cli.js';
+import {describe, expect, test} from 'vitest';
+import {type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import type {PtyRun} from './pty.js';
+import type {CliRun} from './run-cli.js';
+import {e2eFixture} from './fixture.js';
 
 // The PodGroup, pods and events beside the job: the answer to "why is it still Pending?", end to end.
 
@@ -9,14 +10,7 @@ let simulator: Simulator | undefined;
 let run: CliRun | undefined;
 let pty: PtyRun | undefined;
 
-afterEach(async () => {
-	run?.child.kill('SIGKILL');
-	pty?.child.kill('SIGKILL');
-	run = undefined;
-	pty = undefined;
-	await simulator?.close();
-	simulator = undefined;
-});
+const {startSimulator, runCli, runInPty} = e2eFixture();
 
 async function at(scenario: string, step: number, options: SimulatorOptions = {}) {
 	simulator = await startSimulator({scenario, autoplay: false, ...options});

@@ -1,8 +1,9 @@
 import {spawn} from 'node:child_process';
-import {afterEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {gatewayFault, proxyHtmlFault, statusFault, type Fault} from '../../source/simulator/faults.js';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
-import {cliPath, runCli, type CliRun} from './run-cli.js';
+import {type Simulator} from '../../source/simulator/server.js';
+import {cliPath, type CliRun} from './run-cli.js';
+import {e2eFixture} from './fixture.js';
 
 // Fault injection against the real program over real HTTP: for each fault the watcher keeps running,
 // says what happened in one line, and recovers when the server does. The faults are served to job GETs:
@@ -12,12 +13,7 @@ const quick = ['-o', 'text', '--poll', '--interval', '100ms', '--max-wait', '200
 let simulator: Simulator | undefined;
 let run: CliRun | undefined;
 
-afterEach(async () => {
-	run?.child.kill('SIGKILL');
-	run = undefined;
-	await simulator?.close();
-	simulator = undefined;
-});
+const {startSimulator, runCli} = e2eFixture();
 
 async function watching(): Promise<{sim: Simulator; cli: CliRun}> {
 	simulator = await startSimulator({scenario: 'static', autoplay: false});

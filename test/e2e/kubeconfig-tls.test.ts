@@ -4,12 +4,13 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {type Simulator} from '../../source/simulator/server.js';
 import {makeTlsFixtures, type TlsFixtures} from '../kube/tls-fixtures.js';
 import {startTestProxy, type TestProxy} from '../kube/test-proxy.js';
-import {runInPty, type PtyRun} from './pty.js';
-import {runCli, type CliRun} from './run-cli.js';
+import type {PtyRun} from './pty.js';
+import type {CliRun} from './run-cli.js';
+import {e2eFixture} from './fixture.js';
 
 const plugin = fileURLToPath(new URL('../fixtures/exec-plugin.mjs', import.meta.url));
 const namespace = 'cci-namespace-42263891';
@@ -31,13 +32,7 @@ afterAll(() => {
 	tls.remove();
 });
 
-afterEach(async () => {
-	run?.child.kill('SIGKILL');
-	run = undefined;
-	pty?.child.kill('SIGKILL');
-	pty = undefined;
-	await simulator?.close();
-	simulator = undefined;
+const {startSimulator, runCli, runInPty} = e2eFixture(async () => {
 	await proxy?.close();
 	proxy = undefined;
 	rmSync(home, {recursive: true, force: true});

@@ -1,16 +1,12 @@
-import {afterEach, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
-import {runCli, type CliRun} from './run-cli.js';
+import {describe, expect, test} from 'vitest';
+import {type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import type {CliRun} from './run-cli.js';
+import {e2eFixture} from './fixture.js';
 
 let simulator: Simulator | undefined;
 let run: CliRun | undefined;
 
-afterEach(async () => {
-	run?.child.kill('SIGKILL');
-	run = undefined;
-	await simulator?.close();
-	simulator = undefined;
-});
+const {startSimulator, runCli} = e2eFixture();
 
 const fast = ['--interval', '100ms', '--max-wait', '300ms'];
 

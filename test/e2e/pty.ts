@@ -1,7 +1,22 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {readFileSync, readlinkSync} from 'node:fs';
 import xterm from '@xterm/headless';
+import {expect} from 'vitest';
 import {cliPath} from './run-cli.js';
+
+export const enterAlt = '\u001B[?1049h';
+export const leaveAlt = '\u001B[?1049l';
+export const showCursor = '\u001B[?25h';
+
+/**
+ * Checks that the program gave the terminal back after it last took it (the alternate screen left, the cursor
+ * shown); returns what it wrote after leaving, the scrollback's record.
+ */
+export function expectScreenRestored(raw: string): string {
+	expect(raw.lastIndexOf(leaveAlt)).toBeGreaterThan(raw.lastIndexOf(enterAlt));
+	expect(raw.lastIndexOf(showCursor)).toBeGreaterThan(raw.lastIndexOf(enterAlt));
+	return raw.slice(raw.lastIndexOf(leaveAlt));
+}
 
 /**
  * The CLI in a real pseudo-terminal (util-linux `script`), its output fed into a headless xterm.js, so a

@@ -1,12 +1,10 @@
-import {afterEach, expect, test} from 'vitest';
-import {runCli, type CliRun} from './run-cli.js';
+import {expect, test} from 'vitest';
+import type {CliRun} from './run-cli.js';
+import {e2eFixture} from './fixture.js';
 
 let run: CliRun | undefined;
 
-afterEach(() => {
-	run?.child.kill('SIGKILL');
-	run = undefined;
-});
+const {runCli} = e2eFixture();
 
 test('simulate --forbid refuses those resources with 403 and serves the rest', async () => {
 	run = runCli(['simulate', '--scenario', 'unschedulable', '--speed', '20', '--forbid', 'pods,events']);

@@ -1,15 +1,14 @@
 import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
-import {afterEach, expect, test} from 'vitest';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
+import {expect, test} from 'vitest';
+import {type Simulator} from '../../source/simulator/server.js';
+import {e2eFixture} from './fixture.js';
 
 // The real loop over real HTTP, many polls, heap measured after a full GC: a leak of even a few hundred
 // bytes a poll shows. (RSS over 100,000 polls at a fast interval is measured by npm run bench.)
 let simulator: Simulator | undefined;
 
-afterEach(async () => {
-	await simulator?.close();
-});
+const {startSimulator} = e2eFixture();
 
 test('the heap stays flat over 8,000 polls', async () => {
 	simulator = await startSimulator({scenario: 'static', autoplay: false});

@@ -1,16 +1,12 @@
-import {afterEach, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
-import {runInPty, type PtyRun} from './pty.js';
+import {describe, expect, test} from 'vitest';
+import {type Simulator} from '../../source/simulator/server.js';
+import {enterAlt, expectScreenRestored, type PtyRun} from './pty.js';
+import {e2eFixture} from './fixture.js';
 
 let simulator: Simulator | undefined;
 let pty: PtyRun | undefined;
 
-afterEach(async () => {
-	pty?.child.kill('SIGKILL');
-	pty = undefined;
-	await simulator?.close();
-	simulator = undefined;
-});
+const {startSimulator, runInPty} = e2eFixture();
 
 async function watch(scenario: string, step: number, size = {columns: 100, rows: 30}, extra: string[] = []) {
 	simulator = await startSimulator({scenario, autoplay: false});
@@ -18,10 +14,6 @@ async function watch(scenario: string, step: number, size = {columns: 100, rows:
 	pty = runInPty([simulator.scenario.jobName, '-n', simulator.scenario.namespace, '-s', simulator.url, '--interval', '200ms', ...extra], size);
 	return {sim: simulator, pty};
 }
-
-const enterAlt = '\u001B[?1049h';
-const leaveAlt = '\u001B[?1049l';
-const showCursor = '\u001B[?25h';
 
 describe('the live screen', () => {
 	test('shows the job, highlights what changed with a marker, and lets the highlight go', async () => {
@@ -76,9 +68,7 @@ describe('leaving restores the terminal', () => {
 		expect(await pty.exit()).toBe(0);
 		const raw = pty.raw();
 		expect(raw).toContain(enterAlt);
-		expect(raw.lastIndexOf(leaveAlt)).toBeGreaterThan(raw.lastIndexOf(enterAlt));
-		expect(raw.lastIndexOf(showCursor)).toBeGreaterThan(raw.lastIndexOf(enterAlt));
-		expect(raw.slice(raw.lastIndexOf(leaveAlt))).toMatch(/openmpi-hello rv=\d+ phase=Running pending=0 running=3/);
+		expect(expectScreenRestored(raw)).toMatch(/openmpi-hello rv=\d+ phase=Running pending=0 running=3/);
 	});
 
 	test.each([
@@ -90,9 +80,7 @@ describe('leaving restores the terminal', () => {
 		await pty.waitForScreen(/Running/);
 		process.kill(pty.pid()!, signal);
 		expect(await pty.exit()).toBe(code);
-		const raw = pty.raw();
-		expect(raw.lastIndexOf(leaveAlt)).toBeGreaterThan(raw.lastIndexOf(enterAlt));
-		expect(raw.lastIndexOf(showCursor)).toBeGreaterThan(raw.lastIndexOf(enterAlt));
+		expectScreenRestored(pty.raw());
 	});
 
 	test('Ctrl+C as a key: exit 130', async () => {

@@ -1,7 +1,8 @@
-import {afterEach, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
-import {runInPty, type PtyRun} from './pty.js';
-import {runCli, type CliRun} from './run-cli.js';
+import {describe, expect, test} from 'vitest';
+import {type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import type {PtyRun} from './pty.js';
+import type {CliRun} from './run-cli.js';
+import {e2eFixture} from './fixture.js';
 
 // The built program watching the simulator's job over real HTTP: the stream, the ways it breaks (compaction,
 // stalls, dropped connections, gateways that refuse watches) and a job deleted and submitted again. The
@@ -12,14 +13,7 @@ let simulator: Simulator | undefined;
 let run: CliRun | undefined;
 let pty: PtyRun | undefined;
 
-afterEach(async () => {
-	run?.child.kill('SIGKILL');
-	run = undefined;
-	pty?.child.kill('SIGKILL');
-	pty = undefined;
-	await simulator?.close();
-	simulator = undefined;
-});
+const {startSimulator, runCli, runInPty} = e2eFixture();
 
 async function start(options: SimulatorOptions = {}): Promise<Simulator> {
 	simulator = await startSimulator({scenario: 'demo', autoplay: false, bookmarkIntervalMs: 200, ...options});

@@ -1,23 +1,11 @@
-import {afterEach, describe, expect, it} from 'vitest';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import {describe, expect, it} from 'vitest';
+import type {Simulator} from '../../source/simulator/server.js';
+import {getJson, simulatorsFor, type Json, type JsonResponse} from './http.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const start = simulatorsFor({autoplay: false});
 
-const open: Simulator[] = [];
-
-async function start(options: SimulatorOptions): Promise<Simulator> {
-	const simulator = await startSimulator({autoplay: false, ...options});
-	open.push(simulator);
-	return simulator;
-}
-
-afterEach(async () => {
-	await Promise.all(open.splice(0).map(async simulator => simulator.close()));
-});
-
-async function get(simulator: Simulator, path: string, init?: RequestInit): Promise<{status: number; body: Json; response: Response}> {
-	const response = await fetch(`${simulator.url}${path}`, init);
-	return {status: response.status, body: (await response.json()) as Json, response};
+async function get(simulator: Simulator, path: string, init?: RequestInit): Promise<JsonResponse> {
+	return getJson(`${simulator.url}${path}`, init);
 }
 
 function core(simulator: Simulator, resource: 'pods' | 'events', query = ''): string {

@@ -4,21 +4,13 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import type {Simulator} from '../../source/simulator/server.js';
+import {simulatorsFor, type Json} from './http.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const open: Simulator[] = [];
 const directories: string[] = [];
+const start = simulatorsFor({autoplay: false});
 
-async function start(options: SimulatorOptions): Promise<Simulator> {
-	const simulator = await startSimulator({autoplay: false, ...options});
-	open.push(simulator);
-	return simulator;
-}
-
-afterEach(async () => {
-	await Promise.all(open.splice(0).map(async simulator => simulator.close()));
+afterEach(() => {
 	for (const directory of directories.splice(0)) rmSync(directory, {recursive: true, force: true});
 });
 

@@ -1,20 +1,10 @@
 import {createHash, createHmac} from 'node:crypto';
-import {afterEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {signatureOf, signRequest} from '../../source/core/aksk-signer.js';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import type {Simulator} from '../../source/simulator/server.js';
+import {simulatorsFor, type Json} from './http.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const open: Simulator[] = [];
-async function start(options: SimulatorOptions): Promise<Simulator> {
-	const simulator = await startSimulator({scenario: 'seed', autoplay: false, ...options});
-	open.push(simulator);
-	return simulator;
-}
-
-afterEach(async () => {
-	await Promise.all(open.splice(0).map(async simulator => simulator.close()));
-});
+const start = simulatorsFor({scenario: 'seed', autoplay: false});
 
 function jobUrl(simulator: Simulator): URL {
 	const {namespace, jobName} = simulator.scenario;

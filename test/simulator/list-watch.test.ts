@@ -1,8 +1,7 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import type {Scenario} from '../../source/simulator/scenarios.js';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type {Simulator} from '../../source/simulator/server.js';
+import {getJson, simulatorsFor, type Json} from './http.js';
 
 const running = {phase: 'Running', counters: {running: 3}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 2}}};
 const finishing = {phase: 'Running', counters: {running: 2, succeeded: 1}};
@@ -18,30 +17,15 @@ const threeSteps = custom([
 	{holdMs: 1000, job: completed},
 ]);
 
-const open: Simulator[] = [];
 const streams: WatchStream[] = [];
-
-async function start(options: SimulatorOptions): Promise<Simulator> {
-	const simulator = await startSimulator({autoplay: false, ...options});
-	open.push(simulator);
-	return simulator;
-}
-
-afterEach(async () => {
+const start = simulatorsFor({autoplay: false}, () => {
 	for (const stream of streams.splice(0)) {
 		stream.close();
 	}
-
-	await Promise.all(open.splice(0).map(async simulator => simulator.close()));
 });
 
 function jobsUrl(simulator: Simulator, query = '', namespace = simulator.scenario.namespace): string {
 	return `${simulator.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${namespace}/jobs${query}`;
-}
-
-async function getJson(url: string): Promise<{status: number; body: Json; response: Response}> {
-	const response = await fetch(url);
-	return {status: response.status, body: (await response.json()) as Json, response};
 }
 
 type WatchStream = {

@@ -1,12 +1,11 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import type {Scenario} from '../../source/simulator/scenarios.js';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
+import type {Simulator} from '../../source/simulator/server.js';
+import {simulatorsFor, type Json} from './http.js';
 
 // labelSelector and fieldSelector as a client sees them on both kinds of path the simulator serves: the jobs (a
 // custom resource, list and watch) and the pods, events and PodGroups around them. Expected words are written out
 // as k8s.io/apimachinery (Kubernetes 1.35) produces them.
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const scenario: Scenario = {
 	name: 'custom',
@@ -16,23 +15,15 @@ const scenario: Scenario = {
 	steps: [{holdMs: 1000, job: {phase: 'Running'}}],
 };
 
-const open: Simulator[] = [];
+const launch = simulatorsFor({autoplay: false});
 
 async function start(): Promise<Simulator> {
-	const simulator = await startSimulator({autoplay: false, scenario, manyJobs: {count: 30, changesPerSecond: 0}});
-	open.push(simulator);
-	return simulator;
+	return launch({scenario, manyJobs: {count: 30, changesPerSecond: 0}});
 }
 
 async function startPods(): Promise<Simulator> {
-	const simulator = await startSimulator({autoplay: false, scenario: 'static'});
-	open.push(simulator);
-	return simulator;
+	return launch({scenario: 'static'});
 }
-
-afterEach(async () => {
-	await Promise.all(open.splice(0).map(async simulator => simulator.close()));
-});
 
 type Answer = {readonly status: number; readonly names: string[]; readonly message?: string};
 

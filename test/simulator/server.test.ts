@@ -1,10 +1,9 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {gatewayFault, statusFault, throttleFault} from '../../source/simulator/faults.js';
 import {goDuration} from '../../source/simulator/job-template.js';
 import {scenarioNames, scenarios, type Scenario} from '../../source/simulator/scenarios.js';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import {startSimulator, type Simulator} from '../../source/simulator/server.js';
+import {getJson, simulatorsFor, type Json, type JsonResponse} from './http.js';
 
 const running = {phase: 'Running', counters: {running: 3}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 2}}};
 
@@ -12,26 +11,15 @@ function custom(steps: Scenario['steps']): Scenario {
 	return {name: 'custom', description: 'test', namespace: 'ns', jobName: 'job', steps};
 }
 
-const open: Simulator[] = [];
-
-async function start(options: SimulatorOptions): Promise<Simulator> {
-	const simulator = await startSimulator({autoplay: false, ...options});
-	open.push(simulator);
-	return simulator;
-}
-
-afterEach(async () => {
-	await Promise.all(open.splice(0).map(async simulator => simulator.close()));
-});
+const start = simulatorsFor({autoplay: false});
 
 function jobUrl(simulator: Simulator, query = ''): string {
 	const {namespace, jobName} = simulator.scenario;
 	return `${simulator.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${namespace}/jobs/${jobName}${query}`;
 }
 
-async function getJob(simulator: Simulator, init?: RequestInit): Promise<{status: number; body: Json; response: Response}> {
-	const response = await fetch(jobUrl(simulator), init);
-	return {status: response.status, body: (await response.json()) as Json, response};
+async function getJob(simulator: Simulator, init?: RequestInit): Promise<JsonResponse> {
+	return getJson(jobUrl(simulator), init);
 }
 
 describe('job lifecycle', () => {

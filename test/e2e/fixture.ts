@@ -1,0 +1,41 @@
+import type {ChildProcess} from 'node:child_process';
+import {afterEach} from 'vitest';
+import {startSimulator as start, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import {runInPty as inPty} from './pty.js';
+import {runCli as cli} from './run-cli.js';
+
+/**
+ * The simulators and programs a test starts, stopped after it whatever it did: the programs first (killed, so
+ * none outlives a failed test and none sees its server go), then the simulators, then what the file adds.
+ */
+export function e2eFixture(after?: () => Promise<void> | void) {
+	const children: ChildProcess[] = [];
+	const simulators: Simulator[] = [];
+	afterEach(async () => {
+		for (const child of children.splice(0)) child.kill('SIGKILL');
+		for (const simulator of simulators.splice(0)) {
+			// eslint-disable-next-line no-await-in-loop
+			await simulator.close();
+		}
+
+		await after?.();
+	});
+
+	return {
+		async startSimulator(options?: SimulatorOptions): Promise<Simulator> {
+			const simulator = await start(options);
+			simulators.push(simulator);
+			return simulator;
+		},
+		runCli(...args: Parameters<typeof cli>): ReturnType<typeof cli> {
+			const run = cli(...args);
+			children.push(run.child);
+			return run;
+		},
+		runInPty(...args: Parameters<typeof inPty>): ReturnType<typeof inPty> {
+			const run = inPty(...args);
+			children.push(run.child);
+			return run;
+		},
+	};
+}
