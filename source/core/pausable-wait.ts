@@ -23,28 +23,14 @@ export type PausableWait = {
 	setPaused(paused: boolean): boolean;
 };
 
-const keepListening = () => {};
-
-/**
- * A controller whose signal keeps one listener all its life. Node's EventTarget drops a type's listener map when
- * its last listener goes and builds a new one for the next; every request and every sleep adds and removes one
- * on these signals, so each poll left a discarded map for the old generation (polling every 10 ms: about 450
- * bytes a poll, kept until a full collection).
- */
-function lastingController(): AbortController {
-	const controller = new AbortController();
-	controller.signal.addEventListener('abort', keepListening);
-	return controller;
-}
-
 export function createPausableWait(sleep: Sleep): PausableWait {
-	const stopController = lastingController();
-	let wakeController = lastingController();
+	const stopController = new AbortController();
+	let wakeController = new AbortController();
 	let resume: (() => void) | undefined;
 	let paused = false;
 
 	const renewWake = () => {
-		if (wakeController.signal.aborted) wakeController = lastingController();
+		if (wakeController.signal.aborted) wakeController = new AbortController();
 	};
 
 	const untilResumed = async () =>
