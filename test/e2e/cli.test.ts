@@ -1,4 +1,4 @@
-import {writeFileSync, mkdtempSync} from 'node:fs';
+import {readFileSync, writeFileSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
@@ -179,6 +179,24 @@ describe('--once', () => {
 		expect(await run.exit()).toBe(3);
 		expect(run.stdout()).toMatch(/404 NotFound: .*wrong server or path.*\[APIGW\.0101\]/);
 		expect(run.stdout()).not.toContain('waiting for');
+	});
+});
+
+// glibc reads MALLOC_ARENA_MAX once, at start-up, so the program starts itself again in place (source/malloc-arenas.ts).
+describe.runIf(process.platform === 'linux')('memory: at most two malloc arenas', () => {
+	test('the process that watches is the one started (signals and exit codes reach it), with MALLOC_ARENA_MAX=2; a value of the user\'s own is kept', async () => {
+		const sim = await start();
+		sim.goTo(5);
+		for (const [given, expected] of [[undefined, '2'], ['8', '8']] as const) {
+			run = runCli([...target(sim), '-o', 'text', ...fast], given === undefined ? {} : {MALLOC_ARENA_MAX: given});
+			// eslint-disable-next-line no-await-in-loop
+			await run.waitFor(/phase=Running/);
+			const environment = readFileSync(`/proc/${run.child.pid}/environ`, 'utf8').split('\0');
+			expect(environment).toContain(`MALLOC_ARENA_MAX=${expected}`);
+			run.child.kill('SIGTERM');
+			// eslint-disable-next-line no-await-in-loop
+			expect(await run.exit()).toBe(143);
+		}
 	});
 });
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import './heap-settings.js';
 import './production-mode.js';
 import meow from 'meow';

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import {isSea} from 'node:sea';
+import {arenaLimitRelaunch} from './malloc-arenas.js';
+
+// Before anything else is loaded: the program that runs is the one started below (malloc-arenas.ts says why).
+const relaunch = arenaLimitRelaunch({
+	platform: process.platform,
+	env: process.env,
+	execPath: process.execPath,
+	execArgv: process.execArgv,
+	argv: process.argv,
+	canExecve: typeof process.execve === 'function',
+	isSea: isSea(),
+});
+if (relaunch) {
+	try {
+		process.execve?.(relaunch.file, [...relaunch.args], relaunch.env);
+	} catch {
+		// execve refused (a seccomp profile, an executable gone since): run here, with the default arenas.
+	}
+}
+
+await import('./main.js');
