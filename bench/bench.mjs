@@ -15,6 +15,8 @@
 //   latency              time from a change on the simulator to its line in vcjob-watch's text output, polling
 //                        (--poll, every 2 s) against watching (--watch): N samples each, median and p95; and the
 //                        requests for the job per minute while it does not change, in each mode
+//   peaks                the peak RSS (VmHWM) of N separate starts of vcjob-watch --watch, each --peak-seconds after its
+//                        first frame: min, median, max (the peak moves from start to start)
 //   namespace            vcjob-watch -n NS on a namespace of --namespace-jobs jobs changing --namespace-rate times a
 //                        second: ms to the first frame with the table, CPU seconds per 100 changes over
 //                        --namespace-window seconds, peak RSS; list + watch, and --poll (a list every 2 s)
@@ -38,7 +40,7 @@ const usage = `npm run bench [-- options]
   --quick            idle 20 s (scaled to per minute), 2 changes, 1 start, 3,000 soak polls
   --changes N        changes measured per tool (default 4, alternating demo steps 5 ⇄ 6)
   --starts N         launches per tool for the start-up figures; the median is shown (default 3)
-  --soak-polls N     polls in the soak (default 12000, about 2-3 minutes; the issue's figure is 100000)
+  --soak-polls N     polls in the soak (default 12000, about 2-3 minutes; the growth target is for 100000)
   --soak-interval D  vcjob-watch --interval in the soak (default 10ms)
   --no-soak          skip the soak
   --latency N        changes timed per mode, polling and watching (default 30)
@@ -49,6 +51,9 @@ const usage = `npm run bench [-- options]
   --namespace-window S   seconds over which its CPU is measured (default 60; --quick 20)
   --no-namespace     skip the namespace case
   --namespace-only   only the namespace case (--write: to bench/results-namespace.md)
+  --peaks N          also start vcjob-watch --watch N times and give the spread of its peak RSS (default 0)
+  --peak-seconds S   how long each of those runs after its first frame (default 20)
+  --peaks-only       only that (--write: to bench/results-peaks.md)
   --no-competitors   measure vcjob-watch only
   --write            also write the report to bench/results.md
   --keep             keep the pseudo-terminal transcripts (the directory is printed)
@@ -73,6 +78,9 @@ try {
 			'namespace-window': {type: 'string'},
 			'no-namespace': {type: 'boolean', default: false},
 			'namespace-only': {type: 'boolean', default: false},
+			peaks: {type: 'string'},
+			'peak-seconds': {type: 'string'},
+			'peaks-only': {type: 'boolean', default: false},
 			'no-competitors': {type: 'boolean', default: false},
 			write: {type: 'boolean', default: false},
 			keep: {type: 'boolean', default: false},
@@ -110,6 +118,8 @@ const latencySamples = intOption('latency', quick ? 10 : 30, 2, 1000);
 const namespaceJobs = intOption('namespace-jobs', 1000, 1, 100_000);
 const namespaceRate = intOption('namespace-rate', 20, 1, 1000);
 const namespaceWindow = intOption('namespace-window', quick ? 20 : 60, 5, 3600);
+const peakCount = intOption('peaks', args['peaks-only'] ? 10 : 0, 0, 1000);
+const peakSeconds = intOption('peak-seconds', 20, 1, 3600);
 const soakInterval = args['soak-interval'];
 if (!/^\d+(ms|s)?$/.test(soakInterval)) {
 	console.error('bench: --soak-interval takes a duration such as 10ms or 1s');
@@ -798,6 +808,41 @@ async function soak() {
 	}
 }
 
+// Peaks: the resident set's high-water mark of separate starts, each left running peakSeconds after its first frame
+// on a job that does not change (where the peak is reached: loading, the first frames, the first collections).
+async function measurePeaks() {
+	const sim = await simulator('static');
+	const peaks = [];
+	try {
+		for (let index = 0; index < peakCount; index++) {
+			const run = new PtyRun(`vcjob-watch peak ${index + 1}`, vcjobWatchPush.argv(sim)).start();
+			try {
+				const pid = await run.waitForTool();
+				await run.waitForText(vcjobWatchPush.marker, 30_000);
+				await sleep(peakSeconds * 1000);
+				const status = readStatus(pid);
+				if (!status) throw new Error(`vcjob-watch exited during its peak run: ${run.stderr}`);
+				peaks.push(status.hwmKb / 1024);
+			} finally {
+				await run.stop();
+			}
+		}
+	} finally {
+		await closeSimulator(sim);
+	}
+
+	return peaks;
+}
+
+function peaksReport(peaks) {
+	const sorted = [...peaks].sort((a, b) => a - b);
+	// Where the limit came from: vcjob-watch sets MALLOC_ARENA_MAX=2 itself on Linux unless it is already set.
+	const arenas = process.env.MALLOC_ARENA_MAX === undefined ? '2 (set by vcjob-watch itself)' : `${process.env.MALLOC_ARENA_MAX} (set before the bench)`;
+	return `Peak RSS of ${peaks.length} starts of vcjob-watch --watch, each ${peakSeconds} s after its first frame, MALLOC_ARENA_MAX ${arenas}: ` +
+		`min ${fmt(sorted[0], 1)} MB, median ${fmt(median(sorted), 1)} MB, max ${fmt(sorted.at(-1), 1)} MB ` +
+		`(${sorted.map(value => fmt(value, 1)).join(', ')}).`;
+}
+
 // Latency: vcjob-watch -o text on the demo job at step 5; the job switches to step 6 and back (each a write with a new
 // resourceVersion), at a random moment 0.5-2.5 s after the last one was seen, so that a poll's phase is spread
 // over the interval as a person's changes would be. Timed from the write to the line naming its resourceVersion
@@ -1091,11 +1136,19 @@ async function main() {
 	if (competitors && !watch) skipped.push('watch (Debian: apt-get install procps)');
 
 	const namespace = [];
-	if (!args['no-namespace']) {
+	if (!args['no-namespace'] && !args['peaks-only']) {
 		for (const extra of [[], ['--poll']]) {
 			log(`namespace: ${namespaceJobs} jobs, ${namespaceRate} changes/s, ${extra.join(' ') || 'list + watch'}, ${namespaceWindow} s`);
 			namespace.push(await measureNamespace(extra));
 		}
+	}
+
+	if (args['peaks-only']) {
+		log(`peaks: ${peakCount} starts of vcjob-watch --watch, ${peakSeconds} s each`);
+		const text = `${peaksReport(await measurePeaks())}\n\n${machineLine(info, startedAt)}`;
+		console.log(text);
+		if (args.write) writeResults(text, 'results-peaks.md');
+		return;
 	}
 
 	if (args['namespace-only']) {
@@ -1155,7 +1208,14 @@ async function main() {
 		soakResult = await soak();
 	}
 
+	let peaks;
+	if (peakCount > 0) {
+		log(`peaks: ${peakCount} starts of vcjob-watch --watch, ${peakSeconds} s each`);
+		peaks = await measurePeaks();
+	}
+
 	let text = report(results, soakResult, info, startedAt);
+	if (peaks) text = `${text}\n\n${peaksReport(peaks)}`;
 	if (latency.length > 0) text = `${latencyReport(latency)}\n\n${text}`;
 	if (namespace.length > 0) text = `${namespaceReport(namespace)}\n\n${text}`;
 	if (skipped.length > 0) text += `\n\nSkipped, not installed: ${skipped.join('; ')}.`;

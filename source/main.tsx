@@ -105,6 +105,8 @@ function parseArguments() {
 		  HW_REGION_NAME, HUAWEICLOUD_SDK_REGION_ID   the CCI region when --region is not given
 		  NO_COLOR                 any value turns colours off
 		  VCJOB_SIMULATOR_TOKEN    "simulate": require this X-Auth-Token from clients
+		  MALLOC_ARENA_MAX         Linux: unless set, the program starts again in place with 2
+		                           (glibc malloc arenas: memory stays flat over days)
 
 		Keys (tui)
 		  q quit · Ctrl+C interrupt · r refresh · p pause/resume · e events · o pods
