@@ -51,7 +51,8 @@ const usage = `npm run bench [-- options]
   --namespace-window S   seconds over which its CPU is measured (default 60; --quick 20)
   --no-namespace     skip the namespace case
   --namespace-only   only the namespace case (--write: to bench/results-namespace.md)
-  --peaks N          also start vcjob-watch --watch N times and give the spread of its peak RSS (default 0)
+  --peaks N          also start vcjob-watch --watch N times and give the spread of its peak RSS (default 0),
+                     with, for scale, the RSS of Node alone and of Node with Ink drawing one line
   --peak-seconds S   how long each of those runs after its first frame (default 20)
   --peaks-only       only that (--write: to bench/results-peaks.md)
   --no-competitors   measure vcjob-watch only
@@ -834,13 +835,39 @@ async function measurePeaks() {
 	return peaks;
 }
 
-function peaksReport(peaks) {
+// For scale, with the peaks: the resident set of Node alone and of Node with Ink drawing one line (non-interactive,
+// output to a pipe), 2 s after start, median of 3; everything else in vcjob-watch's figure is its own.
+const floorScripts = {
+	'Node alone': '',
+	'Ink drawing one line': "const {render, Text} = await import('ink'); const React = await import('react'); render(React.createElement(Text, null, 'one line'));",
+};
+
+async function measureFloor() {
+	const floor = {};
+	for (const [name, body] of Object.entries(floorScripts)) {
+		const samples = [];
+		for (let index = 0; index < 3; index++) {
+			const code = `import fs from 'node:fs'; ${body} setTimeout(() => { process.stderr.write('RSS=' + /^VmRSS:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1] + '\\n'); process.exit(0); }, 2000);`;
+			const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], {cwd: repo, encoding: 'utf8', timeout: 30_000, env: childEnv});
+			const kb = Number(/RSS=(\d+)/.exec(child.stderr ?? '')?.[1]);
+			if (!Number.isFinite(kb)) throw new Error(`floor, ${name}: ${child.stderr}`);
+			samples.push(kb / 1024);
+		}
+
+		floor[name] = median(samples);
+	}
+
+	return floor;
+}
+
+function peaksReport(peaks, floor) {
 	const sorted = [...peaks].sort((a, b) => a - b);
 	// Where the limit came from: vcjob-watch sets MALLOC_ARENA_MAX=2 itself on Linux unless it is already set.
 	const arenas = process.env.MALLOC_ARENA_MAX === undefined ? '2 (set by vcjob-watch itself)' : `${process.env.MALLOC_ARENA_MAX} (set before the bench)`;
 	return `Peak RSS of ${peaks.length} starts of vcjob-watch --watch, each ${peakSeconds} s after its first frame, MALLOC_ARENA_MAX ${arenas}: ` +
 		`min ${fmt(sorted[0], 1)} MB, median ${fmt(median(sorted), 1)} MB, max ${fmt(sorted.at(-1), 1)} MB ` +
-		`(${sorted.map(value => fmt(value, 1)).join(', ')}).`;
+		`(${sorted.map(value => fmt(value, 1)).join(', ')}). For scale, RSS 2 s after start, median of 3: ` +
+		`${Object.entries(floor).map(([name, mb]) => `${name} ${fmt(mb, 1)} MB`).join(', ')}.`;
 }
 
 // Latency: vcjob-watch -o text on the demo job at step 5; the job switches to step 6 and back (each a write with a new
@@ -1145,7 +1172,7 @@ async function main() {
 
 	if (args['peaks-only']) {
 		log(`peaks: ${peakCount} starts of vcjob-watch --watch, ${peakSeconds} s each`);
-		const text = `${peaksReport(await measurePeaks())}\n\n${machineLine(info, startedAt)}`;
+		const text = `${peaksReport(await measurePeaks(), await measureFloor())}\n\n${machineLine(info, startedAt)}`;
 		console.log(text);
 		if (args.write) writeResults(text, 'results-peaks.md');
 		return;
@@ -1211,11 +1238,11 @@ async function main() {
 	let peaks;
 	if (peakCount > 0) {
 		log(`peaks: ${peakCount} starts of vcjob-watch --watch, ${peakSeconds} s each`);
-		peaks = await measurePeaks();
+		peaks = {peaks: await measurePeaks(), floor: await measureFloor()};
 	}
 
 	let text = report(results, soakResult, info, startedAt);
-	if (peaks) text = `${text}\n\n${peaksReport(peaks)}`;
+	if (peaks) text = `${text}\n\n${peaksReport(peaks.peaks, peaks.floor)}`;
 	if (latency.length > 0) text = `${latencyReport(latency)}\n\n${text}`;
 	if (namespace.length > 0) text = `${namespaceReport(namespace)}\n\n${text}`;
 	if (skipped.length > 0) text += `\n\nSkipped, not installed: ${skipped.join('; ')}.`;
