@@ -860,6 +860,11 @@ async function measureFloor() {
 	return floor;
 }
 
+async function peaksSection() {
+	log(`peaks: ${peakCount} starts of vcjob-watch --watch, ${peakSeconds} s each`);
+	return peaksReport(await measurePeaks(), await measureFloor());
+}
+
 function peaksReport(peaks, floor) {
 	const sorted = [...peaks].sort((a, b) => a - b);
 	// Where the limit came from: vcjob-watch sets MALLOC_ARENA_MAX=2 itself on Linux unless it is already set.
@@ -1162,20 +1167,19 @@ async function main() {
 	if (competitors && !kubectlWorks) skipped.push('kubectl (Debian: apt-get install kubernetes-client)');
 	if (competitors && !watch) skipped.push('watch (Debian: apt-get install procps)');
 
+	if (args['peaks-only']) {
+		const text = `${await peaksSection()}\n\n${machineLine(info, startedAt)}`;
+		console.log(text);
+		if (args.write) writeResults(text, 'results-peaks.md');
+		return;
+	}
+
 	const namespace = [];
-	if (!args['no-namespace'] && !args['peaks-only']) {
+	if (!args['no-namespace']) {
 		for (const extra of [[], ['--poll']]) {
 			log(`namespace: ${namespaceJobs} jobs, ${namespaceRate} changes/s, ${extra.join(' ') || 'list + watch'}, ${namespaceWindow} s`);
 			namespace.push(await measureNamespace(extra));
 		}
-	}
-
-	if (args['peaks-only']) {
-		log(`peaks: ${peakCount} starts of vcjob-watch --watch, ${peakSeconds} s each`);
-		const text = `${peaksReport(await measurePeaks(), await measureFloor())}\n\n${machineLine(info, startedAt)}`;
-		console.log(text);
-		if (args.write) writeResults(text, 'results-peaks.md');
-		return;
 	}
 
 	if (args['namespace-only']) {
@@ -1235,14 +1239,9 @@ async function main() {
 		soakResult = await soak();
 	}
 
-	let peaks;
-	if (peakCount > 0) {
-		log(`peaks: ${peakCount} starts of vcjob-watch --watch, ${peakSeconds} s each`);
-		peaks = {peaks: await measurePeaks(), floor: await measureFloor()};
-	}
-
+	const peaks = peakCount > 0 ? await peaksSection() : undefined;
 	let text = report(results, soakResult, info, startedAt);
-	if (peaks) text = `${text}\n\n${peaksReport(peaks.peaks, peaks.floor)}`;
+	if (peaks) text = `${text}\n\n${peaks}`;
 	if (latency.length > 0) text = `${latencyReport(latency)}\n\n${text}`;
 	if (namespace.length > 0) text = `${namespaceReport(namespace)}\n\n${text}`;
 	if (skipped.length > 0) text += `\n\nSkipped, not installed: ${skipped.join('; ')}.`;

@@ -14,7 +14,7 @@ const relaunch = arenaLimitRelaunch({
 });
 if (relaunch) {
 	try {
-		process.execve?.(relaunch.file, [...relaunch.args], relaunch.env);
+		process.execve?.(relaunch.file, relaunch.args, relaunch.env);
 	} catch {
 		// execve refused (a seccomp profile, an executable gone since): run here, with the default arenas. Node
 		// 22.15 and later have process.execve (still marked experimental); older ones simply run here too.

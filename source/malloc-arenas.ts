@@ -9,9 +9,9 @@
  * same terminal, nothing left behind), with the variable set. A value already set is the user's choice and
  * is kept, which also ends the loop; other systems' allocators do not read it, so it is set on Linux only.
  */
-export const arenaLimit = '2';
+const arenaLimit = '2';
 
-export type Relaunch = {readonly file: string; readonly args: readonly string[]; readonly env: NodeJS.ProcessEnv};
+export type Relaunch = {readonly file: string; readonly args: string[]; readonly env: NodeJS.ProcessEnv};
 
 export type RunningProcess = {
 	readonly platform: NodeJS.Platform;
