@@ -43,7 +43,7 @@ function parseArguments() {
 		      --poll             poll only: a GET (a list of the namespace) every --interval
 		                         (default: watch, and poll when the server or a proxy refuses watches)
 		      --watch-idle D     a watch stream silent this long, not even a bookmark, is reopened
-		                         (default 2m)
+		                         quietly from where it was (default 2m)
 		      --interval D       time between polls (of the job, or lists of the namespace), after
 		                         each answer (default 2s)
 		      --timeout D        per-request timeout (default 10s)

@@ -9,11 +9,12 @@ export type WatchMode = 'auto' | 'watch' | 'poll';
 
 /** Why the stream ended, as far as what happens next is concerned. */
 export type StreamEnd =
-	| {readonly kind: 'ended'; readonly events: number; readonly openedAt: number}
+	/** The server ended the body, the connection was cut, or (idle) nothing came for the idle time: reopened at once. */
+	| {readonly kind: 'ended'; readonly events: number; readonly openedAt: number; readonly idle?: boolean}
 	| {readonly kind: 'expired'; readonly error: ApiError}
 	| {readonly kind: 'woken'}
-	/** The server does not serve this watch. */
-	| {readonly kind: 'refused'; readonly error: ApiError}
+	/** The server does not serve this watch (or the list it starts from: what says which). */
+	| {readonly kind: 'refused'; readonly error: ApiError; readonly what?: 'watch' | 'list'}
 	| {readonly kind: 'failed'; readonly error: ApiError};
 
 /** What a stream session tells the watcher's listeners. */
@@ -36,9 +37,9 @@ export type StreamSessionOptions = RetrySettings & {
 	/** Whether the client can open streams at all: without, the session polls whatever the mode. */
 	readonly canStream: boolean;
 	/**
-	 * A stream silent for longer (no event, not even a bookmark) is taken as stalled and reopened with backoff.
-	 * Default 2 minutes: twice the API server's bookmark interval (about a minute). Stretched to twice the
-	 * longest gap between bookmarks seen, for a server that sends them less often.
+	 * A stream silent for longer (no event, not even a bookmark) is reopened quietly from its resourceVersion:
+	 * an API server sends bookmarks only when the resource's version moved, so a quiet cluster may send none for
+	 * ten minutes. Default 2 minutes; stretched to twice the longest gap between bookmarks seen.
 	 */
 	readonly watchIdleMs?: number;
 	/** The timeoutSeconds asked of the server for each stream, before jitter (default 300). */
@@ -65,7 +66,11 @@ export type StreamHandlers = {
 export type StreamSession = {
 	/** False once the server refused the watch in auto mode: the watcher polls from then on. */
 	readonly streaming: boolean;
-	/** Where the next stream starts; set from each list or GET, moved on by every event and bookmark. */
+	/**
+	 * Where the next stream starts: set from each list (the collection's version, never an object's own), moved
+	 * on by every event and bookmark of the stream; undefined when there is no such place (before the first
+	 * list, after a 410): the watcher lists then.
+	 */
 	resourceVersion: string | undefined;
 	/** Opens a stream from resourceVersion and reads it to its end. */
 	stream(handlers: StreamHandlers): Promise<StreamEnd>;
@@ -77,6 +82,8 @@ export type StreamSession = {
 };
 
 const defaultWatchIdleMs = 120_000;
+// Versions the server refused (410) are remembered so that no watch is ever sent from one again.
+const refusedVersionsKept = 8;
 const defaultWatchTimeoutSeconds = 300;
 // A stream that ends with nothing in it sooner than this "closed at once": twice in a row is a refusal.
 const quickCloseMs = 1000;
@@ -88,12 +95,13 @@ export function resourceVersionOf(object: Record<string, unknown>): string | und
 	return typeof rv === 'string' && rv !== '' ? rv : undefined;
 }
 
+
 /**
  * A refusal of the watch itself, while the GET or list of the same objects works: a hop that does not pass
  * watches (404, 405, 501), a query it does not take (400), a permission to get but not to watch (403). 401 is
  * the credentials' and 410 the resourceVersion's, not the watch's.
  */
-function refusesWatch(error: ApiError): boolean {
+export function refusesWatch(error: ApiError): boolean {
 	if (error.status === 501) return true;
 	return !error.retryable && error.status !== undefined && error.status >= 400 && error.status < 500 && ![401, 407, 410].includes(error.status);
 }
@@ -108,6 +116,7 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 	const {waits, emit, now, random} = options;
 	let streaming = options.mode !== 'poll' && options.canStream;
 	let resourceVersion: string | undefined;
+	const refusedVersions: string[] = [];
 	let streamFailures = 0;
 	let quickCloses = 0;
 	let expiredInARow = 0;
@@ -128,31 +137,46 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 	}
 
 	/** The server will not serve this watch: poll instead (auto), or say so and ask again later (--watch). */
-	async function watchRefused(error: ApiError, why: string): Promise<void> {
+	async function watchRefused(error: ApiError, why: string, what: 'watch' | 'list' = 'watch'): Promise<void> {
 		quickCloses = 0;
+		const refusal = what === 'watch' ? 'the server refused watch' : 'the server refused the list a watch starts from';
 		if (options.mode === 'auto') {
 			streaming = false;
-			emit({type: 'polling', at: now(), reason: `the server refused watch (${why})`, error});
+			emit({type: 'polling', at: now(), reason: `${refusal} (${why})`, error});
 			await waits.wait(options.intervalMs);
 			return;
 		}
 
-		await refused(new ApiError({...error.toJSON(), summary: `the server refused watch (${why}): ${error.summary}`}));
+		await refused(new ApiError({...error.toJSON(), summary: `${refusal} (${why}): ${error.summary}`}));
 	}
 
-	function onEvent(event: RawWatchEvent, handlers: StreamHandlers): ApiError | 'expired' | undefined {
+	/**
+	 * One event of a stream. `initial` is true while a stream opened without a resourceVersion is still sending
+	 * its synthetic ADDED events: those carry each object's own version (when it last changed, possibly long out
+	 * of the server's window), not the stream's, so they are no place to resume from. The stream's version
+	 * comes from the bookmark that ends them, or from the first real event or bookmark after.
+	 */
+	function onEvent(event: RawWatchEvent, handlers: StreamHandlers, stream: {initial: boolean}): ApiError | 'expired' | undefined {
 		const {type, object} = event;
 		switch (type) {
 			case 'ADDED':
 			case 'MODIFIED':
 			case 'DELETED': {
-				resourceVersion = resourceVersionOf(object) ?? resourceVersion;
+				if (type !== 'ADDED') stream.initial = false;
+				if (!stream.initial) resourceVersion = resourceVersionOf(object) ?? resourceVersion;
 				handlers.object(type, object);
 				return undefined;
 			}
 
 			case 'BOOKMARK': {
-				resourceVersion = resourceVersionOf(object) ?? resourceVersion;
+				// A bookmark's version is always the stream's (every change up to it has been sent), the one annotated
+				// k8s.io/initial-events-end included: it ends the synthetic ADDED events.
+				const version = resourceVersionOf(object);
+				if (version !== undefined) {
+					stream.initial = false;
+					resourceVersion = version;
+				}
+
 				return undefined;
 			}
 
@@ -170,9 +194,10 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 		}
 	}
 
-	async function readStream(stream: EventStream, openedAt: number, signal: AbortSignal, handlers: StreamHandlers): Promise<StreamEnd> {
+	async function readStream(stream: EventStream, openedAt: number, signal: AbortSignal, handlers: StreamHandlers, initial: boolean): Promise<StreamEnd> {
 		let events = 0;
 		let lastBookmarkAt: number | undefined;
+		const state = {initial};
 		try {
 			for await (const event of stream.events) {
 				events++;
@@ -188,10 +213,8 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 					lastBookmarkAt = at;
 				}
 
-				const problem = onEvent(event, handlers);
-				if (problem === 'expired') {
-					return {kind: 'expired', error: new ApiError({category: 'client', status: 410, reason: 'Expired', summary: '410 Expired: the watch resourceVersion is too old'})};
-				}
+				const problem = onEvent(event, handlers, state);
+				if (problem === 'expired') return {kind: 'expired', error: expiredError()};
 
 				if (problem) return {kind: 'failed', error: problem};
 			}
@@ -204,15 +227,47 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 			}
 
 			const apiError = options.asApiError(error);
-			// A connection cut mid-stream (a proxy's idle timeout, a restart) is a stream that ended: reopened at
-			// once. Silence and garbled lines are failures: backoff.
-			return apiError.category === 'network' ? {kind: 'ended', events, openedAt} : {kind: 'failed', error: apiError};
+			// A connection cut mid-stream (a proxy's idle timeout, an API server restart) is a stream that ended,
+			// and so is silence: an API server sends nothing, not even a bookmark, while nothing of the resource
+			// changes. Both are reopened at once, quietly; only a reopen that fails is news. Garbled lines are
+			// failures: backoff.
+			if (apiError.category === 'network') return {kind: 'ended', events, openedAt};
+			if (apiError.category === 'timeout') return {kind: 'ended', events, openedAt, idle: true};
+			return {kind: 'failed', error: apiError};
 		} finally {
 			handlers.closed?.();
 		}
 	}
 
+	function expiredError(): ApiError {
+		return new ApiError({category: 'client', status: 410, reason: 'Expired', summary: '410 Expired: the watch resourceVersion is too old'});
+	}
+
+	/** The server no longer holds this version: never watch from it again; the watcher lists for a new one. */
+	function forget(refusedVersion: string | undefined): void {
+		if (refusedVersion !== undefined && !refusedVersions.includes(refusedVersion)) {
+			refusedVersions.push(refusedVersion);
+			if (refusedVersions.length > refusedVersionsKept) refusedVersions.shift();
+		}
+
+		if (resourceVersion === refusedVersion) resourceVersion = undefined;
+	}
+
 	async function stream(handlers: StreamHandlers): Promise<StreamEnd> {
+		const from = resourceVersion;
+		// A list that came back with a version already refused (a lagging replica): ask for another, not the same.
+		if (from !== undefined && refusedVersions.includes(from)) {
+			forget(from);
+			return {kind: 'expired', error: expiredError()};
+		}
+
+		const end = await openAndRead(handlers, from);
+		// Refused on opening (from) or mid-stream (where the events had got to): either way, that version.
+		if (end.kind === 'expired') forget(resourceVersion);
+		return end;
+	}
+
+	async function openAndRead(handlers: StreamHandlers, from: string | undefined): Promise<StreamEnd> {
 		// One controller for the stream, ended by stop(), pause, `r`: tied by hand, for the same reason as the
 		// client's (AbortSignal.any() would keep every stream's listener on the long-lived signals).
 		const controller = new AbortController();
@@ -230,7 +285,7 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 			const timeoutSeconds = Math.round((options.watchTimeoutSeconds ?? defaultWatchTimeoutSeconds) * (1 + random()));
 			let opened: EventStream;
 			try {
-				opened = await handlers.open({resourceVersion, timeoutSeconds, idleTimeoutMs, signal: controller.signal});
+				opened = await handlers.open({resourceVersion: from, timeoutSeconds, idleTimeoutMs, signal: controller.signal});
 			} catch (error) {
 				if (controller.signal.aborted) {
 					if (stop.aborted) throw error;
@@ -244,7 +299,7 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 
 			const openedAt = now();
 			handlers.opened(openedAt);
-			return await readStream(opened, openedAt, controller.signal, handlers);
+			return await readStream(opened, openedAt, controller.signal, handlers, from === undefined || from === '0');
 		} finally {
 			stop.removeEventListener('abort', cancel);
 			wake.removeEventListener('abort', cancel);
@@ -260,13 +315,13 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 
 			case 'refused': {
 				// Opening: a refusal is the watch's, not the stream's.
-				await watchRefused(end.error, String(end.error.status));
+				await watchRefused(end.error, String(end.error.status), end.what);
 				return;
 			}
 
 			case 'ended': {
 				const {events, openedAt} = end;
-				if (events === 0 && now() - openedAt < quickCloseMs) {
+				if (events === 0 && !end.idle && now() - openedAt < quickCloseMs) {
 					quickCloses++;
 					if (quickCloses >= 2) {
 						await watchRefused(new ApiError({category: 'network', summary: 'watch streams closed at once, with nothing in them'}), 'streams closed at once');
@@ -280,8 +335,9 @@ export function createStreamSession(options: StreamSessionOptions): StreamSessio
 			}
 
 			case 'expired': {
+				// The routine case (the window moved on, the API server restarted): the watcher lists again at once,
+				// and nothing is said. A fresh list's own version refused too: something is wrong, do not spin.
 				expiredInARow++;
-				// A fresh GET's resourceVersion too old for the watch: something is wrong, do not spin.
 				if (expiredInARow >= 2) await backOff(end.error);
 				return;
 			}

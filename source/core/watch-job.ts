@@ -1,12 +1,12 @@
 import {ApiError, asApiError} from './api-error.js';
 import {diffJob} from './diff-job.js';
-import type {JobClient, JobResponse} from './job-client.js';
+import type {JobClient, JobListing, JobResponse} from './job-client.js';
 import {createListeners} from './listeners.js';
 import {normalizeJob} from './normalize-job.js';
 import {createPausableWait} from './pausable-wait.js';
 import {refusedDelayMs} from './retry-policy.js';
 import {sleep as realSleep} from './sleep.js';
-import {createStreamSession, resourceVersionOf, type StreamSessionEvent} from './stream-session.js';
+import {createStreamSession, refusesWatch, type StreamSessionEvent} from './stream-session.js';
 import type {Change, Job} from './types.js';
 import {pauseLoop, runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
 
@@ -39,8 +39,8 @@ export type WatchEvent =
 export type WatchListener = (event: WatchEvent) => void;
 
 export type WatcherOptions = WatchLoopSettings & {
-	/** Without watchJob the watcher polls, whatever the mode. */
-	readonly client: Pick<JobClient, 'getJob'> & Partial<Pick<JobClient, 'watchJob'>>;
+	/** Without watchJob and listJob the watcher polls, whatever the mode. */
+	readonly client: Pick<JobClient, 'getJob'> & Partial<Pick<JobClient, 'watchJob' | 'listJob'>>;
 	readonly namespace: string;
 	readonly name: string;
 };
@@ -53,6 +53,12 @@ export type PollOutcome =
 	| {readonly kind: 'gave-up'; readonly error: ApiError};
 
 export type JobWatcher = Watcher<WatchEvent, PollOutcome>;
+
+/** How the list a watch starts from ended, after its retries. */
+type ListOutcome =
+	| {readonly kind: 'listed'; readonly listing: JobListing}
+	| {readonly kind: 'refused'; readonly error: ApiError}
+	| {readonly kind: 'gave-up'; readonly error: ApiError};
 
 /**
  * The resourceVersion a GET sent is no good: expired from the server's cache (410), or newer than a lagging
@@ -91,8 +97,8 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 	// takes the view back in time.
 	let pollRv: string | undefined;
 
-	// A GET comes first: at the start, after a 410, and when asked to look now.
-	let needGet = true;
+	// Watching, a list of the job comes first: at the start, after a 410, and when asked to look now.
+	let needList = true;
 
 	// Every wait, between polls or between retries, also holds while paused.
 	const {wait} = waits;
@@ -100,7 +106,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 	const session = createStreamSession({
 		...options,
 		mode,
-		canStream: client.watchJob !== undefined,
+		canStream: client.watchJob !== undefined && client.listJob !== undefined,
 		waits,
 		emit,
 		asApiError,
@@ -134,6 +140,25 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 				return {kind: 'not-found', error: apiError};
 			}
 
+			return apiError.retryable ? {kind: 'gave-up', error: apiError} : {kind: 'refused', error: apiError};
+		}
+	}
+
+	async function list(): Promise<ListOutcome> {
+		try {
+			const listing = await withRetries(async () => client.listJob!(stopSignal), {
+				retries: Number.POSITIVE_INFINITY,
+				slowRequestMs,
+				settings: options,
+				waits,
+				asApiError,
+				emit,
+				now,
+			});
+			return {kind: 'listed', listing};
+		} catch (error) {
+			if (stopSignal.aborted) throw error;
+			const apiError = asApiError(error);
 			return apiError.retryable ? {kind: 'gave-up', error: apiError} : {kind: 'refused', error: apiError};
 		}
 	}
@@ -204,23 +229,46 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 		}
 	}
 
-	/** One GET if needed, then one stream, from open to end; what happens after is decided here. */
-	async function watchRound(): Promise<void> {
-		if (needGet) {
-			pollRv = undefined;
-			const outcome = await poll(Number.POSITIVE_INFINITY);
-			const delayMs = report(outcome);
-			// A listener may have stopped the watch on this answer (--exit-on-finish).
-			if (stopSignal.aborted) return;
-			if (outcome.kind !== 'job' && outcome.kind !== 'not-found') {
-				await wait(delayMs);
-				return;
-			}
-
-			needGet = false;
-			// Not found: a watch from no resourceVersion starts with the job as it is, if it appeared meanwhile.
-			session.resourceVersion = outcome.kind === 'job' ? resourceVersionOf(outcome.response.raw) : undefined;
+	/**
+	 * The job as a list of one, and the collection's resourceVersion to watch from. Not a GET: a job's own
+	 * resourceVersion says when it last changed, and a job left alone for longer than the API server's watch
+	 * window (minutes on a busy cluster) would be refused (410) from there, again and again. A list's version
+	 * is where the collection is now, and works on every server version, unlike a watch from "0", whose ADDED
+	 * carries the job's own version and whose closing bookmark only newer servers send. As client-go's
+	 * reflector does. An empty list is a job not created yet: the watch then shows its ADDED as it happens.
+	 */
+	async function startFromList(): Promise<boolean> {
+		const outcome = await list();
+		if (stopSignal.aborted) return false;
+		if (outcome.kind === 'listed') {
+			const {raw, requestId, bytes, resourceVersion} = outcome.listing;
+			report(
+				raw
+					? {kind: 'job', response: {raw, bytes, ...(requestId ? {requestId} : {})}}
+					: {
+							kind: 'not-found',
+							error: new ApiError({category: 'not-found', status: 404, reason: 'NotFound', summary: `jobs.batch.volcano.sh "${options.name}" not found`}),
+						},
+			);
+			needList = false;
+			session.resourceVersion = resourceVersion === '' ? undefined : resourceVersion;
+			return !stopSignal.aborted;
 		}
+
+		// A hop that serves the job but not the list (or a role without list): the same as a refused watch.
+		if (outcome.kind === 'refused' && refusesWatch(outcome.error)) {
+			await session.settle({kind: 'refused', error: outcome.error, what: 'list'});
+			return false;
+		}
+
+		const delayMs = report(outcome);
+		await wait(delayMs);
+		return false;
+	}
+
+	/** A list if needed, then one stream, from open to end; what happens after is decided here. */
+	async function watchRound(): Promise<void> {
+		if (needList && !(await startFromList())) return;
 
 		const end = await session.stream({
 			open: async request => client.watchJob!(request),
@@ -229,7 +277,10 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 			},
 			object: onObject,
 		});
-		if (end.kind === 'expired') needGet = true;
+		// A 410, or a stream that never said where it stood: list again (at once; settle backs off only when the
+		// list's own version was refused too). After a pause the stream resumes from where it was (a 410 if that
+		// has left the window, then a list).
+		if (end.kind === 'expired' || session.resourceVersion === undefined) needList = true;
 		await session.settle(end);
 	}
 
@@ -251,8 +302,8 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 			waits.stop();
 		},
 		pollNow() {
-			// Watching: a fresh GET, then a new stream from its resourceVersion.
-			if (session.streaming) needGet = true;
+			// Watching: a fresh list, then a new stream from its resourceVersion.
+			if (session.streaming) needList = true;
 			waits.wake();
 		},
 		setPaused(value) {

@@ -198,7 +198,9 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 		});
 		// `r` or a pause: what happened meanwhile is read from a fresh list. A 410: the resourceVersion left the
 		// server's history, list again and report only what changed.
-		if (end.kind === 'woken' || end.kind === 'expired') needList = true;
+		// A stream that never said where it stood (a watch from no version, its ADDED events' own versions are no
+		// place to resume from): list again too.
+		if (end.kind === 'woken' || end.kind === 'expired' || session.resourceVersion === undefined) needList = true;
 		await session.settle(end);
 	}
 

@@ -407,3 +407,36 @@ describe('cancellation by the caller', () => {
 		expect(simulator.requestCount).toBe(0);
 	});
 });
+
+describe('listJob: the job as a list of one, and where the collection stands', () => {
+	test('the job by field selector, with the list\'s resourceVersion (the collection\'s, not the job\'s)', async () => {
+		const simulator = await start();
+		const listing = await clientFor(simulator).listJob();
+		expect((listing.raw?.['metadata'] as {name?: string}).name).toBe(simulator.scenario.jobName);
+		expect(listing.resourceVersion).toBe(String(simulator.resourceVersion));
+		const request = simulator.requests.at(-1)!;
+		expect(request.path).toBe(`/apis/batch.volcano.sh/v1alpha1/namespaces/${simulator.scenario.namespace}/jobs?fieldSelector=metadata.name%3D${simulator.scenario.jobName}`);
+	});
+
+	test('a job that does not exist: no job, and a version to watch for its creation from', async () => {
+		const simulator = await start();
+		const listing = await clientFor(simulator, {name: 'not-there-yet'}).listJob();
+		expect(listing.raw).toBeUndefined();
+		expect(listing.resourceVersion).toBe(String(simulator.resourceVersion));
+	});
+
+	test('a hop that drops the field selector: only the job of this name is taken', async () => {
+		const body = JSON.stringify({kind: 'JobList', metadata: {resourceVersion: '900'}, items: [{metadata: {name: 'other', resourceVersion: '5'}}, {metadata: {name: 'job', resourceVersion: '7'}}]});
+		const {url} = await recordingServer(response => response.writeHead(200, {'Content-Type': 'application/json'}).end(body));
+		const listing = await createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000}).listJob();
+		expect(listing.raw).toEqual({metadata: {name: 'job', resourceVersion: '7'}});
+		expect(listing.resourceVersion).toBe('900');
+	});
+
+	test('JSON that is not a list (a job, an error page\'s JSON) → malformed, never a job', async () => {
+		const {url} = await recordingServer(response => response.writeHead(200, {'Content-Type': 'application/json'}).end('{"metadata":{"name":"job"}}'));
+		const error = await apiRejection(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000}).listJob());
+		expect(error.category).toBe('malformed');
+		expect(error.summary).toContain('not a job list');
+	});
+});

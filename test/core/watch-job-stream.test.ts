@@ -1,7 +1,7 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
 import {ApiError, errorFromResponse} from '../../source/core/api-error.js';
-import type {EventStream, GetJobOptions, JobResponse, WatchJobOptions} from '../../source/core/job-client.js';
+import type {EventStream, GetJobOptions, JobListing, JobResponse, WatchJobOptions} from '../../source/core/job-client.js';
 import type {Sleep} from '../../source/core/sleep.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/core/watch-job.js';
 import {initialWatchState, reduceWatch, type WatchState} from '../../source/core/watch-state.js';
@@ -41,7 +41,12 @@ const garbled = new ApiError({category: 'malformed', summary: 'watch stream: a l
  * moves the clock on by that many ms), open for lastsMs in all.
  */
 type StreamScript = ApiError | {readonly events: ReadonlyArray<RawWatchEvent | ApiError | number>; readonly lastsMs?: number};
-type GetAnswer = RawObject | ApiError;
+/** A list of the job by name: the job (or none) and the collection's resourceVersion, never the job's own. */
+type Listing = {readonly listing: {readonly job?: RawObject; readonly resourceVersion: string}};
+/** Watching, the first answers go to lists; polling, to GETs. */
+type GetAnswer = RawObject | ApiError | Listing;
+
+const listed = (job: RawObject | undefined, resourceVersion: number): Listing => ({listing: {...(job ? {job} : {}), resourceVersion: String(resourceVersion)}});
 
 type Harness = {
 	readonly watcher: JobWatcher;
@@ -72,7 +77,22 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 			}
 
 			if (answer instanceof ApiError) throw answer;
+			if ('listing' in answer) throw new Error('a GET was given a list answer');
 			return {raw: answer, bytes: 1};
+		},
+		async listJob(signal?: AbortSignal): Promise<JobListing> {
+			log.push('list');
+			await tick();
+			const answer = gets.shift();
+			if (answer === undefined) {
+				watcher!.stop();
+				throw signal!.reason;
+			}
+
+			if (answer instanceof ApiError) throw answer;
+			if (!('listing' in answer)) throw new Error('a list was given a GET answer');
+			const {job, resourceVersion} = answer.listing as {job?: RawObject; resourceVersion: string};
+			return {...(job ? {raw: job} : {}), resourceVersion, bytes: 1};
 		},
 		async watchJob(watch: WatchJobOptions): Promise<EventStream> {
 			watches.push(watch);
@@ -164,63 +184,78 @@ function screen(events: WatchEvent[]): WatchState {
 }
 
 describe('watching', () => {
-	test('one GET, then a stream from its resourceVersion; each change goes through the same diff as a poll', async () => {
+	test('one list of the job, then a stream from the list\'s resourceVersion (not the job\'s); each change goes through the same diff as a poll', async () => {
 		const completing = (job: RawObject) => {
 			job['status'].running = 2;
 			job['status'].state.phase = 'Completing';
 		};
 
-		const {watcher, events, log, watches} = harness([written(1)], [{events: [modified(2, job => (job['status'].running = 2)), modified(3, completing)]}]);
+		const {watcher, events, log, watches} = harness([listed(written(1), 40)], [{events: [modified(41, job => (job['status'].running = 2)), modified(43, completing)]}]);
 		await watcher.run();
-		expect(log.slice(0, 6)).toEqual(['get', 'job 1', 'watch rv=1', 'watching', 'job 2', 'job 3']);
-		expect(watches[0]).toMatchObject({resourceVersion: '1', idleTimeoutMs: 120_000});
+		expect(log.slice(0, 6)).toEqual(['list', 'job 1', 'watch rv=40', 'watching', 'job 41', 'job 43']);
+		expect(watches[0]).toMatchObject({resourceVersion: '40', idleTimeoutMs: 120_000});
 		// timeoutSeconds: 300 with jitter (client-go's: up to twice that).
 		expect(watches[0]!.timeoutSeconds).toBe(600);
 		const [, second, third] = ofType(events, 'job');
 		expect(second!.changes).toEqual([{path: 'status.running', label: 'running', old: 3, new: 2, direction: 'down'}]);
 		expect(second!.previous?.resourceVersion).toBe('1');
 		expect(third!.changes.map(change => [change.path, change.old, change.new])).toEqual([['status.state.phase', 'Running', 'Completing']]);
-		expect(third!.raw).toEqual(written(3, completing));
+		expect(third!.raw).toEqual(written(43, completing));
 	});
 
-	test('a stream that ends (the server\'s timeoutSeconds, a proxy) is reopened at once from the last resourceVersion, no GET', async () => {
-		const {watcher, log} = harness([written(1)], [{events: [modified(2)]}, {events: [modified(3)]}, {events: [bookmark(7)]}, {events: []}]);
+	test('a job idle for long (its own version out of the window): the watch never starts from the job\'s version', async () => {
+		const {watcher, log} = harness([listed(written(1), 9000)], [{events: [bookmark(9100), modified(9150)]}, {events: []}]);
 		await watcher.run();
-		expect(log).toEqual(['get', 'job 1', 'watch rv=1', 'watching', 'job 2', 'watch rv=2', 'watching', 'job 3', 'watch rv=3', 'watching', 'watch rv=7', 'watching', 'watch rv=-'].slice(0, log.length));
-		expect(log.filter(line => line.startsWith('get'))).toHaveLength(1);
+		expect(log.filter(line => line.startsWith('watch '))).toEqual(['watch rv=9000', 'watch rv=9150']);
+		expect(log).not.toContain('watch rv=1');
+	});
+
+	test('a stream that ends (the server\'s timeoutSeconds, a proxy) is reopened at once from the last resourceVersion, no list', async () => {
+		const {watcher, log} = harness([listed(written(1), 1)], [{events: [modified(2)]}, {events: [modified(3)]}, {events: [bookmark(7)]}, {events: []}]);
+		await watcher.run();
+		expect(log).toEqual(['list', 'job 1', 'watch rv=1', 'watching', 'job 2', 'watch rv=2', 'watching', 'job 3', 'watch rv=3', 'watching', 'watch rv=7', 'watching', 'watch rv=7'].slice(0, log.length));
+		expect(log.filter(line => line === 'list')).toHaveLength(1);
 		expect(log.filter(line => line.startsWith('wait'))).toEqual([]);
 	});
 
 	test('a bookmark moves only the resourceVersion: no job event, nothing for the screen', async () => {
-		const {watcher, events, log} = harness([written(1)], [{events: [bookmark(4), bookmark(5)]}, {events: []}]);
+		const {watcher, events, log} = harness([listed(written(1), 3)], [{events: [bookmark(4), bookmark(5)]}, {events: []}]);
 		await watcher.run();
 		expect(ofType(events, 'job')).toHaveLength(1);
 		expect(log).toContain('watch rv=5');
 	});
 
 	test('a connection cut mid-stream is a stream that ended: reopened at once, no retry shown', async () => {
-		const {watcher, events, log} = harness([written(1)], [{events: [modified(2), cut]}, {events: [modified(3)]}]);
+		const {watcher, events, log} = harness([listed(written(1), 1)], [{events: [modified(2), cut]}, {events: [modified(3)]}]);
 		await watcher.run();
-		expect(log).toEqual(['get', 'job 1', 'watch rv=1', 'watching', 'job 2', 'watch rv=2', 'watching', 'job 3']);
+		expect(log).toEqual(['list', 'job 1', 'watch rv=1', 'watching', 'job 2', 'watch rv=2', 'watching', 'job 3']);
 		expect(ofType(events, 'retry')).toEqual([]);
 	});
 
-	test('a stalled stream is given up and reopened with the polling backoff, which starts over after an event', async () => {
-		const {watcher, events, log} = harness([written(1)], [{events: [bookmark(2), silent]}, {events: [silent]}, {events: [silent]}, {events: [modified(3), silent]}]);
+	test('a quiet stream (nothing for --watch-idle, not even a bookmark) is reopened at once from its version: no retry, no wait, no list', async () => {
+		const {watcher, events, log} = harness([listed(written(1), 1)], [{events: [bookmark(2), silent]}, {events: [silent]}, {events: [silent]}, {events: [modified(3), silent]}]);
 		await watcher.run();
 		expect(log).toEqual([
-			'get', 'job 1',
-			'watch rv=1', 'watching', 'retry 2000', 'wait 2000',
-			'watch rv=2', 'watching', 'retry 4000', 'wait 4000',
-			'watch rv=2', 'watching', 'retry 8000', 'wait 8000',
-			'watch rv=2', 'watching', 'job 3', 'retry 2000', 'wait 2000',
+			'list', 'job 1',
+			'watch rv=1', 'watching',
+			'watch rv=2', 'watching',
+			'watch rv=2', 'watching',
+			'watch rv=2', 'watching', 'job 3',
 			'watch rv=3',
 		]);
-		expect(ofType(events, 'retry')[0]!.error.summary).toMatch(/went silent/);
+		expect(ofType(events, 'retry')).toEqual([]);
+		expect(screen(events).connection.kind).toBe('live');
+	});
+
+	test('a quiet stream whose reopening fails is news: backoff and a retry shown', async () => {
+		const {watcher, events, log} = harness([listed(written(1), 1)], [{events: [silent]}, status(503), {events: [modified(2)]}]);
+		await watcher.run();
+		expect(log.slice(0, 8)).toEqual(['list', 'job 1', 'watch rv=1', 'watching', 'watch rv=1', 'retry 2000', 'wait 2000', 'watch rv=1']);
+		expect(ofType(events, 'retry')).toHaveLength(1);
 	});
 
 	test('the silence allowed is --watch-idle, stretched to twice the longest gap between bookmarks', async () => {
-		const {watcher, watches} = harness([written(1)], [{events: [bookmark(2), 900, bookmark(3), 1900, bookmark(4)]}, {events: [5000]}, {events: []}], {watchIdleMs: 1000});
+		const {watcher, watches} = harness([listed(written(1), 1)], [{events: [bookmark(2), 900, bookmark(3), 1900, bookmark(4)]}, {events: [5000]}, {events: []}], {watchIdleMs: 1000});
 		await watcher.run();
 		expect(watches[0]!.idleTimeoutMs).toBe(1000);
 		// Bookmarks 2 s apart (and the 100 ms the clock moves a call): a silence of 4 s is still normal.
@@ -230,7 +265,7 @@ describe('watching', () => {
 	});
 
 	test('a garbled line: one retry, then the stream again from the last resourceVersion', async () => {
-		const {watcher, events, log} = harness([written(1)], [{events: [modified(2), garbled]}, {events: [modified(3)]}]);
+		const {watcher, events, log} = harness([listed(written(1), 1)], [{events: [modified(2), garbled]}, {events: [modified(3)]}]);
 		await watcher.run();
 		expect(ofType(events, 'retry').map(event => event.error.summary)).toEqual([garbled.summary]);
 		expect(log).toContain('watch rv=2');
@@ -238,38 +273,83 @@ describe('watching', () => {
 
 	test('429, 5xx and network errors on opening: backoff as polling does, honouring Retry-After', async () => {
 		const throttled = status(429, {retryAfterSeconds: 7});
-		const {watcher, log} = harness([written(1)], [throttled, status(503), cut, {events: [modified(2)]}]);
+		const {watcher, log} = harness([listed(written(1), 1)], [throttled, status(503), cut, {events: [modified(2)]}]);
 		await watcher.run();
 		expect(log.slice(0, 12)).toEqual([
-			'get', 'job 1',
+			'list', 'job 1',
 			'watch rv=1', 'retry 7000', 'wait 7000',
 			'watch rv=1', 'retry 4000', 'wait 4000',
 			'watch rv=1', 'retry 8000', 'wait 8000',
 			'watch rv=1',
 		]);
 	});
+
+	test('429 and 5xx on the list: retried with backoff (Retry-After honoured), then the watch from its version', async () => {
+		const {watcher, log} = harness([status(429, {retryAfterSeconds: 3}), status(500), listed(written(1), 70)], [{events: [modified(71)]}]);
+		await watcher.run();
+		expect(log.slice(0, 9)).toEqual(['list', 'retry 3000', 'wait 3000', 'list', 'retry 4000', 'wait 4000', 'list', 'job 1', 'watch rv=70']);
+	});
+
+	test('a watch from no version (a list without one): its ADDED carries the job\'s own version, no place to resume from', async () => {
+		const {watcher, log} = harness([{listing: {job: written(1), resourceVersion: ''}}, listed(written(1), 50)], [{events: [added(1)]}, {events: [modified(51)]}]);
+		await watcher.run();
+		expect(log.filter(line => line === 'list' || line.startsWith('watch '))).toEqual(['list', 'watch rv=-', 'list', 'watch rv=50']);
+	});
+
+	test('a watch from no version: the bookmark that ends the initial events is where it resumes', async () => {
+		const end: RawWatchEvent = {type: 'BOOKMARK', object: {kind: 'Job', apiVersion: 'batch.volcano.sh/v1alpha1', metadata: {resourceVersion: '77', annotations: {'k8s.io/initial-events-end': 'true'}}}};
+		const {watcher, log} = harness([{listing: {job: written(1), resourceVersion: ''}}], [{events: [added(1), end]}, {events: []}]);
+		await watcher.run();
+		expect(log.filter(line => line === 'list' || line.startsWith('watch '))).toEqual(['list', 'watch rv=-', 'watch rv=77']);
+	});
 });
 
 describe('410: the resourceVersion is too old', () => {
-	test('an ERROR event with a 410 Status: a new GET, and the watch resumes from its resourceVersion', async () => {
-		const {watcher, events, log} = harness([written(1), written(9, job => (job['status'].running = 1))], [{events: [modified(2), expired]}, {events: [modified(10)]}]);
+	test('an ERROR event with a 410 Status: a new list at once, and the watch resumes from the list\'s version; nothing said', async () => {
+		const {watcher, events, log} = harness([listed(written(1), 5), listed(written(9, job => (job['status'].running = 1)), 20)], [{events: [modified(6), expired]}, {events: [modified(21)]}]);
 		await watcher.run();
-		expect(log).toEqual(['get', 'job 1', 'watch rv=1', 'watching', 'job 2', 'get', 'job 9', 'watch rv=9', 'watching', 'job 10']);
+		expect(log).toEqual(['list', 'job 1', 'watch rv=5', 'watching', 'job 6', 'list', 'job 9', 'watch rv=20', 'watching', 'job 21']);
 		// What changed while the stream was gone is shown, as a poll would have.
 		expect(ofType(events, 'job')[2]!.changes.map(change => change.path)).toEqual(['status.running']);
 		expect(ofType(events, 'retry')).toEqual([]);
+		expect(ofType(events, 'refused')).toEqual([]);
+		expect(screen(events).connection.kind).toBe('live');
 	});
 
 	test('an HTTP 410 on opening: the same', async () => {
-		const {watcher, log} = harness([written(1), written(9)], [status(410), {events: [modified(10)]}]);
+		const {watcher, events, log} = harness([listed(written(1), 5), listed(written(1), 30)], [status(410), {events: [modified(31)]}]);
 		await watcher.run();
-		expect(log.slice(0, 7)).toEqual(['get', 'job 1', 'watch rv=1', 'get', 'job 9', 'watch rv=9', 'watching']);
+		expect(log.slice(0, 8)).toEqual(['list', 'job 1', 'watch rv=5', 'list', 'same 1', 'watch rv=30', 'watching', 'job 31']);
+		expect(ofType(events, 'retry')).toEqual([]);
 	});
 
-	test('410 again straight after a fresh GET: backoff rather than a tight loop', async () => {
-		const {watcher, log} = harness([written(1), written(2), written(3)], [{events: [expired]}, {events: [expired]}, {events: [modified(4)]}]);
+	test('410 at the very start (the list\'s version already gone, as after an API server restart): one more list, at once', async () => {
+		const {watcher, log} = harness([listed(written(1), 5), listed(written(1), 8)], [{events: [expired]}, {events: [modified(9)]}]);
 		await watcher.run();
-		expect(log.slice(0, 13)).toEqual(['get', 'job 1', 'watch rv=1', 'watching', 'get', 'job 2', 'watch rv=2', 'watching', 'retry 2000', 'wait 2000', 'get', 'job 3', 'watch rv=3']);
+		expect(log.slice(0, 7)).toEqual(['list', 'job 1', 'watch rv=5', 'watching', 'list', 'same 1', 'watch rv=8']);
+		expect(log.filter(line => line.startsWith('wait'))).toEqual([]);
+	});
+
+	test('410 again straight after a fresh list: backoff rather than a tight loop, and never the refused version again', async () => {
+		const {watcher, log, watches} = harness([listed(written(1), 5), listed(written(2), 6), listed(written(3), 7)], [{events: [expired]}, {events: [expired]}, {events: [modified(8)]}]);
+		await watcher.run();
+		expect(log.slice(0, 13)).toEqual(['list', 'job 1', 'watch rv=5', 'watching', 'list', 'job 2', 'watch rv=6', 'watching', 'retry 2000', 'wait 2000', 'list', 'job 3', 'watch rv=7']);
+		const versions = watches.map(watch => watch.resourceVersion);
+		expect(new Set(versions).size).toBe(versions.length);
+	});
+
+	test('a list that hands back a version already refused (a lagging replica) is not watched from: listed again after a backoff', async () => {
+		const {watcher, log, watches} = harness([listed(written(1), 5), listed(written(1), 5), listed(written(1), 9)], [{events: [expired]}, {events: [modified(10)]}]);
+		await watcher.run();
+		expect(watches.map(watch => watch.resourceVersion)).toEqual(['5', '9']);
+		expect(log.filter(line => line.startsWith('retry'))).toHaveLength(1);
+	});
+
+	test('a 410 mid-stream after events: the version the events had reached is refused, the list is at once', async () => {
+		const {watcher, log, watches} = harness([listed(written(1), 5), listed(written(1), 40)], [{events: [modified(6), bookmark(12), expired]}, {events: [modified(41)]}]);
+		await watcher.run();
+		expect(watches.map(watch => watch.resourceVersion)).toEqual(['5', '40']);
+		expect(log.filter(line => line.startsWith('wait') || line.startsWith('retry'))).toEqual([]);
 	});
 });
 
@@ -279,48 +359,54 @@ describe('a server that refuses watches', () => {
 		[404, 'the server refused watch (404)'],
 		[400, 'the server refused watch (400)'],
 		[403, 'the server refused watch (403)'],
-	])('%i on the watch while the GET works: polling from then on, and why', async (code, reason) => {
-		const {watcher, events, log} = harness([written(1), written(1), written(2)], [status(code)]);
+	])('%i on the watch while the list works: polling from then on, and why', async (code, reason) => {
+		const {watcher, events, log} = harness([listed(written(1), 4), written(1), written(2)], [status(code)]);
 		await watcher.run();
-		expect(log).toEqual(['get', 'job 1', 'watch rv=1', `polling: ${reason}`, 'wait 2000', 'get rv=1', 'same 1', 'wait 2000', 'get rv=1', 'job 2', 'wait 2000', 'get rv=2']);
+		expect(log).toEqual(['list', 'job 1', 'watch rv=4', `polling: ${reason}`, 'wait 2000', 'get rv=1', 'same 1', 'wait 2000', 'get rv=1', 'job 2', 'wait 2000', 'get rv=2']);
 		expect(ofType(events, 'polling')[0]!.error.status).toBe(code);
 		const state = screen(events);
 		expect(state.transport).toEqual({kind: 'polling', reason});
 		expect(state.connection.kind).toBe('live');
 	});
 
+	test.each([403, 404, 405])('%i on the list (a role or a hop that serves the job but not the list): polling with GETs, and why', async code => {
+		const {watcher, log} = harness([status(code), written(1), written(2)], []);
+		await watcher.run();
+		expect(log.slice(0, 7)).toEqual(['list', `polling: the server refused the list a watch starts from (${code})`, 'wait 2000', 'get', 'job 1', 'wait 2000', 'get rv=1']);
+	});
+
 	test('a gateway\'s 404 (no Status) counts as a refusal too', async () => {
 		const gateway = errorFromResponse({status: 404, body: JSON.stringify({error_code: 'APIGW.0101', error_msg: 'The API does not exist'})});
-		const {watcher, log} = harness([written(1)], [gateway]);
+		const {watcher, log} = harness([listed(written(1), 1)], [gateway]);
 		await watcher.run();
 		expect(log).toContain('polling: the server refused watch (404)');
 	});
 
 	test('streams that close at once with nothing in them, twice in a row: polling', async () => {
-		const {watcher, log} = harness([written(1), written(1)], [{events: [], lastsMs: 0}, {events: [], lastsMs: 0}]);
+		const {watcher, log} = harness([listed(written(1), 1), written(1)], [{events: [], lastsMs: 0}, {events: [], lastsMs: 0}]);
 		await watcher.run();
-		expect(log).toEqual(['get', 'job 1', 'watch rv=1', 'watching', 'watch rv=1', 'watching', 'polling: the server refused watch (streams closed at once)', 'wait 2000', 'get rv=1', 'same 1', 'wait 2000', 'get rv=1']);
+		expect(log).toEqual(['list', 'job 1', 'watch rv=1', 'watching', 'watch rv=1', 'watching', 'polling: the server refused watch (streams closed at once)', 'wait 2000', 'get rv=1', 'same 1', 'wait 2000', 'get rv=1']);
 	});
 
 	test('one quick close, then a good stream: no fallback', async () => {
-		const {watcher, log} = harness([written(1)], [{events: [], lastsMs: 0}, {events: [modified(2)]}, {events: [], lastsMs: 0}, {events: [modified(3)]}]);
+		const {watcher, log} = harness([listed(written(1), 1)], [{events: [], lastsMs: 0}, {events: [modified(2)]}, {events: [], lastsMs: 0}, {events: [modified(3)]}]);
 		await watcher.run();
 		expect(log.some(line => line.startsWith('polling'))).toBe(false);
 	});
 
 	test('--watch: a refusal is an error, shown and tried again after --recheck, never a fallback', async () => {
-		const {watcher, events, log} = harness([written(1)], [status(405), status(405), {events: [modified(2)]}], {mode: 'watch', refusedWaitMs: 45_000});
+		const {watcher, events, log} = harness([listed(written(1), 1)], [status(405), status(405), {events: [modified(2)]}], {mode: 'watch', refusedWaitMs: 45_000});
 		await watcher.run();
-		expect(log.slice(0, 9)).toEqual(['get', 'job 1', 'watch rv=1', 'refused', 'wait 45000', 'watch rv=1', 'refused', 'wait 45000', 'watch rv=1']);
+		expect(log.slice(0, 9)).toEqual(['list', 'job 1', 'watch rv=1', 'refused', 'wait 45000', 'watch rv=1', 'refused', 'wait 45000', 'watch rv=1']);
 		expect(ofType(events, 'refused')[0]!.error.summary).toMatch(/^the server refused watch \(405\): 405 MethodNotAllowed/);
 		expect(ofType(events, 'polling')).toEqual([]);
 		expect(screen(events).connection.kind).toBe('live');
 	});
 
 	test('401 on the watch is the credentials\', not the watch\'s: refused and re-checked in either mode', async () => {
-		const {watcher, events, log} = harness([written(1)], [status(401), {events: [modified(2)]}]);
+		const {watcher, events, log} = harness([listed(written(1), 1)], [status(401), {events: [modified(2)]}]);
 		await watcher.run();
-		expect(log.slice(0, 6)).toEqual(['get', 'job 1', 'watch rv=1', 'refused', 'wait 30000', 'watch rv=1']);
+		expect(log.slice(0, 6)).toEqual(['list', 'job 1', 'watch rv=1', 'refused', 'wait 30000', 'watch rv=1']);
 		expect(ofType(events, 'polling')).toEqual([]);
 	});
 
@@ -353,9 +439,9 @@ describe('deleted and created again', () => {
 			job['status'].state.phase = 'Pending';
 			job['status'].running = 0;
 		});
-		const {watcher, events, log} = harness([written(1)], [{events: [deleted(11), reborn]}, {events: []}]);
+		const {watcher, events, log} = harness([listed(written(1), 1)], [{events: [deleted(11), reborn]}, {events: []}]);
 		await watcher.run();
-		expect(log.slice(0, 7)).toEqual(['get', 'job 1', 'watch rv=1', 'watching', 'not-found', 'job 12', 'watch rv=12']);
+		expect(log.slice(0, 7)).toEqual(['list', 'job 1', 'watch rv=1', 'watching', 'not-found', 'job 12', 'watch rv=12']);
 		const [gone] = ofType(events, 'not-found');
 		expect(gone!.deleted).toBe(true);
 		expect(gone!.error.summary).toBe('cci-namespace-42263891/mpi-allreduce was deleted');
@@ -374,16 +460,17 @@ describe('deleted and created again', () => {
 		expect(state.highlights['metadata.uid']).toBeDefined();
 	});
 
-	test('a job that does not exist yet: watched from no resourceVersion, and its ADDED is "appeared"', async () => {
-		const {watcher, events, log} = harness([status(404)], [{events: [added(5)]}, {events: []}]);
+	test('a job that does not exist yet: an empty list, watched from its version, and the ADDED is "appeared" (no 404 polls)', async () => {
+		const {watcher, events, log} = harness([listed(undefined, 30)], [{events: [added(31)]}, {events: []}]);
 		await watcher.run();
-		expect(log.slice(0, 6)).toEqual(['get', 'not-found', 'watch rv=-', 'watching', 'job 5', 'watch rv=5']);
+		expect(log.slice(0, 6)).toEqual(['list', 'not-found', 'watch rv=30', 'watching', 'job 31', 'watch rv=31']);
+		expect(log).not.toContain('get');
 		expect(screen(events).recent.map(record => record.change.new)).toEqual(['appeared']);
 	});
 
 	test('events for another job (a hop that dropped the field selector) are not taken for this one', async () => {
 		const other = modified(3, job => (job['metadata'].name = 'someone-else'));
-		const {watcher, events, log} = harness([written(1)], [{events: [other]}, {events: []}]);
+		const {watcher, events, log} = harness([listed(written(1), 1)], [{events: [other]}, {events: []}]);
 		await watcher.run();
 		expect(ofType(events, 'job')).toHaveLength(1);
 		// Its resourceVersion is still a point in the collection's history to resume from.
@@ -393,7 +480,7 @@ describe('deleted and created again', () => {
 
 describe('the status line\'s view of the watch', () => {
 	test('watching from the start; reopening after the server\'s timeout changes nothing on screen', async () => {
-		const {watcher, events} = harness([written(1)], [{events: [modified(2)]}, {events: [bookmark(3)]}, {events: []}]);
+		const {watcher, events} = harness([listed(written(1), 1)], [{events: [modified(2)]}, {events: [bookmark(3)]}, {events: []}]);
 		await watcher.run();
 		const opened = events.findIndex(event => event.type === 'watching' && event.opened);
 		const first = screen(events.slice(0, opened + 2));
@@ -404,8 +491,8 @@ describe('the status line\'s view of the watch', () => {
 		expect(reopened).toBe(first);
 	});
 
-	test('after a stall: retrying, then live again with a new "since" when the stream reopens', async () => {
-		const {watcher, events} = harness([written(1)], [{events: [modified(2), silent]}, {events: []}]);
+	test('after a failed reopening: retrying, then live again with a new "since" when the stream reopens', async () => {
+		const {watcher, events} = harness([listed(written(1), 1)], [{events: [modified(2), cut]}, status(503), {events: []}]);
 		await watcher.run();
 		const retry = events.findIndex(event => event.type === 'retry');
 		expect(screen(events.slice(0, retry + 1)).connection.kind).toBe('retrying');
@@ -447,15 +534,15 @@ describe('polling with resourceVersion', () => {
 
 describe('control while watching', () => {
 	test('stop() from a listener of the first answer (--exit-on-finish) ends run() without opening a stream', async () => {
-		const {watcher, log} = harness([written(1)], [{events: [modified(2)]}]);
+		const {watcher, log} = harness([listed(written(1), 1)], [{events: [modified(2)]}]);
 		watcher.subscribe(event => {
 			if (event.type === 'job') watcher.stop();
 		});
 		await watcher.run();
-		expect(log).toEqual(['get', 'job 1']);
+		expect(log).toEqual(['list', 'job 1']);
 	});
 
-	test('pause ends the stream; resume opens it again from the last resourceVersion, without a GET', async () => {
+	test('pause ends the stream; resume opens it again from the last resourceVersion, without a list; r lists again', async () => {
 		let signal: AbortSignal | undefined;
 		const log: string[] = [];
 		// Streams that stay open until aborted.
@@ -464,6 +551,10 @@ describe('control while watching', () => {
 				async getJob() {
 					log.push('get');
 					return {raw: written(1), bytes: 1};
+				},
+				async listJob() {
+					log.push('list');
+					return {raw: written(1), resourceVersion: '2', bytes: 1};
 				},
 				async watchJob(watch) {
 					log.push(`watch rv=${watch.resourceVersion}`);
@@ -490,13 +581,13 @@ describe('control while watching', () => {
 		held.setPaused(true);
 		await expect.poll(() => signal?.aborted).toBe(true);
 		await tick();
-		expect(log).toEqual(['get', 'watch rv=1']);
+		expect(log).toEqual(['list', 'watch rv=2']);
 		held.setPaused(false);
 		await expect.poll(() => log.length).toBe(3);
 		expect(log[2]).toBe('watch rv=4');
 		held.pollNow();
 		await expect.poll(() => log.length).toBe(5);
-		expect(log.slice(3)).toEqual(['get', 'watch rv=1']);
+		expect(log.slice(3)).toEqual(['list', 'watch rv=2']);
 		held.stop();
 		await done;
 	});

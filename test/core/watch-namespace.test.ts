@@ -131,7 +131,7 @@ describe('createNamespaceWatcher', () => {
 
 // A stream, scripted: its events in order, then it ends ('end'), is cut ('cut'), or stays open until the
 // watcher closes it ('hold'). An ApiError instead of a stream: the watch was refused when opened.
-type StreamScript = {readonly events: RawWatchEvent[]; readonly then: 'end' | 'hold'} | ApiError;
+type StreamScript = {readonly events: RawWatchEvent[]; readonly then: 'end' | 'hold' | 'silent'} | ApiError;
 
 function watchHarness(lists: Array<RawSpec[] | ApiError>, streams: StreamScript[], mode: WatchMode = 'auto') {
 	const events: NamespaceEvent[] = [];
@@ -163,6 +163,10 @@ function watchHarness(lists: Array<RawSpec[] | ApiError>, streams: StreamScript[
 				for (const event of script.events) {
 					clock += 10;
 					yield event;
+				}
+
+				if (script.then === 'silent') {
+					throw new ApiError({category: 'timeout', summary: 'the watch stream from api went silent (nothing for 120s, not even a bookmark)'});
 				}
 
 				if (script.then === 'hold') {
@@ -234,6 +238,21 @@ describe('list, then watch', () => {
 		await watcher.run();
 		expect(requests).toEqual(['list', 'watch rv=101', 'list', 'watch rv=103']);
 		expect(describeAll(events)).toEqual(['watching starting', 'jobs first added:a added:b', 'watching opened', 'jobs modified:a']);
+	});
+
+	test('410 on opening, then again from the fresh list\'s version: the first relist at once, the second after a backoff; no version watched twice', async () => {
+		const {watcher, events, requests} = watchHarness([[{name: 'a'}], [{name: 'a'}], [{name: 'a'}]], [status(410), status(410), {events: [], then: 'end'}]);
+		await watcher.run();
+		expect(requests.slice(0, 6)).toEqual(['list', 'watch rv=101', 'list', 'watch rv=103', 'list', 'watch rv=105']);
+		expect(events.filter(item => item.type === 'retry')).toHaveLength(1);
+		expect(events.findIndex(item => item.type === 'retry')).toBeGreaterThan(events.findIndex(item => item.type === 'jobs' && !item.first));
+	});
+
+	test('a quiet stream (nothing for --watch-idle) is reopened from its version at once: no list, no retry, no wait', async () => {
+		const {watcher, events, requests} = watchHarness([[{name: 'a'}]], [{events: [bookmark('150')], then: 'silent'}, {events: [], then: 'silent'}, {events: [], then: 'end'}]);
+		await watcher.run();
+		expect(requests).toEqual(['list', 'watch rv=101', 'watch rv=150', 'watch rv=150', 'watch rv=150']);
+		expect(events.filter(item => item.type === 'retry' || item.type === 'refused')).toEqual([]);
 	});
 
 	test('auto: a server that refuses the watch (405) is listed every interval instead, and says why', async () => {
