@@ -2,8 +2,11 @@
 // node bench/api-budget.mjs [SCENARIO] [STEP] [SECONDS] [-- vcjob-watch options]
 // Requests a minute that vcjob-watch sends, by kind (the job, pods, PodGroup, events), in text output (which
 // fetches every detail) against one step of a simulator scenario. Default: image-pull 3 60.
+// STEP `play` plays the scenario from its first step as the demo does (looping), `play:N` at N times the speed:
+// the job changes as it goes, which is what the details' refresh on a job change costs.
 //   node bench/api-budget.mjs unschedulable 2
 //   node bench/api-budget.mjs image-pull 3 60 -- --no-details
+//   node bench/api-budget.mjs demo play
 import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -16,8 +19,11 @@ const positional = process.argv.slice(2, split === -1 ? undefined : split);
 const extra = split === -1 ? [] : process.argv.slice(split + 1);
 const [scenario = 'image-pull', step = '3', seconds = '60'] = positional;
 
-const sim = await startSimulator({scenario, autoplay: false});
-sim.goTo(Number(step));
+const play = /^play(?::(?<speed>[\d.]+))?$/.exec(step);
+const sim = play
+	? await startSimulator({scenario, autoplay: true, loop: true, speed: Number(play.groups?.speed ?? 1)})
+	: await startSimulator({scenario, autoplay: false});
+if (!play) sim.goTo(Number(step));
 const child = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...extra], {
 	stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -25,8 +31,9 @@ const child = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), sim.sc
 // The simulator keeps the last 200 requests: read them often enough that none is missed.
 const counted = new Set();
 const counts = {};
+// The job: its GET, or (watch mode, the default) its list and watch (a watch is logged when it ends).
 const kindOf = request =>
-	request.path.includes('/jobs/') ? 'job' : request.path.includes('/pods') ? 'pods' : request.path.includes('/podgroups') ? 'podgroup' : request.path.includes('/events') ? 'events' : 'other';
+	/\/jobs[/?]/.test(request.path) ? 'job' : request.path.includes('/pods') ? 'pods' : request.path.includes('/podgroups') ? 'podgroup' : request.path.includes('/events') ? 'events' : 'other';
 const collect = () => {
 	for (const request of sim.requests) {
 		if (counted.has(request)) continue;
@@ -35,9 +42,14 @@ const collect = () => {
 	}
 };
 
+// With play, how often the scenario moved on (each step a new state of the job) says what the requests answered.
+let steps = 0;
+let lastStep = sim.stepIndex;
 const started = Date.now();
 while (Date.now() - started < Number(seconds) * 1000) {
 	collect();
+	if (sim.stepIndex !== lastStep) steps++;
+	lastStep = sim.stepIndex;
 	await sleep(200);
 }
 
@@ -46,5 +58,5 @@ child.kill('SIGTERM');
 const minutes = (Date.now() - started) / 60_000;
 const perMinute = Object.fromEntries(Object.entries(counts).map(([kind, count]) => [kind, Math.round(count / minutes)]));
 const total = Object.values(perMinute).reduce((sum, count) => sum + count, 0);
-console.log(`${scenario} step ${step}${extra.length > 0 ? ` ${extra.join(' ')}` : ''}: ${total} requests a minute ${JSON.stringify(perMinute)}`);
+console.log(`${scenario} ${play ? step : `step ${step}`}${extra.length > 0 ? ` ${extra.join(' ')}` : ''}: ${total} requests a minute ${JSON.stringify(perMinute)}${play ? `, ${steps} steps` : ''}`);
 await sim.close();

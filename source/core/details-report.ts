@@ -1,6 +1,6 @@
 import type {ApiError} from './api-error.js';
 import type {EventInfo, PodGroupInfo} from './cluster-types.js';
-import {newEvents} from './normalize-events.js';
+import {mergeEvents, newEvents} from './normalize-events.js';
 import type {DetailPart, DetailsEvent} from './watch-details.js';
 
 /** What a log of the details says, once each: the writers for text and JSON only format it. */
@@ -12,7 +12,8 @@ export type DetailsRecord =
 /**
  * Turns the details loop's answers into records worth a line: the PodGroup when its phase or message
  * changes, each new event (or one that happened again: its count rose), oldest first, and a failure of a part
- * once until that part answers again.
+ * once until that part answers again. New is against every event known since the last reset, as the events
+ * panel keeps them: a pod in trouble again, whose events come back into the answers, repeats none of them.
  */
 export function createDetailsReport(emit: (record: DetailsRecord) => void): (event: DetailsEvent) => void {
 	let lastGroup: string | undefined;
@@ -39,8 +40,11 @@ export function createDetailsReport(emit: (record: DetailsRecord) => void): (eve
 			if (key !== lastGroup) emit({kind: 'podgroup', at, podGroup});
 			lastGroup = key;
 		} else if (part === 'events' && result.status === 'ok') {
-			for (const item of newEvents(events, result.value)) emit({kind: 'event', at, event: item});
-			events = result.value;
+			// Against the merged list, not the answer: an event too old to be kept (past keptEvents newer ones)
+			// would otherwise be new again at every answer that holds it.
+			const known = mergeEvents(events, result.value);
+			for (const item of newEvents(events, known)) emit({kind: 'event', at, event: item});
+			events = known;
 		}
 	};
 }

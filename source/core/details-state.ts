@@ -1,13 +1,14 @@
 import type {ApiError} from './api-error.js';
 import type {EventInfo, PodGroupInfo, PodInfo} from './cluster-types.js';
-import {newEvents} from './normalize-events.js';
+import {mergeEvents, newEvents} from './normalize-events.js';
 import type {DetailPart, DetailsEvent, DetailValues} from './watch-details.js';
 
 export type DetailView<T> =
 	| {readonly status: 'idle'}
 	| {readonly status: 'ok'; readonly value: T; readonly at: number}
 	| {readonly status: 'absent'; readonly at: number}
-	| {readonly status: 'refused'; readonly error: ApiError; readonly at: number}
+	/** `known`: the events part only, what it held before; not shown, merged with the next answer. */
+	| {readonly status: 'refused'; readonly error: ApiError; readonly at: number; readonly known?: T}
 	/** A failure that will be retried; the last good value stays on screen, marked stale. */
 	| {readonly status: 'error'; readonly error: ApiError; readonly at: number; readonly value?: T};
 
@@ -34,7 +35,17 @@ export type DetailsUpdate = {
 };
 
 function valueOf<T>(view: DetailView<T>): T | undefined {
-	return view.status === 'ok' || view.status === 'error' ? view.value : undefined;
+	return view.status === 'ok' || view.status === 'error' ? view.value : view.status === 'refused' ? view.known : undefined;
+}
+
+/**
+ * What a part shows after an answer: the answer itself, but for events the answer merged into those known,
+ * since an answer holds only the objects asked about this time (a pod that recovered is no longer asked
+ * about, and its events must not vanish with it). Only a reset forgets them.
+ */
+function shownAfter<P extends DetailPart>(part: P, known: DetailValues[P] | undefined, answer: DetailValues[P]): DetailValues[P] {
+	if (part !== 'events' || known === undefined) return answer;
+	return mergeEvents(known as readonly EventInfo[], answer as readonly EventInfo[]) as DetailValues[P];
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -90,9 +101,10 @@ export function reduceDetails(details: DetailsView, event: DetailsEvent): Detail
 	switch (result.status) {
 		case 'ok': {
 			const before = valueOf(current);
-			if (current.status === 'ok' && sameValue(before, result.value)) return {details, changed};
-			next = {status: 'ok', value: result.value, at};
-			changed = changedKeys(part, before, result.value);
+			const value = shownAfter(part, before, result.value);
+			if (current.status === 'ok' && sameValue(before, value)) return {details, changed};
+			next = {status: 'ok', value, at};
+			changed = changedKeys(part, before, value);
 			break;
 		}
 
@@ -104,7 +116,9 @@ export function reduceDetails(details: DetailsView, event: DetailsEvent): Detail
 
 		case 'refused': {
 			if (current.status === 'refused' && current.error.summary === result.error.summary) return {details, changed};
-			next = {status: 'refused', error: result.error, at};
+			// The events known stay for when the refusal ends (a permission granted); what else was shown goes.
+			const known = part === 'events' ? valueOf(current) : undefined;
+			next = {status: 'refused', error: result.error, at, ...(known === undefined ? {} : {known})};
 			break;
 		}
 

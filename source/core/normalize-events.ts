@@ -68,7 +68,45 @@ export function normalizeEvents(lists: readonly unknown[], filter?: EventFilter)
 		}
 	}
 
-	return [...folded.values()].sort((a, b) => (b.last ?? 0) - (a.last ?? 0) || a.key.localeCompare(b.key));
+	return [...folded.values()].sort(newestFirst);
+}
+
+/** Newest first; events that say no time last; the same order whatever order they came in. */
+function newestFirst(a: EventInfo, b: EventInfo): number {
+	return (b.last ?? 0) - (a.last ?? 0) || a.key.localeCompare(b.key);
+}
+
+/**
+ * How many events are kept across answers. Well over what one answer holds (the job, its PodGroup and three
+ * pods: a few dozen kinds of event at most), so an answer does not push out what the ones before showed; about
+ * the rows of a tall terminal's full-screen events view ('e'), which shows the newest and has no scrolling;
+ * and small enough that comparing them each round costs nothing.
+ */
+export const keptEvents = 100;
+
+/** The answer's copy says more than the one known: the event happened again (count rose, or seen later). */
+function isNewer(known: EventInfo, next: EventInfo): boolean {
+	return next.count > known.count || (next.last ?? 0) > (known.last ?? 0);
+}
+
+/**
+ * The events known after an answer: those known before, with the answer's added or, where it says the event
+ * happened again, in place of the older copy. An answer covers only the objects asked about (the job, its
+ * PodGroup, the pods in trouble now): a pod that recovered keeps its events on screen. Newest first, the
+ * newest `limit` kept; `known` itself when the answer adds nothing.
+ */
+export function mergeEvents(known: readonly EventInfo[], answer: readonly EventInfo[], limit = keptEvents): readonly EventInfo[] {
+	const merged = new Map(known.map(event => [event.key, event]));
+	let moved = false;
+	for (const event of answer) {
+		const was = merged.get(event.key);
+		if (was && !isNewer(was, event)) continue;
+		merged.set(event.key, event);
+		moved = true;
+	}
+
+	if (!moved && known.length <= limit) return known;
+	return [...merged.values()].sort(newestFirst).slice(0, limit);
 }
 
 /**

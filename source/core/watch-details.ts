@@ -48,6 +48,17 @@ export type DetailsWatcherOptions = RetrySettings & {
 	readonly wanted?: Wanted;
 	/** Pods whose events are fetched, troubled ones first: one request each. */
 	readonly maxPodEvents?: number;
+	/**
+	 * After the job's resourceVersion moves, the wanted details are fetched again this much later (default
+	 * 1000): the job's counters then do not sit beside stale pods for a whole interval, and a burst of job
+	 * changes (a pod after another starting) costs one round, not one each.
+	 */
+	readonly changeDebounceMs?: number;
+	/**
+	 * Rounds after job changes start at least this long after the previous round (default 3000): a job that
+	 * changes every second (pods starting one by one in a large gang) costs about 20 rounds a minute, not 60.
+	 */
+	readonly changeMinGapMs?: number;
 	readonly sleep?: Sleep;
 	readonly now?: () => number;
 	readonly random?: () => number;
@@ -67,14 +78,21 @@ export type DetailsWatcher = {
 
 type JobIdentity = {readonly name: string; readonly uid: string};
 
+/** How long the loop sleeps while no job is known: the first answer wakes it. */
+const noJobWaitMs = 60 * 60 * 1000;
+
 /**
- * The second, slower loop: the job's PodGroup, pods and events every `intervalMs`, only those wanted, one
- * request at a time, each part with its own backoff so a 403 on events never holds back the pods.
+ * The second, slower loop: the job's PodGroup, pods and events every `intervalMs`, and about a second after
+ * the job changed, only those wanted, one request at a time, each part with its own backoff so a 403 on events
+ * never holds back the pods.
  */
 export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWatcher {
 	const sleep = options.sleep ?? realSleep;
 	const now = options.now ?? Date.now;
 	const maxPodEvents = options.maxPodEvents ?? 3;
+	const changeDebounceMs = options.changeDebounceMs ?? 1000;
+	const changeMinGapMs = options.changeMinGapMs ?? 3000;
+	let lastRoundAt = Number.NEGATIVE_INFINITY;
 	const {emit, subscribe} = createListeners<DetailsEvent>();
 	const waits = createPausableWait(sleep);
 	const stopSignal = waits.stopSignal;
@@ -86,10 +104,27 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	let troubled: PodInfo[] = [];
 	const failures: Record<DetailPart, number> = {podGroup: 0, pods: 0, events: 0};
 	const notBefore: Record<DetailPart, number> = {podGroup: 0, pods: 0, events: 0};
+	// Why the loop's wait was cut short: a round wanted now (the first job, a panel opened, pollNow), or a job
+	// change whose round is due at changeDueAt. Both abort the same wake signal; the flags tell them apart.
+	let roundNow = false;
+	let changeDueAt: number | undefined;
+	let wokenByChange = false;
 
-	const {wake, wait} = waits;
+	const {wait} = waits;
+	const wake = () => {
+		roundNow = true;
+		waits.wake();
+	};
+
+	const jobChanged = () => {
+		// The first change of a burst sets the time; the ones after it ride along in the same round.
+		changeDueAt ??= Math.max(now() + changeDebounceMs, lastRoundAt + changeMinGapMs);
+		wokenByChange = true;
+		waits.wake();
+	};
 
 	const reset = () => {
+		changeDueAt = undefined;
 		podGroupName = undefined;
 		podGroupUid = undefined;
 		groupFromPods = undefined;
@@ -109,6 +144,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 			const first = job === undefined;
 			job = {name, uid};
 			if (first) wake();
+			else if (event.rvChanged) jobChanged();
 		} else if (event.type === 'not-found') {
 			if (job) {
 				job = undefined;
@@ -194,9 +230,13 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	}
 
 	async function round(): Promise<void> {
-		// A wake that came before the round (the first job, a panel opened, a resume after pollNow) is served
-		// by it; only one that comes during the round should cut the next wait short.
+		// A wake that came before the round (the first job, a panel opened, a resume after pollNow, a job
+		// change) is served by it; only one that comes during the round should cut the next wait short. A job
+		// change during the round may have missed its requests: it makes one round after this one, no more.
 		waits.renewWake();
+		roundNow = false;
+		changeDueAt = undefined;
+		lastRoundAt = now();
 		// Pods first: their names say whose events to fetch, and their annotation may name the PodGroup.
 		const parts: DetailPart[] = [];
 		if (wanted.pods || wanted.events || wanted.podGroup) parts.push('pods');
@@ -212,6 +252,34 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 		}
 	}
 
+	/**
+	 * Between rounds: until the interval has passed since the last round (of either kind, so that a refresh
+	 * after a job change does not double up with the interval's), or a job change's round is due, or a wake
+	 * asks for a round now; held while paused.
+	 */
+	async function idle(): Promise<void> {
+		// Until the job is known there is nothing to ask about: the first answer wakes this.
+		const intervalEnd = now() + (job ? options.intervalMs : noJobWaitMs);
+		for (;;) {
+			// A job change's wake is in changeDueAt already (it came during the round, or during a pause): it
+			// must not end the next wait. A wake for a round now must (after the pause, if one holds).
+			if (!roundNow) waits.renewWake();
+			const dueAt = changeDueAt === undefined ? intervalEnd : Math.min(intervalEnd, changeDueAt);
+			const ms = dueAt - now();
+			if (ms <= 0) {
+				// eslint-disable-next-line no-await-in-loop
+				while (waits.paused && !stopSignal.aborted) await waits.untilResumed();
+				return;
+			}
+
+			wokenByChange = false;
+			// eslint-disable-next-line no-await-in-loop
+			await wait(ms);
+			// Not cut short by a job change: the time ran out, or a wake asked for a round.
+			if (roundNow || !wokenByChange) return;
+		}
+	}
+
 	return {
 		subscribe,
 		async run() {
@@ -219,9 +287,8 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 				while (!stopSignal.aborted) {
 					// eslint-disable-next-line no-await-in-loop
 					await round();
-					// Until the job is known there is nothing to ask about: the first answer wakes this.
 					// eslint-disable-next-line no-await-in-loop
-					await wait(job ? options.intervalMs : 60 * 60 * 1000);
+					await idle();
 				}
 			} catch (error) {
 				if (!stopSignal.aborted) throw error;

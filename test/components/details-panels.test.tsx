@@ -154,3 +154,19 @@ test('--no-details: no PodGroup, pods or events panels, and no keys for them', (
 	expect(frame()).not.toContain('e events');
 	expect(frame()).toContain('t timeline');
 });
+
+test('events kept across answers: a recovered pod\'s events stay, newest first, the new one highlighted, in the panel and the e view', () => {
+	const pulled: EventInfo = {key: 'Pod/mpi-demo-mpimaster-0/Pulled/z', type: 'Normal', reason: 'Pulled', message: 'Successfully pulled image', kind: 'Pod', name: 'mpi-demo-mpimaster-0', count: 1, last: at + 5000};
+	// mpiworker-1 recovered: no longer asked about, its BackOff is not in the answer.
+	const later = at + 10_000;
+	const state = reduceWatch(pendingState(), {type: 'details', at: later, part: 'events', result: {status: 'ok', value: [pulled, events[1]!]}}, options);
+	const {frame} = renderWithTheme(<EventsPanel view={state.details.events} highlights={state.highlights} namespace="ns" width={120} maxRows={5} now={later} />);
+	const rows = frame().split('\n');
+	expect(rows[0]).toContain('Events 3 (1 warning), newest first');
+	expect(rows[1]).toMatch(/<1m\s+Pulled pod\/mpi-demo-mpimaster-0\*/);
+	expect(rows[2]).toMatch(/1m ⚠ BackOff ×7 pod\/mpi-demo-mpiworker-1 /);
+	expect(rows[3]).toMatch(/2m\s+Started pod\/mpi-demo-mpimaster-0 /);
+	const full = renderWithTheme(<Screen state={state} intervalMs={2000} columns={100} rows={30} view="events" />).frame();
+	expect(full.indexOf('Pulled')).toBeLessThan(full.indexOf('BackOff'));
+	expect(full.indexOf('BackOff')).toBeLessThan(full.indexOf('Started'));
+});

@@ -2,6 +2,7 @@ import {expect, test} from 'vitest';
 import {ApiError} from '../../source/core/api-error.js';
 import type {EventInfo, PodGroupInfo} from '../../source/core/cluster-types.js';
 import {createDetailsReport, type DetailsRecord} from '../../source/core/details-report.js';
+import {keptEvents} from '../../source/core/normalize-events.js';
 
 const group: PodGroupInfo = {name: 'pg', phase: 'Inqueue', conditions: [], reason: 'NotEnoughResources', message: '3/3 tasks in gang unschedulable'};
 const backOff: EventInfo = {key: 'Pod/p/BackOff/x', type: 'Normal', reason: 'BackOff', message: 'x', kind: 'Pod', name: 'p', count: 2, last: 1000};
@@ -43,4 +44,35 @@ test('a failing part is reported once, and again only after it answered in betwe
 	feed({type: 'details', at: 3, part: 'pods', result: {status: 'ok', value: []}});
 	feed({type: 'details', at: 4, part: 'pods', result: refused});
 	expect(records.map(record => `${record.kind}@${record.at}`)).toEqual(['error@1', 'error@4']);
+});
+
+const eventLines = (records: DetailsRecord[]) => records.map(record => (record.kind === 'event' ? `${record.event.reason}×${record.event.count}@${record.at}` : record.kind));
+const pulled: EventInfo = {key: 'Job/j/Pulled/z', type: 'Normal', reason: 'Pulled', message: 'z', kind: 'Job', name: 'j', count: 1, last: 1100};
+
+test('events of a pod in trouble again (its events back in the answers) are not reported again; a repeat is', () => {
+	const {records, feed} = report();
+	feed({type: 'details', at: 1, part: 'events', result: {status: 'ok', value: [backOff, failed]}});
+	// The pod recovered: no longer asked about, its events not in the answer.
+	feed({type: 'details', at: 2, part: 'events', result: {status: 'ok', value: [pulled]}});
+	// In trouble again: its events come back, one of them happened again.
+	feed({type: 'details', at: 3, part: 'events', result: {status: 'ok', value: [pulled, {...backOff, count: 3, last: 1200}, failed]}});
+	expect(eventLines(records)).toEqual(['Failed×1@1', 'BackOff×2@1', 'Pulled×1@2', 'BackOff×3@3']);
+});
+
+test('after a reset (another object) every event is new again', () => {
+	const {records, feed} = report();
+	feed({type: 'details', at: 1, part: 'events', result: {status: 'ok', value: [backOff]}});
+	feed({type: 'details-reset', at: 2});
+	feed({type: 'details', at: 3, part: 'events', result: {status: 'ok', value: [backOff]}});
+	expect(eventLines(records)).toEqual(['BackOff×2@1', 'BackOff×2@3']);
+});
+
+test(`an event older than the ${keptEvents} kept is not reported at every answer that holds it`, () => {
+	const {records, feed} = report();
+	const newer = Array.from({length: keptEvents}, (_, index): EventInfo => ({...failed, key: `k${index}`, reason: `R${index}`, last: 2000 + index})).reverse();
+	feed({type: 'details', at: 1, part: 'events', result: {status: 'ok', value: newer}});
+	feed({type: 'details', at: 2, part: 'events', result: {status: 'ok', value: [backOff]}});
+	feed({type: 'details', at: 3, part: 'events', result: {status: 'ok', value: [backOff]}});
+	expect(records).toHaveLength(keptEvents);
+	expect(records.every(record => record.at === 1)).toBe(true);
 });

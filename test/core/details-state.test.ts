@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest';
 import {errorFromResponse} from '../../source/core/api-error.js';
+import type {EventInfo} from '../../source/core/cluster-types.js';
 import {detailPaths, idleDetails, reduceDetails, type DetailsView} from '../../source/core/details-state.js';
-import {normalizeEvents} from '../../source/core/normalize-events.js';
+import {keptEvents, normalizeEvents} from '../../source/core/normalize-events.js';
 import {normalizePodGroup} from '../../source/core/normalize-podgroup.js';
 import {normalizePods} from '../../source/core/normalize-pods.js';
 import type {DetailPart, DetailResult, DetailsEvent, DetailValues} from '../../source/core/watch-details.js';
@@ -116,6 +117,76 @@ describe('what flashes', () => {
 			detailPaths.event(`Pod/mpi-allreduce-mpiworker-0/BackOff/Back-off pulling image "swr.cn-north-4.myhuaweicloud.com/demo/openmpi-hello:3.29"`),
 			detailPaths.event('Job/mpi-allreduce/FailedCreate/quota exceeded'),
 		]);
+	});
+});
+
+describe('events kept across answers', () => {
+	const rawEvents = loadClusterFixture('events')['items'] as RawObject[];
+	/** The fixture's events of the objects named, as one answer of the details loop (unfiltered: the earlier job's PodGroupPending×3 too). */
+	const answerFor = (...names: string[]) => normalizeEvents([{items: rawEvents.filter(item => names.includes(item['involvedObject'].name))}]);
+	const job = 'mpi-allreduce';
+	const worker0 = 'mpi-allreduce-mpiworker-0';
+	const worker2 = 'mpi-allreduce-mpiworker-2';
+	const shownEvents = (details: DetailsView) => (details.events.status === 'ok' || details.events.status === 'error' ? details.events.value : undefined);
+	const lines = (details: DetailsView) => shownEvents(details)?.map(event => `${event.name.replace('mpi-allreduce', '…')} ${event.reason}×${event.count}`);
+
+	test('the events of a pod that recovered (no longer asked about) stay', () => {
+		const {details} = run([ok('events', answerFor(job, worker0)), ok('events', answerFor(job), t0 + 10_000)]);
+		expect(lines(details)).toEqual(['…-mpiworker-0 BackOff×17', '…-mpiworker-0 Failed×4', '… PodGroupPending×9', '… ExecuteAction×1', '… PodGroupPending×3']);
+	});
+
+	test('newest first with the new ones among them; only the new ones flash', () => {
+		const {details, changed} = run([ok('events', answerFor(job, worker0)), ok('events', answerFor(job, worker2), t0 + 10_000)]);
+		expect(lines(details)).toEqual([
+			'…-mpiworker-0 BackOff×17',
+			'…-mpiworker-2 Evicted×1',
+			'…-mpiworker-0 Failed×4',
+			'… PodGroupPending×9',
+			'… ExecuteAction×1',
+			'… PodGroupPending×3',
+		]);
+		expect(changed).toEqual([detailPaths.event(shownEvents(details)![1]!.key)]);
+	});
+
+	test('an event that happened again (count rose) replaces its older copy, and flashes', () => {
+		const first = answerFor(job, worker0);
+		const again = first.map(event => (event.reason === 'BackOff' ? {...event, count: 18, last: event.last! + 30_000} : event));
+		const {details, changed} = run([ok('events', first), ok('events', again, t0 + 10_000)]);
+		expect(lines(details)?.filter(line => line.includes('BackOff'))).toEqual(['…-mpiworker-0 BackOff×18']);
+		expect(shownEvents(details)).toHaveLength(first.length);
+		expect(changed).toEqual([detailPaths.event(first.find(event => event.reason === 'BackOff')!.key)]);
+	});
+
+	test('the same answer once the pod recovered changes nothing: the same object', () => {
+		const shown = run([ok('events', answerFor(job, worker0)), ok('events', answerFor(job), t0 + 10_000)]).details;
+		const again = reduceDetails(shown, ok('events', answerFor(job), t0 + 20_000));
+		expect(again.details).toBe(shown);
+		expect(again.changed).toEqual([]);
+	});
+
+	test(`capped at the newest ${keptEvents}`, () => {
+		const event = (index: number): EventInfo => ({key: `Pod/p/R${index}/m`, type: 'Normal', reason: `R${index}`, message: 'm', kind: 'Pod', name: 'p', count: 1, last: t0 + index});
+		const answers = [0, 1, 2].map(batch => ok('events', Array.from({length: 50}, (_, index) => event(batch * 50 + index)).reverse(), t0 + batch));
+		const kept = shownEvents(run(answers).details)!;
+		expect(kept).toHaveLength(keptEvents);
+		expect(kept[0]?.reason).toBe('R149');
+		expect(kept.at(-1)?.reason).toBe(`R${150 - keptEvents}`);
+	});
+
+	test('a reset forgets them: the events of another object start from its own answer', () => {
+		const shown = run([ok('events', answerFor(job, worker0))]).details;
+		const after = run([{type: 'details-reset', at: t0 + 1000}, ok('events', answerFor(job), t0 + 2000)], shown);
+		expect(lines(after.details)).toEqual(['… PodGroupPending×9', '… ExecuteAction×1', '… PodGroupPending×3']);
+		expect(after.changed).toEqual([]);
+	});
+
+	test('an error keeps them on screen; a refusal keeps them out of sight, for the answer after it', () => {
+		const shown = run([ok('events', answerFor(job, worker0))]).details;
+		const failed = reduceDetails(shown, answer('events', {status: 'error', error: serverError, retryAt: t0 + 20_000}, t0 + 10_000)).details;
+		expect(lines(reduceDetails(failed, ok('events', answerFor(job), t0 + 20_000)).details)).toHaveLength(5);
+		const refused = reduceDetails(shown, answer('events', {status: 'refused', error: forbidden, retryAt: t0 + 60_000}, t0 + 10_000)).details;
+		expect(refused.events).toMatchObject({status: 'refused', error: forbidden});
+		expect(lines(reduceDetails(refused, ok('events', answerFor(job), t0 + 70_000)).details)).toHaveLength(5);
 	});
 });
 

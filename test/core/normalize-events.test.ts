@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {EventInfo} from '../../source/core/cluster-types.js';
-import {newEvents, normalizeEvents} from '../../source/core/normalize-events.js';
+import {keptEvents, mergeEvents, newEvents, normalizeEvents} from '../../source/core/normalize-events.js';
 import {describeValue, earlierUid, gangMessage, garbage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from './cluster-fixtures.js';
 import {unsafeStrings, type RawObject} from './helpers.js';
 
@@ -216,6 +216,64 @@ describe('newEvents: what to print as new', () => {
 			['BackOff', 18],
 			['FailedCreate', 1],
 		]);
+	});
+});
+
+describe('mergeEvents: what the events panel keeps across answers', () => {
+	const info = (key: string, count: number, last: number | undefined): EventInfo => ({
+		key,
+		type: 'Normal',
+		reason: key,
+		message: '',
+		kind: 'Pod',
+		name: 'p',
+		count,
+		...(last === undefined ? {} : {last}),
+	});
+	const keys = (events: readonly EventInfo[]) => events.map(event => `${event.key}×${event.count}`);
+
+	test('an event no longer in the answer (its pod recovered, no longer asked about) stays', () => {
+		const known = [info('worker-0 BackOff', 17, 20), info('job Pending', 1, 10)];
+		expect(keys(mergeEvents(known, [info('job Pending', 1, 10)]))).toEqual(['worker-0 BackOff×17', 'job Pending×1']);
+	});
+
+	test('newest first across both, whatever order they came in; events that say no time last', () => {
+		const known = [info('b', 1, 30), info('d', 1, 10)];
+		const answer = [info('a', 1, 40), info('c', 1, 20), info('none', 1, undefined)];
+		expect(keys(mergeEvents(known, answer))).toEqual(['a×1', 'b×1', 'c×1', 'd×1', 'none×1']);
+	});
+
+	test('one copy per event: one that happened again (count rose) replaces its older copy; an older copy does not', () => {
+		const known = [info('backoff', 5, 50)];
+		expect(keys(mergeEvents(known, [info('backoff', 6, 60)]))).toEqual(['backoff×6']);
+		// A stale answer (a lagging server) or a count that went down as some of the folded events expired.
+		expect(mergeEvents(known, [info('backoff', 4, 40)])).toBe(known);
+		expect(mergeEvents(known, [info('backoff', 3, 50)])).toBe(known);
+		// Seen again after older ones expired: fewer, but later; the answer's copy is the truth now.
+		expect(keys(mergeEvents(known, [info('backoff', 2, 70)]))).toEqual(['backoff×2']);
+	});
+
+	test('the same array when the answer adds nothing (nothing to redraw)', () => {
+		const known = [info('b', 2, 20), info('a', 1, 10)];
+		expect(mergeEvents(known, structuredClone(known))).toBe(known);
+		expect(mergeEvents(known, [])).toBe(known);
+	});
+
+	test(`capped at the newest ${keptEvents}`, () => {
+		const many = Array.from({length: keptEvents + 20}, (_, index) => info(`e${index}`, 1, index));
+		const merged = mergeEvents(many.slice(0, 60), many.slice(60));
+		expect(merged).toHaveLength(keptEvents);
+		expect(merged[0]?.key).toBe(`e${keptEvents + 19}`);
+		expect(merged.at(-1)?.key).toBe('e20');
+		expect(mergeEvents([info('a', 1, 3), info('b', 1, 2)], [info('c', 1, 1)], 2).map(event => event.key)).toEqual(['a', 'b']);
+	});
+
+	test('the inputs are not modified', () => {
+		const known = [info('b', 2, 20)];
+		const answer = [info('b', 3, 30), info('a', 1, 10)];
+		const snapshot = structuredClone([known, answer]);
+		mergeEvents(known, answer);
+		expect([known, answer]).toEqual(snapshot);
 	});
 });
 

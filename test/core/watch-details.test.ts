@@ -119,6 +119,11 @@ class FakeJobWatcher {
 	job(next: Job, at: number): void {
 		this.emit({type: 'job', at, raw: {}, job: next, changes: [], rvChanged: true});
 	}
+
+	/** The same resourceVersion again (a poll, a relist): nothing moved. */
+	same(next: Job, at: number): void {
+		this.emit({type: 'job', at, raw: {}, job: next, previous: next, changes: [], rvChanged: false});
+	}
 }
 
 type Harness = {
@@ -134,8 +139,8 @@ type Harness = {
 	readonly sleeping: () => number | undefined;
 	/** Ends the current sleep as if its time had passed, and lets the loop run until it sleeps again. */
 	elapse(): Promise<void>;
-	/** Lets the loop run until it sleeps again (or `condition` holds). */
-	settle(condition?: () => boolean): Promise<void>;
+	/** Lets the loop run until it sleeps again (or `condition` holds: `what` says what was waited for). */
+	settle(condition?: () => boolean, what?: string): Promise<void>;
 	ofPart<P extends 'pods' | 'podGroup' | 'events'>(part: P): Array<Extract<DetailsEvent, {part: P}>>;
 };
 
@@ -180,7 +185,7 @@ function harness(options: Partial<Omit<DetailsWatcherOptions, 'api' | 'jobWatche
 			await tick();
 			await state.settle();
 		},
-		async settle(condition) {
+		async settle(condition, what) {
 			// Until the loop sleeps again and nothing is in flight; a paused loop is settled too.
 			for (let index = 0; index < 500; index++) {
 				// eslint-disable-next-line no-await-in-loop
@@ -188,7 +193,7 @@ function harness(options: Partial<Omit<DetailsWatcherOptions, 'api' | 'jobWatche
 				if (condition ? condition() : asleep !== undefined && cluster.inFlight === 0) return;
 			}
 
-			if (condition) expect(condition()).toBe(true);
+			if (condition) expect(condition(), `waited 500 turns of the event loop for ${what ?? 'the condition'}; log: ${log.join(' | ')}`).toBe(true);
 		},
 		ofPart<P extends 'pods' | 'podGroup' | 'events'>(part: P) {
 			return events.filter((event): event is Extract<DetailsEvent, {part: P}> => event.type === 'details' && event.part === part);
@@ -644,6 +649,274 @@ describe('pause', () => {
 		h.watcher.stop();
 		await expect(running).resolves.toBeUndefined();
 		expect(h.cluster.calls).toEqual(['pods']);
+	});
+});
+
+describe('a job change: the details follow within the debounce', () => {
+	const podsOnly: Wanted = {podGroup: false, pods: true, events: false};
+
+	/** The loop on a known job: its first round done, asleep for the interval. No floor between rounds unless asked. */
+	async function started(options: Parameters<typeof harness>[0] = {}) {
+		const h = harness({wanted: podsOnly, changeMinGapMs: 0, ...options});
+		h.jobs.job(job, t0);
+		const running = h.watcher.run();
+		await h.settle();
+		expect(h.sleeping(), h.log.join(' | ')).toBe(10_000);
+		return {h, running};
+	}
+
+	async function stopped(h: Harness, running: Promise<void>) {
+		h.watcher.stop();
+		await expect(running).resolves.toBeUndefined();
+	}
+
+	test('one round a debounce after the change, then a whole interval from that round', async () => {
+		const {h, running} = await started();
+		h.clock += 3000;
+		h.jobs.job(job, h.clock);
+		await h.settle();
+		expect(h.sleeping()).toBe(1000);
+		expect(h.cluster.calls).toEqual(['pods']);
+		await h.elapse();
+		expect(h.cluster.calls).toEqual(['pods', 'pods']);
+		expect(h.clock).toBe(t0 + 4000);
+		// The refresh counts as a round: the interval starts again after it, so the two do not double up.
+		expect(h.sleeping()).toBe(10_000);
+		await h.elapse();
+		expect(h.cluster.calls).toHaveLength(3);
+		expect(h.clock).toBe(t0 + 14_000);
+		await stopped(h, running);
+	});
+
+	test('a job that keeps changing: rounds at most one per changeMinGapMs (default 3 s), not one a second', async () => {
+		const {h, running} = await started({changeMinGapMs: undefined});
+		// Changes every second for 12 s: rounds at 3, 6, 9 and 12 s after the first round, no more.
+		for (let second = 1; second <= 12; second++) {
+			h.clock = t0 + second * 1000;
+			h.jobs.job(job, h.clock);
+			// eslint-disable-next-line no-await-in-loop
+			await h.settle();
+			// eslint-disable-next-line no-await-in-loop
+			while (h.sleeping() !== undefined && h.clock + h.sleeping()! <= t0 + second * 1000 + 999) await h.elapse();
+		}
+
+		expect(h.cluster.calls.length).toBeLessThanOrEqual(1 + 4);
+		expect(h.cluster.calls.length).toBeGreaterThanOrEqual(1 + 3);
+		await stopped(h, running);
+	});
+
+	test('changeDebounceMs sets the debounce', async () => {
+		const {h, running} = await started({changeDebounceMs: 250});
+		h.jobs.job(job, t0);
+		await h.settle();
+		expect(h.sleeping()).toBe(250);
+		await h.elapse();
+		expect(h.cluster.calls).toEqual(['pods', 'pods']);
+		await stopped(h, running);
+	});
+
+	test('five changes in a burst: one round, a debounce after the first', async () => {
+		const {h, running} = await started();
+		for (let index = 0; index < 5; index++) {
+			if (index > 0) h.clock += 150;
+			h.jobs.job(job, h.clock);
+			// eslint-disable-next-line no-await-in-loop
+			await h.settle();
+		}
+
+		expect(h.sleeping()).toBe(400);
+		expect(h.cluster.calls).toEqual(['pods']);
+		await h.elapse();
+		expect(h.clock).toBe(t0 + 1000);
+		expect(h.cluster.calls).toEqual(['pods', 'pods']);
+		expect(h.sleeping()).toBe(10_000);
+		await stopped(h, running);
+	});
+
+	test('changes while a round is in flight: exactly one follow-up round, never two requests at once', async () => {
+		const h = harness({wanted: podsOnly, changeMinGapMs: 0});
+		let release: (() => void) | undefined;
+		h.cluster.fail('pods', async () => {
+			await new Promise<void>(resolve => {
+				release = resolve;
+			});
+			return loadClusterFixture('pods');
+		});
+		h.jobs.job(job, t0);
+		const running = h.watcher.run();
+		await h.settle(() => release !== undefined, 'the first round\'s pods request');
+		for (let index = 0; index < 3; index++) h.jobs.job(job, t0);
+		release!();
+		await h.settle();
+		expect(h.cluster.calls).toEqual(['pods']);
+		expect(h.sleeping()).toBe(1000);
+		await h.elapse();
+		expect(h.cluster.calls).toEqual(['pods', 'pods']);
+		expect(h.sleeping()).toBe(10_000);
+		await h.elapse();
+		expect(h.cluster.calls).toHaveLength(3);
+		expect(h.cluster.maxInFlight).toBe(1);
+		await stopped(h, running);
+	});
+
+	test('a change older than the debounce when its round ends: the follow-up goes at once, still only one', async () => {
+		const h = harness({wanted: podsOnly});
+		let release: (() => void) | undefined;
+		h.cluster.fail('pods', async () => {
+			await new Promise<void>(resolve => {
+				release = resolve;
+			});
+			return loadClusterFixture('pods');
+		});
+		h.jobs.job(job, t0);
+		const running = h.watcher.run();
+		await h.settle(() => release !== undefined, 'the first round\'s pods request');
+		h.jobs.job(job, t0);
+		h.clock += 5000;
+		release!();
+		await h.settle();
+		expect(h.log.filter(line => line.startsWith('GET') || line.startsWith('wait'))).toEqual(['GET pods', 'GET pods', 'wait 10000']);
+		await stopped(h, running);
+	});
+
+	test('not while paused: the round waits for the resume, and the changes meanwhile make one', async () => {
+		const {h, running} = await started();
+		h.jobs.emit({type: 'paused', at: t0});
+		h.jobs.job(job, t0);
+		await h.settle();
+		// The change cut the interval's sleep short, and the pause holds the loop there.
+		expect(h.sleeping()).toBeUndefined();
+		// The debounce runs out while paused; more changes come.
+		h.clock += 5000;
+		h.jobs.job(job, h.clock);
+		h.jobs.job(job, h.clock);
+		await h.settle();
+		expect(h.sleeping()).toBeUndefined();
+		expect(h.cluster.calls).toEqual(['pods']);
+		h.jobs.emit({type: 'resumed', at: h.clock});
+		await h.settle(() => h.cluster.calls.length === 2, 'the round after the resume');
+		await h.settle();
+		expect(h.cluster.calls).toEqual(['pods', 'pods']);
+		expect(h.sleeping()).toBe(10_000);
+		await stopped(h, running);
+	});
+
+	test('paused while the debounce runs: held when it runs out, the round at the resume', async () => {
+		const {h, running} = await started();
+		h.jobs.job(job, t0);
+		await h.settle();
+		expect(h.sleeping()).toBe(1000);
+		h.jobs.emit({type: 'paused', at: t0});
+		await h.elapse();
+		expect(h.sleeping()).toBeUndefined();
+		expect(h.cluster.calls).toEqual(['pods']);
+		h.jobs.emit({type: 'resumed', at: h.clock});
+		await h.settle(() => h.cluster.calls.length === 2, 'the round after the resume');
+		await h.settle();
+		expect(h.sleeping()).toBe(10_000);
+		await stopped(h, running);
+	});
+
+	test('only the parts wanted; nothing when no panel is on screen', async () => {
+		const {h, running} = await started({wanted: {podGroup: true, pods: true, events: false}});
+		expect(h.cluster.calls).toEqual(['pods', `podgroup ${podGroupName}`]);
+		h.watcher.setWanted(podsOnly);
+		h.jobs.job(job, t0);
+		await h.settle();
+		await h.elapse();
+		expect(h.cluster.calls.slice(2)).toEqual(['pods']);
+		h.watcher.setWanted(nothingWanted);
+		h.jobs.job(job, h.clock);
+		await h.settle();
+		await h.elapse();
+		expect(h.cluster.calls).toHaveLength(3);
+		expect(h.sleeping()).toBe(10_000);
+		await stopped(h, running);
+	});
+
+	test('a part whose failure backoff is running is not forced; the others are asked', async () => {
+		const h = harness({wanted: {podGroup: true, pods: true, events: false}, changeMinGapMs: 0});
+		h.cluster.fail('pods', status(503, {retryAfterSeconds: 30}));
+		h.jobs.job(job, t0);
+		const running = h.watcher.run();
+		await h.settle();
+		expect(h.ofPart('pods').map(event => event.result.status)).toEqual(['error']);
+		h.jobs.job(job, t0);
+		await h.settle();
+		expect(h.sleeping()).toBe(1000);
+		await h.elapse();
+		expect(h.cluster.calls).toEqual(['pods', `podgroup ${podGroupName}`, `podgroup ${podGroupName}`]);
+		await stopped(h, running);
+	});
+
+	test('the first job is fetched at once, and its rvChanged makes no second round', async () => {
+		const h = harness({wanted: podsOnly});
+		const running = h.watcher.run();
+		await h.settle();
+		h.jobs.job(job, t0);
+		await h.settle();
+		expect(h.log).toEqual(['wait 3600000', 'GET pods', 'pods ok', 'wait 10000']);
+		expect(h.clock).toBe(t0);
+		await h.elapse();
+		expect(h.log.slice(4)).toEqual(['GET pods', 'pods ok', 'wait 10000']);
+		await stopped(h, running);
+	});
+
+	test('the same resourceVersion again is no change', async () => {
+		const {h, running} = await started();
+		h.jobs.same(job, t0);
+		h.jobs.same(job, t0);
+		await h.settle();
+		expect(h.log.filter(line => line.startsWith('wait'))).toEqual(['wait 10000']);
+		expect(h.cluster.calls).toEqual(['pods']);
+		await stopped(h, running);
+	});
+
+	test('a change near the end of the interval: the interval\'s round serves it, no other follows', async () => {
+		const {h, running} = await started();
+		h.clock += 9500;
+		h.jobs.job(job, h.clock);
+		await h.settle();
+		expect(h.sleeping()).toBe(500);
+		await h.elapse();
+		expect(h.cluster.calls).toEqual(['pods', 'pods']);
+		expect(h.sleeping()).toBe(10_000);
+		await stopped(h, running);
+	});
+
+	test('a round asked for meanwhile (pollNow) serves the change: no round after it', async () => {
+		const {h, running} = await started();
+		h.jobs.job(job, t0);
+		await h.settle();
+		expect(h.sleeping()).toBe(1000);
+		h.watcher.pollNow();
+		await h.settle(() => h.cluster.calls.length === 2, 'the round pollNow asked for');
+		await h.settle();
+		expect(h.sleeping()).toBe(10_000);
+		expect(h.clock).toBe(t0);
+		await stopped(h, running);
+	});
+
+	test('the job re-created (new uid): reset, then the new job\'s details within the debounce', async () => {
+		const {h, running} = await started();
+		h.jobs.job(recreated, t0);
+		expect(h.log.at(-1)).toBe('reset');
+		await h.settle();
+		expect(h.sleeping()).toBe(1000);
+		await h.elapse();
+		expect(h.cluster.calls).toEqual(['pods', 'pods']);
+		await stopped(h, running);
+	});
+
+	test('the job gone before the debounce ran out: nothing asked', async () => {
+		const {h, running} = await started();
+		h.jobs.job(job, t0);
+		await h.settle();
+		h.jobs.emit({type: 'not-found', at: t0, error: status(404), delayMs: 2000});
+		await h.elapse();
+		expect(h.cluster.calls).toEqual(['pods']);
+		expect(h.sleeping()).toBe(3_600_000);
+		await stopped(h, running);
 	});
 });
 
