@@ -14,7 +14,8 @@
 //   soak                 RSS (VmRSS) of vcjob-watch across N polls at --interval 10ms, on a job that does not change
 //   latency              time from a change on the simulator to its line in vcjob-watch's text output, polling
 //                        (--poll, every 2 s) against watching (--watch): N samples each, median and p95; and the
-//                        requests for the job per minute while it does not change, in each mode
+//                        requests for the job per minute while it does not change, in each mode; and watching a
+//                        job idle for longer than the API server's watch window (the idle scenario)
 //   peaks                the peak RSS (VmHWM) of N separate starts of vcjob-watch --watch, each --peak-seconds after its
 //                        first frame: min, median, max (the peak moves from start to start)
 //   namespace            vcjob-watch -n NS on a namespace of --namespace-jobs jobs changing --namespace-rate times a
@@ -917,7 +918,44 @@ async function measureLatency(mode) {
 	}
 }
 
-// Requests for the job (GETs of it, watches of the collection) while it does not change, from the first line on.
+// Latency on an idle job, watching: the idle scenario's job was last written an hour before the start, on a cluster
+// whose other jobs keep changing, so its own resourceVersion is long out of the API server's watch window (a watch
+// from it gets 410). The simulator runs 60 times faster than real time, so its window (75 s) is about 1.3 s here;
+// each change comes 2-4 s after the last one was seen, on a job idle for longer than the window. Timed as above.
+const idleSpeed = 60;
+
+async function measureIdleJobLatency() {
+	const started = await startSimulator({scenario: 'idle', host: '127.0.0.1', port: 0, autoplay: false, speed: idleSpeed});
+	simulators.add(started);
+	const sim = started;
+	const run = new PtyRun('vcjob-watch --watch latency, idle job', vcjobArgv(sim, ['--watch', '-o', 'text', '--no-details'])).start();
+	try {
+		await run.waitForText('phase=Running', 30_000);
+		const samples = [];
+		const before = jobRequestsOf(sim).length;
+		for (let index = 0; index < latencySamples; index++) {
+			await sleep(2000 + Math.random() * 2000);
+			sim.goTo(index % 2 === 0 ? 1 : 0);
+			const changedAt = performance.now();
+			const marker = `rv=${sim.resourceVersion} `;
+			const deadline = changedAt + 15_000;
+			while (!run.text().includes(marker)) {
+				if (performance.now() > deadline || run.exited) throw new Error(`vcjob-watch on an idle job: ${marker} not shown within 15 s`);
+				await sleep(5);
+			}
+
+			samples.push(performance.now() - changedAt);
+		}
+
+		const requests = jobRequestsOf(sim).length - before;
+		return {mode: 'watch', job: 'idle', samples, median: median(samples), p95: percentile(samples, 95), max: Math.max(...samples), requests};
+	} finally {
+		await run.stop();
+		await closeSimulator(sim);
+	}
+}
+
+// Requests for the job (GETs and lists of it, watches of the collection) while it does not change, from the first line on.
 async function measureIdleRequests(mode) {
 	const sim = await simulator('static');
 	const run = new PtyRun(`vcjob-watch --${mode} idle requests`, vcjobArgv(sim, [`--${mode}`, '-o', 'text', '--no-details'])).start();
@@ -946,7 +984,19 @@ function latencyReport(latency) {
 		'|---|---:|---:|---:|---:|---:|',
 	];
 	for (const {latency: l, idle} of latency) {
+		if (l.job === 'idle') continue;
 		lines.push(`| \`--${l.mode}\` | ${ms(l.median)} | ${ms(l.p95)} | ${ms(l.max)} | ${fmt(idle.perMinute, 1)} (${idle.requests} in ${fmt(idle.seconds)} s) | ${idle.atStart} |`);
+	}
+
+	const idleJob = latency.find(({latency: l}) => l.job === 'idle');
+	if (idleJob) {
+		const l = idleJob.latency;
+		lines.push(`| \`--watch\`, idle job | ${ms(l.median)} | ${ms(l.p95)} | ${ms(l.max)} | ${l.requests} requests for ${latencySamples} changes | — |`);
+		lines.push(
+			'',
+			`The idle-job row: the \`idle\` scenario at ${idleSpeed}× (its job last written an hour before, out of the simulated API ` +
+				'server\'s 75 s watch window), each change 2-4 s after the last was seen; requests: the job\'s lists and watches during the changes.',
+		);
 	}
 
 	return lines.join('\n');
@@ -1195,6 +1245,9 @@ async function main() {
 			log(`latency, --${mode}: ${latencySamples} changes, then ${idleSeconds} s idle`);
 			latency.push({latency: await measureLatency(mode), idle: await measureIdleRequests(mode)});
 		}
+
+		log(`latency, --watch on an idle job: ${latencySamples} changes`);
+		latency.push({latency: await measureIdleJobLatency()});
 	}
 
 	if (args['latency-only']) {

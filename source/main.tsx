@@ -60,7 +60,7 @@ function parseArguments() {
 		      --demo             watch a job on the built-in simulator; no cluster needed
 		      --scenario S       simulator scenario: demo, fail, flaky, static, seed, unschedulable,
 		                         image-pull, recreate, namespace (the demo job among 200 others,
-		                         shown as the table) (default demo)
+		                         shown as the table), idle, quiet (default demo)
 		      --speed X          simulator time multiplier (default 1)
 		      --port N           port for "simulate" (default 0: any free port)
 		      --no-color         no colours (also NO_COLOR=1 or TERM=dumb)

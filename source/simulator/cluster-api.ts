@@ -1,77 +1,25 @@
-import type {Cluster} from './cluster-objects.js';
-import type {Rendered} from './cluster-render.js';
+import {forbiddenReply} from './apiserver/request.js';
+import {kinds, qualified} from './apiserver/kinds.js';
+import type {ObjectStore} from './apiserver/object-store.js';
+import type {Cluster} from './cluster/cluster-objects.js';
+import type {Rendered} from './cluster/cluster-render.js';
 import {statusBody} from './faults.js';
-import {parseFieldSelector, parseLabelSelector, type SelectableFields} from './selectors.js';
 
-// The Kubernetes paths around the job: pods, events (core v1) and PodGroups (scheduling.volcano.sh/v1beta1),
-// each listed (with labelSelector and fieldSelector) or fetched by name, with the API server's errors.
+// The Kubernetes paths around the job: pods, events (core v1) and PodGroups (scheduling.volcano.sh/v1beta1). The
+// cluster model (cluster-objects.ts) derives them from the job; here they are written into the API server's stores
+// (one resourceVersion per change, from etcd's single revision), from which they are listed, watched and fetched.
 
 export const clusterResources = ['pods', 'events', 'podgroups'] as const;
 export type ClusterResource = (typeof clusterResources)[number];
 
+/** A GET of one object by name. */
 export type ClusterRequest = {readonly resource: ClusterResource; readonly namespace: string; readonly name?: string};
 
 type Reply = {readonly status: number; readonly body: unknown};
 
-type ResourceInfo = {
-	readonly group: string;
-	readonly apiVersion: string;
-	readonly kind: string;
-	readonly fields: SelectableFields<Rendered>;
-};
-
-// A field the object does not carry reads as "", as fields.Set does.
-function selectable(...fields: string[]): SelectableFields<Rendered> {
-	return Object.fromEntries(fields.map(field => [field, (object: Rendered) => object.fields[field] ?? '']));
-}
-
-const scheduling = 'scheduling.volcano.sh';
-
-const resources: Readonly<Record<ClusterResource, ResourceInfo>> = {
-	pods: {
-		group: '',
-		apiVersion: 'v1',
-		kind: 'Pod',
-		fields: selectable(
-			'metadata.name',
-			'metadata.namespace',
-			'spec.nodeName',
-			'spec.restartPolicy',
-			'spec.schedulerName',
-			'spec.serviceAccountName',
-			'spec.hostNetwork',
-			'status.phase',
-			'status.podIP',
-			'status.podIPs',
-			'status.nominatedNodeName',
-		),
-	},
-	events: {
-		group: '',
-		apiVersion: 'v1',
-		kind: 'Event',
-		fields: selectable(
-			'metadata.name',
-			'metadata.namespace',
-			'involvedObject.kind',
-			'involvedObject.namespace',
-			'involvedObject.name',
-			'involvedObject.uid',
-			'involvedObject.apiVersion',
-			'involvedObject.resourceVersion',
-			'involvedObject.fieldPath',
-			'reason',
-			'reportingComponent',
-			'source',
-			'type',
-		),
-	},
-	// A custom resource without selectableFields: only the two metadata fields.
-	podgroups: {group: scheduling, apiVersion: `${scheduling}/v1beta1`, kind: 'PodGroup', fields: selectable('metadata.name', 'metadata.namespace')},
-};
-
 const corePath = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|events)(?:\/([^/]+))?\/?$/;
 const schedulingPath = /^\/apis\/scheduling\.volcano\.sh\/v1beta1\/namespaces\/([^/]+)\/(podgroups)(?:\/([^/]+))?\/?$/;
+const scheduling = 'scheduling.volcano.sh';
 
 function decode(segment: string): string {
 	try {
@@ -120,84 +68,81 @@ export const clusterDiscovery: ReadonlyMap<string, unknown> = new Map([
 	],
 ]);
 
-function qualified(resource: ClusterResource): string {
-	const {group} = resources[resource];
-	return group ? `${resource}.${group}` : resource;
-}
-
-function forbidden(request: ClusterRequest, user: string): Reply {
-	const {group} = resources[request.resource];
-	const verb = request.name === undefined ? 'list' : 'get';
-	const subject = request.name === undefined ? qualified(request.resource) : `${qualified(request.resource)} "${request.name}"`;
-	return {
-		status: 403,
-		body: statusBody(403, {
-			message: `${subject} is forbidden: User "${user}" cannot ${verb} resource "${request.resource}" in API group "${group}" in the namespace "${request.namespace}"`,
-			details: {...(request.name === undefined ? {} : {name: request.name}), ...(group ? {group} : {}), kind: request.resource},
-		}),
-	};
-}
-
-function objects(cluster: Cluster, resource: ClusterResource, now: number): Rendered[] {
-	switch (resource) {
-		case 'pods': {
-			return cluster.pods(now);
-		}
-
-		case 'events': {
-			return cluster.events(now);
-		}
-
-		case 'podgroups': {
-			return cluster.podGroups(now);
-		}
-	}
-}
-
 export type ClusterAnswerOptions = {
-	/** Resources whose lists and gets are refused with 403, as for a user without RBAC rights on them. */
+	/** Resources whose lists, watches and gets are refused with 403, as for a user without RBAC rights on them. */
 	readonly forbidden: readonly ClusterResource[];
 	readonly user: string;
 };
 
-export function answerCluster(
-	request: ClusterRequest,
-	query: URLSearchParams,
-	cluster: Cluster,
+/** A GET of one pod, event or PodGroup by name, from the store. */
+export function answerClusterGet(
+	request: ClusterRequest & {readonly name: string},
+	stores: Readonly<Record<ClusterResource, ObjectStore>>,
 	options: ClusterAnswerOptions,
-	now: number,
 ): Reply {
-	if (options.forbidden.includes(request.resource)) return forbidden(request, options.user);
-	const info = resources[request.resource];
-	const custom = info.group !== '';
-	const inNamespace = objects(cluster, request.resource, now).filter(object => object.fields['metadata.namespace'] === request.namespace);
-	if (request.name !== undefined) {
-		const found = inNamespace.find(object => object.fields['metadata.name'] === request.name);
-		if (!found) {
-			return {
-				status: 404,
-				body: statusBody(404, {
-					message: `${qualified(request.resource)} "${request.name}" not found`,
-					details: {name: request.name, ...(custom ? {group: info.group} : {}), kind: request.resource},
-				}),
-			};
-		}
-
-		return {status: 200, body: custom ? found.body : {kind: info.kind, apiVersion: info.apiVersion, ...found.body}};
+	const kind = kinds[request.resource];
+	if (options.forbidden.includes(request.resource)) return forbiddenReply(kind, request.namespace, options.user, 'get', request.name);
+	const found = stores[request.resource].get(request.namespace, request.name);
+	if (!found) {
+		return {
+			status: 404,
+			body: statusBody(404, {
+				message: `${qualified(kind)} "${request.name}" not found`,
+				details: {name: request.name, ...(kind.custom ? {group: kind.group} : {}), kind: request.resource},
+			}),
+		};
 	}
 
-	const labels = parseLabelSelector(query.get('labelSelector') ?? '');
-	if (!labels.ok) return {status: 400, body: statusBody(400, {message: labels.message})};
-	const fields = parseFieldSelector(query.get('fieldSelector') ?? '', info.fields);
-	if (!fields.ok) return {status: 400, body: statusBody(400, {message: fields.message})};
-	const items = inNamespace
-		.filter(object => labels.value.matches(object.labels ?? {}) && fields.value.matches(object))
-		.map(object => object.body);
-	const resourceVersion = cluster.resourceVersion;
-	return {
-		status: 200,
-		body: custom
-			? {apiVersion: info.apiVersion, items, kind: `${info.kind}List`, metadata: {continue: '', resourceVersion}}
-			: {kind: `${info.kind}List`, apiVersion: info.apiVersion, metadata: {resourceVersion}, items},
-	};
+	return {status: 200, body: found.object ?? JSON.parse(found.json)};
+}
+
+/** Stores a rendered object if its content changed; returns its resourceVersion (cluster-objects' store hook). */
+export function storeRendered(store: ObjectStore, resource: ClusterResource, rendered: Rendered): string {
+	const kind = kinds[resource];
+	const metadata = rendered.body['metadata'] as Record<string, unknown>;
+	const key = JSON.stringify(rendered.body);
+	const namespace = rendered.fields['metadata.namespace'] ?? '';
+	const name = rendered.fields['metadata.name'] ?? '';
+	const uid = String(metadata['uid'] ?? '');
+	const existing = store.get(namespace, name);
+	if (existing?.uid === uid && existing.key === key) {
+		return String(existing.resourceVersion);
+	}
+
+	let written = '';
+	store.write(
+		namespace,
+		name,
+		uid,
+		resourceVersion => {
+			written = resourceVersion;
+			const body = {...rendered.body, metadata: {...metadata, resourceVersion}};
+			// A built-in kind's list items carry no kind and apiVersion; a GET and a watch event do.
+			return kind.custom ? body : {kind: kind.kind, apiVersion: kind.apiVersion, ...body};
+		},
+		{
+			key,
+			labels: rendered.labels ?? {},
+			fields: rendered.fields,
+			...(kind.custom ? {} : {item: ({kind: _kind, apiVersion: _apiVersion, ...item}) => JSON.stringify(item)}),
+		},
+	);
+	return written;
+}
+
+/**
+ * Brings the stores up to date with the cluster at `now` (wall-clock ms): changed objects written, vanished ones
+ * deleted. Time alone changes some (restart counts, repeated events), so this runs on every tick and before reads.
+ */
+export function syncCluster(cluster: Cluster, stores: Readonly<Record<ClusterResource, ObjectStore>>, namespace: string, now: number): void {
+	for (const resource of ['pods', 'podgroups', 'events'] as const) {
+		const rendered = resource === 'pods' ? cluster.pods(now) : resource === 'podgroups' ? cluster.podGroups(now) : cluster.events(now);
+		const present = new Set(rendered.map(object => object.fields['metadata.name']));
+		const store = stores[resource];
+		for (const object of store.list(namespace)) {
+			if (!present.has(object.name)) {
+				store.remove(namespace, object.name);
+			}
+		}
+	}
 }

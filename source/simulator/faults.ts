@@ -1,4 +1,9 @@
-/** Something going wrong between a client and the job, served in place of a normal answer to a job GET. */
+import type {CollectionResource} from './apiserver/kinds.js';
+
+/**
+ * Something going wrong between a client and the API server, served in place of a normal answer: to a job GET (a
+ * step's faults, injectFaults), or to a list or watch (a step's collectionFaults, injectCollectionFaults).
+ */
 export type Fault =
 	/** Any status with a body: an object is sent as JSON (a `request_id` key is set to the response's X-Request-Id). */
 	| {
@@ -21,10 +26,20 @@ export type Fault =
 	| {readonly kind: 'garbage'}
 	/** The normal answer, after ms of real time (not scaled by speed: it exercises client timeouts). */
 	| {readonly kind: 'delay'; readonly ms: number}
-	/** The normal answer padded to this many bytes, streamed. */
-	| {readonly kind: 'huge'; readonly bytes: number};
+	/** The normal answer padded to this many bytes, streamed (a watch is served normally). */
+	| {readonly kind: 'huge'; readonly bytes: number}
+	/**
+	 * An HA replica that lags behind the one that issued the resourceVersion asked for: after its 3 s wait, 504
+	 * "Too large resource version" with Retry-After 1 (to a watch: a 200 and an ERROR event carrying it).
+	 */
+	| {readonly kind: 'tooLarge'};
 
 export type FaultKind = Fault['kind'];
+
+/** A fault for the next list or watch; with resource or verb, only for a request of that resource or verb. */
+export type CollectionFault =
+	| Fault
+	| {readonly fault: Fault; readonly resource?: CollectionResource; readonly verb?: 'list' | 'watch'};
 
 // Kubernetes' StatusReason for each code (k8s.io/apimachinery/pkg/apis/meta/v1/types.go).
 const reasons: Readonly<Record<number, {reason: string; message: string}>> = {
@@ -103,6 +118,16 @@ export function statusFault(code: number, options: StatusFaultOptions = {}): Fau
 /** The API server's own rate limit (API Priority and Fairness): 429, Retry-After and details.retryAfterSeconds. */
 export function throttleFault(retryAfterSeconds = 1): Fault {
 	return statusFault(429, {retryAfterSeconds});
+}
+
+/** A cacher whose cache is being (re)built: 429 "storage is (re)initializing", Retry-After 1. */
+export function initializingFault(): Fault {
+	return statusFault(429, {message: 'storage is (re)initializing', retryAfterSeconds: 1});
+}
+
+/** See the 'tooLarge' fault. */
+export function tooLargeFault(): Fault {
+	return {kind: 'tooLarge'};
 }
 
 /** Huawei Cloud's API gateway answering for the service, e.g. gatewayFault(429, 'APIGW.0308', '…'). */

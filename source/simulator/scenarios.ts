@@ -1,20 +1,25 @@
-import type {ClusterStep, PodScript} from './cluster-objects.js';
-import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type Fault} from './faults.js';
-import type {ContainerLook, JobSnapshot, VerbatimJob} from './job-template.js';
-import type {ManyJobsOptions} from './many-jobs.js';
+import type {ClusterStep, PodScript} from './cluster/cluster-objects.js';
+import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type CollectionFault, type Fault} from './faults.js';
+import type {ContainerLook, JobSnapshot, VerbatimJob} from './cluster/job-template.js';
+import type {ManyJobsOptions} from './cluster/many-jobs.js';
+import {seedJob} from './cluster/seed-job.js';
 
 /**
  * One state of the job, held for holdMs (divided by the simulator's speed).
  *
  * Faults: within a step, every `faultEvery`-th job GET (default 2: the 2nd, 4th, …) is answered with the
  * step's next fault, in rotation; the others are answered normally. A client therefore always gets through
- * eventually, and sees every fault of a step that lasts long enough.
+ * eventually, and sees every fault of a step that lasts long enough. Lists and watches (of jobs, pods, events,
+ * PodGroups) are left alone unless the step has collectionFaults, served the same way among those requests.
  */
 export type Step = {
 	readonly holdMs: number;
 	readonly job: 'absent' | JobSnapshot | VerbatimJob;
 	readonly faults?: readonly Fault[];
 	readonly faultEvery?: number;
+	readonly collectionFaults?: readonly CollectionFault[];
+	/** Default 2, as faultEvery. */
+	readonly collectionFaultEvery?: number;
 	/** What the job's status does not tell about its pods, PodGroup and events (cluster-objects.ts). */
 	readonly cluster?: ClusterStep;
 };
@@ -33,6 +38,11 @@ export type Scenario = {
 	readonly nodes?: readonly string[];
 	/** The PodGroup is named `<job>`, as Volcano did before v1.6. */
 	readonly legacyPodGroupName?: boolean;
+	/**
+	 * The first step was written this long before the simulator starts: its timestamps are that much older, the
+	 * cluster's revision has moved on since (writes elsewhere), and the API server's watch caches begin after it.
+	 */
+	readonly backdateMs?: number;
 };
 
 const namespace = 'cci-namespace-42263891';
@@ -186,77 +196,6 @@ const flakySteps: readonly Step[] = [
 	{holdMs: 10_000, job: completed},
 ];
 
-// CCI's documented example response, verbatim.
-const seedJob: VerbatimJob = {
-	verbatim: {
-		apiVersion: 'batch.volcano.sh/v1alpha1',
-		kind: 'Job',
-		metadata: {
-			creationTimestamp: '2019-06-26T06:24:50Z',
-			generation: 1,
-			name: 'openmpi-hello-3-com',
-			namespace: 'cci-namespace-42263891',
-			resourceVersion: '7681358',
-			selfLink: '/apis/batch.volcano.sh/v1alpha1/namespaces/cci-namespace-42263891/jobs/openmpi-hello-3-com',
-			uid: '1a32a8c4-97db-11e9-9d09-dc9914fb58e0',
-		},
-		spec: {
-			minAvailable: 1,
-			plugins: {env: [], ssh: [], svc: []},
-			queue: 'default',
-			schedulerName: 'volcano',
-			tasks: [
-				{
-					name: 'mpimaster',
-					policies: [{action: 'CompleteJob', event: 'TaskCompleted'}],
-					replicas: 1,
-					template: {
-						spec: {
-							containers: [
-								{
-									command: [
-										'/bin/sh',
-										'-c',
-										'MPI_HOST=`cat /etc/volcano/mpiworker.host | tr "\\n" ","`;\nmkdir -p /var/run/sshd; /usr/sbin/sshd;\nmpiexec --allow-run-as-root --host ${MPI_HOST} -np 2 mpi_hello_world 003e /home/re',
-									],
-									image: '*.*.*.*:20202/swr/openmpi-hello:3.28',
-									name: 'mpimaster',
-									ports: [{containerPort: 22, name: 'mpijob-port'}],
-									resources: {limits: {cpu: '250m', memory: '1Gi'}, requests: {cpu: '250m', memory: '1Gi'}},
-									workingDir: '/home',
-								},
-							],
-							imagePullSecrets: [{name: 'imagepull-secret'}],
-							restartPolicy: 'OnFailure',
-						},
-					},
-				},
-				{
-					name: 'mpiworker',
-					replicas: 2,
-					template: {
-						spec: {
-							containers: [
-								{
-									command: ['/bin/sh', '-c', 'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;'],
-									image: '*.*.*.*:20202/swr/openmpi-hello:3.28',
-									name: 'mpiworker',
-									ports: [{containerPort: 22, name: 'mpijob-port'}],
-									resources: {limits: {cpu: '250m', memory: '1Gi'}, requests: {cpu: '250m', memory: '1Gi'}},
-									workingDir: '/home',
-								},
-							],
-							imagePullSecrets: [{name: 'imagepull-secret'}],
-							restartPolicy: 'OnFailure',
-						},
-					},
-				},
-			],
-		},
-		status: {minAvailable: 1, pending: 3, state: {phase: 'Inqueue'}},
-	},
-};
-
 // A gang bigger than the cluster: each pod wants 8 cores, and no node has 8 free.
 const gangSteps: readonly Step[] = [
 	{holdMs: 2000, job: notInitialised},
@@ -288,6 +227,20 @@ const imagePullSteps: readonly Step[] = [
 		job: {phase: 'Pending', counters: {pending: 1, running: 2}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 1, Pending: 1}}},
 		cluster: missingImagePods,
 	},
+];
+
+// An hour-old Running job that nobody touches while the cluster around it keeps changing; then one pod succeeds.
+const idleSteps: readonly Step[] = [
+	{holdMs: 20_000, job: running},
+	{holdMs: 3_600_000, job: masterDone},
+];
+
+// Twenty minutes without a single job written anywhere, then the job finishes.
+const quietSteps: readonly Step[] = [
+	{holdMs: 1_200_000, job: running},
+	{holdMs: 3000, job: masterDone},
+	{holdMs: 5000, job: completing},
+	{holdMs: 10_000, job: completed},
 ];
 
 // No prototype: a lookup by a user's word ("constructor", "toString") must find nothing.
@@ -365,6 +318,38 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		steps: demoSteps,
 		manyJobs: {count: 200, changesPerSecond: 5},
 	},
+	idle: {
+		name: 'idle',
+		description:
+			"A Running job last written an hour ago, on a cluster that keeps changing: 40 jobs in two other namespaces change one a second, so the jobs watch window is far past the job's own resourceVersion (a watch from it gets 410). After 20 s a pod succeeds, then nothing more.",
+		namespace,
+		jobName: 'openmpi-idle',
+		steps: idleSteps,
+		backdateMs: 3_600_000,
+		manyJobs: {count: 40, changesPerSecond: 1, namespace: ['team-a-training', 'team-b-inference']},
+	},
+	quiet: {
+		name: 'quiet',
+		description:
+			'Nothing changes for 20 minutes: one Running job and no job written anywhere, only writes elsewhere moving the revision and an etcd progress notification every 10 min (so bookmarks are rare); then the job completes.',
+		namespace,
+		jobName: 'openmpi-quiet',
+		steps: quietSteps,
+	},
 });
 
 export const scenarioNames: readonly string[] = Object.keys(scenarios);
+
+/** A scenario by name (default demo), or the one given. */
+export function resolveScenario(scenario: string | Scenario | undefined): Scenario {
+	if (typeof scenario === 'object') {
+		return scenario;
+	}
+
+	const name = scenario ?? 'demo';
+	if (!Object.hasOwn(scenarios, name)) {
+		throw new Error(`Unknown scenario "${name}"; expected one of: ${scenarioNames.join(', ')}`);
+	}
+
+	return scenarios[name]!;
+}

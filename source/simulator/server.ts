@@ -1,18 +1,26 @@
-import {randomBytes, randomUUID} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {TLSSocket} from 'node:tls';
-import {answerCluster, clusterDiscovery, clusterRequestOf, type ClusterRequest, type ClusterResource} from './cluster-api.js';
-import {createCluster} from './cluster-objects.js';
-import {rootDiscovery, type LocalEnd} from './discovery.js';
-import {gatewayBody, nginxErrorPage, statusBody, type Fault} from './faults.js';
+import {createApiServer, type WatchHooks} from './apiserver/api-server.js';
+import {createTicker, seededRandom, simulatedClock} from './apiserver/clock.js';
+import type {WatchSimulatorOptions} from './apiserver/collection-types.js';
+import {createEtcd} from './apiserver/etcd.js';
+import {createFaultReplies} from './apiserver/fault-replies.js';
+import {collectionResources, matchCollectionPath, type CollectionResource} from './apiserver/kinds.js';
+import {createObjectStore, type ObjectStore} from './apiserver/object-store.js';
+import {answerClusterGet, storeRendered, syncCluster, type ClusterResource} from './cluster-api.js';
+import {createCluster} from './cluster/cluster-objects.js';
+import {gatewayBody, statusBody, type CollectionFault, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
-import {renderJob, type JobSnapshot, type VerbatimJob} from './job-template.js';
-import {createJobCollection, matchCollectionPath, type WatchHooks, type WatchSimulatorOptions} from './list-watch.js';
-import {createFleet, type ManyJobsOptions} from './many-jobs.js';
-import {scenarioNames, scenarios, type Scenario} from './scenarios.js';
-import {createJobStore} from './store.js';
+import {createFleet, type ManyJobsOptions} from './cluster/many-jobs.js';
+import {createScenarioPlayer} from './scenario-player.js';
+import {parseBool, pick, routeOf} from './routes.js';
+import {resolveScenario, type Scenario} from './scenarios.js';
+
+export type {RestartOptions, WatchHooks} from './apiserver/api-server.js';
+export type {WatchSimulatorOptions} from './apiserver/collection-types.js';
 
 export type SimulatorOptions = {
 	readonly scenario?: string | Scenario;
@@ -20,8 +28,20 @@ export type SimulatorOptions = {
 	readonly host?: string;
 	/** Default 0: any free port. */
 	readonly port?: number;
-	/** Time multiplier for the steps' holdMs; default 1. */
+	/** How much faster than real time the simulated clock runs (steps' holdMs, bookmarks, watch caches); default 1. */
 	readonly speed?: number;
+	/**
+	 * The simulated clock, in ms (default: real elapsed time × speed). It paces the steps, the watch caches'
+	 * windows, bookmarks, etcd progress notifications and compaction, writes elsewhere in the cluster, and the
+	 * manyJobs changes. Tests inject one and move it; tick() then runs what fell due without waiting.
+	 */
+	readonly now?: () => number;
+	/** Seeds the writes elsewhere in the cluster and the bookmarks' jitter; default 1. */
+	readonly seed?: number;
+	/** Writes to objects the simulator does not serve (leases, other namespaces) every 1–3 s of simulated time; default true. */
+	readonly backgroundWrites?: boolean;
+	/** etcd compaction every this many simulated ms, to the revision of the previous one (exact and paged reads live 5–10 min); default 300000, 0: only compact(). */
+	readonly compactionIntervalMs?: number;
 	/** Default true; false = steps move only by advance() and goTo(). */
 	readonly autoplay?: boolean;
 	/** After the last step, start again as a new incarnation of the job (new uid, new creationTimestamp). */
@@ -37,11 +57,14 @@ export type SimulatorOptions = {
 	readonly iam?: IamSimulatorOptions;
 	/** Huawei Cloud access keys (see iam.ts): the job path wants an SDK-HMAC-SHA256 signature (or, with iam, an IAM token). */
 	readonly aksk?: AkSkSimulatorOptions;
-	/** Other jobs in the namespace, in place of the scenario's own manyJobs (see many-jobs.ts). */
+	/** Other jobs, in place of the scenario's own manyJobs (see many-jobs.ts). */
 	readonly manyJobs?: ManyJobsOptions;
-	/** Changes kept for watches from a resourceVersion and for paged lists; older ones get 410. Default 1000. */
+	/**
+	 * Every kind's watch-cache window holds exactly this many events, never resized (tests). Default: the API
+	 * server's rule, 100 to 102,400 events keeping about 75 s of simulated time (apiserver/watch-window.ts).
+	 */
 	readonly historySize?: number;
-	/** These resources' lists and gets are answered 403, as for a user whose role does not cover them. */
+	/** These resources' lists, watches and gets are answered 403, as for a user whose role does not cover them. */
 	readonly forbidden?: readonly ClusterResource[];
 	/** The PodGroup is named `<job>` as before Volcano v1.6, not `<job>-<job uid>`; default: the scenario's choice. */
 	readonly legacyPodGroupName?: boolean;
@@ -69,6 +92,8 @@ export type Simulator = {
 	goTo(index: number): void;
 	/** Served to the next job GETs, one each, before the scenario's own faults. */
 	injectFaults(...faults: Fault[]): void;
+	/** Served to the next lists and watches (of jobs, pods, events, PodGroups), each to the first request it fits. */
+	injectCollectionFaults(...faults: CollectionFault[]): void;
 	readonly requestCount: number;
 	/** With iam: every token issued so far stops working, as after a password change. */
 	revokeTokens(): void;
@@ -76,113 +101,32 @@ export type Simulator = {
 	readonly requests: readonly SimulatedRequest[];
 	/** With manyJobs: make this many changes to those jobs now. */
 	changeJobs(count: number): void;
-	/** The newest resourceVersion (one counter for every job, as etcd's revision). */
+	/** etcd's current revision: one counter for every write in the cluster, served or not. */
 	readonly resourceVersion: number;
+	/** Run now what has fallen due on the clock (it also runs every 100 ms of real time). */
+	tick(): void;
 	close(): Promise<void>;
 } & WatchHooks;
 
-const groupVersion = 'batch.volcano.sh/v1alpha1';
-const groupVersionPath = `/apis/${groupVersion}`;
-const jobPathPattern = /^\/apis\/batch\.volcano\.sh\/v1alpha1\/namespaces\/([^/]+)\/jobs\/([^/]+)\/?$/;
 // The seed document's resourceVersion: the first write continues from there.
 const firstResourceVersion = 7_681_358;
-const defaultHistorySize = 1000;
 const requestLogSize = 200;
-const defaultFaultEvery = 2;
+const tickMs = 100;
+const defaultCompactionIntervalMs = 300_000;
+// Writes elsewhere while a backdated scenario's job sat unchanged: about three a second.
+const backdatedWritesPerSecond = 3;
 // The user the API server names when it refuses a forbidden resource.
 const simulatedUser = 'demo';
 const defaultNodes = ['192.168.0.11', '192.168.0.12', '192.168.0.13'];
 
-const resourceList = {
-	kind: 'APIResourceList',
-	apiVersion: 'v1',
-	groupVersion,
-	resources: [
-		{
-			name: 'jobs',
-			singularName: 'job',
-			namespaced: true,
-			kind: 'Job',
-			verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
-			shortNames: ['vcjob', 'vj'],
-		},
-		{name: 'jobs/status', singularName: '', namespaced: true, kind: 'Job', verbs: ['get', 'patch', 'update']},
-	],
-};
-
-// Envoy's words, mislabelled as JSON: what a misbehaving hop can hand back with a 200.
-const garbageBody = 'upstream connect error or disconnect/reset before headers. reset reason: connection termination';
-
-type Incarnation = {
-	readonly uid: string;
-	readonly createdAt: Date;
-	readonly conditions: Array<{status: string; lastTransitionTime: Date}>;
-	lastPhase: string;
-	snapshotKey: string;
-};
-
 type Reply = {readonly status: number; readonly body: unknown};
-
-function resolveScenario(scenario: string | Scenario | undefined): Scenario {
-	if (typeof scenario === 'object') {
-		return scenario;
-	}
-
-	const name = scenario ?? 'demo';
-	if (!Object.hasOwn(scenarios, name)) {
-		throw new Error(`Unknown scenario "${name}"; expected one of: ${scenarioNames.join(', ')}`);
-	}
-
-	return scenarios[name]!;
-}
-
-// Kubernetes reads `pretty` with Go's strconv.ParseBool.
-function parseBool(value: string | null): boolean | undefined {
-	if (value === null) {
-		return undefined;
-	}
-
-	if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) {
-		return true;
-	}
-
-	return ['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value) ? false : undefined;
-}
-
-function decode(segment: string): string | undefined {
-	try {
-		return decodeURIComponent(segment);
-	} catch {
-		return undefined;
-	}
-}
-
-type Route =
-	| {readonly kind: 'job'; readonly namespace: string | undefined; readonly name: string | undefined}
-	| {readonly kind: 'discovery'; readonly body: unknown}
-	| {readonly kind: 'cluster'; readonly request: ClusterRequest};
-
-/** What a path asks for; undefined when no service publishes it. */
-function routeOf(pathname: string, socket: LocalEnd): Route | undefined {
-	const job = jobPathPattern.exec(pathname);
-	if (job) return {kind: 'job', namespace: decode(job[1]!), name: decode(job[2]!)};
-	const bare = pathname.replace(/\/$/, '');
-	if (bare === groupVersionPath) return {kind: 'discovery', body: resourceList};
-	const discovery = clusterDiscovery.get(bare) ?? rootDiscovery(bare, socket);
-	if (discovery) return {kind: 'discovery', body: discovery};
-	const request = clusterRequestOf(pathname);
-	return request ? {kind: 'cluster', request} : undefined;
-}
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const scenario = resolveScenario(options.scenario);
-	const {steps} = scenario;
 	const speed = options.speed ?? 1;
-	const autoplay = options.autoplay ?? true;
-	const loop = options.loop ?? false;
 	const {token} = options;
 	const auth = options.iam || options.aksk ? createSimulatedAuth({iam: options.iam, aksk: options.aksk, token}) : undefined;
-	if (steps.length === 0) {
+	if (scenario.steps.length === 0) {
 		throw new RangeError(`Scenario "${scenario.name}" has no steps`);
 	}
 
@@ -190,155 +134,56 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		throw new RangeError(`speed must be a positive number, got ${speed}`);
 	}
 
-	let stepIndex = 0;
-	let stepRequests = 0;
-	let faultCursor = 0;
-	let incarnation: Incarnation | undefined;
-	let document: unknown;
-	let stepTimer: NodeJS.Timeout | undefined;
+	const now = options.now ?? simulatedClock(speed);
+	const seed = options.seed ?? 1;
 	let closing: Promise<void> | undefined;
 	let requestCount = 0;
 	const requestLog: SimulatedRequest[] = [];
-	const injected: Fault[] = [];
-	const delayTimers = new Set<NodeJS.Timeout>();
-	const store = createJobStore({firstResourceVersion, historySize: options.historySize ?? defaultHistorySize});
-	const collection = createJobCollection(store, options);
-	const manyJobs = options.manyJobs ?? scenario.manyJobs;
-	const fleet = manyJobs
-		? createFleet(store, {...manyJobs, namespace: manyJobs.namespace ?? scenario.namespace, firstResourceVersion})
-		: undefined;
+	const etcd = createEtcd({
+		firstRevision: firstResourceVersion,
+		now,
+		random: seededRandom(seed),
+		backgroundWrites: options.backgroundWrites ?? true,
+		compactionIntervalMs: options.compactionIntervalMs ?? defaultCompactionIntervalMs,
+	});
+	const stores = Object.fromEntries(collectionResources.map(resource => [resource, createObjectStore(etcd)])) as Record<CollectionResource, ObjectStore>;
 	const forbidden = options.forbidden ?? [];
+	const faults = createFaultReplies({tooLargeWaitMs: options.tooLargeWaitMs ?? 3000});
 	const cluster = createCluster({
 		speed,
 		legacyPodGroupName: options.legacyPodGroupName ?? scenario.legacyPodGroupName ?? false,
 		nodes: scenario.nodes ?? defaultNodes,
+		store: (resource, rendered) => storeRendered(stores[resource], resource, rendered),
 	});
-
-	// The controller's write: resourceVersion, lastTransitionTime and managedFields move only when the content does.
-	function write(job: 'absent' | JobSnapshot | VerbatimJob): void {
-		if (job === 'absent') {
-			incarnation = undefined;
-			document = undefined;
-			store.remove(scenario.namespace, scenario.jobName);
-			return;
-		}
-
-		if ('verbatim' in job) {
-			document = job.verbatim;
-			store.writeVerbatim(scenario.namespace, scenario.jobName, job.verbatim);
-			return;
-		}
-
-		const now = new Date();
-		incarnation ??= {uid: randomUUID(), createdAt: now, conditions: [], lastPhase: '', snapshotKey: ''};
-		const key = JSON.stringify(job);
-		if (key === incarnation.snapshotKey) {
-			return;
-		}
-
-		incarnation.snapshotKey = key;
-		if (job.phase !== '' && job.phase !== incarnation.lastPhase) {
-			incarnation.conditions.push({status: job.phase, lastTransitionTime: now});
-		}
-
-		incarnation.lastPhase = job.phase;
-		const {uid, createdAt, conditions} = incarnation;
-		document = store.write(
-			scenario.namespace,
-			scenario.jobName,
-			uid,
-			resourceVersion =>
-				renderJob({
-					namespace: scenario.namespace,
-					name: scenario.jobName,
-					uid,
-					resourceVersion,
-					creationTimestamp: createdAt,
-					writtenAt: now,
-					lastTransitionTime: now,
-					conditions,
-					snapshot: job,
-					...(scenario.look ? {look: scenario.look} : {}),
-				}),
-			{keepObject: true},
-		);
-	}
-
-	function enterStep(index: number, newIncarnation = false): void {
-		stepIndex = index;
-		stepRequests = 0;
-		faultCursor = 0;
-		if (newIncarnation) {
-			incarnation = undefined;
-		}
-
-		const step = steps[index]!;
-		write(step.job);
-		cluster.enter(document, step.cluster, Date.now());
-		clearTimeout(stepTimer);
-		stepTimer = undefined;
-		if (autoplay && closing === undefined && (loop || index < steps.length - 1)) {
-			stepTimer = setTimeout(advance, step.holdMs / speed);
-			stepTimer.unref();
-		}
-	}
-
-	function advance(): void {
-		if (closing !== undefined) {
-			return;
-		}
-
-		if (stepIndex < steps.length - 1) {
-			enterStep(stepIndex + 1);
-		} else if (loop) {
-			enterStep(0, true);
-		}
-	}
-
-	function goTo(index: number): void {
-		if (!Number.isInteger(index) || index < 0 || index >= steps.length) {
-			throw new RangeError(`Step ${index} is out of range 0..${steps.length - 1}`);
-		}
-
-		if (closing === undefined) {
-			enterStep(index);
-		}
-	}
-
-	function nextFault(): Fault | undefined {
-		const fault = injected.shift();
-		if (fault) {
-			return fault;
-		}
-
-		stepRequests++;
-		const step = steps[stepIndex]!;
-		const faults = step.faults ?? [];
-		if (faults.length === 0 || stepRequests % Math.max(1, step.faultEvery ?? defaultFaultEvery) !== 0) {
-			return undefined;
-		}
-
-		return faults[faultCursor++ % faults.length];
-	}
-
-	function jobReply(namespace: string | undefined, name: string | undefined): Reply {
-		if (document !== undefined && namespace === scenario.namespace && name === scenario.jobName) {
-			return {status: 200, body: document};
-		}
-
-		const other = namespace === undefined || name === undefined ? undefined : store.get(namespace, name);
-		if (other) {
-			return {status: 200, body: other.object ?? JSON.parse(other.json)};
-		}
-
-		return {
-			status: 404,
-			body: statusBody(404, {
-				message: `jobs.batch.volcano.sh "${name ?? ''}" not found`,
-				details: {name: name ?? '', group: 'batch.volcano.sh', kind: 'jobs'},
-			}),
-		};
-	}
+	const sync = (at: number) => syncCluster(cluster, stores, scenario.namespace, at);
+	const api = createApiServer({
+		...pick(options, ['bookmarkIntervalMs', 'bookmarks', 'initialEventsEndBookmark', 'progressNotifyMs', 'maxWatchSeconds', 'refuseWatch', 'tooLargeWaitMs', 'historySize']),
+		etcd,
+		stores,
+		now,
+		random: seededRandom(seed + 1),
+		forbidden,
+		user: simulatedUser,
+		refresh(resource) {
+			if (resource !== 'jobs') sync(Date.now());
+		},
+		faults,
+	});
+	const player = createScenarioPlayer({
+		scenario,
+		store: stores.jobs,
+		cluster,
+		sync,
+		now,
+		speed,
+		autoplay: options.autoplay ?? true,
+		loop: options.loop ?? false,
+	});
+	const manyJobs = options.manyJobs ?? scenario.manyJobs;
+	const fleet = manyJobs
+		? createFleet(stores.jobs, {...manyJobs, namespace: manyJobs.namespace ?? scenario.namespace, firstResourceVersion, now})
+		: undefined;
+	const ticker = createTicker(tickMs);
 
 	function handle(request: IncomingMessage, response: ServerResponse): void {
 		const method = request.method ?? 'GET';
@@ -359,25 +204,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 		const url = new URL(request.url ?? '/', 'http://simulator.invalid');
 		const pretty = parseBool(url.searchParams.get('pretty')) ?? /^(curl|wget)/i.test(request.headers['user-agent'] ?? '');
-
-		function send(status: number, body: string, contentType: string, headers: Readonly<Record<string, string>> = {}): void {
+		const setStatus = (status: number) => {
 			entry.status = status;
-			response.writeHead(status, {'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers});
-			response.end(body);
-		}
+		};
 
 		// Kubernetes' encoder ends every document with a newline.
 		function json(value: unknown): string {
 			return `${JSON.stringify(value, undefined, pretty ? 2 : undefined)}\n`;
 		}
 
-		function sendJson(reply: Reply, headers?: Readonly<Record<string, string>>): void {
-			send(reply.status, json(reply.body), 'application/json', headers);
+		function sendJson(reply: Reply, headers: Readonly<Record<string, string>> = {}): void {
+			const body = json(reply.body);
+			entry.status = reply.status;
+			response.writeHead(reply.status, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers});
+			response.end(body);
 		}
 
 		const {pathname} = url;
 		if (pathname === '/healthz') {
-			send(200, 'ok', 'text/plain; charset=utf-8');
+			entry.status = 200;
+			response.writeHead(200, {'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': 2});
+			response.end('ok');
 			return;
 		}
 
@@ -391,18 +238,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		const collectionMatch = matchCollectionPath(pathname);
-		const route = collectionMatch ? undefined : routeOf(pathname, request.socket);
-		if (!route && !collectionMatch) {
+		const collection = matchCollectionPath(pathname);
+		const route = collection ? undefined : routeOf(pathname, request.socket);
+		if (!route && !collection) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.
-			sendJson({
-				status: 404,
-				body: gatewayBody(
-					'APIGW.0101',
-					'The API does not exist or has not been published in the environment',
-					requestId,
-				),
-			});
+			const message = 'The API does not exist or has not been published in the environment';
+			sendJson({status: 404, body: gatewayBody('APIGW.0101', message, requestId)});
 			return;
 		}
 
@@ -424,17 +265,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		if (collectionMatch) {
-			collection.serve({
-				...collectionMatch,
-				request,
-				response,
-				query: url.searchParams,
-				pretty,
-				onStatus(status) {
-					entry.status = status;
-				},
-			});
+		if (collection) {
+			const exchange = {request, response, query: url.searchParams, pretty, requestId, onStatus: setStatus};
+			api.serve(collection, exchange, verb => player.nextCollectionFault(collection.resource, verb));
 			return;
 		}
 
@@ -444,16 +277,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		// Faults stay on the job path: a step's rotation counts job GETs only.
 		if (route.kind === 'cluster') {
-			sendJson(answerCluster(route.request, url.searchParams, cluster, {forbidden, user: simulatedUser}, Date.now()));
+			sync(Date.now());
+			sendJson(answerClusterGet(route.request, stores, {forbidden, user: simulatedUser}));
 			return;
 		}
 
-		const reply = (): Reply => jobReply(route.namespace, route.name);
-		const fault = nextFault();
+		// A step's faults hit job GETs only: its rotation counts them.
+		const reply = (): Reply => player.jobReply(route.namespace, route.name);
+		const fault = player.nextFault();
 		if (fault === undefined) {
-			void collection.checkGet(url.searchParams.get('resourceVersion'), response).then(refusal => {
+			void api.checkGet(url.searchParams.get('resourceVersion'), response).then(refusal => {
 				if (!response.destroyed) {
 					sendJson(refusal ?? reply(), refusal?.headers);
 				}
@@ -461,71 +295,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		switch (fault.kind) {
-			case 'status': {
-				const {body} = fault;
-				const text =
-					body === undefined
-						? ''
-						: typeof body === 'string'
-							? body
-							: json('request_id' in body ? {...body, request_id: requestId} : body);
-				const contentType = fault.contentType ?? (typeof body === 'object' ? 'application/json' : 'text/plain; charset=utf-8');
-				send(fault.status, text, contentType, fault.headers);
-				return;
-			}
-
-			case 'reset': {
-				request.socket.resetAndDestroy();
-				return;
-			}
-
-			case 'hang': {
-				// The socket stays open until the client gives up or close() destroys it.
-				return;
-			}
-
-			case 'truncated': {
+		faults.serve(fault, {
+			request,
+			response,
+			requestId,
+			pretty,
+			setStatus,
+			serve: () => sendJson(reply()),
+			async text() {
 				const {status, body} = reply();
-				const bytes = Buffer.from(json(body));
-				entry.status = status;
-				response.writeHead(status, {'Content-Type': 'application/json', 'Content-Length': bytes.length});
-				response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => response.destroy());
-				return;
-			}
-
-			case 'html': {
-				send(fault.status, nginxErrorPage(fault.status), 'text/html', {Server: 'nginx'});
-				return;
-			}
-
-			case 'empty': {
-				send(fault.status, '', 'text/plain; charset=utf-8');
-				return;
-			}
-
-			case 'garbage': {
-				send(200, garbageBody, 'application/json');
-				return;
-			}
-
-			case 'delay': {
-				const timer = setTimeout(() => {
-					delayTimers.delete(timer);
-					if (!response.destroyed) {
-						sendJson(reply());
-					}
-				}, fault.ms);
-				delayTimers.add(timer);
-				return;
-			}
-
-			case 'huge': {
-				const {status, body} = reply();
-				entry.status = status;
-				void streamPadded(response, status, JSON.stringify(body), fault.bytes);
-			}
-		}
+				return {status, text: json(body)};
+			},
+			tooLarge: () => api.lagging('jobs', url.searchParams),
+		});
 	}
 
 	const {tls} = options;
@@ -542,33 +324,48 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 	const address = server.address() as AddressInfo;
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-	enterStep(0);
+	player.start();
+	if (scenario.backdateMs) {
+		// The hour the job sat there: the cluster wrote on elsewhere, and the caches started after it.
+		etcd.advance((scenario.backdateMs / 1000) * backdatedWritesPerSecond);
+		api.hooks.restart();
+	}
+
+	// Writes first, so that the bookmarks that follow carry them.
+	function tick(): void {
+		fleet?.tick();
+		player.tick();
+		sync(Date.now());
+		api.tick();
+	}
+
+	ticker.add(tick);
 
 	return {
 		url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
 		port: address.port,
 		scenario,
 		get stepIndex() {
-			return stepIndex;
+			return player.stepIndex;
 		},
-		advance,
-		goTo,
-		injectFaults(...faults: Fault[]) {
-			injected.push(...faults);
-		},
+		advance: player.advance,
+		goTo: player.goTo,
+		injectFaults: player.injectFaults,
+		injectCollectionFaults: player.injectCollectionFaults,
 		revokeTokens() {
 			auth?.revokeTokens();
 		},
-		...collection.hooks,
+		...api.hooks,
 		get openWatches() {
-			return collection.hooks.openWatches;
+			return api.hooks.openWatches;
 		},
 		changeJobs(count: number) {
 			fleet?.change(count);
 		},
 		get resourceVersion() {
-			return store.resourceVersion;
+			return etcd.revision;
 		},
+		tick,
 		get requestCount() {
 			return requestCount;
 		},
@@ -577,15 +374,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		},
 		async close() {
 			closing ??= new Promise<void>(resolve => {
-				clearTimeout(stepTimer);
-				for (const timer of delayTimers) {
-					clearTimeout(timer);
-				}
-
-				delayTimers.clear();
-				injected.length = 0;
+				ticker.close();
+				player.close();
+				faults.close();
 				fleet?.close();
-				collection.close();
+				api.close();
 				server.close(() => {
 					resolve();
 				});
@@ -595,35 +388,4 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return closing;
 		},
 	};
-}
-
-/** The document with a leading "padding" member that brings it to `bytes` bytes, written with back-pressure. */
-async function streamPadded(response: ServerResponse, status: number, document: string, bytes: number): Promise<void> {
-	const head = '{"padding":"';
-	const tail = `",${document.slice(1)}\n`;
-	let left = Math.max(0, bytes - head.length - Buffer.byteLength(tail));
-	response.writeHead(status, {'Content-Type': 'application/json', 'Content-Length': head.length + left + Buffer.byteLength(tail)});
-	response.write(head);
-	const chunk = Buffer.alloc(64 * 1024, 'x');
-	while (left > 0 && !response.destroyed) {
-		const size = Math.min(left, chunk.length);
-		left -= size;
-		if (!response.write(chunk.subarray(0, size))) {
-			// eslint-disable-next-line no-await-in-loop
-			await new Promise<void>(resolve => {
-				const done = () => {
-					response.off('drain', done);
-					response.off('close', done);
-					resolve();
-				};
-
-				response.on('drain', done);
-				response.on('close', done);
-			});
-		}
-	}
-
-	if (!response.destroyed) {
-		response.end(tail);
-	}
 }

@@ -2,7 +2,7 @@ import {readFileSync, writeFileSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {statusFault, proxyHtmlFault, throttleFault} from '../../source/simulator/faults.js';
+import {statusFault, proxyHtmlFault, throttleFault, type Fault} from '../../source/simulator/faults.js';
 import {scenarios} from '../../source/simulator/scenarios.js';
 import {type Simulator} from '../../source/simulator/server.js';
 import type {CliRun} from './run-cli.js';
@@ -46,7 +46,9 @@ describe('text output', () => {
 	test('retries 429/5xx/HTML/reset with lines that say so, and recovers', async () => {
 		const sim = await start();
 		sim.goTo(5);
-		sim.injectFaults(statusFault(503), proxyHtmlFault(502), {kind: 'reset'}, statusFault(503, {retryAfterSeconds: 1}), throttleFault(1));
+		// Watching, the job's first request is a list of it by name: the faults go there.
+		const onTheList = (fault: Fault) => ({fault, resource: 'jobs' as const, verb: 'list' as const});
+		sim.injectCollectionFaults(...[statusFault(503), proxyHtmlFault(502), {kind: 'reset'} as const, statusFault(503, {retryAfterSeconds: 1}), throttleFault(1)].map(onTheList));
 		run = runCli([...target(sim), '-o', 'text', '--interval', '100ms', '--max-wait', '5s']);
 		const out = await run.waitFor(/phase=Running/, 15_000);
 		expect(out).toMatch(/retry attempt=1 in=\S+ error: 503 ServiceUnavailable/);
@@ -104,7 +106,7 @@ describe('json output', () => {
 	test('errors are objects with an "error" member', async () => {
 		const sim = await start();
 		sim.goTo(5);
-		sim.injectFaults(statusFault(500, {errorCode: 'CCI.02.500101'}));
+		sim.injectCollectionFaults({fault: statusFault(500, {errorCode: 'CCI.02.500101'}), resource: 'jobs', verb: 'list'});
 		run = runCli([...target(sim), '-o', 'json', ...fast]);
 		await run.waitFor(/"event":"change"/);
 		const retry = JSON.parse(run.stdout().split('\n')[0]!) as Record<string, any>;

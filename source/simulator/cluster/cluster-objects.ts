@@ -56,6 +56,11 @@ export type ClusterOptions = {
 	readonly legacyPodGroupName: boolean;
 	/** Node names pods are bound to, in turn. */
 	readonly nodes: readonly string[];
+	/**
+	 * Stores a rendered object (its metadata.resourceVersion empty) in the API server and returns its
+	 * resourceVersion: a new one from etcd's single revision when the content changed, else the one it has.
+	 */
+	readonly store: (resource: 'pods' | 'podgroups' | 'events', rendered: Rendered) => string;
 };
 
 export type Cluster = {
@@ -64,8 +69,6 @@ export type Cluster = {
 	pods(now: number): Rendered[];
 	podGroups(now: number): Rendered[];
 	events(now: number): Rendered[];
-	/** For lists: the version of the newest change served so far. */
-	readonly resourceVersion: string;
 };
 
 // How often components repeat themselves, in scenario time (divided by the speed). Volcano's scheduler retries a
@@ -164,20 +167,15 @@ export function createCluster(options: ClusterOptions): Cluster {
 	const events = new Map<string, EventRecord>();
 	let eventSequence = 0;
 	let podCount = 0;
-	// Pods, PodGroups and events are numbered apart from the job, so that the job's resourceVersion moves by one per write.
-	let nextVersion = 7_700_000;
-	const versions = new Map<string, {key: string; version: string}>();
+	// Each object's resourceVersion as last stored, for the events that name it.
+	const versions = new Map<string, {version: string}>();
 
-	function stamp(uid: string, body: Record<string, unknown>, place: (version: string) => void): void {
-		place('');
-		const key = JSON.stringify(body);
-		let entry = versions.get(uid);
-		if (entry?.key !== key) {
-			entry = {key, version: String(nextVersion++)};
-			versions.set(uid, entry);
-		}
-
-		place(entry.version);
+	function stamp(resource: 'pods' | 'podgroups' | 'events', uid: string, rendered: Rendered): void {
+		const metadata = rendered.body['metadata'] as Record<string, unknown>;
+		metadata['resourceVersion'] = '';
+		const version = options.store(resource, rendered);
+		versions.set(uid, {version});
+		metadata['resourceVersion'] = version;
 	}
 
 	function reset(): void {
@@ -577,9 +575,7 @@ export function createCluster(options: ClusterOptions): Cluster {
 		const current = job;
 		return pods.map(pod => {
 			const rendered = renderPod(pod, current, now);
-			stamp(pod.uid, rendered.body, version => {
-				(rendered.body['metadata'] as Record<string, unknown>)['resourceVersion'] = version;
-			});
+			stamp('pods', pod.uid, rendered);
 			return rendered;
 		});
 	}
@@ -587,9 +583,7 @@ export function createCluster(options: ClusterOptions): Cluster {
 	function renderPodGroups(): Rendered[] {
 		if (!job || !podGroup) return [];
 		const rendered = renderPodGroup(podGroup, job, pods);
-		stamp(podGroup.uid, rendered.body, version => {
-			(rendered.body['metadata'] as Record<string, unknown>)['resourceVersion'] = version;
-		});
+		stamp('podgroups', podGroup.uid, rendered);
 		return [rendered];
 	}
 
@@ -636,16 +630,11 @@ export function createCluster(options: ClusterOptions): Cluster {
 				const count = entry.count + (entry.repeat ? occurrences(entry.repeat, now) : 0);
 				if (count === 0) continue;
 				const event = renderEvent(entry, count, now);
-				stamp(entry.uid, event.body, version => {
-					(event.body['metadata'] as Record<string, unknown>)['resourceVersion'] = version;
-				});
+				stamp('events', entry.uid, event);
 				rendered.push(event);
 			}
 
 			return rendered.sort((a, b) => String(a.fields['metadata.name']).localeCompare(String(b.fields['metadata.name'])));
-		},
-		get resourceVersion() {
-			return String(nextVersion - 1);
 		},
 	};
 }

@@ -1,15 +1,19 @@
 import {randomUUID} from 'node:crypto';
+import {seededRandom, type Now} from '../apiserver/clock.js';
+import type {ObjectStore} from '../apiserver/object-store.js';
 import {jobSpec, renderJob, type JobSnapshot, type JobTemplate, type TaskTemplate} from './job-template.js';
-import type {JobStore} from './store.js';
 
 /** A busy namespace: many Volcano Jobs beside the scenario's, some of them changing all the time. */
 export type ManyJobsOptions = {
 	/** Jobs besides the scenario's, named train-0001, train-0002, … */
 	readonly count: number;
-	/** Changes per second across them, each one write (one resourceVersion); 0: only by changeJobs(). */
+	/**
+	 * Changes per second of the simulator's clock across them, each one write (one resourceVersion); 0: only by
+	 * changeJobs().
+	 */
 	readonly changesPerSecond: number;
-	/** Default: the scenario's namespace. */
-	readonly namespace?: string;
+	/** Default: the scenario's namespace. Several: the jobs are dealt out among them in turn. */
+	readonly namespace?: string | readonly string[];
 	/** The same seed gives the same jobs and the same sequence of changes (uids aside). Default 1. */
 	readonly seed?: number;
 };
@@ -17,6 +21,8 @@ export type ManyJobsOptions = {
 export type Fleet = {
 	/** Make this many changes now. */
 	change(count: number): void;
+	/** Make the changes that have fallen due on the clock. */
+	tick(): void;
 	close(): void;
 };
 
@@ -65,21 +71,10 @@ const kinds: readonly Kind[] = [
 const queues = ['default', 'default', 'gpu', 'batch'];
 const teams = ['a', 'b', 'c'];
 
-// mulberry32: small, seedable, good enough to spread jobs around.
-function generator(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d_2b_79_f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
 type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
 type Job = {
+	readonly namespace: string;
 	readonly name: string;
 	readonly template: JobTemplate;
 	readonly tasks: readonly TaskTemplate[];
@@ -147,10 +142,14 @@ function setPhase(job: Job, phase: string, at: Date): void {
 }
 
 export function createFleet(
-	store: JobStore,
-	options: ManyJobsOptions & {readonly namespace: string; readonly firstResourceVersion: number},
+	store: ObjectStore,
+	options: ManyJobsOptions & {readonly namespace: string | readonly string[]; readonly firstResourceVersion: number; readonly now: Now},
 ): Fleet {
-	const {namespace} = options;
+	const namespaces = typeof options.namespace === 'string' ? [options.namespace] : options.namespace;
+	if (namespaces.length === 0) {
+		throw new RangeError('manyJobs.namespace must name at least one namespace');
+	}
+
 	if (!Number.isInteger(options.count) || options.count < 0) {
 		throw new RangeError(`manyJobs.count must be a whole number, got ${options.count}`);
 	}
@@ -159,14 +158,14 @@ export function createFleet(
 		throw new RangeError(`manyJobs.changesPerSecond must be a number of at least 0, got ${options.changesPerSecond}`);
 	}
 
-	const random = generator(options.seed ?? 1);
+	const random = seededRandom(options.seed ?? 1);
 	const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 	const digits = Math.max(4, String(options.count).length);
 	const jobs: Job[] = [];
 
 	function render(job: Job, resourceVersion: string, writtenAt: Date): Readonly<Record<string, unknown>> {
 		return renderJob({
-			namespace,
+			namespace: job.namespace,
 			name: job.name,
 			uid: job.uid,
 			resourceVersion,
@@ -186,6 +185,7 @@ export function createFleet(
 		const replicas = tasks.reduce((sum, task) => sum + task.replicas, 0);
 		const name = `train-${String(index + 1).padStart(digits, '0')}`;
 		const job: Job = {
+			namespace: namespaces[index % namespaces.length]!,
 			name,
 			template: {
 				spec: jobSpec({minAvailable: replicas, queue: pick(queues), image: kind.image, tasks}),
@@ -355,11 +355,11 @@ export function createFleet(
 		const now = new Date();
 		if (step(job, now) === 'delete') {
 			job.present = false;
-			store.remove(namespace, job.name);
+			store.remove(job.namespace, job.name);
 			return;
 		}
 
-		store.write(namespace, job.name, job.uid, resourceVersion => render(job, resourceVersion, now));
+		store.write(job.namespace, job.name, job.uid, resourceVersion => render(job, resourceVersion, now));
 	}
 
 	const now = Date.now();
@@ -371,30 +371,34 @@ export function createFleet(
 		const writtenAt = job.conditions.at(-1)!.lastTransitionTime;
 		const document = render(job, String(resourceVersion), writtenAt);
 		store.seed({
-			namespace,
+			namespace: job.namespace,
 			name: job.name,
 			uid: job.uid,
 			resourceVersion,
 			labels: job.template.labels,
+			fields: {'metadata.name': job.name, 'metadata.namespace': job.namespace},
 			json: JSON.stringify(document),
 		});
 	}
 
+	// Changes fall due with the simulator's clock; its ticks and this timer (finer at high rates) make them.
+	const rate = jobs.length > 0 ? options.changesPerSecond : 0;
+	let due = 0;
+	let last = options.now();
+	function catchUp(): void {
+		const at = options.now();
+		due += (Math.max(0, at - last) / 1000) * rate;
+		last = at;
+		const changes = Math.floor(due);
+		due -= changes;
+		for (let index = 0; index < changes; index++) {
+			change();
+		}
+	}
+
 	let timer: NodeJS.Timeout | undefined;
-	if (options.changesPerSecond > 0 && jobs.length > 0) {
-		let due = 0;
-		let last = performance.now();
-		const tickMs = Math.min(100, Math.max(10, 1000 / options.changesPerSecond));
-		timer = setInterval(() => {
-			const at = performance.now();
-			due += ((at - last) / 1000) * options.changesPerSecond;
-			last = at;
-			const changes = Math.floor(due);
-			due -= changes;
-			for (let index = 0; index < changes; index++) {
-				change();
-			}
-		}, tickMs);
+	if (rate > 0) {
+		timer = setInterval(catchUp, Math.min(100, Math.max(10, 1000 / rate)));
 		timer.unref();
 	}
 
@@ -403,6 +407,9 @@ export function createFleet(
 			for (let index = 0; index < changes && jobs.length > 0; index++) {
 				change();
 			}
+		},
+		tick() {
+			if (rate > 0) catchUp();
 		},
 		close() {
 			clearInterval(timer);
