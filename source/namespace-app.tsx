@@ -1,9 +1,9 @@
 import {useInput, useStdin, useWindowSize} from 'ink';
-import {useMemo, useState} from 'react';
+import {useEffect, useMemo, useState} from 'react';
 import {App} from './app.js';
 import {jobsTableHeight, NamespaceScreen} from './components/namespace-screen.js';
 import type {NamespaceStore} from './core/namespace-store.js';
-import {initialTableView, reduceTableView, tableWindow, visibleRows, type TableView, type ViewAction} from './core/namespace-view.js';
+import {initialTableView, pinSelection, reduceTableView, tableWindow, visibleRows, type TableView, type ViewAction} from './core/namespace-view.js';
 import type {NamespaceWatcher} from './core/watch-namespace.js';
 import {useJobSession, type JobSession} from './hooks/use-job-session.js';
 import {useNamespaceState} from './hooks/use-namespace-state.js';
@@ -33,6 +33,10 @@ export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, sourc
 	// Filtered and sorted again only when a job changes or the filter or order does.
 	const list = useMemo(() => visibleRows(state.rows, view.filter, view.sort), [state.rows, view.filter, view.sort]);
 	const height = jobsTableHeight(rows, notices.length);
+	// The first listing selects its first row: from then on the selection follows that job, not the place.
+	useEffect(() => {
+		if (view.selected === undefined && list.length > 0) setView(current => pinSelection(current, list, height));
+	}, [list, view.selected, height]);
 	const act = (action: ViewAction) => {
 		setView(current => reduceTableView(current, action, list, height));
 	};

@@ -50,7 +50,7 @@ export function ConnectionStatus(props: Props) {
 	let detail: React.JSX.Element | string = '';
 	if (props.paused) {
 		state = <Text {...theme.warning}>‖ paused</Text>;
-		detail = <Text {...theme.muted}>press p to resume polling</Text>;
+		detail = <Text {...theme.muted}>press p to resume {transport?.kind === 'watching' ? 'watching' : 'polling'}</Text>;
 	} else {
 		switch (connection.kind) {
 			case 'connecting': {

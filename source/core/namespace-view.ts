@@ -117,6 +117,17 @@ function select(view: TableView, list: readonly NamespaceRow[], height: number, 
 }
 
 /**
+ * The view with its selection tied to a job: the first row shown is selected by its place until a key moves it,
+ * and a job that then appears above it (a new one, first by name) must not take the selection from under the
+ * person about to press Enter. Returns the same view when there is nothing to tie.
+ */
+export function pinSelection(view: TableView, list: readonly NamespaceRow[], height: number): TableView {
+	if (view.selected !== undefined || list.length === 0) return view;
+	const row = list[tableWindow(view, list, height).selected];
+	return row ? {...view, selected: rowKey(row)} : view;
+}
+
+/**
  * The view after a key. `list` is what is shown now (visibleRows) and `height` the rows that fit: a page is
  * that many rows.
  */

@@ -31,6 +31,13 @@ describe('watching', () => {
 		expect(live).not.toContain('polling');
 	});
 
+	test('paused while watching: resuming resumes the watch, and says so (not "polling")', () => {
+		const paused = frame({...state([opening, first, opened]), paused: true});
+		expect(paused).toMatch(/‖ paused\n\s+press p to resume watching/);
+		const polling = frame({...state([first]), paused: true});
+		expect(polling).toContain('press p to resume polling');
+	});
+
 	test('the age moves with the minute, not with the second', () => {
 		const live = state([opening, first, opened]);
 		const secondsLater = reduceWatch(live, {type: 'tick', at: at + 30_000}, options);

@@ -3,6 +3,7 @@ import type {NamespaceRow} from '../../source/core/namespace-state.js';
 import {
 	initialTableView,
 	phaseCounts,
+	pinSelection,
 	reduceTableView,
 	rowKey,
 	tableWindow,
@@ -89,6 +90,17 @@ describe('the selection and the window', () => {
 		expect(tableWindow(apply(paged, many, 5, {type: 'last'}), many, 5)).toEqual({start: 25, end: 30, selected: 29});
 		expect(tableWindow(apply(paged, many, 5, {type: 'last'}, {type: 'page', by: 1}), many, 5).selected).toBe(29);
 		expect(tableWindow(apply(paged, many, 5, {type: 'first'}), many, 5)).toEqual({start: 0, end: 5, selected: 0});
+	});
+
+	test('before any key, the first row\'s job is selected, not the first place: a job that appears above it does not take it', () => {
+		const before = visibleRows(rows({name: 'train-a'}, {name: 'train-b'}), '', 'name');
+		const pinned = pinSelection(initialTableView, before, 5);
+		expect(pinned.selected).toBe('uid-train-a');
+		expect(pinSelection(pinned, before, 5)).toBe(pinned);
+		const after = visibleRows(rows({name: 'openmpi-hello'}, {name: 'train-a'}, {name: 'train-b'}), '', 'name');
+		expect(names(after)[tableWindow(pinned, after, 5).selected]).toBe('train-a');
+		// Nothing listed yet: nothing to tie.
+		expect(pinSelection(initialTableView, [], 5)).toBe(initialTableView);
 	});
 
 	test('the selection follows its job when the order changes, and stays where it was when the job goes', () => {
