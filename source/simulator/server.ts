@@ -103,6 +103,8 @@ export type Simulator = {
 	changeJobs(count: number): void;
 	/** etcd's current revision: one counter for every write in the cluster, served or not. */
 	readonly resourceVersion: number;
+	/** The scenario's job's own metadata.resourceVersion (when it last changed); undefined while it is absent. */
+	readonly jobResourceVersion: string | undefined;
 	/** Run now what has fallen due on the clock (it also runs every 100 ms of real time). */
 	tick(): void;
 	close(): Promise<void>;
@@ -361,6 +363,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		},
 		changeJobs(count: number) {
 			fleet?.change(count);
+		},
+		get jobResourceVersion() {
+			const metadata = (player.document as {metadata?: {resourceVersion?: unknown}} | undefined)?.metadata;
+			return typeof metadata?.resourceVersion === 'string' ? metadata.resourceVersion : undefined;
 		},
 		get resourceVersion() {
 			return etcd.revision;
