@@ -10,10 +10,10 @@
 import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {fileURLToPath, pathToFileURL} from 'node:url';
+import {fileURLToPath} from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const {startSimulator} = await import(pathToFileURL(path.join(repo, 'dist', 'simulator', 'server.js')).href);
+const {startSimulator} = await import('#simulator');
 const split = process.argv.indexOf('--');
 const positional = process.argv.slice(2, split === -1 ? undefined : split);
 const extra = split === -1 ? [] : process.argv.slice(split + 1);

@@ -7,7 +7,7 @@ import {exitCodes, failedRequestExitCode} from './exit-codes.js';
 import {createNamespaceJsonWriter, createNamespaceTextWriter} from './output/namespace-writers.js';
 import {isoSeconds} from './output/text-writer.js';
 import {connect, onceRetries, startDemo, type ClientOptions, type Io} from './run-watch.js';
-import type {Simulator} from './simulator/server.js';
+import type {Simulator} from './simulator/index.js';
 
 // A page of 500 real jobs (a few KB each, more with many tasks) is far above one job's 4 MB cap.
 const listPageMaxBytes = 32 * 1024 * 1024;

@@ -1,7 +1,5 @@
 import {UsageError} from './config.js';
-import {clusterResources, type ClusterResource} from './simulator/cluster-api.js';
-import {scenarioNames, scenarios} from './simulator/scenarios.js';
-import {startSimulator} from './simulator/server.js';
+import {clusterResources, scenarioNames, scenarios, startSimulator, type ClusterResource} from './simulator/index.js';
 
 type SimulateOptions = {
 	readonly port: number;

@@ -10,8 +10,7 @@ import {createWatchStore} from './core/watch-store.js';
 import {exitCodes, failedRequestExitCode} from './exit-codes.js';
 import {createJsonDetailsWriter, createJsonWriter} from './output/json-writer.js';
 import {createTextDetailsWriter, createTextWriter, isoSeconds} from './output/text-writer.js';
-import type {Scenario} from './simulator/scenarios.js';
-import type {Simulator} from './simulator/server.js';
+import type {Scenario, Simulator} from './simulator/index.js';
 
 export type Io = {
 	readonly stdout: NodeJS.WriteStream;
@@ -29,10 +28,7 @@ export type Target = {namespace: string; name: string; simulator?: Simulator; co
 
 /** --demo: the built-in simulator with the chosen scenario, listening on loopback. */
 export async function startDemo(config: WatchConfig): Promise<{simulator: Simulator; scenario: Scenario}> {
-	const [{startSimulator}, {scenarios, scenarioNames}] = await Promise.all([
-		import('./simulator/server.js'),
-		import('./simulator/scenarios.js'),
-	]);
+	const {startSimulator, scenarios, scenarioNames} = await import('./simulator/index.js');
 	const scenario = scenarios[config.scenario ?? 'demo'];
 	if (!scenario) {
 		throw new UsageError(`no scenario ${JSON.stringify(config.scenario)}: choose one of ${scenarioNames.join(', ')}`);

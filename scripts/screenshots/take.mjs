@@ -2,7 +2,7 @@
 // `npm run screenshots`: pictures of the real program in its key states, for the README.
 //
 // Each shot runs the built CLI (dist/cli.js) in a pseudo-terminal of a given size (util-linux `script`),
-// against the simulator (dist/simulator/server.js) with autoplay off, and drives the simulator from step to
+// against the simulator (#simulator: dist/simulator/index.js) with autoplay off, and drives the simulator from step to
 // step (goTo, then the `r` key so the watcher polls at once). Every byte the program writes goes, as it
 // comes, into xterm.js running in Debian's headless Chromium. When the terminal shows the state wanted (read
 // back from xterm.js's own buffer: text and cell colours, after a complete synchronized-output frame and a
@@ -19,7 +19,7 @@ import {existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync} fro
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {dirname, join, relative} from 'node:path';
-import {fileURLToPath, pathToFileURL} from 'node:url';
+import {fileURLToPath} from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'screenshots');
@@ -557,8 +557,9 @@ async function main() {
 		throw new Error('dist/cli.js is missing: run `npm run build` first (`npm run screenshots` does)');
 	}
 
-	const simulator = await import(pathToFileURL(join(root, 'dist', 'simulator', 'server.js')).href);
-	const faults = await import(pathToFileURL(join(root, 'dist', 'simulator', 'faults.js')).href);
+	// The simulator's one door (package.json "imports"): startSimulator and the fault helpers.
+	const simulator = await import('#simulator');
+	const faults = simulator;
 	const {chromium} = await import('playwright-core');
 	const png = await import('fast-png');
 

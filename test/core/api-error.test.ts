@@ -7,7 +7,7 @@ import {
 	parseRetryAfter,
 	type ErrorCategory,
 } from '../../source/core/api-error.js';
-import {gatewayBody, nginxErrorPage, statusBody} from '../../source/simulator/faults.js';
+import {gatewayBody, nginxErrorPage, statusBody} from '../../source/simulator/index.js';
 
 const now = Date.parse('2024-03-11T08:00:00Z');
 

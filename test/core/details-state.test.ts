@@ -6,7 +6,7 @@ import {keptEvents, normalizeEvents} from '../../source/core/normalize-events.js
 import {normalizePodGroup} from '../../source/core/normalize-podgroup.js';
 import {normalizePods} from '../../source/core/normalize-pods.js';
 import type {DetailPart, DetailResult, DetailsEvent, DetailValues} from '../../source/core/watch-details.js';
-import {statusBody} from '../../source/simulator/faults.js';
+import {statusBody} from '../../source/simulator/index.js';
 import {jobUid, loadClusterFixture} from './cluster-fixtures.js';
 import type {RawObject} from './helpers.js';
 

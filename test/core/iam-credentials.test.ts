@@ -5,7 +5,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/core/api-error.js';
 import {iamPasswordCredentials, tokensUrl, type IamOptions, type IamPasswordSettings} from '../../source/core/iam-credentials.js';
 import {createJobClient, type RequestRecord} from '../../source/core/job-client.js';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
+import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 
 const password = 'Sup3r-Secret-Passw0rd';
 const iam = {user: 'alice', password, domain: 'acme', project: {name: 'cn-north-4'}};

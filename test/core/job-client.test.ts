@@ -18,9 +18,7 @@ function tokenSequence(tokens: Array<string | undefined>): Credentials {
 		},
 	};
 }
-import {gatewayFault, proxyHtmlFault, statusFault, throttleFault} from '../../source/simulator/faults.js';
-import type {Scenario} from '../../source/simulator/scenarios.js';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import {gatewayFault, proxyHtmlFault, type Scenario, type Simulator, type SimulatorOptions, startSimulator, statusFault, throttleFault} from '../../source/simulator/index.js';
 import {loadFixture} from './helpers.js';
 
 const open: Simulator[] = [];

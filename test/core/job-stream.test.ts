@@ -6,7 +6,7 @@ import {ApiError} from '../../source/core/api-error.js';
 import type {Credentials} from '../../source/core/credentials.js';
 import {createJobClient, type EventStream, type JobClientOptions, type RequestRecord} from '../../source/core/job-client.js';
 import type {RawWatchEvent} from '../../source/core/watch-stream.js';
-import {statusBody} from '../../source/simulator/faults.js';
+import {statusBody} from '../../source/simulator/index.js';
 
 // The watch request of the API client against a plain node:http server on 127.0.0.1: real sockets, chunks
 // as the server writes them, nothing mocked.

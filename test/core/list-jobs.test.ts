@@ -2,7 +2,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/core/api-error.js';
 import {createApiClient, type ApiClient, type JobResponse} from '../../source/core/job-client.js';
 import {jobsPath, listJobs} from '../../source/core/list-jobs.js';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
+import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {namespace, rawJob} from './namespace-helpers.js';
 
 type Call = {path: string; query: Record<string, string>};

@@ -11,7 +11,7 @@ import type {WatchEvent} from '../../source/core/watch-job.js';
 import {initialWatchState, reduceWatch, type WatchAction, type WatchState} from '../../source/core/watch-state.js';
 import {Screen} from '../../source/components/screen.js';
 import {colorTheme, ThemeProvider} from '../../source/components/theme.js';
-import {statusBody} from '../../source/simulator/faults.js';
+import {statusBody} from '../../source/simulator/index.js';
 import {loadFixture, stringsWithControls, unsafeCharacter, type RawObject} from './helpers.js';
 
 const target = {namespace: 'cci-namespace-42263891', name: 'openmpi-hello-3-com'};

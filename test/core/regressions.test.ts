@@ -10,7 +10,7 @@ import {sanitize} from '../../source/core/sanitize.js';
 import type {Sleep} from '../../source/core/sleep.js';
 import {createJobWatcher} from '../../source/core/watch-job.js';
 import {initialWatchState, reduceWatch, type WatchAction} from '../../source/core/watch-state.js';
-import {statusBody} from '../../source/simulator/faults.js';
+import {statusBody} from '../../source/simulator/index.js';
 import {loadFixture} from './helpers.js';
 
 const target = {namespace: 'cci-namespace-42263891', name: 'mpi-allreduce'};

@@ -16,7 +16,7 @@ import {
 	type Wanted,
 } from '../../source/core/watch-details.js';
 import type {WatchEvent, WatchListener} from '../../source/core/watch-job.js';
-import {statusBody, type StatusFaultOptions} from '../../source/simulator/faults.js';
+import {statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
 import {earlierUid, gangMessage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from './cluster-fixtures.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';
 

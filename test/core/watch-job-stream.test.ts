@@ -6,7 +6,7 @@ import type {Sleep} from '../../source/core/sleep.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/core/watch-job.js';
 import {initialWatchState, reduceWatch, type WatchState} from '../../source/core/watch-state.js';
 import type {RawWatchEvent} from '../../source/core/watch-stream.js';
-import {statusBody, type StatusFaultOptions} from '../../source/simulator/faults.js';
+import {statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
 import {edited, loadFixture, type RawObject} from './helpers.js';
 
 // The watcher's watch mode as a state machine: a scripted client (GET answers, streams of events), an

@@ -4,7 +4,7 @@ import {ApiError, errorFromResponse} from '../../source/core/api-error.js';
 import type {JobResponse} from '../../source/core/job-client.js';
 import type {Sleep} from '../../source/core/sleep.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/core/watch-job.js';
-import {gatewayBody, statusBody, type StatusFaultOptions} from '../../source/simulator/faults.js';
+import {gatewayBody, statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
 import {edited, loadFixture, type RawObject} from './helpers.js';
 
 // What the scripted client answers, one entry per getJob call: a job object, an error to throw, or a

@@ -7,7 +7,7 @@ import {normalizeJobSummary} from '../../source/core/normalize-job.js';
 import {createNamespaceWatcher, type NamespaceEvent, type NamespaceWatcher} from '../../source/core/watch-namespace.js';
 import type {WatchMode} from '../../source/core/watch-job.js';
 import type {RawWatchEvent} from '../../source/core/watch-stream.js';
-import {statusBody} from '../../source/simulator/faults.js';
+import {statusBody} from '../../source/simulator/index.js';
 import {namespace, rawJob, type RawSpec} from './namespace-helpers.js';
 
 // One entry per list the watcher makes (one page each): the jobs, or an error. The script running out stops it.

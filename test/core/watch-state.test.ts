@@ -16,7 +16,7 @@ import {
 	type WatchState,
 	type WatchStateOptions,
 } from '../../source/core/watch-state.js';
-import {statusBody} from '../../source/simulator/faults.js';
+import {statusBody} from '../../source/simulator/index.js';
 import {jobUid, loadClusterFixture} from './cluster-fixtures.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';
 

@@ -4,7 +4,7 @@ import {diffJob} from '../../source/core/diff-job.js';
 import type {Job} from '../../source/core/types.js';
 import type {WatchEvent, WatchListener} from '../../source/core/watch-job.js';
 import {createWatchStore} from '../../source/core/watch-store.js';
-import {statusBody} from '../../source/simulator/faults.js';
+import {statusBody} from '../../source/simulator/index.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';
 
 const running = loadFixture('running-mpi');

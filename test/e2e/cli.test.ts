@@ -2,9 +2,7 @@ import {readFileSync, writeFileSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {statusFault, proxyHtmlFault, throttleFault, type Fault} from '../../source/simulator/faults.js';
-import {scenarios} from '../../source/simulator/scenarios.js';
-import {type Simulator} from '../../source/simulator/server.js';
+import {type Fault, proxyHtmlFault, scenarios, type Simulator, statusFault, throttleFault} from '../../source/simulator/index.js';
 import type {CliRun} from './run-cli.js';
 import {e2eFixture} from './fixture.js';
 

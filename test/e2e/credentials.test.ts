@@ -4,7 +4,7 @@ import {connect, type AddressInfo, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
 import type {CliRun} from './run-cli.js';
 import {e2eFixture} from './fixture.js';
 

@@ -1,7 +1,6 @@
 import {spawn} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
-import {gatewayFault, proxyHtmlFault, statusFault, type Fault} from '../../source/simulator/faults.js';
-import {type Simulator} from '../../source/simulator/server.js';
+import {type Fault, gatewayFault, proxyHtmlFault, type Simulator, statusFault} from '../../source/simulator/index.js';
 import {cliPath, type CliRun} from './run-cli.js';
 import {e2eFixture} from './fixture.js';
 

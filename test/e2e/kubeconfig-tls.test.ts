@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {type Simulator} from '../../source/simulator/server.js';
+import type {Simulator} from '../../source/simulator/index.js';
 import {makeTlsFixtures, type TlsFixtures} from '../kube/tls-fixtures.js';
 import {startTestProxy, type TestProxy} from '../kube/test-proxy.js';
 import type {PtyRun} from './pty.js';

@@ -1,10 +1,10 @@
 // Runs the real watch loop (client, watcher, store, both line writers) against a server for many polls
 // and prints the heap in use after a full GC at checkpoints, as JSON lines. Started with --expose-gc.
-import {createJobClient} from '../../dist/core/job-client.js';
-import {createJobWatcher} from '../../dist/core/watch-job.js';
-import {createWatchStore} from '../../dist/core/watch-store.js';
-import {createJsonWriter} from '../../dist/output/json-writer.js';
-import {createTextWriter} from '../../dist/output/text-writer.js';
+import {createJobClient} from '#api/job-client.js';
+import {createJobWatcher} from '#watch/watch-job.js';
+import {createWatchStore} from '#state/watch-store.js';
+import {createJsonWriter} from '#output/json-writer.js';
+import {createTextWriter} from '#output/text-writer.js';
 
 const [server, namespace, name, total] = process.argv.slice(2);
 const polls = Number(total);

@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {expect, test} from 'vitest';
-import {type Simulator} from '../../source/simulator/server.js';
+import type {Simulator} from '../../source/simulator/index.js';
 import {e2eFixture} from './fixture.js';
 
 // The real loop over real HTTP, many polls, heap measured after a full GC: a leak of even a few hundred

@@ -8,7 +8,7 @@ import {join} from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
 import xterm from '@xterm/headless';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
+import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string};

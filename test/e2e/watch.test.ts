@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
 import type {PtyRun} from './pty.js';
 import type {CliRun} from './run-cli.js';
 import {e2eFixture} from './fixture.js';
