@@ -17,7 +17,7 @@
 // - With DEV=true Ink reads its own package.json from disk and connects to React DevTools, which is not
 //   bundled; DEV is a common variable name, so both branches are switched off (inkNoDevtoolsPlugin).
 // - Node 24's single executable applications run a CommonJS main script (an ES module main, "mainFormat",
-//   came in Node 25.8), and esbuild's CommonJS output has no top-level await, which source/main.tsx,
+//   came in Node 25.8), and esbuild's CommonJS output has no top-level await, which source/cli/main.ts,
 //   yoga-layout and Ink use. So the executable gets the same ES module bundle built with no import
 //   statements (Node's built-in modules come through `require`, which a SEA's main script has for them) and
 //   `import.meta` replaced, wrapped whole in an async function: a top-level await is then an await in

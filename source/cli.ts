@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import {isSea} from 'node:sea';
-import {arenaLimitRelaunch} from './malloc-arenas.js';
+import {arenaLimitRelaunch} from './cli/boot/malloc-arenas.js';
 
-// Before anything else is loaded: the program that runs is the one started below (malloc-arenas.ts says why).
+// Before anything else is loaded: the program that runs is the one started below (cli/boot/malloc-arenas.ts says why).
 const relaunch = arenaLimitRelaunch({
 	platform: process.platform,
 	env: process.env,
@@ -21,4 +21,4 @@ if (relaunch) {
 	}
 }
 
-await import('./main.js');
+await import('./cli/main.js');

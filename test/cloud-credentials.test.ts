@@ -2,9 +2,10 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {iamEndpoint} from '../source/cloud-credentials.js';
-import {resolveConfig, UsageError, type Environment, type Flags} from '../source/config.js';
-import {resolveConnection} from '../source/connection.js';
+import {iamEndpoint} from '../source/connect/cloud-credentials.js';
+import {resolveConfig, type Flags} from '../source/cli/options.js';
+import {UsageError, type Environment} from '../source/common/usage-error.js';
+import {resolveConnection} from '../source/connect/connection.js';
 
 const baseFlags: Flags = {
 	interval: '2s',

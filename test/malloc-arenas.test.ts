@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {arenaLimitRelaunch, type RunningProcess} from '../source/malloc-arenas.js';
+import {arenaLimitRelaunch, type RunningProcess} from '../source/cli/boot/malloc-arenas.js';
 
 const node: RunningProcess = {
 	platform: 'linux',

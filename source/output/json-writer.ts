@@ -1,7 +1,7 @@
-import {terminalSafeJson} from '../core/sanitize.js';
-import {createDetailsReport} from '../core/details-report.js';
-import type {DetailsListener} from '../core/watch-details.js';
-import type {WatchEvent, WatchListener} from '../core/watch-job.js';
+import {terminalSafeJson} from '../common/sanitize.js';
+import {createDetailsReport} from './details-report.js';
+import type {DetailsListener} from '../watch/details-poller.js';
+import type {WatchEvent, WatchListener} from '../watch/job-watcher.js';
 import {isoSeconds} from './text-writer.js';
 
 /**

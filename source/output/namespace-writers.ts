@@ -1,8 +1,8 @@
-import {errorHint} from '../core/api-error.js';
-import {formatWait} from '../core/duration.js';
-import type {JobDelta} from '../core/job-index.js';
-import {terminalSafeJson} from '../core/sanitize.js';
-import type {NamespaceEvent, NamespaceListener} from '../core/watch-namespace.js';
+import {errorHint} from '../api/api-error.js';
+import {formatWait} from '../common/duration.js';
+import type {JobDelta} from '../watch/job-index.js';
+import {terminalSafeJson} from '../common/sanitize.js';
+import type {NamespaceEvent, NamespaceListener} from '../watch/namespace-watcher.js';
 import {describeChange, isoSeconds, jobLine} from './text-writer.js';
 
 // The namespace in text and NDJSON: one line (object) per job that was added, changed or deleted; the first

@@ -1,9 +1,9 @@
-import {errorHint} from '../core/api-error.js';
-import {formatWait} from '../core/duration.js';
-import {createDetailsReport} from '../core/details-report.js';
-import type {Change, Job} from '../core/types.js';
-import type {DetailPart, DetailsListener} from '../core/watch-details.js';
-import type {WatchEvent, WatchListener} from '../core/watch-job.js';
+import {errorHint} from '../api/api-error.js';
+import {formatWait} from '../common/duration.js';
+import {createDetailsReport} from './details-report.js';
+import type {Change, Job} from '../model/job.js';
+import type {DetailPart, DetailsListener} from '../watch/details-poller.js';
+import type {WatchEvent, WatchListener} from '../watch/job-watcher.js';
 
 export function isoSeconds(time: number): string {
 	return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');

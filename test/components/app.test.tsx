@@ -1,9 +1,9 @@
 import {render} from 'ink-testing-library';
 import {expect, test} from 'vitest';
-import {App} from '../../source/app.js';
-import {plainTheme, ThemeProvider} from '../../source/components/theme.js';
-import type {WatchEvent} from '../../source/core/watch-job.js';
-import {createWatchStore} from '../../source/core/watch-store.js';
+import {App} from '../../source/tui/job/job-app.js';
+import {plainTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
+import type {WatchEvent} from '../../source/watch/job-watcher.js';
+import {createWatchStore} from '../../source/state/watch-store.js';
 import {fakeWatcher, runningJob} from './render-helpers.js';
 
 function setup() {

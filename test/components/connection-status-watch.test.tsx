@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {ConnectionStatus} from '../../source/components/connection-status.js';
-import {ApiError} from '../../source/core/api-error.js';
-import {initialWatchState, reduceWatch, type WatchAction, type WatchState} from '../../source/core/watch-state.js';
+import {ConnectionStatus} from '../../source/tui/kit/connection-status.js';
+import {ApiError} from '../../source/api/api-error.js';
+import {initialWatchState, reduceWatch, type WatchAction, type WatchState} from '../../source/state/watch-state.js';
 import {renderWithTheme, runningJob} from './render-helpers.js';
 
 // The status line while watching: which transport is live, since when, and ages that move by the minute.

@@ -1,8 +1,8 @@
 import {expect, test} from 'vitest';
-import {PodCounters} from '../../source/components/pod-counters.js';
-import {PoliciesTable} from '../../source/components/policies-table.js';
-import {TasksTable} from '../../source/components/tasks-table.js';
-import {jobPaths} from '../../source/core/diff-job.js';
+import {PodCounters} from '../../source/tui/job/panels/pod-counters.js';
+import {PoliciesTable} from '../../source/tui/job/panels/policies-table.js';
+import {TasksTable} from '../../source/tui/job/panels/tasks-table.js';
+import {jobPaths} from '../../source/model/diff-job.js';
 import {renderWithTheme, runningJob} from './render-helpers.js';
 
 const fresh = {until: Number.MAX_SAFE_INTEGER};

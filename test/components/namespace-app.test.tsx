@@ -1,13 +1,13 @@
 import {render} from 'ink-testing-library';
 import {expect, test} from 'vitest';
-import {namespaceKeyBindings} from '../../source/components/namespace-help.js';
-import {plainTheme, ThemeProvider} from '../../source/components/theme.js';
-import {createNamespaceStore} from '../../source/core/namespace-store.js';
-import type {NamespaceEvent} from '../../source/core/watch-namespace.js';
-import type {WatchListener} from '../../source/core/watch-job.js';
-import {createWatchStore} from '../../source/core/watch-store.js';
-import type {JobSession} from '../../source/hooks/use-job-session.js';
-import {NamespaceApp} from '../../source/namespace-app.js';
+import {namespaceKeyBindings} from '../../source/tui/namespace/namespace-help.js';
+import {plainTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
+import {createNamespaceStore} from '../../source/state/namespace-store.js';
+import type {NamespaceEvent} from '../../source/watch/namespace-watcher.js';
+import type {WatchListener} from '../../source/watch/job-watcher.js';
+import {createWatchStore} from '../../source/state/watch-store.js';
+import type {JobSession} from '../../source/tui/namespace/use-job-session.js';
+import {NamespaceApp} from '../../source/tui/namespace/namespace-app.js';
 import {fakeWatcher, runningJob} from './render-helpers.js';
 import {added, jobsEvent, namespace} from '../core/namespace-helpers.js';
 

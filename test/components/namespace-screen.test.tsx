@@ -1,11 +1,11 @@
 import {renderToString} from 'ink';
 import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
-import {NamespaceScreen} from '../../source/components/namespace-screen.js';
-import {colorTheme, plainTheme, ThemeProvider} from '../../source/components/theme.js';
-import {diffJobSummary} from '../../source/core/diff-job.js';
-import {initialNamespaceState, reduceNamespace, type NamespaceState} from '../../source/core/namespace-state.js';
-import {initialTableView, reduceTableView, visibleRows, type TableView} from '../../source/core/namespace-view.js';
+import {NamespaceScreen} from '../../source/tui/namespace/namespace-screen.js';
+import {colorTheme, plainTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
+import {diffJobSummary} from '../../source/model/diff-job.js';
+import {initialNamespaceState, reduceNamespace, type NamespaceState} from '../../source/state/namespace-state.js';
+import {initialTableView, reduceTableView, visibleRows, type TableView} from '../../source/tui/namespace/namespace-view.js';
 import {added, jobsEvent, namespace, rawJob, summary, type RawSpec} from '../core/namespace-helpers.js';
 
 const t0 = Date.parse('2026-11-27T08:00:00Z');

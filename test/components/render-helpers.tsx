@@ -1,8 +1,8 @@
 import {render} from 'ink-testing-library';
 import type {ReactElement} from 'react';
-import {colorTheme, plainTheme, ThemeProvider} from '../../source/components/theme.js';
-import {normalizeJob} from '../../source/core/normalize-job.js';
-import type {Job} from '../../source/core/types.js';
+import {colorTheme, plainTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
+import {normalizeJob} from '../../source/model/normalize-job.js';
+import type {Job} from '../../source/model/job.js';
 
 /** Renders with a theme; `frame()` is the last frame, for assertions that print the screen when they fail. */
 export function renderWithTheme(element: ReactElement, color = false) {

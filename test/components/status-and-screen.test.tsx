@@ -1,11 +1,11 @@
 import {expect, test} from 'vitest';
-import {ConnectionStatus} from '../../source/components/connection-status.js';
-import {Header} from '../../source/components/header.js';
-import {RecentChanges} from '../../source/components/recent-changes.js';
-import {Screen} from '../../source/components/screen.js';
-import {ApiError} from '../../source/core/api-error.js';
-import {jobPaths} from '../../source/core/diff-job.js';
-import {initialWatchState, reduceWatch, type WatchState} from '../../source/core/watch-state.js';
+import {ConnectionStatus} from '../../source/tui/kit/connection-status.js';
+import {Header} from '../../source/tui/job/panels/header.js';
+import {RecentChanges} from '../../source/tui/job/panels/recent-changes.js';
+import {Screen} from '../../source/tui/job/screen.js';
+import {ApiError} from '../../source/api/api-error.js';
+import {jobPaths} from '../../source/model/diff-job.js';
+import {initialWatchState, reduceWatch, type WatchState} from '../../source/state/watch-state.js';
 import {renderWithTheme, runningJob} from './render-helpers.js';
 
 const at = Date.parse('2026-11-27T02:10:00Z');

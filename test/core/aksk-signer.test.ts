@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
-import {accessKeyCredentials, canonicalQuery, canonicalUri, sdkDate} from '../../source/core/aksk-signer.js';
-import {errorFromResponse} from '../../source/core/api-error.js';
+import {accessKeyCredentials, canonicalQuery, canonicalUri, sdkDate} from '../../source/connect/credentials/aksk-signer.js';
+import {errorFromResponse} from '../../source/api/api-error.js';
 
 // The expected values are computed here by other means: the canonical request written out by hand from
 // Huawei's published scheme, hashed and HMAC'd by openssl, not by node:crypto or the signer's code.

@@ -6,7 +6,7 @@ import {
 	errorHint,
 	parseRetryAfter,
 	type ErrorCategory,
-} from '../../source/core/api-error.js';
+} from '../../source/api/api-error.js';
 import {gatewayBody, nginxErrorPage, statusBody} from '../../source/simulator/index.js';
 
 const now = Date.parse('2024-03-11T08:00:00Z');

@@ -2,7 +2,7 @@ import {mkdtemp, rm, utimes, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import {staticTokenCredentials, tokenFileCredentials} from '../../source/core/credentials.js';
+import {staticTokenCredentials, tokenFileCredentials} from '../../source/connect/credentials/token.js';
 
 /** The token a source would send, as the X-Auth-Token header it adds. */
 function tokenOf(credentials: ReturnType<typeof tokenFileCredentials>) {

@@ -1,11 +1,11 @@
 import {describe, expect, test} from 'vitest';
-import {errorFromResponse} from '../../source/core/api-error.js';
-import type {EventInfo} from '../../source/core/cluster-types.js';
-import {detailPaths, idleDetails, reduceDetails, type DetailsView} from '../../source/core/details-state.js';
-import {keptEvents, normalizeEvents} from '../../source/core/normalize-events.js';
-import {normalizePodGroup} from '../../source/core/normalize-podgroup.js';
-import {normalizePods} from '../../source/core/normalize-pods.js';
-import type {DetailPart, DetailResult, DetailsEvent, DetailValues} from '../../source/core/watch-details.js';
+import {errorFromResponse} from '../../source/api/api-error.js';
+import type {EventInfo} from '../../source/model/cluster.js';
+import {detailPaths, idleDetails, reduceDetails, type DetailsView} from '../../source/state/details-state.js';
+import {keptEvents, normalizeEvents} from '../../source/model/normalize-events.js';
+import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
+import {normalizePods} from '../../source/model/normalize-pods.js';
+import type {DetailPart, DetailResult, DetailsEvent, DetailValues} from '../../source/watch/details-poller.js';
 import {statusBody} from '../../source/simulator/index.js';
 import {jobUid, loadClusterFixture} from './cluster-fixtures.js';
 import type {RawObject} from './helpers.js';

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {describePolicy, diffJob, flattenJob, jobPaths} from '../../source/core/diff-job.js';
-import type {Change} from '../../source/core/types.js';
+import {describePolicy, diffJob, flattenJob, jobPaths} from '../../source/model/diff-job.js';
+import type {Change} from '../../source/model/job.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';
 
 const running = loadFixture('running-mpi');

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {formatClock, formatSpan, formatWait, minuteOf, parseDuration} from '../../source/core/duration.js';
+import {formatClock, formatSpan, formatWait, minuteOf, parseDuration} from '../../source/common/duration.js';
 
 describe('parseDuration', () => {
 	test.each<[string, number]>([

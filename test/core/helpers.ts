@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
-import {normalizeJob} from '../../source/core/normalize-job.js';
-import type {Job} from '../../source/core/types.js';
+import {normalizeJob} from '../../source/model/normalize-job.js';
+import type {Job} from '../../source/model/job.js';
 
 export type RawObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

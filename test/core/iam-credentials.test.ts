@@ -2,9 +2,10 @@ import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {Agent, fetch as undiciFetch, type Dispatcher} from 'undici';
 import {afterEach, describe, expect, test} from 'vitest';
-import {ApiError} from '../../source/core/api-error.js';
-import {iamPasswordCredentials, tokensUrl, type IamOptions, type IamPasswordSettings} from '../../source/core/iam-credentials.js';
-import {createJobClient, type RequestRecord} from '../../source/core/job-client.js';
+import {ApiError} from '../../source/api/api-error.js';
+import {iamPasswordCredentials, tokensUrl, type IamOptions, type IamPasswordSettings} from '../../source/connect/credentials/iam-credentials.js';
+import {createJobClient} from '../../source/api/job-client.js';
+import type {RequestRecord} from '../../source/api/client.js';
 import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 
 const password = 'Sup3r-Secret-Passw0rd';

@@ -1,9 +1,10 @@
 import {createServer, type IncomingHttpHeaders, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, test} from 'vitest';
-import {ApiError} from '../../source/core/api-error.js';
-import {createJobClient, jobUrl, type JobClientOptions} from '../../source/core/job-client.js';
-import {noCredentials, staticTokenCredentials, type Credentials} from '../../source/core/credentials.js';
+import {ApiError} from '../../source/api/api-error.js';
+import {createJobClient, jobUrl, type JobClientOptions} from '../../source/api/job-client.js';
+import {noCredentials, type Credentials} from '../../source/api/credentials.js';
+import {staticTokenCredentials} from '../../source/connect/credentials/token.js';
 
 const staticTokenSource = (token: string | undefined): Credentials =>
 	token === undefined ? noCredentials : staticTokenCredentials(token, 'HW_AUTH_TOKEN');

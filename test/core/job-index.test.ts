@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {jobPaths} from '../../source/core/diff-job.js';
-import {createJobIndex, type Normalize} from '../../source/core/job-index.js';
-import {normalizeJobSummary} from '../../source/core/normalize-job.js';
+import {jobPaths} from '../../source/model/diff-job.js';
+import {createJobIndex, type Normalize} from '../../source/watch/job-index.js';
+import {normalizeJobSummary} from '../../source/model/normalize-job.js';
 import {namespace, rawJob, type RawSpec} from './namespace-helpers.js';
 
 /** The index with a normaliser that counts the jobs it reads. */

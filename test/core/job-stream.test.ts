@@ -2,10 +2,11 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net';
 import {Agent} from 'undici';
 import {afterEach, describe, expect, test} from 'vitest';
-import {ApiError} from '../../source/core/api-error.js';
-import type {Credentials} from '../../source/core/credentials.js';
-import {createJobClient, type EventStream, type JobClientOptions, type RequestRecord} from '../../source/core/job-client.js';
-import type {RawWatchEvent} from '../../source/core/watch-stream.js';
+import {ApiError} from '../../source/api/api-error.js';
+import type {Credentials} from '../../source/api/credentials.js';
+import {createJobClient, type JobClientOptions} from '../../source/api/job-client.js';
+import type {EventStream, RequestRecord} from '../../source/api/client.js';
+import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
 import {statusBody} from '../../source/simulator/index.js';
 
 // The watch request of the API client against a plain node:http server on 127.0.0.1: real sockets, chunks

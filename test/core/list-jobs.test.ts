@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
-import {ApiError} from '../../source/core/api-error.js';
-import {createApiClient, type ApiClient, type JobResponse} from '../../source/core/job-client.js';
-import {jobsPath, listJobs} from '../../source/core/list-jobs.js';
+import {ApiError} from '../../source/api/api-error.js';
+import {createApiClient, type ApiClient, type JobResponse} from '../../source/api/client.js';
+import {jobsPath, listJobs} from '../../source/watch/list-pager.js';
 import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {namespace, rawJob} from './namespace-helpers.js';
 

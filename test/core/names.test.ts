@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {checkJobName, checkNamespace} from '../../source/core/names.js';
+import {checkJobName, checkNamespace} from '../../source/model/names.js';
 
 describe('checkNamespace (RFC 1123 label)', () => {
 	test.each(['default', 'cci-namespace-42263891', 'a', '0', 'a1-b2', 'x'.repeat(63)])('accepts %j', value => {

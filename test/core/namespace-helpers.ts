@@ -1,6 +1,6 @@
-import type {JobDelta} from '../../source/core/job-index.js';
-import {normalizeJobSummary} from '../../source/core/normalize-job.js';
-import type {NamespaceEvent} from '../../source/core/watch-namespace.js';
+import type {JobDelta} from '../../source/watch/job-index.js';
+import {normalizeJobSummary} from '../../source/model/normalize-job.js';
+import type {NamespaceEvent} from '../../source/watch/namespace-watcher.js';
 
 export const namespace = 'team-a';
 

@@ -1,9 +1,9 @@
 import {describe, expect, test} from 'vitest';
-import {ApiError} from '../../source/core/api-error.js';
-import {jobPaths} from '../../source/core/diff-job.js';
-import {diffJobSummary} from '../../source/core/diff-job.js';
-import type {JobDelta} from '../../source/core/job-index.js';
-import {initialNamespaceState, nextNamespaceExpiry, reduceNamespace, type NamespaceState} from '../../source/core/namespace-state.js';
+import {ApiError} from '../../source/api/api-error.js';
+import {jobPaths} from '../../source/model/diff-job.js';
+import {diffJobSummary} from '../../source/model/diff-job.js';
+import type {JobDelta} from '../../source/watch/job-index.js';
+import {initialNamespaceState, nextNamespaceExpiry, reduceNamespace, type NamespaceState} from '../../source/state/namespace-state.js';
 import {added, jobsEvent, namespace, rawJob, summary, type RawSpec} from './namespace-helpers.js';
 
 const options = {highlightMs: 4000};

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import type {NamespaceRow} from '../../source/core/namespace-state.js';
+import type {NamespaceRow} from '../../source/state/namespace-state.js';
 import {
 	initialTableView,
 	phaseCounts,
@@ -10,7 +10,7 @@ import {
 	visibleRows,
 	type TableView,
 	type ViewAction,
-} from '../../source/core/namespace-view.js';
+} from '../../source/tui/namespace/namespace-view.js';
 import {summary, type RawSpec} from './namespace-helpers.js';
 
 function rows(...specs: Array<RawSpec & {changedAt?: number; deletedAt?: number}>): Map<string, NamespaceRow> {

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import type {EventInfo} from '../../source/core/cluster-types.js';
-import {keptEvents, mergeEvents, newEvents, normalizeEvents} from '../../source/core/normalize-events.js';
+import type {EventInfo} from '../../source/model/cluster.js';
+import {keptEvents, mergeEvents, newEvents, normalizeEvents} from '../../source/model/normalize-events.js';
 import {describeValue, earlierUid, gangMessage, garbage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from './cluster-fixtures.js';
 import {unsafeStrings, type RawObject} from './helpers.js';
 

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {normalizePodGroup} from '../../source/core/normalize-podgroup.js';
+import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
 import {describeValue, gangMessage, garbage, loadClusterFixture, podGroupName, podGroupUid} from './cluster-fixtures.js';
 import {edited, unsafeStrings, type RawObject} from './helpers.js';
 

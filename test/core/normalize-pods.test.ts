@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import type {PodInfo} from '../../source/core/cluster-types.js';
-import {normalizePod, normalizePods, podGroupNameOf} from '../../source/core/normalize-pods.js';
+import type {PodInfo} from '../../source/model/cluster.js';
+import {normalizePod, normalizePods, podGroupNameOf} from '../../source/model/normalize-pods.js';
 import {describeValue, earlierUid, gangMessage, garbage, jobUid, loadClusterFixture, podGroupName} from './cluster-fixtures.js';
 import {edited, unsafeStrings, type RawObject} from './helpers.js';
 

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {finishedOutcome, phaseKind} from '../../source/core/phase.js';
-import type {PhaseKind} from '../../source/core/types.js';
+import {finishedOutcome, phaseKind} from '../../source/model/phase.js';
+import type {PhaseKind} from '../../source/model/job.js';
 
 describe('phaseKind', () => {
 	test.each<[string, PhaseKind]>([

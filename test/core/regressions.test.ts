@@ -1,15 +1,15 @@
 // Bugs once found in source/core, each pinned by what a user should get.
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromException, errorFromResponse} from '../../source/core/api-error.js';
-import {diffJob} from '../../source/core/diff-job.js';
-import {parseDuration} from '../../source/core/duration.js';
-import type {JobResponse} from '../../source/core/job-client.js';
-import {normalizeJob} from '../../source/core/normalize-job.js';
-import {sanitize} from '../../source/core/sanitize.js';
-import type {Sleep} from '../../source/core/sleep.js';
-import {createJobWatcher} from '../../source/core/watch-job.js';
-import {initialWatchState, reduceWatch, type WatchAction} from '../../source/core/watch-state.js';
+import {ApiError, errorFromException, errorFromResponse} from '../../source/api/api-error.js';
+import {diffJob} from '../../source/model/diff-job.js';
+import {parseDuration} from '../../source/common/duration.js';
+import type {JobResponse} from '../../source/api/client.js';
+import {normalizeJob} from '../../source/model/normalize-job.js';
+import {sanitize} from '../../source/common/sanitize.js';
+import type {Sleep} from '../../source/common/sleep.js';
+import {createJobWatcher} from '../../source/watch/job-watcher.js';
+import {initialWatchState, reduceWatch, type WatchAction} from '../../source/state/watch-state.js';
 import {statusBody} from '../../source/simulator/index.js';
 import {loadFixture} from './helpers.js';
 

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import type {ErrorCategory} from '../../source/core/api-error.js';
-import {refusedDelayMs, retryDelayMs, type RetrySettings} from '../../source/core/retry-policy.js';
+import type {ErrorCategory} from '../../source/api/api-error.js';
+import {refusedDelayMs, retryDelayMs, type RetrySettings} from '../../source/watch/retry-policy.js';
 
 const settings: RetrySettings = {intervalMs: 1000, maxWaitMs: 30_000, refusedWaitMs: 30_000};
 const server = {category: 'server' as ErrorCategory};

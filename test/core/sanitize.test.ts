@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {defaultMaxLength, sanitize, sanitizeOptional, terminalSafeJson} from '../../source/core/sanitize.js';
+import {defaultMaxLength, sanitize, sanitizeOptional, terminalSafeJson} from '../../source/common/sanitize.js';
 
 const ESC = '\u001B';
 

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {sleep} from '../../source/core/sleep.js';
+import {sleep} from '../../source/common/sleep.js';
 
 async function outcome(promise: Promise<void>): Promise<'resolved' | unknown> {
 	try {

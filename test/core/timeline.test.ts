@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {buildTimeline, recordPhase, type SeenPhase} from '../../source/core/timeline.js';
-import type {Job} from '../../source/core/types.js';
+import {buildTimeline, recordPhase, type SeenPhase} from '../../source/model/timeline.js';
+import type {Job} from '../../source/model/job.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';
 
 const t = (time: string) => Date.parse(`2024-03-11T${time}Z`);

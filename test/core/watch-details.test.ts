@@ -1,11 +1,12 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromResponse} from '../../source/core/api-error.js';
-import type {EventInfo, PodGroupInfo, PodInfo} from '../../source/core/cluster-types.js';
-import {eventsPath, fetchEvents, fetchPodGroup, fetchPods, podGroupCandidates, podGroupPath, podsPath} from '../../source/core/details-client.js';
-import type {JobResponse} from '../../source/core/job-client.js';
-import type {Sleep} from '../../source/core/sleep.js';
-import type {Job} from '../../source/core/types.js';
+import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
+import type {EventInfo, PodGroupInfo, PodInfo} from '../../source/model/cluster.js';
+import {eventsPath, podGroupPath, podsPath} from '../../source/api/paths.js';
+import {fetchEvents, fetchPodGroup, fetchPods, podGroupCandidates} from '../../source/api/details-client.js';
+import type {JobResponse} from '../../source/api/client.js';
+import type {Sleep} from '../../source/common/sleep.js';
+import type {Job} from '../../source/model/job.js';
 import {
 	createDetailsWatcher,
 	everythingWanted,
@@ -14,8 +15,8 @@ import {
 	type DetailsWatcher,
 	type DetailsWatcherOptions,
 	type Wanted,
-} from '../../source/core/watch-details.js';
-import type {WatchEvent, WatchListener} from '../../source/core/watch-job.js';
+} from '../../source/watch/details-poller.js';
+import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
 import {statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
 import {earlierUid, gangMessage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from './cluster-fixtures.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';

@@ -1,11 +1,12 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromResponse} from '../../source/core/api-error.js';
-import type {EventStream, GetJobOptions, JobListing, JobResponse, WatchJobOptions} from '../../source/core/job-client.js';
-import type {Sleep} from '../../source/core/sleep.js';
-import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/core/watch-job.js';
-import {initialWatchState, reduceWatch, type WatchState} from '../../source/core/watch-state.js';
-import type {RawWatchEvent} from '../../source/core/watch-stream.js';
+import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
+import type {EventStream, JobResponse} from '../../source/api/client.js';
+import type {GetJobOptions, JobListing, WatchJobOptions} from '../../source/api/job-client.js';
+import type {Sleep} from '../../source/common/sleep.js';
+import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/watch/job-watcher.js';
+import {initialWatchState, reduceWatch, type WatchState} from '../../source/state/watch-state.js';
+import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
 import {statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
 import {edited, loadFixture, type RawObject} from './helpers.js';
 

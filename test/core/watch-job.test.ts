@@ -1,9 +1,9 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromResponse} from '../../source/core/api-error.js';
-import type {JobResponse} from '../../source/core/job-client.js';
-import type {Sleep} from '../../source/core/sleep.js';
-import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/core/watch-job.js';
+import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
+import type {JobResponse} from '../../source/api/client.js';
+import type {Sleep} from '../../source/common/sleep.js';
+import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/watch/job-watcher.js';
 import {gatewayBody, statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
 import {edited, loadFixture, type RawObject} from './helpers.js';
 

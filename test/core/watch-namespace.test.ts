@@ -1,12 +1,12 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromResponse} from '../../source/core/api-error.js';
-import type {ApiClient} from '../../source/core/job-client.js';
-import type {Sleep} from '../../source/core/sleep.js';
-import {normalizeJobSummary} from '../../source/core/normalize-job.js';
-import {createNamespaceWatcher, type NamespaceEvent, type NamespaceWatcher} from '../../source/core/watch-namespace.js';
-import type {WatchMode} from '../../source/core/watch-job.js';
-import type {RawWatchEvent} from '../../source/core/watch-stream.js';
+import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
+import type {ApiClient} from '../../source/api/client.js';
+import type {Sleep} from '../../source/common/sleep.js';
+import {normalizeJobSummary} from '../../source/model/normalize-job.js';
+import {createNamespaceWatcher, type NamespaceEvent, type NamespaceWatcher} from '../../source/watch/namespace-watcher.js';
+import type {WatchMode} from '../../source/watch/job-watcher.js';
+import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
 import {statusBody} from '../../source/simulator/index.js';
 import {namespace, rawJob, type RawSpec} from './namespace-helpers.js';
 

@@ -1,13 +1,13 @@
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromResponse} from '../../source/core/api-error.js';
-import {detailPaths, idleDetails} from '../../source/core/details-state.js';
-import {diffJob, jobPaths} from '../../source/core/diff-job.js';
-import {normalizePodGroup} from '../../source/core/normalize-podgroup.js';
-import {normalizePods} from '../../source/core/normalize-pods.js';
-import {buildTimeline} from '../../source/core/timeline.js';
-import type {Job} from '../../source/core/types.js';
-import type {DetailsEvent} from '../../source/core/watch-details.js';
-import type {WatchEvent} from '../../source/core/watch-job.js';
+import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
+import {detailPaths, idleDetails} from '../../source/state/details-state.js';
+import {diffJob, jobPaths} from '../../source/model/diff-job.js';
+import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
+import {normalizePods} from '../../source/model/normalize-pods.js';
+import {buildTimeline} from '../../source/model/timeline.js';
+import type {Job} from '../../source/model/job.js';
+import type {DetailsEvent} from '../../source/watch/details-poller.js';
+import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import {
 	initialWatchState,
 	nextHighlightExpiry,
@@ -15,7 +15,7 @@ import {
 	type WatchAction,
 	type WatchState,
 	type WatchStateOptions,
-} from '../../source/core/watch-state.js';
+} from '../../source/state/watch-state.js';
 import {statusBody} from '../../source/simulator/index.js';
 import {jobUid, loadClusterFixture} from './cluster-fixtures.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';

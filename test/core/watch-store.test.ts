@@ -1,9 +1,9 @@
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
-import {errorFromResponse} from '../../source/core/api-error.js';
-import {diffJob} from '../../source/core/diff-job.js';
-import type {Job} from '../../source/core/types.js';
-import type {WatchEvent, WatchListener} from '../../source/core/watch-job.js';
-import {createWatchStore} from '../../source/core/watch-store.js';
+import {errorFromResponse} from '../../source/api/api-error.js';
+import {diffJob} from '../../source/model/diff-job.js';
+import type {Job} from '../../source/model/job.js';
+import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
+import {createWatchStore} from '../../source/state/watch-store.js';
 import {statusBody} from '../../source/simulator/index.js';
 import {edited, loadFixture, normalize, type RawObject} from './helpers.js';
 

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {ApiError} from '../../source/core/api-error.js';
-import {parseWatchLine, readLines, readWatchEvents} from '../../source/core/watch-stream.js';
+import {ApiError} from '../../source/api/api-error.js';
+import {parseWatchLine, readLines, readWatchEvents} from '../../source/api/watch-decoder.js';
 
 async function* chunksOf(...parts: Array<string | Uint8Array>): AsyncGenerator<Uint8Array> {
 	for (const part of parts) {

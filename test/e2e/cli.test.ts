@@ -182,7 +182,7 @@ describe('--once', () => {
 	});
 });
 
-// glibc reads MALLOC_ARENA_MAX once, at start-up, so the program starts itself again in place (source/malloc-arenas.ts).
+// glibc reads MALLOC_ARENA_MAX once, at start-up, so the program starts itself again in place (source/cli/boot/malloc-arenas.ts).
 describe.runIf(process.platform === 'linux')('memory: at most two malloc arenas', () => {
 	test('the process that watches is the one started (signals and exit codes reach it), with MALLOC_ARENA_MAX=2; a value of the user\'s own is kept', async () => {
 		const sim = await start();

@@ -1,7 +1,7 @@
 // Runs the real watch loop (client, watcher, store, both line writers) against a server for many polls
 // and prints the heap in use after a full GC at checkpoints, as JSON lines. Started with --expose-gc.
 import {createJobClient} from '#api/job-client.js';
-import {createJobWatcher} from '#watch/watch-job.js';
+import {createJobWatcher} from '#watch/job-watcher.js';
 import {createWatchStore} from '#state/watch-store.js';
 import {createJsonWriter} from '#output/json-writer.js';
 import {createTextWriter} from '#output/text-writer.js';

@@ -155,7 +155,7 @@ describe.each(artefacts)('$name, alone in an empty folder', artefact => {
 
 			expect(shown).toMatch(/● live/);
 			expect(shown).toMatch(/Policies/);
-			// Started again in place with at most two malloc arenas (source/malloc-arenas.ts), the executable too:
+			// Started again in place with at most two malloc arenas (source/cli/boot/malloc-arenas.ts), the executable too:
 			// script's child is the shell that exec'd the program.
 			const [programPid] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ');
 			expect(readFileSync(`/proc/${programPid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');

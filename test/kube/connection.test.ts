@@ -2,8 +2,9 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import {resolveConfig, UsageError, type Environment, type Flags} from '../../source/config.js';
-import {proxyFor, resolveConnection, type Connection} from '../../source/connection.js';
+import {resolveConfig, type Flags} from '../../source/cli/options.js';
+import {UsageError, type Environment} from '../../source/common/usage-error.js';
+import {proxyFor, resolveConnection, type Connection} from '../../source/connect/connection.js';
 
 let home: string;
 

@@ -3,9 +3,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import {ApiError} from '../../source/core/api-error.js';
-import {execCredentials, type ExecCredentialsOptions} from '../../source/kube/exec-credentials.js';
-import type {ExecConfig} from '../../source/kube/kubeconfig.js';
+import {ApiError} from '../../source/api/api-error.js';
+import {execCredentials, type ExecCredentialsOptions} from '../../source/connect/credentials/exec-credentials.js';
+import type {ExecConfig} from '../../source/connect/kubeconfig/kubeconfig.js';
 
 const plugin = fileURLToPath(new URL('../fixtures/exec-plugin.mjs', import.meta.url));
 let state: string;

@@ -2,8 +2,8 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {UsageError} from '../../source/config.js';
-import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext} from '../../source/kube/kubeconfig.js';
+import {UsageError} from '../../source/common/usage-error.js';
+import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext} from '../../source/connect/kubeconfig/kubeconfig.js';
 
 beforeAll(prepareKubeconfigLoading);
 

@@ -1,6 +1,6 @@
 import {createHash, createHmac} from 'node:crypto';
 import {describe, expect, test} from 'vitest';
-import {signatureOf, signRequest} from '../../source/core/aksk-signer.js';
+import {signatureOf, signRequest} from '../../source/connect/credentials/aksk-signer.js';
 import type {Simulator} from '../../source/simulator/server.js';
 import {simulatorsFor, type Json} from './http.js';
 

@@ -1,7 +1,7 @@
 import {EventEmitter} from 'node:events';
 import xterm from '@xterm/headless';
 import {describe, expect, test} from 'vitest';
-import {CellScreen, diffScreens, parseLine} from '../../source/terminal/cell-screen.js';
+import {CellScreen, diffScreens, parseLine} from '../../source/tui/cell-screen.js';
 
 /** A fake terminal of a given size that records what is written. */
 function fakeTerminal(columns: number, rows: number) {

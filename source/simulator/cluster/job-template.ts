@@ -1,4 +1,4 @@
-import type {RawJob} from '../../core/types.js';
+import type {RawJob} from '../../model/job.js';
 
 export const simulatorCounterNames = ['pending', 'running', 'succeeded', 'failed', 'terminating', 'unknown'] as const;
 export type SimulatorCounter = (typeof simulatorCounterNames)[number];

@@ -1,0 +1,362 @@
+import type {Dispatcher} from 'undici';
+import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
+import {noCredentials, type Credentials} from './credentials.js';
+import {fetchTransport, nodeTransport, type HttpResponse, type Transport} from './http-transport.js';
+import {sanitize} from '../common/sanitize.js';
+import {readWatchEvents, type RawWatchEvent} from './watch-decoder.js';
+
+/** One request, as --debug logs it: no header, no body. */
+export type RequestRecord = {
+	readonly method: string;
+	readonly url: string;
+	/** 0 when no answer came (network error, timeout). */
+	readonly status: number;
+	readonly durationMs: number;
+	readonly requestId?: string;
+};
+
+export type ApiClientOptions = {
+	readonly server: string;
+	readonly credentials?: Credentials;
+	/** TLS settings and proxies (undici); the default agent when absent. */
+	readonly dispatcher?: Dispatcher;
+	/** The proxy requests go through (host:port), named in errors such as a 407. */
+	readonly proxy?: string;
+	readonly timeoutMs: number;
+	/** A larger answer is refused rather than buffered: a job is a few KB, a runaway proxy is not. */
+	readonly maxBodyBytes?: number;
+	readonly fetch?: typeof globalThis.fetch;
+	readonly now?: () => number;
+	readonly onRequest?: (record: RequestRecord) => void;
+};
+
+export type JobResponse = {
+	/** The object exactly as the server sent it, parsed. */
+	readonly raw: Record<string, unknown>;
+	readonly requestId?: string;
+	readonly bytes: number;
+};
+
+/** An open stream: its events as they arrive. */
+export type EventStream = {
+	readonly requestId?: string;
+	/**
+	 * Ends when the server ends the body; throws ApiError for a broken connection, a line that is not an
+	 * event or is larger than the size cap, or silence longer than idleTimeoutMs.
+	 */
+	readonly events: AsyncIterable<RawWatchEvent>;
+};
+
+export type StreamOptions = {
+	readonly query?: Readonly<Record<string, string>> | undefined;
+	readonly signal?: AbortSignal | undefined;
+	readonly idleTimeoutMs: number;
+};
+
+/** GETs of JSON objects under the server's address, with its credentials, timeout, size cap and errors. */
+export type ApiClient = {
+	readonly server: string;
+	/**
+	 * path: from the API root, e.g. "/api/v1/namespaces/ns/pods"; query: added as is (URL-encoded here).
+	 * what: the object expected, for the error when something else arrives ("a job", "a pod list").
+	 */
+	get(path: string, options?: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined}): Promise<JobResponse>;
+	/**
+	 * A streaming GET (a watch): the headers within the timeout, as for get(), with the same credentials,
+	 * renewal and errors; then the body's events as they come, for as long as the server keeps it open.
+	 */
+	stream(path: string, options: StreamOptions): Promise<EventStream>;
+};
+
+export const defaultMaxBodyBytes = 4 * 1024 * 1024;
+
+/**
+ * The fetch to send with: Node's own unless a dispatcher (TLS settings, proxies) comes from the undici
+ * package, which must meet the fetch of the same package. Loaded only then: it costs about 30 MB of RSS.
+ */
+export function fetchFor(options: {
+	readonly fetch?: typeof globalThis.fetch | undefined;
+	readonly dispatcher?: Dispatcher | undefined;
+}): typeof globalThis.fetch {
+	if (options.fetch) return options.fetch;
+	if (!options.dispatcher) return globalThis.fetch;
+	let undici: Promise<typeof globalThis.fetch> | undefined;
+	return async (input, init) => {
+		undici ??= import('undici').then(module => module.fetch as unknown as typeof globalThis.fetch);
+		return (await undici)(input, init);
+	};
+}
+
+/** The server's address with path appended (a server given with a path prefix keeps it) and query set. */
+export function apiUrl(server: string, path: string, query?: Readonly<Record<string, string>>): URL {
+	const base = new URL(server);
+	const prefix = base.pathname.replace(/\/+$/, '');
+	base.pathname = `${prefix}${path}`;
+	base.search = query ? new URLSearchParams(query).toString() : '';
+	base.hash = '';
+	return base;
+}
+
+async function readCapped(response: HttpResponse, maxBytes: number): Promise<{text: string; bytes: number}> {
+	const declared = Number(response.headers.get('content-length'));
+	const tooLarge = () =>
+		new ApiError({
+			category: 'malformed',
+			summary: `answer refused: larger than ${Math.round(maxBytes / 1024)} KB (status ${response.status})`,
+			status: response.status,
+		});
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		await response.body?.cancel();
+		throw tooLarge();
+	}
+
+	const chunks: Uint8Array[] = [];
+	let bytes = 0;
+	if (response.body) {
+		for await (const chunk of response.body) {
+			bytes += chunk.byteLength;
+			if (bytes > maxBytes) {
+				await response.body.cancel().catch(() => {});
+				throw tooLarge();
+			}
+
+			chunks.push(chunk);
+		}
+	}
+
+	return {text: Buffer.concat(chunks).toString('utf8'), bytes};
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+	// Node's http unless a dispatcher (proxy, TLS settings) or a test's fetch says otherwise.
+	const transport: Transport = options.fetch || options.dispatcher ? fetchTransport(fetchFor(options)) : nodeTransport;
+	const credentials = options.credentials ?? noCredentials;
+	const now = options.now ?? Date.now;
+	const maxBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+
+	const withHint = (error: ApiError) =>
+		error.category === 'unauthorized' && credentials.unauthorizedHint ? error.withHint(credentials.unauthorizedHint) : error;
+
+	/**
+	 * The request's own abort controller, tied to the caller's signal by hand: AbortSignal.any() on a signal
+	 * that lives as long as the watch leaks memory on every poll (measured: ~5 KB a request). `deadline`
+	 * arms the timeout while a request is on the wire, not while the credentials work (an IAM login has a
+	 * timeout of its own and names its own host): a slow IAM is not reported as a silent API server.
+	 */
+	function requestScope(signal: AbortSignal | undefined) {
+		const controller = new AbortController();
+		let timedOut = false;
+		let timer: NodeJS.Timeout | undefined;
+		const deadline = (ms: number | false) => {
+			clearTimeout(timer);
+			timer =
+				ms === false
+					? undefined
+					: setTimeout(() => {
+							timedOut = true;
+							controller.abort(new Error('timeout'));
+						}, ms);
+		};
+
+		const onAbort = () => controller.abort(signal?.reason);
+		signal?.addEventListener('abort', onAbort, {once: true});
+		return {
+			signal: controller.signal,
+			deadline,
+			get timedOut() {
+				return timedOut;
+			},
+			abort: () => controller.abort(new Error('closed')),
+			dispose() {
+				clearTimeout(timer);
+				signal?.removeEventListener('abort', onAbort);
+			},
+		};
+	}
+
+	async function get(
+		path: string,
+		{query, what = 'a JSON object', signal}: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined} = {},
+	): Promise<JobResponse> {
+		const url = apiUrl(options.server, path, query);
+		if (signal?.aborted) {
+			throw signal.reason;
+		}
+
+		const scope = requestScope(signal);
+		try {
+			const response = await open(url, scope.signal, scope.deadline);
+			return await readJson(response, what);
+		} catch (error) {
+			if (signal?.aborted) {
+				throw signal.reason;
+			}
+
+			if (scope.timedOut) {
+				throw new ApiError({category: 'timeout', summary: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`});
+			}
+
+			throw errorFromException(error, url.host, options.proxy);
+		} finally {
+			scope.dispose();
+		}
+	}
+
+	async function stream(path: string, {query, signal, idleTimeoutMs}: StreamOptions): Promise<EventStream> {
+		const url = apiUrl(options.server, path, query);
+		if (signal?.aborted) {
+			throw signal.reason;
+		}
+
+		const scope = requestScope(signal);
+		const failure = (error: unknown) => {
+			if (signal?.aborted) {
+				return signal.reason as Error;
+			}
+
+			if (scope.timedOut) {
+				return new ApiError({
+					category: 'timeout',
+					summary: opened
+						? `the watch stream from ${url.host} went silent (nothing for ${idleTimeoutMs / 1000}s, not even a bookmark)`
+						: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`,
+				});
+			}
+
+			return errorFromException(error, url.host, options.proxy);
+		};
+
+		let opened = false;
+		let response: HttpResponse;
+		try {
+			response = await open(url, scope.signal, scope.deadline);
+		} catch (error) {
+			scope.dispose();
+			throw failure(error);
+		}
+
+		opened = true;
+		const requestId = response.headers.get('x-request-id') ?? undefined;
+		const body = response.body;
+		// From here on the timeout is for silence: every chunk, a bookmark included, re-arms it.
+		scope.deadline(idleTimeoutMs);
+		async function* chunks(): AsyncGenerator<Uint8Array> {
+			if (!body) return;
+			for await (const chunk of body) {
+				scope.deadline(idleTimeoutMs);
+				yield chunk;
+			}
+		}
+
+		async function* events(): AsyncGenerator<RawWatchEvent> {
+			let ended = false;
+			try {
+				yield* readWatchEvents(chunks(), maxBytes);
+				ended = true;
+			} catch (error) {
+				throw failure(error);
+			} finally {
+				scope.dispose();
+				if (!ended) {
+					// Stopped early (a refused line, the caller done): the connection is not kept for another request.
+					scope.abort();
+					await body?.cancel().catch(() => {});
+				}
+			}
+		}
+
+		return {events: events(), ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
+	}
+
+	async function send(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void): Promise<HttpResponse> {
+		const headers: Record<string, string> = {accept: 'application/json'};
+		deadline(false);
+		await credentials.authorize({method: 'GET', url, headers, signal});
+		deadline(options.timeoutMs);
+		const started = performance.now();
+		let status = 0;
+		let requestId: string | undefined;
+		try {
+			const response = await transport(url, {method: 'GET', headers, signal, dispatcher: options.dispatcher});
+			status = response.status;
+			requestId = response.headers.get('x-request-id') ?? undefined;
+			return response;
+		} finally {
+			options.onRequest?.({
+				method: 'GET',
+				url: url.href,
+				status,
+				durationMs: Math.round(performance.now() - started),
+				...(requestId ? {requestId} : {}),
+			});
+		}
+	}
+
+	/** Sends the request (renewing the credentials once after a 401) and returns a 2xx answer; anything else throws. */
+	async function open(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void): Promise<HttpResponse> {
+		let response = await send(url, signal, deadline);
+		// A 401 may only mean the credentials aged: renew once (a file re-read, a new IAM token, an exec
+		// plugin run again) and ask again. Once: a loop of 401s could lock an account.
+		if (response.status === 401 && credentials.renew) {
+			const {text} = await readCapped(response, maxBytes);
+			const error = errorFromResponse({status: 401, body: text, requestId: response.headers.get('x-request-id')}, now());
+			deadline(false);
+			if (await credentials.renew(error)) {
+				response = await send(url, signal, deadline);
+			} else {
+				throw withHint(error);
+			}
+		}
+
+		const requestId = response.headers.get('x-request-id');
+		if (response.status >= 300 && response.status < 400) {
+			await response.body?.cancel().catch(() => {});
+			// Not followed: a redirect could carry the credentials to another host.
+			const location = sanitize(response.headers.get('location') ?? 'nowhere', 120);
+			throw new ApiError({
+				category: 'bad-endpoint',
+				summary: `${response.status}: redirected to ${location}, not followed; give that address as --server`,
+				status: response.status,
+				...(requestId ? {requestId: sanitize(requestId, 64)} : {}),
+			});
+		}
+
+		if (response.status < 200 || response.status >= 300) {
+			const {text} = await readCapped(response, maxBytes);
+			throw withHint(
+				errorFromResponse(
+					{
+						status: response.status,
+						body: text,
+						retryAfter: response.headers.get('retry-after'),
+						requestId,
+						contentType: response.headers.get('content-type'),
+					},
+					now(),
+				),
+			);
+		}
+
+		return response;
+	}
+
+	async function readJson(response: HttpResponse, what: string): Promise<JobResponse> {
+		const {text, bytes} = await readCapped(response, maxBytes);
+		const requestId = response.headers.get('x-request-id');
+		let raw: unknown;
+		try {
+			raw = JSON.parse(text);
+		} catch {
+			const problem = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : 'an answer that is not JSON (or was cut short)';
+			throw new ApiError({category: 'malformed', summary: `${response.status}: ${problem} instead of ${what}`, status: response.status});
+		}
+
+		if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+			throw new ApiError({category: 'malformed', summary: `${response.status}: JSON that is not ${what}`, status: response.status});
+		}
+
+		return {raw: raw as Record<string, unknown>, bytes, ...(requestId ? {requestId} : {})};
+	}
+
+	return {server: options.server, get, stream};
+}

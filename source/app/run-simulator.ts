@@ -1,0 +1,64 @@
+import {UsageError} from '../common/usage-error.js';
+import {clusterResources, scenarioNames, scenarios, startSimulator, type ClusterResource} from '../simulator/index.js';
+
+type SimulateOptions = {
+	readonly port: number;
+	readonly scenario: string;
+	readonly speed: number;
+	readonly loop: boolean;
+	readonly token?: string | undefined;
+	/** Comma-separated resources answered 403: pods, events, podgroups. */
+	readonly forbid?: string | undefined;
+};
+
+function forbiddenResources(list: string | undefined): ClusterResource[] {
+	const names = (list ?? '').split(',').map(name => name.trim()).filter(Boolean);
+	for (const name of names) {
+		if (!(clusterResources as readonly string[]).includes(name)) {
+			throw new UsageError(`--forbid ${JSON.stringify(name)}: choose among ${clusterResources.join(', ')}`);
+		}
+	}
+
+	return names as ClusterResource[];
+}
+
+/** `vcjob-watch simulate`: the simulator on its own, for curl, kubectl --raw, tests; until a signal. */
+export async function runSimulator(
+	options: SimulateOptions,
+	io: {stdout: NodeJS.WritableStream; signal: AbortSignal},
+): Promise<number> {
+	const scenario = scenarios[options.scenario];
+	if (!scenario) {
+		throw new UsageError(`no scenario ${JSON.stringify(options.scenario)}: choose one of ${scenarioNames.join(', ')}`);
+	}
+
+	if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) {
+		throw new UsageError('--port must be a whole number from 0 to 65535');
+	}
+
+	const forbidden = forbiddenResources(options.forbid);
+	const simulator = await startSimulator({
+		scenario,
+		port: options.port,
+		speed: options.speed,
+		loop: options.loop,
+		...(options.token ? {token: options.token} : {}),
+		...(forbidden.length > 0 ? {forbidden} : {}),
+	});
+	const {namespace, jobName} = scenario;
+	const notes = [...(options.token ? ['token required'] : []), ...(forbidden.length > 0 ? [`403 for ${forbidden.join(', ')}`] : [])];
+	io.stdout.write(
+		`simulator listening on ${simulator.url} (scenario ${scenario.name}${notes.map(note => `, ${note}`).join('')})\n` +
+			`job: ${simulator.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${namespace}/jobs/${jobName}\n` +
+			`pods: ${simulator.url}/api/v1/namespaces/${namespace}/pods?labelSelector=volcano.sh%2Fjob-name%3D${jobName}\n` +
+			`events: ${simulator.url}/api/v1/namespaces/${namespace}/events\n` +
+			`podgroups: ${simulator.url}/apis/scheduling.volcano.sh/v1beta1/namespaces/${namespace}/podgroups\n` +
+			`watch it: vcjob-watch ${jobName} -n ${namespace} -s ${simulator.url}\n`,
+	);
+	await new Promise<void>(resolve => {
+		if (io.signal.aborted) resolve();
+		io.signal.addEventListener('abort', () => resolve(), {once: true});
+	});
+	await simulator.close();
+	return 0;
+}

@@ -1,0 +1,250 @@
+import {accessSync, constants} from 'node:fs';
+import {parseDuration} from '../common/duration.js';
+import {checkJobName, checkNamespace} from '../model/names.js';
+import {UsageError, type Environment} from '../common/usage-error.js';
+
+export type OutputMode = 'tui' | 'text' | 'json';
+
+export type Flags = {
+	readonly namespace?: string | undefined;
+	readonly server?: string | undefined;
+	readonly tokenFile?: string | undefined;
+	readonly region?: string | undefined;
+	readonly kubeconfig?: string | undefined;
+	readonly context?: string | undefined;
+	readonly certificateAuthority?: string | undefined;
+	readonly insecureSkipTlsVerify?: boolean | undefined;
+	readonly allowHttp?: boolean | undefined;
+	readonly debug?: string | undefined;
+	readonly watch?: boolean | undefined;
+	readonly poll?: boolean | undefined;
+	readonly watchIdle?: string | undefined;
+	readonly interval: string;
+	readonly timeout: string;
+	readonly maxWait: string;
+	readonly recheck: string;
+	readonly highlight: string;
+	readonly detailsInterval?: string | undefined;
+	readonly details?: boolean | undefined;
+	readonly output?: string | undefined;
+	readonly once: boolean;
+	readonly exitOnFinish: boolean;
+	readonly demo: boolean;
+	readonly scenario?: string | undefined;
+	readonly speed: number;
+	readonly color: boolean;
+	readonly altScreen: boolean;
+	readonly selector?: string | undefined;
+};
+
+/** Where the token comes from; the token itself is never part of the configuration. */
+export type TokenConfig = {readonly kind: 'none'} | {readonly kind: 'env'} | {readonly kind: 'file'; readonly path: string};
+
+/** One job (its panels), or every job of a namespace (a table). */
+export type WatchView = 'job' | 'namespace';
+
+export type WatchConfig = {
+	readonly view: WatchView;
+	/** Undefined with --demo (the scenario names the job) and in the namespace view. */
+	readonly name?: string;
+	/** The namespace view: a label selector passed to the server (-l). */
+	readonly selector?: string;
+	/** Undefined without -n: the kubeconfig context's, else default (the scenario's with --demo). */
+	readonly namespace?: string;
+	/** Undefined with --demo: the built-in simulator's address is known only once it listens. */
+	readonly server?: string;
+	readonly token: TokenConfig;
+	/** CCI region: the endpoint when --server is not given (also HW_REGION_NAME, HUAWEICLOUD_SDK_REGION_ID). */
+	readonly region?: string;
+	/** --kubeconfig: an explicit file (KUBECONFIG and ~/.kube/config are found by the loader). */
+	readonly kubeconfig?: string;
+	readonly context?: string;
+	readonly certificateAuthority?: string;
+	readonly insecureSkipTlsVerify: boolean;
+	readonly allowHttp: boolean;
+	/** --debug FILE: request lines (method, URL, status, duration, request id), never headers or bodies. */
+	readonly debug?: string;
+	/** auto: watch (a stream of changes), poll when the server refuses; --watch: watch only; --poll: poll only. */
+	readonly mode: 'auto' | 'watch' | 'poll';
+	/** A watch stream silent this long (no event, not even a bookmark) is taken as stalled. */
+	readonly watchIdleMs: number;
+	readonly intervalMs: number;
+	readonly timeoutMs: number;
+	readonly maxWaitMs: number;
+	/** How long to wait before checking again after 401/403/4xx. */
+	readonly recheckMs: number;
+	readonly highlightMs: number;
+	/** The PodGroup, pods and events: fetched every detailsIntervalMs, or never when false (--no-details). */
+	readonly details: boolean;
+	readonly detailsIntervalMs: number;
+	readonly output: OutputMode;
+	readonly once: boolean;
+	readonly exitOnFinish: boolean;
+	readonly demo: boolean;
+	readonly scenario?: string;
+	readonly speed: number;
+	readonly color: boolean;
+	/** Full screen (the terminal's alternate screen) in the TUI; off leaves the last frame in the scrollback. */
+	readonly altScreen: boolean;
+};
+
+const outputs: readonly OutputMode[] = ['tui', 'text', 'json'];
+
+function duration(flag: string, text: string): number {
+	const value = parseDuration(text);
+	if (value === undefined) {
+		throw new UsageError(`--${flag} ${JSON.stringify(text)} is not a duration: use e.g. 500ms, 2s, 1m or a number of seconds`);
+	}
+
+	return value;
+}
+
+function checkServer(server: string): string {
+	let url: URL;
+	try {
+		url = new URL(server);
+	} catch {
+		throw new UsageError(`--server ${JSON.stringify(server)} is not a URL: use e.g. https://cci.cn-north-4.myhuaweicloud.com`);
+	}
+
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new UsageError(`--server must be an http:// or https:// URL, not ${url.protocol}`);
+	}
+
+	if (url.username || url.password) {
+		throw new UsageError('--server must not carry a user or password: give the token with HW_AUTH_TOKEN or --token-file');
+	}
+
+	return url.href;
+}
+
+/**
+ * A label selector as typed: the server parses it (and answers 400 when it cannot), so only what could never
+ * be one is refused here.
+ */
+function checkSelector(selector: string): string {
+	const trimmed = selector.trim();
+	if (trimmed === '') {
+		throw new UsageError('--selector is empty: give labels such as team=a or app in (mpi,tf)');
+	}
+
+	// eslint-disable-next-line no-control-regex
+	if (trimmed.length > 1024 || /[\u0000-\u001F\u007F]/.test(trimmed)) {
+		throw new UsageError('--selector must be one line of at most 1024 characters, such as team=a,app!=mpi');
+	}
+
+	return trimmed;
+}
+
+/** NO_COLOR (any non-empty value), --no-color, TERM=dumb and output that is not a terminal all mean no colour. */
+export function wantsColor(flag: boolean, environment: Environment, isTty: boolean): boolean {
+	return flag && isTty && !environment['NO_COLOR'] && environment['TERM'] !== 'dumb';
+}
+
+/**
+ * Flags, positional arguments and environment as a checked configuration, before any request is made.
+ * Throws UsageError with a message that says what to do.
+ */
+export function resolveConfig(
+	inputs: readonly string[],
+	flags: Flags,
+	environment: Environment,
+	stdoutIsTty: boolean,
+): WatchConfig {
+	if (inputs.length > 1) {
+		throw new UsageError(`one job name at a time (got ${inputs.length}: ${inputs.join(' ')})`);
+	}
+
+	const name = inputs[0];
+	if (name === undefined && !flags.demo && flags.namespace === undefined) {
+		throw new UsageError(
+			'which job? Give its name: vcjob-watch NAME -n NAMESPACE -s URL, or only -n NAMESPACE for all its jobs (or try --demo)',
+		);
+	}
+
+	// No name: the namespace's jobs with -n, or with the demo scenario made for it; --demo alone stays one job.
+	const view: WatchView = name === undefined && (flags.demo ? flags.scenario === 'namespace' : true) ? 'namespace' : 'job';
+	if (flags.selector !== undefined && view !== 'namespace') {
+		throw new UsageError('--selector picks jobs of a namespace: leave out the job name (vcjob-watch -n NAMESPACE -l SELECTOR)');
+	}
+
+	if (flags.exitOnFinish && view === 'namespace') {
+		throw new UsageError('--exit-on-finish waits for one job to end: give its name');
+	}
+
+	const selector = flags.selector === undefined ? undefined : checkSelector(flags.selector);
+
+	if (name !== undefined) {
+		const problem = checkJobName(name);
+		if (problem) throw new UsageError(problem);
+	}
+
+	// Without -n: the kubeconfig context's namespace, else "default" (the scenario's with --demo).
+	const namespace = flags.namespace;
+	const namespaceProblem = namespace === undefined ? undefined : checkNamespace(namespace);
+	if (namespaceProblem) throw new UsageError(namespaceProblem);
+
+	if (flags.demo && flags.server) {
+		throw new UsageError('--demo runs the built-in simulator: leave out --server');
+	}
+
+	const output = flags.output ?? (stdoutIsTty ? 'tui' : 'text');
+	if (!(outputs as readonly string[]).includes(output)) {
+		throw new UsageError(`--output ${JSON.stringify(output)}: use tui, text or json`);
+	}
+
+	let token: TokenConfig = {kind: 'none'};
+	if (flags.tokenFile) {
+		try {
+			accessSync(flags.tokenFile, constants.R_OK);
+		} catch (error) {
+			const code = (error as {code?: string}).code ?? 'unreadable';
+			throw new UsageError(`cannot read --token-file ${flags.tokenFile} (${code})`);
+		}
+
+		token = {kind: 'file', path: flags.tokenFile};
+	} else if (environment['HW_AUTH_TOKEN']) {
+		token = {kind: 'env'};
+	}
+
+	if (flags.watch && flags.poll) {
+		throw new UsageError('--watch and --poll: choose one (without either, the job is watched, and polled if the server refuses)');
+	}
+
+	if (!Number.isFinite(flags.speed) || flags.speed <= 0) {
+		throw new UsageError('--speed must be a positive number');
+	}
+
+	return {
+		view,
+		...(name === undefined ? {} : {name}),
+		...(selector === undefined ? {} : {selector}),
+		...(namespace === undefined ? {} : {namespace}),
+		...(flags.server ? {server: checkServer(flags.server)} : {}),
+		token,
+		mode: flags.watch ? 'watch' : flags.poll ? 'poll' : 'auto',
+		watchIdleMs: duration('watch-idle', flags.watchIdle ?? '2m'),
+		intervalMs: duration('interval', flags.interval),
+		timeoutMs: duration('timeout', flags.timeout),
+		maxWaitMs: duration('max-wait', flags.maxWait),
+		recheckMs: duration('recheck', flags.recheck),
+		highlightMs: duration('highlight', flags.highlight),
+		details: flags.details ?? true,
+		detailsIntervalMs: duration('details-interval', flags.detailsInterval ?? '10s'),
+		output: output as OutputMode,
+		once: flags.once,
+		exitOnFinish: flags.exitOnFinish,
+		demo: flags.demo,
+		...(flags.scenario ? {scenario: flags.scenario} : {}),
+		speed: flags.speed,
+		color: wantsColor(flags.color, environment, stdoutIsTty && output === 'tui'),
+		altScreen: flags.altScreen,
+		...(flags.region ? {region: flags.region} : {}),
+		...(flags.kubeconfig ? {kubeconfig: flags.kubeconfig} : {}),
+		...(flags.context ? {context: flags.context} : {}),
+		...(flags.certificateAuthority ? {certificateAuthority: flags.certificateAuthority} : {}),
+		insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? false,
+		allowHttp: flags.allowHttp ?? false,
+		...(flags.debug ? {debug: flags.debug} : {}),
+	};
+}

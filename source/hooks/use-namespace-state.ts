@@ -1,8 +1,0 @@
-import {useSyncExternalStore} from 'react';
-import type {NamespaceState} from '../core/namespace-state.js';
-import type {NamespaceStore} from '../core/namespace-store.js';
-
-/** The namespace state as React state: the one bridge between the list loop and the components. */
-export function useNamespaceState(store: NamespaceStore): NamespaceState {
-	return useSyncExternalStore(store.subscribe, store.getState);
-}

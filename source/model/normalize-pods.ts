@@ -1,0 +1,150 @@
+import type {PodInfo, PodProblem} from './cluster.js';
+import {sanitize, sanitizeOptional} from '../common/sanitize.js';
+import {asArray, asRecord, count, type UnknownRecord} from './wire.js';
+
+// Waiting reasons of a container that is merely starting: not trouble.
+const startingReasons = new Set(['ContainerCreating', 'PodInitializing']);
+
+function containerProblem(status: UnknownRecord): PodProblem | undefined {
+	const container = sanitizeOptional(status['name'], 64);
+	const state = asRecord(status['state']) ?? {};
+	const waiting = asRecord(state['waiting']);
+	const terminated = asRecord(state['terminated']);
+	const lastTerminated = asRecord(asRecord(status['lastState'])?.['terminated']);
+	const withContainer = (problem: PodProblem): PodProblem => (container === undefined ? problem : {...problem, container});
+	const exitCodeOf = (record: UnknownRecord | undefined) =>
+		typeof record?.['exitCode'] === 'number' && Number.isInteger(record['exitCode']) ? (record['exitCode'] as number) : undefined;
+
+	const waitingReason = sanitizeOptional(waiting?.['reason'], 64);
+	if (waiting && waitingReason !== undefined && !startingReasons.has(waitingReason)) {
+		// CrashLoopBackOff says little by itself: the last run's exit code and reason say why. The kubelet
+		// always adds its back-off message, so the last run goes first rather than only in its absence.
+		const exitCode = exitCodeOf(lastTerminated);
+		const lastReason = sanitizeOptional(lastTerminated?.['reason'], 64);
+		const waitingMessage = sanitizeOptional(waiting['message'], 300);
+		const message = lastReason ? sanitize(`last run: ${lastReason}${waitingMessage ? `; ${waitingMessage}` : ''}`, 300) : waitingMessage;
+		return withContainer({
+			reason: waitingReason,
+			...(message === undefined ? {} : {message}),
+			...(exitCode === undefined ? {} : {exitCode}),
+		});
+	}
+
+	const exitCode = exitCodeOf(terminated);
+	const terminatedReason = sanitizeOptional(terminated?.['reason'], 64);
+	if (terminated && (exitCode !== 0 || (terminatedReason !== undefined && terminatedReason !== 'Completed'))) {
+		const message = sanitizeOptional(terminated['message'], 300);
+		return withContainer({
+			reason: terminatedReason ?? 'Error',
+			...(message === undefined ? {} : {message}),
+			...(exitCode === undefined ? {} : {exitCode}),
+		});
+	}
+
+	return undefined;
+}
+
+function podProblem(status: UnknownRecord): PodProblem | undefined {
+	// Evicted, DeadlineExceeded …: the pod's own reason. It comes first: the kubelet kills the containers of
+	// an evicted pod, and their "ContainerStatusUnknown" or "Error" (137) would hide why.
+	const reason = sanitizeOptional(status['reason'], 64);
+	if (reason !== undefined) {
+		const message = sanitizeOptional(status['message'], 300);
+		return {reason, ...(message === undefined ? {} : {message})};
+	}
+
+	for (const key of ['initContainerStatuses', 'containerStatuses']) {
+		for (const entry of asArray(status[key], 50)) {
+			const record = asRecord(entry);
+			const problem = record ? containerProblem(record) : undefined;
+			if (problem) return problem;
+		}
+	}
+
+	// Not placed: the scheduler's words are on the PodScheduled condition.
+	for (const entry of asArray(status['conditions'], 20)) {
+		const condition = asRecord(entry);
+		if (condition?.['type'] === 'PodScheduled' && condition['status'] === 'False') {
+			const message = sanitizeOptional(condition['message'], 300);
+			return {reason: sanitizeOptional(condition['reason'], 64) ?? 'Unschedulable', ...(message === undefined ? {} : {message})};
+		}
+	}
+
+	return undefined;
+}
+
+function rankOf(phase: string, problem: PodProblem | undefined, ready: number, containers: number, deleting: boolean): number {
+	if (phase === 'Failed' || (problem && phase !== 'Succeeded')) return 0;
+	if (phase === 'Pending' || phase === 'Unknown' || phase === '') return 1;
+	if (deleting) return 3;
+	if (phase === 'Running') return ready < containers ? 2 : 4;
+	return 5;
+}
+
+/** One pod for the pods panel. */
+export function normalizePod(value: unknown): PodInfo {
+	const raw = asRecord(value) ?? {};
+	const metadata = asRecord(raw['metadata']) ?? {};
+	const labels = asRecord(metadata['labels']) ?? {};
+	const spec = asRecord(raw['spec']) ?? {};
+	const status = asRecord(raw['status']) ?? {};
+	const statuses = asArray(status['containerStatuses'], 50).map(entry => asRecord(entry) ?? {});
+	const phase = sanitizeOptional(status['phase'], 32) ?? '';
+	const deleting = typeof metadata['deletionTimestamp'] === 'string';
+	const containers = Math.max(statuses.length, asArray(spec['containers'], 50).length);
+	const ready = statuses.filter(entry => entry['ready'] === true).length;
+	const problem = podProblem(status);
+	const uid = sanitizeOptional(metadata['uid'], 64);
+	const task = sanitizeOptional(labels['volcano.sh/task-spec'], 64);
+	const node = sanitizeOptional(spec['nodeName'], 253);
+	const createdAt = sanitizeOptional(metadata['creationTimestamp'], 64);
+	return {
+		name: sanitizeOptional(metadata['name'], 253) ?? '(unnamed)',
+		...(uid === undefined ? {} : {uid}),
+		...(task === undefined ? {} : {task}),
+		phase,
+		ready,
+		containers,
+		restarts: statuses.reduce((sum, entry) => sum + count(entry['restartCount']), 0),
+		...(node === undefined ? {} : {node}),
+		...(createdAt === undefined ? {} : {createdAt}),
+		deleting,
+		...(problem === undefined ? {} : {problem}),
+		rank: rankOf(phase, problem, ready, containers, deleting),
+	};
+}
+
+function ownedBy(value: unknown, jobUid: string | undefined): boolean {
+	// An entry that is not an object is no pod: it would show as an unnamed row.
+	if (!asRecord(value)) return false;
+	if (!jobUid) return true;
+	const owners = asArray(asRecord(asRecord(value)?.['metadata'])?.['ownerReferences'], 20);
+	// A pod without owners is taken on its label; one owned by another uid is an older incarnation's.
+	return owners.length === 0 || owners.some(owner => asRecord(owner)?.['uid'] === jobUid);
+}
+
+/**
+ * The job's pods from a PodList, trouble first (failing, pending, not ready, going, running, done), then by
+ * name. Pods owned by another uid (an earlier job of the same name) are left out.
+ */
+export function normalizePods(list: unknown, jobUid: string | undefined): PodInfo[] {
+	return asArray(asRecord(list)?.['items'], 1000)
+		.filter(item => ownedBy(item, jobUid))
+		.map(item => normalizePod(item))
+		.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name, 'en', {numeric: true}));
+}
+
+/**
+ * The PodGroup a pod names (scheduling.k8s.io/group-name), for PodGroups named neither way Volcano does.
+ * Only the job's own pods count: a going pod of an earlier job of the same name names that job's PodGroup.
+ */
+export function podGroupNameOf(list: unknown, jobUid: string | undefined): string | undefined {
+	for (const item of asArray(asRecord(list)?.['items'], 1000)) {
+		if (!ownedBy(item, jobUid)) continue;
+		const annotations = asRecord(asRecord(asRecord(item)?.['metadata'])?.['annotations']);
+		const name = annotations?.['scheduling.k8s.io/group-name'];
+		if (typeof name === 'string' && name !== '') return sanitize(name, 253);
+	}
+
+	return undefined;
+}

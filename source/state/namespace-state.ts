@@ -1,0 +1,198 @@
+import {jobPaths} from '../model/diff-job.js';
+import {minuteOf} from '../common/duration.js';
+import type {JobSummary} from '../model/job.js';
+import type {NamespaceEvent} from '../watch/namespace-watcher.js';
+import {isConnectionEvent, reduceConnection, type Connection, type Transport} from './connection-state.js';
+import type {Highlight} from './watch-state.js';
+
+/** One job of the table: as last seen, and what of it changed lately. */
+export type NamespaceRow = {
+	readonly job: JobSummary;
+	/** Path → highlight, the same paths as the single job's (jobPaths). */
+	readonly highlights: Readonly<Record<string, Highlight>>;
+	/** When a change to it was last seen; undefined for a job unchanged since the first listing. */
+	readonly changedAt?: number;
+	/** Set when the job went away: the row stays, marked, for as long as a highlight does. */
+	readonly deletedAt?: number;
+};
+
+export type NamespaceState = {
+	readonly namespace: string;
+	readonly selector?: string;
+	/** By uid. A new Map whenever a row changes, so views can be memoised on it. */
+	readonly rows: ReadonlyMap<string, NamespaceRow>;
+	/** The first complete listing has arrived. */
+	readonly listed: boolean;
+	readonly connection: Connection;
+	/** Listing every interval, or a list and then a watch stream. */
+	readonly transport: Transport;
+	readonly lastOkAt?: number;
+	/** When a job last changed, appeared or went away. */
+	readonly lastChangeAt?: number;
+	readonly staleSince?: number;
+	readonly fetchingSlowly: boolean;
+	readonly paused: boolean;
+	readonly now: number;
+	/**
+	 * uid → when the row's last highlight ends (or a deleted row goes). Only rows that changed lately are here,
+	 * so ending highlights costs what changed, not the size of the namespace.
+	 */
+	readonly expiries: ReadonlyMap<string, number>;
+};
+
+export type NamespaceAction = NamespaceEvent | {readonly type: 'tick'; readonly at: number};
+
+export type NamespaceStateOptions = {
+	readonly highlightMs: number;
+};
+
+export function initialNamespaceState(namespace: string, now: number, selector?: string): NamespaceState {
+	return {
+		namespace,
+		...(selector ? {selector} : {}),
+		rows: new Map(),
+		listed: false,
+		connection: {kind: 'connecting'},
+		transport: {kind: 'polling'},
+		fetchingSlowly: false,
+		paused: false,
+		now,
+		expiries: new Map(),
+	};
+}
+
+/**
+ * The earliest time a highlight ends or a deleted row goes, for the one timer; while watching, also the next
+ * minute (a stream brings no answer every few seconds to move the ages on).
+ */
+export function nextNamespaceExpiry(state: NamespaceState): number | undefined {
+	let earliest = state.transport.kind === 'watching' ? minuteOf(state.now) + 60_000 : undefined;
+	for (const until of state.expiries.values()) {
+		if (earliest === undefined || until < earliest) earliest = until;
+	}
+
+	return earliest;
+}
+
+function lastUntil(highlights: Readonly<Record<string, Highlight>>): number | undefined {
+	let latest: number | undefined;
+	for (const {until} of Object.values(highlights)) {
+		if (latest === undefined || until > latest) latest = until;
+	}
+
+	return latest;
+}
+
+function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jobs'}>, options: NamespaceStateOptions): NamespaceState {
+	const {at, deltas} = event;
+	// A listing that changed nothing leaves the state as it is (nothing is drawn), unless the minute turned:
+	// the ages count in minutes.
+	if (
+		deltas.length === 0 &&
+		state.listed &&
+		state.connection.kind === 'live' &&
+		!state.fetchingSlowly &&
+		Math.floor(at / 60_000) === Math.floor(state.now / 60_000)
+	) {
+		return state;
+	}
+
+	const base: NamespaceState = {
+		...state,
+		listed: true,
+		connection: {kind: 'live'},
+		lastOkAt: at,
+		staleSince: undefined,
+		fetchingSlowly: false,
+		now: at,
+	};
+	if (deltas.length === 0) return base;
+
+	// The first list is not an event of the stream: "last event" is a change seen after it.
+	const transport = state.transport.kind === 'watching' && !event.first ? {transport: {...state.transport, lastEventAt: at}} : {};
+	const rows = new Map(state.rows);
+	const expiries = new Map(state.expiries);
+	const until = at + options.highlightMs;
+	// The first listing is the baseline: nothing in it is news, so nothing flashes.
+	const flash = !event.first;
+	for (const delta of deltas) {
+		const {uid} = delta.job;
+		const key = uid || `name:${delta.job.name}`;
+		const row = rows.get(key);
+		switch (delta.kind) {
+			case 'added': {
+				rows.set(key, flash ? {job: delta.job, highlights: {[jobPaths.uid]: {until}}, changedAt: at} : {job: delta.job, highlights: {}});
+				if (flash) expiries.set(key, until);
+				break;
+			}
+
+			case 'modified': {
+				const highlights: Record<string, Highlight> = {...row?.highlights};
+				for (const change of delta.changes) {
+					highlights[change.path] = change.direction ? {until, direction: change.direction} : {until};
+				}
+
+				rows.set(key, {job: delta.job, highlights, changedAt: at});
+				expiries.set(key, Math.max(until, expiries.get(key) ?? 0));
+				break;
+			}
+
+			case 'deleted': {
+				rows.set(key, {job: delta.job, highlights: {[jobPaths.deletion]: {until}}, changedAt: at, deletedAt: at});
+				expiries.set(key, until);
+				break;
+			}
+		}
+	}
+
+	return {...base, ...transport, rows, expiries, lastChangeAt: flash ? at : state.lastChangeAt};
+}
+
+/** After trouble, a stream that opens goes on from the listing, if there was one. */
+function recoveredConnection(state: NamespaceState): Connection {
+	return state.listed ? {kind: 'live'} : {kind: 'connecting'};
+}
+
+function onTick(state: NamespaceState, at: number): NamespaceState {
+	let rows: Map<string, NamespaceRow> | undefined;
+	let expiries: Map<string, number> | undefined;
+	for (const [key, until] of state.expiries) {
+		if (until > at) continue;
+		rows ??= new Map(state.rows);
+		expiries ??= new Map(state.expiries);
+		const row = rows.get(key);
+		if (row?.deletedAt !== undefined) {
+			rows.delete(key);
+			expiries.delete(key);
+			continue;
+		}
+
+		if (!row) {
+			expiries.delete(key);
+			continue;
+		}
+
+		const highlights = Object.fromEntries(Object.entries(row.highlights).filter(([, highlight]) => highlight.until > at));
+		rows.set(key, {...row, highlights});
+		const next = lastUntil(highlights);
+		if (next === undefined) expiries.delete(key);
+		else expiries.set(key, next);
+	}
+
+	if (rows && expiries) return {...state, rows, expiries, now: at};
+	return state.transport.kind === 'watching' && minuteOf(at) !== minuteOf(state.now) ? {...state, now: at} : state;
+}
+
+/** The namespace state after one event: pure, tested without React or timers. */
+export function reduceNamespace(state: NamespaceState, action: NamespaceAction, options: NamespaceStateOptions): NamespaceState {
+	if (isConnectionEvent(action)) return reduceConnection(state, action, recoveredConnection);
+	switch (action.type) {
+		case 'jobs': {
+			return onJobs(state, action, options);
+		}
+
+		case 'tick': {
+			return onTick(state, action.at);
+		}
+	}
+}

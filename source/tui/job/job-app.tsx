@@ -1,0 +1,77 @@
+import {useInput, useStdin, useWindowSize} from 'ink';
+import {useState} from 'react';
+import type {DetailsWatcher} from '../../watch/details-poller.js';
+import type {JobWatcher} from '../../watch/job-watcher.js';
+import type {WatchStore} from '../../state/watch-store.js';
+import {Screen} from './screen.js';
+import {planScreen, wantedFor, type View} from './screen-plan.js';
+import {useDetailsDemand} from './use-details-demand.js';
+import {useWatchState} from './use-watch-state.js';
+
+type Props = {
+	readonly store: WatchStore;
+	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
+	/** The PodGroup/pods/events loop; absent with --no-details. */
+	readonly details?: Pick<DetailsWatcher, 'setWanted' | 'pollNow'> | undefined;
+	readonly intervalMs: number;
+	/** q quits; Ctrl+C interrupts (exit 130, as a shell expects). */
+	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+	readonly source?: string | undefined;
+	readonly notices?: readonly string[];
+	/** Opened from the namespace's table: Esc in the main view goes back there. */
+	readonly onBack?: (() => void) | undefined;
+};
+
+const panelKeys: Readonly<Record<string, View>> = {e: 'events', o: 'pods', g: 'podGroup', t: 'timeline'};
+
+/** The live TUI: the watch state, the terminal's size, and the keys. */
+export function App({store, watcher, details, intervalMs, onQuit, source, notices = [], onBack}: Props) {
+	const state = useWatchState(store);
+	const {columns, rows} = useWindowSize();
+	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
+	const {isRawModeSupported} = useStdin();
+	const [view, setView] = useState<View>('main');
+	const withDetails = details !== undefined;
+	const plan = planScreen(state, {columns, rows: rows - notices.length, details: withDetails});
+	useDetailsDemand(details, wantedFor(view, plan, withDetails));
+
+	useInput(
+		(input, key) => {
+			if (key.ctrl && input === 'c') {
+				onQuit('interrupt');
+			} else if (input === 'q') {
+				onQuit('quit');
+			} else if (input === 'r') {
+				watcher.pollNow();
+				details?.pollNow();
+			} else if (input === 'p') {
+				watcher.setPaused(!watcher.paused);
+			} else if (input === '?') {
+				setView(shown => (shown === 'help' ? 'main' : 'help'));
+			} else if (key.escape) {
+				if (view === 'main') onBack?.();
+				else setView('main');
+			} else if (Object.hasOwn(panelKeys, input) && (withDetails || input === 't')) {
+				// The same key again goes back, like ? does for the help.
+				const next = panelKeys[input]!;
+				setView(shown => (shown === next ? 'main' : next));
+			}
+		},
+		{isActive: isRawModeSupported === true},
+	);
+
+	return (
+		<Screen
+			state={state}
+			intervalMs={intervalMs}
+			columns={columns}
+			rows={rows}
+			view={view}
+			keys={isRawModeSupported === true}
+			details={withDetails}
+			source={source}
+			notices={notices}
+			back={onBack !== undefined}
+		/>
+	);
+}

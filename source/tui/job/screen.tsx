@@ -1,0 +1,115 @@
+import {Box, Text} from 'ink';
+import {minuteOf} from '../../common/duration.js';
+import {buildTimeline} from '../../model/timeline.js';
+import type {WatchState} from '../../state/watch-state.js';
+import {ConnectionStatus} from '../kit/connection-status.js';
+import {EventsPanel} from './panels/events-panel.js';
+import {Header} from './panels/header.js';
+import {HelpOverlay, KeyHints} from './help-overlay.js';
+import {chromeLines} from './layout.js';
+import {PhasePanel} from './panels/phase-panel.js';
+import {PodCounters} from './panels/pod-counters.js';
+import {PodGroupPanel} from './panels/podgroup-panel.js';
+import {PodsPanel} from './panels/pods-panel.js';
+import {PoliciesTable} from './panels/policies-table.js';
+import {RecentChanges} from './panels/recent-changes.js';
+import {planScreen, type View} from './screen-plan.js';
+import {TasksTable} from './panels/tasks-table.js';
+import {useTheme} from '../kit/theme.js';
+import {TimelinePanel} from './panels/timeline-panel.js';
+
+type Props = {
+	readonly state: WatchState;
+	readonly intervalMs: number;
+	readonly columns: number;
+	readonly rows: number;
+	readonly view?: View;
+	/** False when keys cannot be read (no TTY on stdin): no key hints then. */
+	readonly keys?: boolean;
+	/** False with --no-details: no PodGroup, pods or events panels (nothing fetched for them). */
+	readonly details?: boolean;
+	/** Which credentials are in use, e.g. "token from HW_AUTH_TOKEN". */
+	readonly source?: string | undefined;
+	/** Warnings that stay on screen, e.g. TLS verification is off. */
+	readonly notices?: readonly string[];
+	/** Opened from the namespace's table: Esc goes back to it. */
+	readonly back?: boolean;
+};
+
+/** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
+export function Screen({state, intervalMs, columns, rows, view = 'main', keys = true, details = true, source, notices = [], back = false}: Props) {
+	const theme = useTheme();
+	const {job, highlights} = state;
+	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
+	const now = minuteOf(state.now);
+	const plan = planScreen(state, {columns, rows: rows - notices.length, details});
+	const {layout} = plan;
+	const full = Math.max(3, rows - notices.length - chromeLines);
+	const timeline = () => buildTimeline(job, state.seenPhases, now);
+
+	let body;
+	if (view === 'help') {
+		body = <HelpOverlay details={details} />;
+	} else if (view === 'events') {
+		body = <EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 1} now={now} />;
+	} else if (view === 'pods') {
+		body = <PodsPanel full view={state.details.pods} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 2} now={now} />;
+	} else if (view === 'podGroup') {
+		body = <PodGroupPanel view={state.details.podGroup} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full} full />;
+	} else if (view === 'timeline') {
+		body = <TimelinePanel timeline={timeline()} now={now} maxRows={full} />;
+	} else if (job) {
+		const lines = layout.rows;
+		const sections = {
+			podGroup: lines.podGroup > 0 && (
+				<PodGroupPanel view={state.details.podGroup} highlights={highlights} namespace={state.namespace} width={columns} maxRows={lines.podGroup} />
+			),
+			tasks: lines.tasks > 0 && <TasksTable tasks={job.tasks} highlights={highlights} maxRows={lines.tasks} width={columns} />,
+			pods: lines.pods > 0 && (
+				<PodsPanel view={state.details.pods} highlights={highlights} namespace={state.namespace} width={columns} maxRows={lines.pods} now={now} />
+			),
+			events: lines.events > 0 && (
+				<EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={lines.events} now={now} warningsFirst />
+			),
+			timeline: lines.timeline > 0 && <TimelinePanel compact timeline={timeline()} now={now} maxRows={1} />,
+			policies: lines.policies > 0 && <PoliciesTable job={job} highlights={highlights} maxRows={lines.policies} />,
+			recent: lines.recent > 0 && <RecentChanges recent={state.recent} maxRows={lines.recent} />,
+		};
+		body = plan.order.map(name => sections[name] && <Box key={name}>{sections[name]}</Box>);
+	} else {
+		body = <Text {...theme.muted}>No job to show yet.</Text>;
+	}
+
+	return (
+		<Box flexDirection="column" width={columns}>
+			<Header
+				namespace={state.namespace}
+				name={state.name}
+				job={job}
+				highlights={highlights}
+				lastChangeAt={state.lastChangeAt}
+				now={now}
+			/>
+			{notices.map(notice => (
+				<Text key={notice} wrap="truncate-end" {...theme.error}>
+					⚠ {notice}
+				</Text>
+			))}
+			<ConnectionStatus {...state} intervalMs={intervalMs} source={source} />
+			{job && (view === 'main' || view === 'help') && (
+				<Box flexDirection={layout.sideBySide ? 'row' : 'column'}>
+					<PhasePanel job={job} highlights={highlights} phaseSince={state.phaseSince} now={now} width={layout.phaseWidth} />
+					<PodCounters
+						job={job}
+						highlights={highlights}
+						width={layout.podsWidth}
+						perRow={layout.countersPerRow}
+						runningCounters={state.runningCounters?.uid === job.uid ? state.runningCounters : undefined}
+					/>
+				</Box>
+			)}
+			{body}
+			{keys && <KeyHints view={view} details={details} back={back} />}
+		</Box>
+	);
+}

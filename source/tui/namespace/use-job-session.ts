@@ -1,0 +1,28 @@
+import {useEffect, useState} from 'react';
+import type {DetailsWatcher} from '../../watch/details-poller.js';
+import type {JobWatcher} from '../../watch/job-watcher.js';
+import type {WatchStore} from '../../state/watch-store.js';
+
+/** One job watched for its own view: its loops and store, running until close(). */
+export type JobSession = {
+	readonly name: string;
+	readonly store: WatchStore;
+	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
+	readonly details?: Pick<DetailsWatcher, 'setWanted' | 'pollNow'> | undefined;
+	close(): void;
+};
+
+/** Watches the job named while a name is given; stops it when the name goes (or changes). */
+export function useJobSession(open: (name: string) => JobSession, name: string | undefined): JobSession | undefined {
+	const [session, setSession] = useState<JobSession>();
+	useEffect(() => {
+		if (name === undefined) return undefined;
+		const opened = open(name);
+		setSession(opened);
+		return () => {
+			opened.close();
+			setSession(undefined);
+		};
+	}, [open, name]);
+	return session?.name === name ? session : undefined;
+}
