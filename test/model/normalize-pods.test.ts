@@ -1,0 +1,270 @@
+import {describe, expect, test} from 'vitest';
+import type {PodInfo} from '../../source/model/cluster.js';
+import {normalizePod, normalizePods, podGroupNameOf} from '../../source/model/normalize-pods.js';
+import {describeValue, earlierUid, gangMessage, garbage, jobUid, loadClusterFixture, podGroupName} from '../helpers/cluster-fixtures.js';
+import {edited, unsafeStrings, type RawObject} from '../helpers/helpers.js';
+
+const list = loadClusterFixture('pods');
+const pods = normalizePods(list, jobUid);
+
+function byName(name: string): PodInfo {
+	const pod = pods.find(entry => entry.name === `mpi-allreduce-${name}`);
+	if (!pod) throw new Error(`no pod ${name} in ${pods.map(entry => entry.name).join(', ')}`);
+	return pod;
+}
+
+/** A pod of the fixture's list, changed by `edit`. */
+function fixturePod(index: number, edit: (pod: RawObject) => void = () => {}): RawObject {
+	return edited(list['items'][index] as RawObject, edit);
+}
+
+const badImage = 'swr.cn-north-4.myhuaweicloud.com/demo/openmpi-hello:3.29';
+
+describe('the pods of a job in trouble', () => {
+	test('trouble first (then by name), the running pod last, the earlier incarnation\'s pod left out', () => {
+		expect(pods.map(pod => [pod.name, pod.rank])).toEqual([
+			['mpi-allreduce-mpiworker-0', 0],
+			['mpi-allreduce-mpiworker-1', 0],
+			['mpi-allreduce-mpiworker-2', 0],
+			['mpi-allreduce-mpiworker-3', 0],
+			['mpi-allreduce-mpimaster-0', 4],
+		]);
+	});
+
+	test('a healthy pod: task, ready, node, no problem', () => {
+		expect(byName('mpimaster-0')).toEqual({
+			name: 'mpi-allreduce-mpimaster-0',
+			uid: 'a1000000-0000-4000-8000-000000000001',
+			task: 'mpimaster',
+			phase: 'Running',
+			ready: 1,
+			containers: 1,
+			restarts: 0,
+			node: '192.168.0.11',
+			createdAt: '2024-03-11T08:05:21Z',
+			deleting: false,
+			rank: 4,
+		});
+	});
+
+	test('ImagePullBackOff: the kubelet\'s message names the image, the container is named', () => {
+		const pod = byName('mpiworker-0');
+		expect(pod.problem).toEqual({reason: 'ImagePullBackOff', message: `Back-off pulling image "${badImage}"`, container: 'mpiworker'});
+		expect([pod.phase, pod.ready, pod.containers]).toEqual(['Pending', 1, 2]);
+	});
+
+	test('CrashLoopBackOff after an OOM kill: the last run\'s reason and exit code say why', () => {
+		const pod = byName('mpiworker-1');
+		expect(pod.problem).toMatchObject({reason: 'CrashLoopBackOff', exitCode: 137, container: 'mpiworker'});
+		expect(pod.problem?.message).toMatch(/^last run: OOMKilled\b/);
+		// The kubelet's back-off is still there, after the cause.
+		expect(pod.problem?.message).toContain('back-off 1m20s restarting failed container=mpiworker');
+		expect([pod.phase, pod.ready, pod.containers, pod.restarts]).toEqual(['Running', 1, 2, 4]);
+	});
+
+	test('an evicted pod says Evicted and why, not what became of its container', () => {
+		const pod = byName('mpiworker-2');
+		expect(pod.phase).toBe('Failed');
+		expect(pod.problem).toEqual({
+			reason: 'Evicted',
+			message:
+				'The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. Container mpiworker was using 7340032Ki, request is 16Gi, has larger consumption of memory.',
+		});
+	});
+
+	test('a pod not placed: the scheduler\'s words from PodScheduled, no node', () => {
+		const pod = byName('mpiworker-3');
+		expect(pod.problem).toEqual({reason: 'Unschedulable', message: gangMessage});
+		expect(pod.node).toBeUndefined();
+		expect([pod.phase, pod.ready, pod.containers]).toEqual(['Pending', 0, 1]);
+	});
+});
+
+describe('whose pods', () => {
+	test('a pod owned by another uid (an earlier job of the same name) is left out', () => {
+		expect(pods.some(pod => pod.name === 'mpi-allreduce-mpiworker-9')).toBe(false);
+		expect(normalizePods(list, earlierUid).map(pod => pod.name)).toEqual(['mpi-allreduce-mpiworker-9']);
+	});
+
+	test('without a job uid every labelled pod is shown', () => {
+		expect(normalizePods(list, undefined)).toHaveLength(6);
+	});
+
+	test('a pod without owners is taken on its label; one owned by several counts if any owner is the job', () => {
+		const orphan = fixturePod(0, pod => delete pod['metadata'].ownerReferences);
+		const shared = fixturePod(4, pod => pod['metadata'].ownerReferences.unshift({kind: 'ConfigMap', uid: 'something-else'}));
+		expect(normalizePods({items: [orphan, shared]}, jobUid)).toHaveLength(2);
+	});
+
+	test('the going pod of the earlier incarnation reads as deleting', () => {
+		const [pod] = normalizePods(list, earlierUid);
+		expect(pod).toMatchObject({deleting: true, rank: 3, phase: 'Running'});
+	});
+});
+
+describe('problems', () => {
+	const container = (state: RawObject, extra: RawObject = {}) => ({name: 'trainer', ready: false, restartCount: 0, state, ...extra});
+	const pod = (phase: string, statuses: RawObject[], extra: RawObject = {}) =>
+		normalizePod({metadata: {name: 'p'}, status: {phase, containerStatuses: statuses, ...extra}});
+
+	test.each([['ContainerCreating'], ['PodInitializing']])('%s is starting, not trouble', reason => {
+		const info = pod('Pending', [container({waiting: {reason}})]);
+		expect(info.problem).toBeUndefined();
+		expect(info.rank).toBe(1);
+	});
+
+	test('a container that failed: its reason and exit code', () => {
+		const info = pod('Failed', [container({terminated: {reason: 'Error', exitCode: 1, message: 'Traceback: ZeroDivisionError'}})]);
+		expect(info.problem).toEqual({reason: 'Error', exitCode: 1, message: 'Traceback: ZeroDivisionError', container: 'trainer'});
+		expect(info.rank).toBe(0);
+	});
+
+	test('a non-zero exit without a reason reads as Error', () => {
+		expect(pod('Failed', [container({terminated: {exitCode: 2}})]).problem).toEqual({reason: 'Error', exitCode: 2, container: 'trainer'});
+	});
+
+	test('a container that completed is no problem: the pod is done, last', () => {
+		const info = pod('Succeeded', [container({terminated: {reason: 'Completed', exitCode: 0}})]);
+		expect(info.problem).toBeUndefined();
+		expect(info.rank).toBe(5);
+	});
+
+	test('CrashLoopBackOff without a message still says what the last run was', () => {
+		const info = pod('Running', [container({waiting: {reason: 'CrashLoopBackOff'}}, {lastState: {terminated: {reason: 'Error', exitCode: 3}}})]);
+		expect(info.problem).toEqual({reason: 'CrashLoopBackOff', message: 'last run: Error', exitCode: 3, container: 'trainer'});
+	});
+
+	test('a failing init container is found before the main containers (which wait on it)', () => {
+		const info = normalizePod({
+			metadata: {name: 'p'},
+			status: {
+				phase: 'Pending',
+				initContainerStatuses: [{name: 'fetch-dataset', state: {waiting: {reason: 'CrashLoopBackOff'}}, lastState: {terminated: {reason: 'Error', exitCode: 22}}}],
+				containerStatuses: [container({waiting: {reason: 'PodInitializing'}})],
+			},
+		});
+		expect(info.problem).toEqual({reason: 'CrashLoopBackOff', message: 'last run: Error', exitCode: 22, container: 'fetch-dataset'});
+	});
+
+	test('a pod deadline: the pod\'s reason', () => {
+		const info = pod('Failed', [container({terminated: {reason: 'Error', exitCode: 137}})], {reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline'});
+		expect(info.problem).toEqual({reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline'});
+	});
+
+	test('PodScheduled False without a reason reads as Unschedulable; True is no problem', () => {
+		expect(normalizePod({status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'False'}]}}).problem).toEqual({reason: 'Unschedulable'});
+		expect(normalizePod({status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'True'}]}}).problem).toBeUndefined();
+	});
+
+	test('an exit code that is not an integer is not shown', () => {
+		expect(pod('Failed', [container({terminated: {reason: 'Error', exitCode: '137'}})]).problem).toEqual({reason: 'Error', container: 'trainer'});
+	});
+});
+
+describe('ranks: what needs a look sorts first', () => {
+	const make = (name: string, phase: string, extra: {ready?: boolean; deleting?: boolean; waiting?: string} = {}) => ({
+		metadata: {name, ...(extra.deleting ? {deletionTimestamp: '2024-03-11T08:10:00Z'} : {})},
+		spec: {containers: [{name: 'c'}]},
+		status: {
+			phase,
+			containerStatuses: [{name: 'c', ready: extra.ready ?? false, state: extra.waiting ? {waiting: {reason: extra.waiting}} : {running: {}}}],
+		},
+	});
+
+	test('failing, pending, running not ready, deleting, running, finished', () => {
+		const items = [
+			make('done', 'Succeeded'),
+			make('fine', 'Running', {ready: true}),
+			make('going', 'Running', {ready: true, deleting: true}),
+			make('warming', 'Running', {ready: false}),
+			make('creating', 'Pending', {waiting: 'ContainerCreating'}),
+			make('broken', 'Running', {waiting: 'CreateContainerConfigError'}),
+			make('lost', 'Unknown'),
+		];
+		expect(normalizePods({items}, undefined).map(pod => [pod.name, pod.rank])).toEqual([
+			['broken', 0],
+			['creating', 1],
+			['lost', 1],
+			['warming', 2],
+			['going', 3],
+			['fine', 4],
+			['done', 5],
+		]);
+	});
+
+	test('names sort as numbers within a rank: worker-2 before worker-10', () => {
+		const items = ['w-10', 'w-2', 'w-1'].map(name => make(name, 'Running', {ready: true}));
+		expect(normalizePods({items}, undefined).map(pod => pod.name)).toEqual(['w-1', 'w-2', 'w-10']);
+	});
+
+	test('restarts are summed over the containers', () => {
+		const info = normalizePod({status: {phase: 'Running', containerStatuses: [{restartCount: 2}, {restartCount: 3}, {restartCount: 'x'}]}});
+		expect(info.restarts).toBe(5);
+		expect(info.containers).toBe(3);
+	});
+});
+
+describe('podGroupNameOf', () => {
+	test('the group-name annotation of the job\'s pods', () => {
+		expect(podGroupNameOf(list, jobUid)).toBe(podGroupName);
+	});
+
+	test('an earlier incarnation\'s pod, still going, does not name the new job\'s PodGroup', () => {
+		const oldFirst = {items: [fixturePod(5), fixturePod(0)]};
+		expect(podGroupNameOf(oldFirst, jobUid)).toBe(podGroupName);
+		expect(podGroupNameOf({items: [fixturePod(5)]}, jobUid)).toBeUndefined();
+	});
+
+	test('pods without the annotation, or with an empty one, name nothing', () => {
+		const bare = fixturePod(0, pod => delete pod['metadata'].annotations);
+		const empty = fixturePod(1, pod => (pod['metadata'].annotations['scheduling.k8s.io/group-name'] = ''));
+		expect(podGroupNameOf({items: [bare, empty]}, jobUid)).toBeUndefined();
+	});
+});
+
+describe('garbage', () => {
+	test.each(garbage.map(value => [describeValue(value), value]))('%s as a list does not throw', (_label, value) => {
+		expect(() => normalizePods(value, jobUid)).not.toThrow();
+		expect(() => podGroupNameOf(value, jobUid)).not.toThrow();
+	});
+
+	test('entries that are not objects are not pods: no phantom rows', () => {
+		expect(normalizePods({items: [null, 3, 'pod', [], true]}, jobUid)).toEqual([]);
+		expect(normalizePods({items: [null, 3, 'pod', [], true]}, undefined)).toEqual([]);
+	});
+
+	test('a pod of wrong types everywhere still reads as a pod', () => {
+		const info = normalizePod({
+			metadata: {name: 7, labels: [], deletionTimestamp: 0, ownerReferences: 'x'},
+			spec: {containers: 'c', nodeName: {}},
+			status: {phase: null, containerStatuses: [null, 5, {ready: 'yes', restartCount: -4, state: []}], conditions: {}},
+		});
+		expect(info).toEqual({name: '7', phase: '', ready: 0, containers: 3, restarts: 0, deleting: false, rank: 1});
+	});
+});
+
+describe('hostile strings', () => {
+	const hostile = loadClusterFixture('hostile')['pods'];
+	const infos = normalizePods(hostile, jobUid);
+
+	test('nothing a terminal would act on, and nothing that reorders or hides text, survives', () => {
+		expect(infos).toHaveLength(3);
+		expect(unsafeStrings(infos)).toEqual([]);
+		expect(unsafeStrings(podGroupNameOf(hostile, jobUid))).toEqual([]);
+	});
+
+	test('the readable text is kept, on one line; controls are shown escaped', () => {
+		const pod = infos.find(info => info.name === 'mpi-worker-0');
+		expect(pod).toMatchObject({task: 'workereviltxt.exezwjoin', phase: 'Pendinga\\x07b\\x08c d', createdAt: '2024-03-11T08:05:21Zclick me'});
+		expect(pod?.problem).toEqual({
+			reason: 'ImagePullBackOff',
+			message: 'last run: OOMKilled; Back-off pulling imageclick me "imgeviltxt.exe" x',
+			exitCode: 137,
+			container: 'worker',
+		});
+		expect(infos.find(info => info.name === 'evictedzwjoin')?.problem?.reason).toBe('Evicted');
+		// A lone surrogate becomes U+FFFD rather than breaking the line's width.
+		expect(infos.find(info => info.name.startsWith('unplaced'))?.name).toBe('unplaced\uFFFDlone');
+		expect(podGroupNameOf(hostile, jobUid)).toBe('pg-x');
+	});
+});

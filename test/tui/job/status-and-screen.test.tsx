@@ -1,0 +1,144 @@
+import {expect, test} from 'vitest';
+import {ConnectionStatus} from '../../../source/tui/kit/connection-status.js';
+import {Header} from '../../../source/tui/job/panels/header.js';
+import {RecentChanges} from '../../../source/tui/job/panels/recent-changes.js';
+import {Screen} from '../../../source/tui/job/screen.js';
+import {ApiError} from '../../../source/api/api-error.js';
+import {jobPaths} from '../../../source/model/diff-job.js';
+import {initialWatchState, reduceWatch, type WatchState} from '../../../source/state/watch-state.js';
+import {renderWithTheme, runningJob} from '../../helpers/render-helpers.js';
+
+const at = Date.parse('2026-11-27T02:10:00Z');
+const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
+const base = initialWatchState('default', 'mpi-demo', at);
+const options = {highlightMs: 4000};
+
+function withJob(state: WatchState = base): WatchState {
+	const job = runningJob();
+	return reduceWatch(state, {type: 'job', at, raw: {}, job, changes: [], rvChanged: true}, options);
+}
+
+test('live: says so, with the poll interval', () => {
+	const state = withJob();
+	const {frame} = renderWithTheme(<ConnectionStatus {...state} intervalMs={2000} />);
+	expect(frame()).toMatch(/live · polling every 2s/);
+});
+
+test('waiting: names the job it waits for', () => {
+	const error = new ApiError({category: 'not-found', summary: '404 NotFound', status: 404});
+	const state = reduceWatch(base, {type: 'not-found', at, error, delayMs: 2000}, options);
+	const {frame} = renderWithTheme(<ConnectionStatus {...state} intervalMs={2000} />);
+	expect(frame()).toContain('waiting for default/mpi-demo to appear');
+});
+
+test('retrying: attempt, when the next try is, the last error, and since when the data is stale', () => {
+	const error = new ApiError({category: 'server', summary: '503 ServiceUnavailable: etcd is down', status: 503});
+	const state = reduceWatch(withJob(), {type: 'retry', at: at + 5000, attempt: 2, delayMs: 4000, error}, options);
+	const {frame} = renderWithTheme(<ConnectionStatus {...state} intervalMs={2000} />);
+	expect(frame()).toContain('retrying: attempt 3, next try in 4.0s at');
+	expect(frame()).toContain('503 ServiceUnavailable: etcd is down');
+	expect(frame()).toContain(`stale since ${clock(at + 5000)}`);
+});
+
+test('refused: the error, what to do about it, and when it is checked again', () => {
+	const error = new ApiError({category: 'forbidden', summary: '403 Forbidden: jobs is forbidden', status: 403});
+	const state = reduceWatch(base, {type: 'refused', at, error, delayMs: 30_000}, options);
+	const {frame} = renderWithTheme(<ConnectionStatus {...state} intervalMs={2000} />);
+	expect(frame()).toContain('403 Forbidden: jobs is forbidden');
+	expect(frame()).toContain('may not get Volcano jobs in namespace default');
+	expect(frame()).toContain('checking again in 30s');
+});
+
+test('header: name, resourceVersion marked when it moved, queue, uid prefix', () => {
+	const job = runningJob();
+	const highlights = {[jobPaths.resourceVersion]: {until: at + 1000}};
+	const {frame} = renderWithTheme(
+		<Header namespace="default" name="mpi-demo" job={job} highlights={highlights} lastChangeAt={at} now={at + 120_000} />,
+	);
+	expect(frame()).toContain('default/mpi-demo');
+	expect(frame()).toContain('rv 7681402*');
+	expect(frame()).toContain('queue default');
+	expect(frame()).toContain('uid 1a32a8c4');
+	expect(frame()).toContain(`changed ${clock(at)}`);
+});
+
+test('recent changes: one line per resourceVersion step, newest first, old → new', () => {
+	const recent = [
+		{at: at + 2000, fromRv: '11', toRv: '12', change: {path: 'status.state.phase', label: 'phase', old: 'Pending', new: 'Running'}},
+		{at: at + 2000, fromRv: '11', toRv: '12', change: {path: 'status.running', label: 'running', old: 1, new: 3, direction: 'up' as const}},
+		{at, fromRv: '10', toRv: '11', change: {path: 'status.running', label: 'running', old: 0, new: 1, direction: 'up' as const}},
+	];
+	const {frame} = renderWithTheme(<RecentChanges recent={recent} maxRows={5} />);
+	const lines = frame().split('\n');
+	expect(lines[1]).toContain('rv 11→12 phase Pending→Running, running 1→3↑');
+	expect(lines[2]).toContain('rv 10→11 running 0→1↑');
+});
+
+test('the frame never grows taller than the terminal, from 60×15 to 200×50', () => {
+	let state = withJob();
+	// Many changes, so the recent list wants more room than there is.
+	for (let index = 0; index < 30; index++) {
+		const job = runningJob({status: {running: index % 4, pending: 3 - (index % 4)}, spec: {}});
+		state = reduceWatch(
+			state,
+			{
+				type: 'job',
+				at: at + index * 1000,
+				raw: {},
+				job: {...job, resourceVersion: String(100 + index)},
+				previous: state.job!,
+				changes: [{path: 'status.running', label: 'running', old: 0, new: index % 4}],
+				rvChanged: true,
+			},
+			options,
+		);
+	}
+
+	for (const [columns, rows] of [
+		[60, 15],
+		[80, 24],
+		[100, 30],
+		[200, 50],
+	] as const) {
+		const {frame} = renderWithTheme(<Screen state={state} intervalMs={2000} columns={columns} rows={rows} />);
+		const lines = frame().split('\n');
+		expect(lines.length, `${columns}×${rows}:\n${frame()}`).toBeLessThan(rows);
+		expect(frame()).toContain('Running');
+		expect(frame()).toContain('q quit');
+	}
+});
+
+test('help overlay lists every key', () => {
+	const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" />);
+	for (const key of ['q, Ctrl+C', 'r ', 'p ', 'e ', 'o ', 'g ', 't ', '? ', 'Esc']) {
+		expect(frame()).toContain(key);
+	}
+
+	expect(frame()).toContain('pause or resume: no request while paused');
+});
+
+test('without colour the whole screen has no escape code, and changes still show by their markers', () => {
+	const first = withJob();
+	const next = runningJob({status: {running: 2, failed: 1}});
+	const state = reduceWatch(
+		first,
+		{
+			type: 'job',
+			at: at + 2000,
+			raw: {},
+			job: {...next, resourceVersion: '7681403'},
+			previous: first.job!,
+			changes: [
+				{path: 'status.running', label: 'running', old: 3, new: 2, direction: 'down'},
+				{path: 'status.failed', label: 'failed', old: 0, new: 1, direction: 'up'},
+			],
+			rvChanged: true,
+		},
+		options,
+	);
+	const {frame} = renderWithTheme(<Screen state={state} intervalMs={2000} columns={100} rows={30} />, false);
+	expect(frame()).not.toContain('\u001B');
+	expect(frame()).toMatch(/running\s+2↓/);
+	expect(frame()).toMatch(/failed\s+1↑/);
+	expect(frame()).toContain('rv 7681403*');
+});

@@ -1,0 +1,122 @@
+import {render} from 'ink-testing-library';
+import {expect, test} from 'vitest';
+import {namespaceKeyBindings} from '../../../source/tui/namespace/namespace-help.js';
+import {plainTheme, ThemeProvider} from '../../../source/tui/kit/theme.js';
+import {createNamespaceStore} from '../../../source/state/namespace-store.js';
+import type {NamespaceEvent} from '../../../source/watch/namespace-watcher.js';
+import type {WatchListener} from '../../../source/watch/job-watcher.js';
+import {createWatchStore} from '../../../source/state/watch-store.js';
+import type {JobSession} from '../../../source/tui/namespace/use-job-session.js';
+import {NamespaceApp} from '../../../source/tui/namespace/namespace-app.js';
+import {fakeWatcher, runningJob} from '../../helpers/render-helpers.js';
+import {added, jobsEvent, namespace} from '../../helpers/namespace-helpers.js';
+
+function setup() {
+	const {watcher, calls, emit} = fakeWatcher<NamespaceEvent>();
+	const store = createNamespaceStore(watcher, {namespace, highlightMs: 4000});
+	const quits: string[] = [];
+	const opened: string[] = [];
+	const closed: string[] = [];
+	const openJob = (name: string): JobSession => {
+		opened.push(name);
+		let jobListener: WatchListener = () => {};
+		const jobStore = createWatchStore({subscribe: next => ((jobListener = next), () => {})}, {namespace, name, highlightMs: 4000});
+		jobListener({type: 'job', at: Date.now(), raw: {}, job: {...runningJob(), name, namespace}, changes: [], rvChanged: true});
+		return {
+			name,
+			store: jobStore,
+			watcher: {paused: false, pollNow() {}, setPaused() {}},
+			close: () => closed.push(name),
+		};
+	};
+
+	const result = render(
+		<ThemeProvider value={plainTheme}>
+			<NamespaceApp store={store} watcher={watcher} intervalMs={2000} openJob={openJob} onQuit={reason => quits.push(reason)} />
+		</ThemeProvider>,
+	);
+	emit(
+		jobsEvent(
+			Date.now(),
+			Array.from({length: 40}, (_, index) => added({name: `train-${String(index).padStart(2, '0')}`})),
+			true,
+		),
+	);
+	return {...result, frame: () => result.lastFrame() ?? '', calls, quits, opened, closed};
+}
+
+const tick = async () => new Promise(resolve => setTimeout(resolve, 50));
+
+async function keys(app: ReturnType<typeof setup>, ...sequence: string[]) {
+	for (const key of sequence) {
+		app.stdin.write(key);
+		// eslint-disable-next-line no-await-in-loop
+		await tick();
+	}
+}
+
+test('j, k and the arrows move the selection; End goes to the last job and the window follows', async () => {
+	const app = setup();
+	await tick();
+	expect(app.frame()).toMatch(/^› train-00 /m);
+	await keys(app, 'j', 'j', '\u001B[B', 'k');
+	expect(app.frame()).toMatch(/^› train-02 /m);
+	await keys(app, 'G');
+	expect(app.frame()).toMatch(/^› train-39 /m);
+	expect(app.frame()).toMatch(/rows \d+–40 of 40/);
+});
+
+test('/ filters while typing (q and s are letters then), Enter keeps it, Esc clears it', async () => {
+	const app = setup();
+	await tick();
+	await keys(app, '/', '3', 's', 'q');
+	expect(app.quits).toEqual([]);
+	expect(app.frame()).toContain('/3sq▏');
+	expect(app.frame()).toContain('no job name holds "3sq"');
+	await keys(app, '\u007F', '\u007F', '\r');
+	expect(app.frame()).toContain('filter 3 (Esc clears)');
+	expect(app.frame()).toContain('rows 1–13 of 13 matching "3" (40 in all)');
+	await keys(app, '\u001B');
+	expect(app.frame()).toContain('rows 1–');
+	expect(app.frame()).toContain('of 40');
+	expect(app.frame()).not.toContain('filter 3');
+});
+
+test('s cycles the sort; r lists now; p pauses', async () => {
+	const app = setup();
+	await tick();
+	await keys(app, 's');
+	expect(app.frame()).toContain('sort: phase, trouble first');
+	await keys(app, 's', 's', 's');
+	expect(app.frame()).toContain('sort: name');
+	await keys(app, 'r', 'p');
+	expect(app.calls).toEqual(['pollNow', 'paused:true']);
+});
+
+test("Enter opens the selected job's own view; Esc stops it and comes back to the table", async () => {
+	const app = setup();
+	await tick();
+	await keys(app, 'j', '\r');
+	expect(app.opened).toEqual(['train-01']);
+	expect(app.frame()).toContain('team-a/train-01 rv');
+	expect(app.frame()).toContain('Esc jobs');
+	// Keys go to the job's view now: j is not a move in the table.
+	await keys(app, 'j', '\u001B');
+	expect(app.closed).toEqual(['train-01']);
+	expect(app.frame()).toMatch(/^› train-01 /m);
+	await keys(app, 'q');
+	expect(app.quits).toEqual(['quit']);
+});
+
+test('? lists every key of the table; ? again hides it', async () => {
+	const app = setup();
+	await tick();
+	await keys(app, '?');
+	for (const [key, what] of namespaceKeyBindings) {
+		expect(app.frame()).toContain(key);
+		expect(app.frame()).toContain(what.slice(0, 30));
+	}
+
+	await keys(app, '?');
+	expect(app.frame()).toMatch(/^› train-00 /m);
+});
