@@ -30,7 +30,8 @@ export type ApiClientOptions = {
 	readonly onRequest?: (record: RequestRecord) => void;
 };
 
-export type JobResponse = {
+/** One answer of the API server, whatever it holds (a job, a list, a PodGroup): the parsed object and what came with it. */
+export type ApiObject = {
 	/** The object exactly as the server sent it, parsed. */
 	readonly raw: Record<string, unknown>;
 	readonly requestId?: string;
@@ -60,7 +61,7 @@ export type ApiClient = {
 	 * path: from the API root, e.g. "/api/v1/namespaces/ns/pods"; query: added as is (URL-encoded here).
 	 * what: the object expected, for the error when something else arrives ("a job", "a pod list").
 	 */
-	get(path: string, options?: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined}): Promise<JobResponse>;
+	get(path: string, options?: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined}): Promise<ApiObject>;
 	/**
 	 * A streaming GET (a watch): the headers within the timeout, as for get(), with the same credentials,
 	 * renewal and errors; then the body's events as they come, for as long as the server keeps it open.
@@ -177,7 +178,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 	async function get(
 		path: string,
 		{query, what = 'a JSON object', signal}: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined} = {},
-	): Promise<JobResponse> {
+	): Promise<ApiObject> {
 		const url = apiUrl(options.server, path, query);
 		if (signal?.aborted) {
 			throw signal.reason;
@@ -340,7 +341,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		return response;
 	}
 
-	async function readJson(response: HttpResponse, what: string): Promise<JobResponse> {
+	async function readJson(response: HttpResponse, what: string): Promise<ApiObject> {
 		const {text, bytes} = await readCapped(response, maxBytes);
 		const requestId = response.headers.get('x-request-id');
 		let raw: unknown;

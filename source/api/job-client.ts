@@ -1,6 +1,6 @@
 // The job's own requests, on top of the API client: get it, list it as a list of one, watch it.
 import {ApiError} from './api-error.js';
-import {apiUrl, createApiClient, type ApiClientOptions, type EventStream, type JobResponse} from './client.js';
+import {apiUrl, createApiClient, type ApiClientOptions, type EventStream, type ApiObject} from './client.js';
 import {jobPath, jobsPath} from './paths.js';
 
 export type JobClientOptions = ApiClientOptions & {
@@ -35,7 +35,7 @@ export type JobListing = {
 
 export type JobClient = {
 	readonly url: string;
-	getJob(signal?: AbortSignal, options?: GetJobOptions): Promise<JobResponse>;
+	getJob(signal?: AbortSignal, options?: GetJobOptions): Promise<ApiObject>;
 	/** `jobs?fieldSelector=metadata.name=NAME`: the job, or none, and the collection's resourceVersion. */
 	listJob(signal?: AbortSignal): Promise<JobListing>;
 	/** Opens a watch of this one job (the collection, filtered by name); resolves once the headers are in. */
@@ -58,7 +58,7 @@ export function watchQuery(name: string, options: Pick<WatchJobOptions, 'resourc
 }
 
 /** A list answer read as the listing of one job; a hop that drops the field selector must not make another job ours. */
-export function jobListingOf(response: JobResponse, name: string): JobListing {
+export function jobListingOf(response: ApiObject, name: string): JobListing {
 	const {raw, requestId, bytes} = response;
 	const items = raw['items'];
 	if (!Array.isArray(items)) {

@@ -1,7 +1,7 @@
 import {ApiError, asApiError} from '../api/api-error.js';
 import {diffJob} from '../model/diff-job.js';
 import type {JobClient, JobListing} from '../api/job-client.js';
-import type {JobResponse} from '../api/client.js';
+import type {ApiObject} from '../api/client.js';
 import {createListeners} from '../common/listeners.js';
 import {normalizeJob} from '../model/normalize-job.js';
 import {createPausableWait} from './pausable-wait.js';
@@ -48,7 +48,7 @@ export type WatcherOptions = WatchLoopSettings & {
 
 /** How one poll ended, after p-retry has done its retries. */
 export type PollOutcome =
-	| {readonly kind: 'job'; readonly response: JobResponse}
+	| {readonly kind: 'job'; readonly response: ApiObject}
 	| {readonly kind: 'not-found'; readonly error: ApiError}
 	| {readonly kind: 'refused'; readonly error: ApiError}
 	| {readonly kind: 'gave-up'; readonly error: ApiError};
@@ -115,7 +115,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 		random,
 	});
 
-	async function attempt(): Promise<JobResponse> {
+	async function attempt(): Promise<ApiObject> {
 		const rv = pollRv;
 		try {
 			return await (rv === undefined ? client.getJob(stopSignal) : client.getJob(stopSignal, {resourceVersion: rv}));

@@ -4,7 +4,7 @@ import {describe, expect, test} from 'vitest';
 import {ApiError, errorFromException, errorFromResponse} from '../../source/api/api-error.js';
 import {diffJob} from '../../source/model/diff-job.js';
 import {parseDuration} from '../../source/common/duration.js';
-import type {JobResponse} from '../../source/api/client.js';
+import type {ApiObject} from '../../source/api/client.js';
 import {normalizeJob} from '../../source/model/normalize-job.js';
 import {sanitize} from '../../source/common/sanitize.js';
 import type {Sleep} from '../../source/common/sleep.js';
@@ -102,7 +102,7 @@ describe('watch-job.ts', () => {
 		const failure = errorFromResponse({status: 503, body: JSON.stringify(statusBody(503))});
 		let calls = 0;
 		const client = {
-			async getJob(): Promise<JobResponse> {
+			async getJob(): Promise<ApiObject> {
 				calls++;
 				await tick();
 				throw failure;

@@ -4,7 +4,7 @@ import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
 import type {EventInfo, PodGroupInfo, PodInfo} from '../../source/model/cluster.js';
 import {eventsPath, podGroupPath, podsPath} from '../../source/api/paths.js';
 import {fetchEvents, fetchPodGroup, fetchPods, podGroupCandidates} from '../../source/api/details-client.js';
-import type {JobResponse} from '../../source/api/client.js';
+import type {ApiObject} from '../../source/api/client.js';
 import type {Sleep} from '../../source/common/sleep.js';
 import type {Job} from '../../source/model/job.js';
 import {
@@ -66,7 +66,7 @@ class FakeCluster {
 		return `? ${call.path}`;
 	}
 
-	async get(path: string, options: Omit<Call, 'path'> = {}): Promise<JobResponse> {
+	async get(path: string, options: Omit<Call, 'path'> = {}): Promise<ApiObject> {
 		const call = {path, ...options};
 		const label = this.label(call);
 		this.calls.push(label);

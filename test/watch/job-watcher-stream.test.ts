@@ -1,7 +1,7 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
 import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
-import type {EventStream, JobResponse} from '../../source/api/client.js';
+import type {EventStream, ApiObject} from '../../source/api/client.js';
 import type {GetJobOptions, JobListing, WatchJobOptions} from '../../source/api/job-client.js';
 import type {Sleep} from '../../source/common/sleep.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/watch/job-watcher.js';
@@ -68,7 +68,7 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 	};
 
 	const client = {
-		async getJob(signal?: AbortSignal, get?: GetJobOptions): Promise<JobResponse> {
+		async getJob(signal?: AbortSignal, get?: GetJobOptions): Promise<ApiObject> {
 			log.push(get?.resourceVersion ? `get rv=${get.resourceVersion}` : 'get');
 			await tick();
 			const answer = gets.shift();

@@ -1,7 +1,7 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
 import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
-import type {JobResponse} from '../../source/api/client.js';
+import type {ApiObject} from '../../source/api/client.js';
 import type {Sleep} from '../../source/common/sleep.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/watch/job-watcher.js';
 import {gatewayBody, statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
@@ -9,7 +9,7 @@ import {edited, loadFixture, type RawObject} from '../helpers/helpers.js';
 
 // What the scripted client answers, one entry per getJob call: a job object, an error to throw, or a
 // function for answers that need the call's signal. When the script runs out, the watcher is stopped.
-type Answer = RawObject | ApiError | ((signal: AbortSignal) => Promise<JobResponse>);
+type Answer = RawObject | ApiError | ((signal: AbortSignal) => Promise<ApiObject>);
 
 function status(code: number, options?: StatusFaultOptions): ApiError {
 	return errorFromResponse({status: code, body: JSON.stringify(statusBody(code, options))});
@@ -47,7 +47,7 @@ function harness(script: Answer[], options: HarnessOptions = {}): Harness {
 	let watcher: JobWatcher | undefined;
 
 	const client = {
-		async getJob(signal?: AbortSignal): Promise<JobResponse> {
+		async getJob(signal?: AbortSignal): Promise<ApiObject> {
 			state.calls++;
 			state.inFlight++;
 			state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
@@ -252,7 +252,7 @@ describe('the poll loop', () => {
 	});
 
 	test('a slow request turns on fetch-slow before its answer; a fast one does not', async () => {
-		const slow = async (): Promise<JobResponse> => {
+		const slow = async (): Promise<ApiObject> => {
 			await new Promise(resolve => {
 				setTimeout(resolve, 80);
 			});
@@ -390,7 +390,7 @@ describe('control: stop, pause, poll now', () => {
 	test('stop() during a request ends run(): the request is cancelled through its signal', async () => {
 		const signals: AbortSignal[] = [];
 		const hanging = async (signal: AbortSignal) =>
-			new Promise<JobResponse>((_resolve, reject) => {
+			new Promise<ApiObject>((_resolve, reject) => {
 				signals.push(signal);
 				signal.addEventListener('abort', () => reject(signal.reason as Error), {once: true});
 			});

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
-import {createApiClient, type ApiClient, type JobResponse} from '../../source/api/client.js';
+import {createApiClient, type ApiClient, type ApiObject} from '../../source/api/client.js';
 import {jobsPath, listJobs} from '../../source/watch/list-pager.js';
 import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {namespace, rawJob} from '../helpers/namespace-helpers.js';
@@ -16,7 +16,7 @@ function scripted(answers: Array<Record<string, unknown> | ApiError>) {
 			const answer = answers.shift();
 			if (!answer) throw new Error('no more answers');
 			if (answer instanceof ApiError) throw answer;
-			return {raw: answer, bytes: 0} satisfies JobResponse;
+			return {raw: answer, bytes: 0} satisfies ApiObject;
 		},
 	};
 	return {api, calls};
