@@ -2,7 +2,7 @@ import {jobPaths} from '../model/diff-job.js';
 import {minuteOf} from '../common/duration.js';
 import type {JobSummary} from '../model/job.js';
 import type {NamespaceEvent} from '../watch/namespace-watcher.js';
-import {isConnectionEvent, reduceConnection, type Connection, type Transport} from './connection-state.js';
+import {isLinkEvent, reduceLink, type LinkStatus, type FollowMode} from './link-status.js';
 import type {Highlight} from './watch-state.js';
 
 /** One job of the table: as last seen, and what of it changed lately. */
@@ -23,9 +23,9 @@ export type NamespaceState = {
 	readonly rows: ReadonlyMap<string, NamespaceRow>;
 	/** The first complete listing has arrived. */
 	readonly listed: boolean;
-	readonly connection: Connection;
+	readonly connection: LinkStatus;
 	/** Listing every interval, or a list and then a watch stream. */
-	readonly transport: Transport;
+	readonly transport: FollowMode;
 	readonly lastOkAt?: number;
 	/** When a job last changed, appeared or went away. */
 	readonly lastChangeAt?: number;
@@ -149,7 +149,7 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 }
 
 /** After trouble, a stream that opens goes on from the listing, if there was one. */
-function recoveredConnection(state: NamespaceState): Connection {
+function recoveredLink(state: NamespaceState): LinkStatus {
 	return state.listed ? {kind: 'live'} : {kind: 'connecting'};
 }
 
@@ -185,7 +185,7 @@ function onTick(state: NamespaceState, at: number): NamespaceState {
 
 /** The namespace state after one event: pure, tested without React or timers. */
 export function reduceNamespace(state: NamespaceState, action: NamespaceAction, options: NamespaceStateOptions): NamespaceState {
-	if (isConnectionEvent(action)) return reduceConnection(state, action, recoveredConnection);
+	if (isLinkEvent(action)) return reduceLink(state, action, recoveredLink);
 	switch (action.type) {
 		case 'jobs': {
 			return onJobs(state, action, options);

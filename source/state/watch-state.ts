@@ -1,4 +1,4 @@
-import {isConnectionEvent, reduceConnection, type Connection, type Transport} from './connection-state.js';
+import {isLinkEvent, reduceLink, type LinkStatus, type FollowMode} from './link-status.js';
 import {idleDetails, reduceDetails, type DetailsView} from './details-state.js';
 import {jobPaths} from '../model/diff-job.js';
 import {minuteOf} from '../common/duration.js';
@@ -7,7 +7,7 @@ import type {Change, Counters, Job} from '../model/job.js';
 import type {DetailsEvent} from '../watch/details-poller.js';
 import type {WatchEvent} from '../watch/job-watcher.js';
 
-export type {Connection, Transport} from './connection-state.js';
+export type {LinkStatus, FollowMode} from './link-status.js';
 
 export type RecentChange = {
 	readonly at: number;
@@ -29,8 +29,8 @@ export type WatchState = {
 	readonly namespace: string;
 	readonly name: string;
 	readonly job?: Job;
-	readonly connection: Connection;
-	readonly transport: Transport;
+	readonly connection: LinkStatus;
+	readonly transport: FollowMode;
 	/** The last answer that changed what is known (a job or a 404); idle polls leave it be. */
 	readonly lastOkAt?: number;
 	/** When metadata.resourceVersion last moved. */
@@ -189,7 +189,7 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 }
 
 /** After trouble, a stream that opens finds the job there, missing, or not yet seen. */
-function recoveredConnection(state: WatchState): Connection {
+function recoveredLink(state: WatchState): LinkStatus {
 	if (state.missingSince !== undefined) return {kind: 'waiting'};
 	return state.job ? {kind: 'live'} : {kind: 'connecting'};
 }
@@ -201,7 +201,7 @@ export function nextMinuteTick(state: WatchState): number | undefined {
 
 /** The watch state after one event: pure, so it is tested without React or timers. */
 export function reduceWatch(state: WatchState, action: WatchAction, options: WatchStateOptions): WatchState {
-	if (isConnectionEvent(action)) return reduceConnection(state, action, recoveredConnection);
+	if (isLinkEvent(action)) return reduceLink(state, action, recoveredLink);
 	switch (action.type) {
 		case 'job': {
 			return onJob(state, action, options);

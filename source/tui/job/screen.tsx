@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {minuteOf} from '../../common/duration.js';
 import {buildTimeline} from '../../model/timeline.js';
 import type {WatchState} from '../../state/watch-state.js';
-import {ConnectionStatus} from '../kit/connection-status.js';
+import {LinkStatusLine} from '../kit/link-status.js';
 import {EventsPanel} from './panels/events-panel.js';
 import {Header} from './panels/header.js';
 import {HelpOverlay, KeyHints} from './help-overlay.js';
@@ -95,7 +95,7 @@ export function Screen({state, intervalMs, columns, rows, view = 'main', keys = 
 					⚠ {notice}
 				</Text>
 			))}
-			<ConnectionStatus {...state} intervalMs={intervalMs} source={source} />
+			<LinkStatusLine {...state} intervalMs={intervalMs} source={source} />
 			{job && (view === 'main' || view === 'help') && (
 				<Box flexDirection={layout.sideBySide ? 'row' : 'column'}>
 					<PhasePanel job={job} highlights={highlights} phaseSince={state.phaseSince} now={now} width={layout.phaseWidth} />

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {formatClock, minuteOf} from '../../common/duration.js';
 import type {NamespaceRow, NamespaceState} from '../../state/namespace-state.js';
 import {phaseCounts, sortLabels, tableWindow, type TableView} from './namespace-view.js';
-import {ConnectionStatus} from '../kit/connection-status.js';
+import {LinkStatusLine} from '../kit/link-status.js';
 import {JobsTable, longestName, planJobColumns} from './jobs-table.js';
 import {NamespaceHelp} from './namespace-help.js';
 import {useTheme} from '../kit/theme.js';
@@ -164,7 +164,7 @@ export function NamespaceScreen({state, list, view, columns, rows, intervalMs, h
 					⚠ {notice}
 				</Text>
 			))}
-			<ConnectionStatus
+			<LinkStatusLine
 				connection={state.connection}
 				namespace={state.namespace}
 				name=""

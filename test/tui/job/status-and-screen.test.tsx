@@ -1,5 +1,5 @@
 import {expect, test} from 'vitest';
-import {ConnectionStatus} from '../../../source/tui/kit/connection-status.js';
+import {LinkStatusLine} from '../../../source/tui/kit/link-status.js';
 import {Header} from '../../../source/tui/job/panels/header.js';
 import {RecentChanges} from '../../../source/tui/job/panels/recent-changes.js';
 import {Screen} from '../../../source/tui/job/screen.js';
@@ -20,21 +20,21 @@ function withJob(state: WatchState = base): WatchState {
 
 test('live: says so, with the poll interval', () => {
 	const state = withJob();
-	const {frame} = renderWithTheme(<ConnectionStatus {...state} intervalMs={2000} />);
+	const {frame} = renderWithTheme(<LinkStatusLine {...state} intervalMs={2000} />);
 	expect(frame()).toMatch(/live · polling every 2s/);
 });
 
 test('waiting: names the job it waits for', () => {
 	const error = new ApiError({category: 'not-found', summary: '404 NotFound', status: 404});
 	const state = reduceWatch(base, {type: 'not-found', at, error, delayMs: 2000}, options);
-	const {frame} = renderWithTheme(<ConnectionStatus {...state} intervalMs={2000} />);
+	const {frame} = renderWithTheme(<LinkStatusLine {...state} intervalMs={2000} />);
 	expect(frame()).toContain('waiting for default/mpi-demo to appear');
 });
 
 test('retrying: attempt, when the next try is, the last error, and since when the data is stale', () => {
 	const error = new ApiError({category: 'server', summary: '503 ServiceUnavailable: etcd is down', status: 503});
 	const state = reduceWatch(withJob(), {type: 'retry', at: at + 5000, attempt: 2, delayMs: 4000, error}, options);
-	const {frame} = renderWithTheme(<ConnectionStatus {...state} intervalMs={2000} />);
+	const {frame} = renderWithTheme(<LinkStatusLine {...state} intervalMs={2000} />);
 	expect(frame()).toContain('retrying: attempt 3, next try in 4.0s at');
 	expect(frame()).toContain('503 ServiceUnavailable: etcd is down');
 	expect(frame()).toContain(`stale since ${clock(at + 5000)}`);
@@ -43,7 +43,7 @@ test('retrying: attempt, when the next try is, the last error, and since when th
 test('refused: the error, what to do about it, and when it is checked again', () => {
 	const error = new ApiError({category: 'forbidden', summary: '403 Forbidden: jobs is forbidden', status: 403});
 	const state = reduceWatch(base, {type: 'refused', at, error, delayMs: 30_000}, options);
-	const {frame} = renderWithTheme(<ConnectionStatus {...state} intervalMs={2000} />);
+	const {frame} = renderWithTheme(<LinkStatusLine {...state} intervalMs={2000} />);
 	expect(frame()).toContain('403 Forbidden: jobs is forbidden');
 	expect(frame()).toContain('may not get Volcano jobs in namespace default');
 	expect(frame()).toContain('checking again in 30s');

@@ -1,7 +1,8 @@
 import type {ApiError} from '../api/api-error.js';
 import type {StreamSessionEvent} from '../watch/stream-session.js';
 
-export type Connection =
+/** How the server is answering, as the status line says it (the link, not `connect/`'s Connection). */
+export type LinkStatus =
 	| {readonly kind: 'connecting'}
 	| {readonly kind: 'live'}
 	| {readonly kind: 'waiting'}
@@ -13,14 +14,14 @@ export type Connection =
  * when the stream has been open without trouble (undefined while the first one opens), and when it last
  * brought news of the job.
  */
-export type Transport =
+export type FollowMode =
 	| {readonly kind: 'polling'; readonly reason?: string}
 	| {readonly kind: 'watching'; readonly since?: number; readonly lastEventAt?: number};
 
 /** The part of a view's state that says how the server is being reached, the same for a job and a namespace. */
-export type ConnectionFields = {
-	readonly connection: Connection;
-	readonly transport: Transport;
+export type LinkFields = {
+	readonly connection: LinkStatus;
+	readonly transport: FollowMode;
 	/** The first failure since the last good answer: what is on screen is as old as this. */
 	readonly staleSince?: number;
 	readonly fetchingSlowly: boolean;
@@ -29,23 +30,23 @@ export type ConnectionFields = {
 };
 
 /** The events of a watcher that change only the connection fields. */
-export type ConnectionEvent =
+export type LinkEvent =
 	| StreamSessionEvent
 	| {readonly type: 'fetch-slow'; readonly at: number}
 	| {readonly type: 'watching'; readonly at: number; readonly opened: boolean}
 	| {readonly type: 'paused' | 'resumed'; readonly at: number};
 
-const connectionEventTypes: ReadonlySet<string> = new Set<ConnectionEvent['type']>(['fetch-slow', 'retry', 'refused', 'watching', 'polling', 'paused', 'resumed']);
+const linkEventTypes: ReadonlySet<string> = new Set<LinkEvent['type']>(['fetch-slow', 'retry', 'refused', 'watching', 'polling', 'paused', 'resumed']);
 
-export function isConnectionEvent<A extends {readonly type: string}>(action: A | ConnectionEvent): action is ConnectionEvent {
-	return connectionEventTypes.has(action.type);
+export function isLinkEvent<A extends {readonly type: string}>(action: A | LinkEvent): action is LinkEvent {
+	return linkEventTypes.has(action.type);
 }
 
 /**
  * The connection fields after one event. `recovered`: what the connection is once a stream opens after
  * trouble, which only the view knows (a job that is there, missing, or not yet seen).
  */
-export function reduceConnection<S extends ConnectionFields>(state: S, action: ConnectionEvent, recovered: (state: S) => Connection): S {
+export function reduceLink<S extends LinkFields>(state: S, action: LinkEvent, recovered: (state: S) => LinkStatus): S {
 	switch (action.type) {
 		case 'fetch-slow': {
 			return state.fetchingSlowly ? state : {...state, fetchingSlowly: true};

@@ -18,7 +18,7 @@ type Props = Pick<
  * times, then the detail (the last error, what to do). Times are clock times, or ages in whole minutes:
  * nothing ticks by the second.
  */
-export function ConnectionStatus(props: Props) {
+export function LinkStatusLine(props: Props) {
 	const theme = useTheme();
 	const {connection, intervalMs} = props;
 	const every = `every ${formatWait(intervalMs).replace(/\.0s$/, 's')}`;

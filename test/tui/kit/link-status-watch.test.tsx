@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {ConnectionStatus} from '../../../source/tui/kit/connection-status.js';
+import {LinkStatusLine} from '../../../source/tui/kit/link-status.js';
 import {ApiError} from '../../../source/api/api-error.js';
 import {initialWatchState, reduceWatch, type WatchAction, type WatchState} from '../../../source/state/watch-state.js';
 import {renderWithTheme, runningJob} from '../../helpers/render-helpers.js';
@@ -16,7 +16,7 @@ function state(actions: WatchAction[]): WatchState {
 }
 
 function frame(value: WatchState): string {
-	return renderWithTheme(<ConnectionStatus {...value} intervalMs={2000} source="token from HW_AUTH_TOKEN" />).frame();
+	return renderWithTheme(<LinkStatusLine {...value} intervalMs={2000} source="token from HW_AUTH_TOKEN" />).frame();
 }
 
 const opening: WatchAction = {type: 'watching', at, opened: false};
