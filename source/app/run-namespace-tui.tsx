@@ -2,7 +2,7 @@
 import {renderToString} from 'ink';
 import {NamespaceScreen} from '../tui/namespace/namespace-screen.js';
 import {colorTheme, plainTheme, ThemeProvider} from '../tui/kit/theme.js';
-import type {WatchConfig} from '../cli/options.js';
+import type {Options} from '../cli/options.js';
 import type {NamespaceState} from '../state/namespace-state.js';
 import {createNamespaceStore} from '../state/namespace-store.js';
 import {initialTableView, phaseCounts, visibleRows} from '../tui/namespace/namespace-view.js';
@@ -17,7 +17,7 @@ import {createJobLoops, runBoth, type Io} from './run-watch.js';
 import {mountTui} from '../tui/full-screen.js';
 
 /** The table once, every row of it, as wide as the terminal: --once. */
-export function renderNamespaceFrame(state: NamespaceState, config: WatchConfig, columns: number, source?: string): string {
+export function renderNamespaceFrame(state: NamespaceState, config: Options, columns: number, source?: string): string {
 	return renderToString(
 		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
 			<NamespaceScreen
@@ -45,7 +45,7 @@ export function namespaceRecord(state: NamespaceState): string {
 	return `${state.namespace} jobs=${total}${phases ? ` ${phases}` : ''}`;
 }
 
-export async function runNamespaceTui(config: WatchConfig, io: Io, target: NamespaceTarget, watcher: NamespaceWatcher): Promise<number> {
+export async function runNamespaceTui(config: Options, io: Io, target: NamespaceTarget, watcher: NamespaceWatcher): Promise<number> {
 	const store = createNamespaceStore(watcher, {namespace: target.namespace, selector: config.selector, highlightMs: config.highlightMs});
 	let code: number = exitCodes.ok;
 	const quit = (exitCode: number) => {

@@ -1,4 +1,4 @@
-import type {WatchConfig} from '../cli/options.js';
+import type {Options} from '../cli/options.js';
 import type {Connection} from '../connect/connection.js';
 import {createApiClient} from '../api/client.js';
 import {createNamespaceStore} from '../state/namespace-store.js';
@@ -23,14 +23,14 @@ function exitCodeFor(outcome: ListOutcome): number {
 	return outcome.kind === 'listed' ? exitCodes.ok : failedRequestExitCode(outcome.kind);
 }
 
-function writerFor(config: WatchConfig, io: Io, namespace: string): NamespaceListener | undefined {
+function writerFor(config: Options, io: Io, namespace: string): NamespaceListener | undefined {
 	const write = (line: string) => io.stdout.write(line);
 	if (config.output === 'json') return createNamespaceJsonWriter(write, {namespace});
 	if (config.output === 'text') return createNamespaceTextWriter(write, {namespace});
 	return undefined;
 }
 
-async function runOnce(config: WatchConfig, io: Io, target: NamespaceTarget, watcher: NamespaceWatcher): Promise<number> {
+async function runOnce(config: Options, io: Io, target: NamespaceTarget, watcher: NamespaceWatcher): Promise<number> {
 	const writer = writerFor(config, io, target.namespace);
 	const store = writer ? undefined : createNamespaceStore(watcher, {namespace: target.namespace, selector: config.selector, highlightMs: config.highlightMs});
 	if (writer) watcher.subscribe(writer);
@@ -75,7 +75,7 @@ async function runLines(io: Io, watcher: NamespaceWatcher, writer: NamespaceList
 }
 
 /** Every job of a namespace: a table in the TUI, a line (object) per changed job in text (JSON), or once. */
-export async function runNamespace(config: WatchConfig, io: Io): Promise<number> {
+export async function runNamespace(config: Options, io: Io): Promise<number> {
 	let simulator: Simulator | undefined;
 	let namespace = config.namespace;
 	if (config.demo) {

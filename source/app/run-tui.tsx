@@ -3,7 +3,7 @@ import {renderToString} from 'ink';
 import {App} from '../tui/job/job-app.js';
 import {Screen} from '../tui/job/screen.js';
 import {colorTheme, plainTheme, ThemeProvider} from '../tui/kit/theme.js';
-import type {WatchConfig} from '../cli/options.js';
+import type {Options} from '../cli/options.js';
 import type {DetailsWatcher} from '../watch/details-poller.js';
 import type {JobWatcher} from '../watch/job-watcher.js';
 import type {WatchState} from '../state/watch-state.js';
@@ -14,7 +14,7 @@ import {runBoth, watchForFinish, type Io, type Target} from './run-watch.js';
 import {mountTui} from '../tui/full-screen.js';
 
 /** A static frame of the panels for --once: tall enough to list everything, as wide as the terminal. */
-export function renderFrame(state: WatchState, config: WatchConfig, columns: number, source?: string): string {
+export function renderFrame(state: WatchState, config: Options, columns: number, source?: string): string {
 	return renderToString(
 		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
 			<Screen state={state} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} details={config.details} source={source} />
@@ -23,7 +23,7 @@ export function renderFrame(state: WatchState, config: WatchConfig, columns: num
 	);
 }
 
-export async function runTui(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher, details?: DetailsWatcher): Promise<number> {
+export async function runTui(config: Options, io: Io, target: Target, watcher: JobWatcher, details?: DetailsWatcher): Promise<number> {
 	const store = createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
 	details?.subscribe(store.dispatch);
 	let code: number = exitCodes.ok;

@@ -1,6 +1,6 @@
 import {createWriteStream} from 'node:fs';
 import {UsageError} from '../common/usage-error.js';
-import type {WatchConfig} from '../cli/options.js';
+import type {Options} from '../cli/options.js';
 import {resolveConnection, type Connection} from '../connect/connection.js';
 import type {Environment} from '../common/usage-error.js';
 import {createApiClient, type ApiClientOptions, type RequestRecord} from '../api/client.js';
@@ -29,7 +29,7 @@ export const onceRetries = 5;
 export type Target = {namespace: string; name: string; simulator?: Simulator; connection?: Connection};
 
 /** --demo: the built-in simulator with the chosen scenario, listening on loopback. */
-export async function startDemo(config: WatchConfig): Promise<{simulator: Simulator; scenario: Scenario}> {
+export async function startDemo(config: Options): Promise<{simulator: Simulator; scenario: Scenario}> {
 	const {startSimulator, scenarios, scenarioNames} = await import('../simulator/index.js');
 	const scenario = scenarios[config.scenario ?? 'demo'];
 	if (!scenario) {
@@ -39,7 +39,7 @@ export async function startDemo(config: WatchConfig): Promise<{simulator: Simula
 	return {simulator: await startSimulator({scenario, speed: config.speed}), scenario};
 }
 
-async function resolveTarget(config: WatchConfig): Promise<Target> {
+async function resolveTarget(config: Options): Promise<Target> {
 	if (!config.demo) {
 		return {namespace: config.namespace ?? 'default', name: config.name!};
 	}
@@ -64,7 +64,7 @@ export function debugLog(path: string | undefined): ((record: RequestRecord) => 
 	};
 }
 
-function exitCodeFor(outcome: PollOutcome, config: WatchConfig): number {
+function exitCodeFor(outcome: PollOutcome, config: Options): number {
 	switch (outcome.kind) {
 		case 'job': {
 			if (!config.exitOnFinish) return exitCodes.ok;
@@ -84,7 +84,7 @@ function exitCodeFor(outcome: PollOutcome, config: WatchConfig): number {
 
 type Writers = {readonly job: WatchListener; readonly details: DetailsListener};
 
-function writerFor(config: WatchConfig, io: Io, target: Target): Writers | undefined {
+function writerFor(config: Options, io: Io, target: Target): Writers | undefined {
 	const write = (line: string) => io.stdout.write(line);
 	// Only the job's coordinates: the writers spread them into every line, and target also holds the connection.
 	const job = {namespace: target.namespace, name: target.name};
@@ -93,7 +93,7 @@ function writerFor(config: WatchConfig, io: Io, target: Target): Writers | undef
 	return undefined;
 }
 
-async function runOnce(config: WatchConfig, io: Io, target: Target, watcher: JobWatcher, details: DetailsWatcher | undefined): Promise<number> {
+async function runOnce(config: Options, io: Io, target: Target, watcher: JobWatcher, details: DetailsWatcher | undefined): Promise<number> {
 	const writer = writerFor(config, io, target);
 	const store = writer ? undefined : createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
 	if (writer) {
@@ -157,7 +157,7 @@ export async function runBoth(watcher: JobWatcher, details: DetailsWatcher | und
 	}
 }
 
-async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, details: DetailsWatcher | undefined, writer: Writers): Promise<number> {
+async function runLines(config: Options, io: Io, watcher: JobWatcher, details: DetailsWatcher | undefined, writer: Writers): Promise<number> {
 	let code: number = exitCodes.ok;
 	watcher.subscribe(writer.job);
 	details?.subscribe(writer.details);
@@ -179,7 +179,7 @@ async function runLines(config: WatchConfig, io: Io, watcher: JobWatcher, detail
 export type ClientOptions = ApiClientOptions;
 
 /** The connection (server, credentials, transport) and the options every API client of this run shares. */
-export async function connect(config: WatchConfig, io: Io, demoServer: string | undefined): Promise<{connection: Connection; clientOptions: ClientOptions}> {
+export async function connect(config: Options, io: Io, demoServer: string | undefined): Promise<{connection: Connection; clientOptions: ClientOptions}> {
 	const onRequest = debugLog(config.debug);
 	const connection = await resolveConnection(config, io.env, demoServer, {onRequest});
 	// The live TUI shows warnings on screen; text, JSON and a --once frame get them on stderr.
@@ -200,7 +200,7 @@ export async function connect(config: WatchConfig, io: Io, demoServer: string | 
 
 /** The loops that watch one job: its GET every interval, and (unless --no-details) its PodGroup, pods and events. */
 export function createJobLoops(
-	config: WatchConfig,
+	config: Options,
 	clientOptions: ClientOptions,
 	job: {readonly namespace: string; readonly name: string},
 ): {watcher: JobWatcher; details: DetailsWatcher | undefined} {
@@ -232,7 +232,7 @@ export function createJobLoops(
 }
 
 /** Runs one watch as configured and returns the exit code. */
-export async function runWatch(config: WatchConfig, io: Io): Promise<number> {
+export async function runWatch(config: Options, io: Io): Promise<number> {
 	if (config.view === 'namespace') {
 		const {runNamespace} = await import('./run-namespace.js');
 		return runNamespace(config, io);

@@ -1,7 +1,7 @@
 import './boot/heap-settings.js';
 import './boot/production-mode.js';
 import meow from 'meow';
-import {resolveConfig} from './options.js';
+import {resolveOptions} from './options.js';
 import {UsageError} from '../common/usage-error.js';
 import {exitCodes} from './exit-codes.js';
 
@@ -212,7 +212,7 @@ async function main(): Promise<number> {
 		);
 	}
 
-	const config = resolveConfig(cli.input, cli.flags, process.env, process.stdout.isTTY === true);
+	const config = resolveOptions(cli.input, cli.flags, process.env, process.stdout.isTTY === true);
 	const {runWatch} = await import('../app/run-watch.js');
 	return runWatch(config, {
 		stdout: process.stdout,

@@ -43,7 +43,8 @@ export type TokenConfig = {readonly kind: 'none'} | {readonly kind: 'env'} | {re
 /** One job (its panels), or every job of a namespace (a table). */
 export type WatchView = 'job' | 'namespace';
 
-export type WatchConfig = {
+/** The resolved command line: what to watch, where, and how to show it (`resolveOptions`). */
+export type Options = {
 	readonly view: WatchView;
 	/** Undefined with --demo (the scenario names the job) and in the namespace view. */
 	readonly name?: string;
@@ -145,12 +146,12 @@ export function wantsColor(flag: boolean, environment: Environment, isTty: boole
  * Flags, positional arguments and environment as a checked configuration, before any request is made.
  * Throws UsageError with a message that says what to do.
  */
-export function resolveConfig(
+export function resolveOptions(
 	inputs: readonly string[],
 	flags: Flags,
 	environment: Environment,
 	stdoutIsTty: boolean,
-): WatchConfig {
+): Options {
 	if (inputs.length > 1) {
 		throw new UsageError(`one job name at a time (got ${inputs.length}: ${inputs.join(' ')})`);
 	}

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import type {Dispatcher} from 'undici';
 import {UsageError, type Environment} from '../common/usage-error.js';
-import type {WatchConfig} from '../cli/options.js';
+import type {Options} from '../cli/options.js';
 import {cloudCredentials} from './cloud-credentials.js';
 import {cciEndpoint, checkScheme, regionOf} from './endpoints.js';
 import {noCredentials, type Credentials} from '../api/credentials.js';
@@ -101,7 +101,7 @@ export function proxyFor(server: string, env: Environment, proxyUrl?: string): s
 }
 
 /** Token sources of the core contract: --token-file first, then HW_AUTH_TOKEN, else none. */
-function tokenCredentials(config: WatchConfig, env: Environment): Credentials | undefined {
+function tokenCredentials(config: Options, env: Environment): Credentials | undefined {
 	if (config.token.kind === 'file') return tokenFileCredentials(config.token.path);
 	if (config.token.kind === 'env' && env['HW_AUTH_TOKEN']) return staticTokenCredentials(env['HW_AUTH_TOKEN'], 'HW_AUTH_TOKEN');
 	return undefined;
@@ -113,7 +113,7 @@ function tokenCredentials(config: WatchConfig, env: Environment): Credentials | 
  * access keys); see --help for the order.
  */
 export async function resolveConnection(
-	config: WatchConfig,
+	config: Options,
 	env: Environment,
 	demoServer?: string,
 	hooks: {onRequest?: ((record: RequestRecord) => void) | undefined} = {},

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {iamEndpoint} from '../../source/connect/cloud-credentials.js';
-import {resolveConfig, type Flags} from '../../source/cli/options.js';
+import {resolveOptions, type Flags} from '../../source/cli/options.js';
 import {UsageError, type Environment} from '../../source/common/usage-error.js';
 import {resolveConnection} from '../../source/connect/connection.js';
 
@@ -22,7 +22,7 @@ const baseFlags: Flags = {
 };
 
 async function sourceFor(env: Environment, flags: Partial<Flags> = {}): Promise<string> {
-	const config = resolveConfig(['job'], {...baseFlags, region: 'cn-north-4', ...flags}, env, false);
+	const config = resolveOptions(['job'], {...baseFlags, region: 'cn-north-4', ...flags}, env, false);
 	return (await resolveConnection(config, env)).credentials.description;
 }
 
@@ -57,7 +57,7 @@ describe('which credentials: the first source that is set wins', () => {
 
 	test('--demo never sends a password or keys anywhere', async () => {
 		const env = {...iam, ...sdkKeys};
-		const config = resolveConfig([], {...baseFlags, demo: true}, env, false);
+		const config = resolveOptions([], {...baseFlags, demo: true}, env, false);
 		const connection = await resolveConnection(config, env, 'http://127.0.0.1:9');
 		expect(connection.credentials.description).toBe('no credentials (no auth header)');
 	});

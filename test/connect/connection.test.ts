@@ -2,7 +2,7 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import {resolveConfig, type Flags} from '../../source/cli/options.js';
+import {resolveOptions, type Flags} from '../../source/cli/options.js';
 import {UsageError, type Environment} from '../../source/common/usage-error.js';
 import {proxyFor, resolveConnection, type Connection} from '../../source/connect/connection.js';
 
@@ -57,7 +57,7 @@ contexts:
 
 async function connect(flags: Partial<Flags>, env: Environment = {}): Promise<Connection> {
 	const environment = {HOME: home, ...env};
-	return resolveConnection(resolveConfig(['job'], {...defaults, ...flags}, environment, false), environment);
+	return resolveConnection(resolveOptions(['job'], {...defaults, ...flags}, environment, false), environment);
 }
 
 async function headers(connection: Connection) {
