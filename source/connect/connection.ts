@@ -2,12 +2,12 @@ import {readFileSync} from 'node:fs';
 import type {Dispatcher} from 'undici';
 import {UsageError, type Environment} from '../common/usage-error.js';
 import type {Options} from '../cli/options.js';
-import {cloudCredentials} from './cloud-credentials.js';
+import {cloudCredentials} from './credentials/huawei-env.js';
 import {cciEndpoint, checkScheme, regionOf} from './endpoints.js';
 import {noCredentials, type Credentials} from '../api/credentials.js';
 import {staticTokenCredentials, tokenFileCredentials} from './credentials/token.js';
 import type {RequestRecord} from '../api/client.js';
-import {kubeSettings, selectKubeconfig} from './kubeconfig/kube-connection.js';
+import {kubeSettings, selectKubeconfig} from './kubeconfig/settings.js';
 import type {SwitchingDispatcher} from './switching-dispatcher.js';
 
 // The undici package, loaded only when the transport is not Node's default (about 30 MB of RSS).

@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net';
 import {Agent, fetch as undiciFetch, type Dispatcher} from 'undici';
 import {afterEach, describe, expect, test} from 'vitest';
 import {ApiError} from '../../../source/api/api-error.js';
-import {iamPasswordCredentials, tokensUrl, type IamOptions, type IamPasswordSettings} from '../../../source/connect/credentials/iam-credentials.js';
+import {iamPasswordCredentials, tokensUrl, type IamOptions, type IamPasswordSettings} from '../../../source/connect/credentials/iam-password.js';
 import {createJobClient} from '../../../source/api/job-client.js';
 import type {RequestRecord} from '../../../source/api/client.js';
 import {type Simulator, startSimulator} from '../../../source/simulator/index.js';

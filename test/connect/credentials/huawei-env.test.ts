@@ -2,10 +2,10 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {iamEndpoint} from '../../source/connect/cloud-credentials.js';
-import {resolveOptions, type Flags} from '../../source/cli/options.js';
-import {UsageError, type Environment} from '../../source/common/usage-error.js';
-import {resolveConnection} from '../../source/connect/connection.js';
+import {iamEndpoint} from '../../../source/connect/credentials/huawei-env.js';
+import {resolveOptions, type Flags} from '../../../source/cli/options.js';
+import {UsageError, type Environment} from '../../../source/common/usage-error.js';
+import {resolveConnection} from '../../../source/connect/connection.js';
 
 const baseFlags: Flags = {
 	interval: '2s',

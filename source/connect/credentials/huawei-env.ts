@@ -1,10 +1,10 @@
 import type {Dispatcher} from 'undici';
-import {UsageError, type Environment} from '../common/usage-error.js';
-import {isLoopback} from './endpoints.js';
-import {accessKeyCredentials} from './credentials/aksk-signer.js';
-import type {Credentials} from '../api/credentials.js';
-import {iamPasswordCredentials} from './credentials/iam-credentials.js';
-import type {RequestRecord} from '../api/client.js';
+import {UsageError, type Environment} from '../../common/usage-error.js';
+import {isLoopback} from '../endpoints.js';
+import {accessKeyCredentials} from './aksk-signer.js';
+import type {Credentials} from '../../api/credentials.js';
+import {iamPasswordCredentials} from './iam-password.js';
+import type {RequestRecord} from '../../api/client.js';
 
 // Huawei Cloud credentials from the environment, after the explicit token sources (--token-file,
 // HW_AUTH_TOKEN): an IAM user's password, else access keys. The names are those of Huawei's SDKs

@@ -4,8 +4,8 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {ApiError} from '../../../source/api/api-error.js';
-import {execCredentials, type ExecCredentialsOptions} from '../../../source/connect/credentials/exec-credentials.js';
-import type {ExecConfig} from '../../../source/connect/kubeconfig/kubeconfig.js';
+import {execCredentials, type ExecCredentialsOptions} from '../../../source/connect/credentials/exec-plugin.js';
+import type {ExecConfig} from '../../../source/connect/kubeconfig/load.js';
 
 const plugin = fileURLToPath(new URL('../../fixtures/exec-plugin.mjs', import.meta.url));
 let state: string;

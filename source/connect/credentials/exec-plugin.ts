@@ -8,7 +8,7 @@ import type {Environment} from '../../common/usage-error.js';
 import {ApiError} from '../../api/api-error.js';
 import type {Credentials} from '../../api/credentials.js';
 import {sanitize} from '../../common/sanitize.js';
-import type {ExecConfig} from '../kubeconfig/kubeconfig.js';
+import type {ExecConfig} from '../kubeconfig/load.js';
 
 export type ClientCertificate = {readonly cert: string; readonly key: string};
 

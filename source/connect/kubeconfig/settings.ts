@@ -5,8 +5,8 @@ import {UsageError, type Environment} from '../../common/usage-error.js';
 import {checkNamespace} from '../../model/names.js';
 import {tokenFileCredentials} from '../credentials/token.js';
 import type {Credentials} from '../../api/credentials.js';
-import {execCredentials, type ClientCertificate} from '../credentials/exec-credentials.js';
-import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext, type KubeSelection} from './kubeconfig.js';
+import {execCredentials, type ClientCertificate} from '../credentials/exec-plugin.js';
+import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext, type KubeSelection} from './load.js';
 
 export type KubeTls = {
 	readonly ca?: string;

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {UsageError} from '../../../source/common/usage-error.js';
-import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext} from '../../../source/connect/kubeconfig/kubeconfig.js';
+import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext} from '../../../source/connect/kubeconfig/load.js';
 
 beforeAll(prepareKubeconfigLoading);
 
