@@ -7,7 +7,7 @@ import type {NamespaceState} from '../state/namespace-state.js';
 import {createNamespaceStore} from '../state/namespace-store.js';
 import {initialTableView, phaseCounts, visibleRows} from '../tui/namespace/namespace-view.js';
 import type {NamespaceWatcher} from '../watch/namespace-watcher.js';
-import {createWatchStore} from '../state/watch-store.js';
+import {createJobViewStore} from '../state/job-view-store.js';
 import {exitCodes} from '../cli/exit-codes.js';
 import type {JobSession} from '../tui/namespace/use-job-session.js';
 import {NamespaceApp} from '../tui/namespace/namespace-app.js';
@@ -59,7 +59,7 @@ export async function runNamespaceTui(config: Options, io: Io, target: Namespace
 	const openJob = (name: string): JobSession => {
 		const job = {namespace: target.namespace, name};
 		const loops = createJobLoops(config, target.clientOptions, job);
-		const jobStore = createWatchStore(loops.watcher, {...job, highlightMs: config.highlightMs});
+		const jobStore = createJobViewStore(loops.watcher, {...job, highlightMs: config.highlightMs});
 		loops.details?.subscribe(jobStore.dispatch);
 		const running = runBoth(loops.watcher, loops.details).catch((error: unknown) => {
 			crashes.push(error);

@@ -6,15 +6,15 @@ import {colorTheme, plainTheme, ThemeProvider} from '../tui/kit/theme.js';
 import type {Options} from '../cli/options.js';
 import type {DetailsWatcher} from '../watch/details-poller.js';
 import type {JobWatcher} from '../watch/job-watcher.js';
-import type {WatchState} from '../state/watch-state.js';
-import {createWatchStore} from '../state/watch-store.js';
+import type {JobViewState} from '../state/job-view.js';
+import {createJobViewStore} from '../state/job-view-store.js';
 import {exitCodes} from '../cli/exit-codes.js';
 import {isoSeconds, jobLine} from '../output/text-writer.js';
 import {runBoth, watchForFinish, type Io, type Target} from './run-watch.js';
 import {mountTui} from '../tui/full-screen.js';
 
 /** A static frame of the panels for --once: tall enough to list everything, as wide as the terminal. */
-export function renderFrame(state: WatchState, config: Options, columns: number, source?: string): string {
+export function renderFrame(state: JobViewState, config: Options, columns: number, source?: string): string {
 	return renderToString(
 		<ThemeProvider value={config.color ? colorTheme : plainTheme}>
 			<Screen state={state} intervalMs={config.intervalMs} columns={columns} rows={200} keys={false} details={config.details} source={source} />
@@ -24,7 +24,7 @@ export function renderFrame(state: WatchState, config: Options, columns: number,
 }
 
 export async function runTui(config: Options, io: Io, target: Target, watcher: JobWatcher, details?: DetailsWatcher): Promise<number> {
-	const store = createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
+	const store = createJobViewStore(watcher, {...target, highlightMs: config.highlightMs});
 	details?.subscribe(store.dispatch);
 	let code: number = exitCodes.ok;
 	const quit = (exitCode: number) => {

@@ -8,7 +8,7 @@ import {createJobClient} from '../api/job-client.js';
 import {createDetailsWatcher, everythingWanted, type DetailsListener, type DetailsWatcher} from '../watch/details-poller.js';
 import {finishedOutcome} from '../model/phase.js';
 import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener} from '../watch/job-watcher.js';
-import {createWatchStore} from '../state/watch-store.js';
+import {createJobViewStore} from '../state/job-view-store.js';
 import {exitCodes, failedRequestExitCode} from '../cli/exit-codes.js';
 import {createJsonDetailsWriter, createJsonWriter} from '../output/json-writer.js';
 import {createTextDetailsWriter, createTextWriter, isoSeconds} from '../output/text-writer.js';
@@ -95,7 +95,7 @@ function writerFor(config: Options, io: Io, target: Target): Writers | undefined
 
 async function runOnce(config: Options, io: Io, target: Target, watcher: JobWatcher, details: DetailsWatcher | undefined): Promise<number> {
 	const writer = writerFor(config, io, target);
-	const store = writer ? undefined : createWatchStore(watcher, {...target, highlightMs: config.highlightMs});
+	const store = writer ? undefined : createJobViewStore(watcher, {...target, highlightMs: config.highlightMs});
 	if (writer) {
 		watcher.subscribe(writer.job);
 		details?.subscribe(writer.details);

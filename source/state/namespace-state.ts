@@ -3,7 +3,7 @@ import {minuteOf} from '../common/duration.js';
 import type {JobSummary} from '../model/job.js';
 import type {NamespaceEvent} from '../watch/namespace-watcher.js';
 import {isLinkEvent, reduceLink, type LinkStatus, type FollowMode} from './link-status.js';
-import type {Highlight} from './watch-state.js';
+import type {Highlight} from './job-view.js';
 
 /** One job of the table: as last seen, and what of it changed lately. */
 export type NamespaceRow = {

@@ -2,7 +2,7 @@
 // and prints the heap in use after a full GC at checkpoints, as JSON lines. Started with --expose-gc.
 import {createJobClient} from '#api/job-client.js';
 import {createJobWatcher} from '#watch/job-watcher.js';
-import {createWatchStore} from '#state/watch-store.js';
+import {createJobViewStore} from '#state/job-view-store.js';
 import {createJsonWriter} from '#output/json-writer.js';
 import {createTextWriter} from '#output/text-writer.js';
 
@@ -23,7 +23,7 @@ const counting = {
 	},
 };
 const watcher = createJobWatcher({client: counting, namespace, name, intervalMs: 1, maxWaitMs: 10, refusedWaitMs: 10});
-const store = createWatchStore(watcher, {namespace, name, highlightMs: 4000});
+const store = createJobViewStore(watcher, {namespace, name, highlightMs: 4000});
 watcher.subscribe(createTextWriter(() => {}, {namespace, name}));
 watcher.subscribe(createJsonWriter(() => {}, {namespace, name}));
 await watcher.run();

@@ -8,7 +8,7 @@ import {normalizeJob} from '../../source/model/normalize-job.js';
 import {sanitize, terminalSafeJson} from '../../source/common/sanitize.js';
 import type {Job} from '../../source/model/job.js';
 import type {WatchEvent} from '../../source/watch/job-watcher.js';
-import {initialWatchState, reduceWatch, type WatchAction, type WatchState} from '../../source/state/watch-state.js';
+import {initialJobView, reduceJobView, type JobViewAction, type JobViewState} from '../../source/state/job-view.js';
 import {Screen} from '../../source/tui/job/screen.js';
 import {colorTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
 import {statusBody} from '../../source/simulator/index.js';
@@ -130,10 +130,10 @@ function jobEvent(job: Job, at: number, previous?: Job): WatchEvent {
 }
 
 /** The state after seeing `first`, then `second`, with the troubles of a real watch in between. */
-function watched(first: Job, second: Job, detour: 'none' | 'retry' | 'deleted'): WatchState {
+function watched(first: Job, second: Job, detour: 'none' | 'retry' | 'deleted'): JobViewState {
 	const t0 = Date.parse('2024-03-11T08:20:00Z');
 	const options = {highlightMs: 5000, maxRecent: 20};
-	const actions: WatchAction[] = [
+	const actions: JobViewAction[] = [
 		{type: 'fetch-slow', at: t0},
 		jobEvent(first, t0 + 1000),
 		...(detour === 'retry' ? [{type: 'retry', at: t0 + 2000, attempt: 1, delayMs: 2000, error: serverError} as const] : []),
@@ -141,7 +141,7 @@ function watched(first: Job, second: Job, detour: 'none' | 'retry' | 'deleted'):
 		jobEvent(second, t0 + 4000, first),
 		{type: 'tick', at: t0 + 6000},
 	];
-	return actions.reduce((state, action) => reduceWatch(state, action, options), initialWatchState(target.namespace, target.name, t0));
+	return actions.reduce((state, action) => reduceJobView(state, action, options), initialJobView(target.namespace, target.name, t0));
 }
 
 describe('any document from the wire', () => {

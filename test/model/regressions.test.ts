@@ -9,7 +9,7 @@ import {normalizeJob} from '../../source/model/normalize-job.js';
 import {sanitize} from '../../source/common/sanitize.js';
 import type {Sleep} from '../../source/common/sleep.js';
 import {createJobWatcher} from '../../source/watch/job-watcher.js';
-import {initialWatchState, reduceWatch, type WatchAction} from '../../source/state/watch-state.js';
+import {initialJobView, reduceJobView, type JobViewAction} from '../../source/state/job-view.js';
 import {statusBody} from '../../source/simulator/index.js';
 import {loadFixture} from '../helpers/helpers.js';
 
@@ -69,8 +69,8 @@ describe('normalize-job.ts', () => {
 		const raw = {...loadFixture('running-mpi'), status: {...loadFixture('running-mpi')['status'], conditions}};
 		const job = normalizeJob(raw, target);
 		expect(job.conditions.at(-1)).toEqual({phase: 'Running', at: '2024-03-11T09:05:00Z'}); // actual: Running at 08:01:00
-		const state = reduceWatch(
-			initialWatchState(target.namespace, target.name, Date.parse('2024-03-11T10:00:00Z')),
+		const state = reduceJobView(
+			initialJobView(target.namespace, target.name, Date.parse('2024-03-11T10:00:00Z')),
 			{type: 'job', at: Date.parse('2024-03-11T10:00:00Z'), raw, job, changes: [], rvChanged: true},
 			{highlightMs: 5000},
 		);
@@ -154,12 +154,12 @@ describe('watch-state.ts', () => {
 		// the 404 and the job (the flaky scenario's first step does exactly this) makes it 'retrying'.
 		const t0 = Date.parse('2024-03-11T08:20:00Z');
 		const job = normalizeJob(loadFixture('running-mpi'), target);
-		const actions: WatchAction[] = [
+		const actions: JobViewAction[] = [
 			{type: 'not-found', at: t0, error: errorFromResponse({status: 404, body: JSON.stringify(statusBody(404))}), delayMs: 2000},
 			{type: 'retry', at: t0 + 2000, attempt: 1, delayMs: 1000, error: new ApiError({category: 'throttled', summary: '429'})},
 			{type: 'job', at: t0 + 3000, raw: {}, job, changes: diffJob(job, job), rvChanged: true},
 		];
-		const state = actions.reduce((current, action) => reduceWatch(current, action, {highlightMs: 5000}), initialWatchState(target.namespace, target.name, t0));
+		const state = actions.reduce((current, action) => reduceJobView(current, action, {highlightMs: 5000}), initialJobView(target.namespace, target.name, t0));
 		expect(state.recent.map(record => record.change.new)).toEqual(['appeared']); // actual: []
 	});
 });

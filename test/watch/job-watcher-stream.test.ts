@@ -5,7 +5,7 @@ import type {EventStream, ApiObject} from '../../source/api/client.js';
 import type {GetJobOptions, JobListing, WatchJobOptions} from '../../source/api/job-client.js';
 import type {Sleep} from '../../source/common/sleep.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/watch/job-watcher.js';
-import {initialWatchState, reduceWatch, type WatchState} from '../../source/state/watch-state.js';
+import {initialJobView, reduceJobView, type JobViewState} from '../../source/state/job-view.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
 import {statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
 import {edited, loadFixture, type RawObject} from '../helpers/helpers.js';
@@ -177,10 +177,10 @@ function ofType<T extends WatchEvent['type']>(events: WatchEvent[], type: T): Ar
 	return events.filter((event): event is Extract<WatchEvent, {type: T}> => event.type === type);
 }
 
-function screen(events: WatchEvent[]): WatchState {
+function screen(events: WatchEvent[]): JobViewState {
 	return events.reduce(
-		(state, event) => reduceWatch(state, event, {highlightMs: 4000}),
-		initialWatchState('cci-namespace-42263891', 'mpi-allreduce', Date.parse('2024-03-11T08:20:00Z')),
+		(state, event) => reduceJobView(state, event, {highlightMs: 4000}),
+		initialJobView('cci-namespace-42263891', 'mpi-allreduce', Date.parse('2024-03-11T08:20:00Z')),
 	);
 }
 
@@ -488,7 +488,7 @@ describe('the status line\'s view of the watch', () => {
 		expect(first.transport).toMatchObject({kind: 'watching', since: events[opened]!.at});
 		// Reopened twice since: the very same state object, so nothing is drawn or written.
 		expect(screen(events)).toEqual(first);
-		const reopened = events.slice(opened + 2).reduce((state, event) => reduceWatch(state, event, {highlightMs: 4000}), first);
+		const reopened = events.slice(opened + 2).reduce((state, event) => reduceJobView(state, event, {highlightMs: 4000}), first);
 		expect(reopened).toBe(first);
 	});
 
@@ -512,7 +512,7 @@ describe('polling with resourceVersion', () => {
 		expect(log).toEqual(['get', 'job 1', 'wait 2000', 'get rv=1', 'same 1', 'wait 2000', 'get rv=1', 'job 2', 'wait 2000', 'get rv=2']);
 		const idle = ofType(events, 'job')[1]!;
 		const before = screen(events.slice(0, 1));
-		expect(reduceWatch(before, idle, {highlightMs: 4000})).toBe(before);
+		expect(reduceJobView(before, idle, {highlightMs: 4000})).toBe(before);
 	});
 
 	test.each([

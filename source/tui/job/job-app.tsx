@@ -2,14 +2,14 @@ import {useInput, useStdin, useWindowSize} from 'ink';
 import {useState} from 'react';
 import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
-import type {WatchStore} from '../../state/watch-store.js';
+import type {JobViewStore} from '../../state/job-view-store.js';
 import {Screen} from './screen.js';
 import {planScreen, wantedFor, type View} from './screen-plan.js';
 import {useDetailsDemand} from './use-details-demand.js';
-import {useWatchState} from './use-watch-state.js';
+import {useJobView} from './use-job-view.js';
 
 type Props = {
-	readonly store: WatchStore;
+	readonly store: JobViewStore;
 	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
 	/** The PodGroup/pods/events loop; absent with --no-details. */
 	readonly details?: Pick<DetailsWatcher, 'setWanted' | 'pollNow'> | undefined;
@@ -26,7 +26,7 @@ const panelKeys: Readonly<Record<string, View>> = {e: 'events', o: 'pods', g: 'p
 
 /** The live TUI: the watch state, the terminal's size, and the keys. */
 export function App({store, watcher, details, intervalMs, onQuit, source, notices = [], onBack}: Props) {
-	const state = useWatchState(store);
+	const state = useJobView(store);
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
 	const {isRawModeSupported} = useStdin();

@@ -1,5 +1,5 @@
 import type {Wanted} from '../../watch/details-poller.js';
-import type {WatchState} from '../../state/watch-state.js';
+import type {JobViewState} from '../../state/job-view.js';
 import {planLayout, type Layout, type SectionName, type SectionNeed} from './layout.js';
 import {groupBySteps} from './panels/recent-changes.js';
 import {cellWidth} from '../kit/text-width.js';
@@ -31,7 +31,7 @@ function countOf<T>(view: {readonly status: string; readonly value?: readonly T[
 }
 
 /** Lines and wanted details for a frame: pure, shared by the screen (to draw) and the app (to fetch). */
-export function planScreen(state: WatchState, input: {readonly columns: number; readonly rows: number; readonly details: boolean}): ScreenPlan {
+export function planScreen(state: JobViewState, input: {readonly columns: number; readonly rows: number; readonly details: boolean}): ScreenPlan {
 	const {job, details} = state;
 	const policies = job ? job.policies.length + job.tasks.reduce((sum, task) => sum + task.policies.length, 0) : 0;
 	const tasks = job?.tasks.length ?? 0;

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {minuteOf} from '../../common/duration.js';
 import {buildTimeline} from '../../model/timeline.js';
-import type {WatchState} from '../../state/watch-state.js';
+import type {JobViewState} from '../../state/job-view.js';
 import {LinkStatusLine} from '../kit/link-status.js';
 import {EventsPanel} from './panels/events-panel.js';
 import {Header} from './panels/header.js';
@@ -19,7 +19,7 @@ import {useTheme} from '../kit/theme.js';
 import {TimelinePanel} from './panels/timeline-panel.js';
 
 type Props = {
-	readonly state: WatchState;
+	readonly state: JobViewState;
 	readonly intervalMs: number;
 	readonly columns: number;
 	readonly rows: number;

@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import type {Highlight} from '../../state/watch-state.js';
+import type {Highlight} from '../../state/job-view.js';
 import {type Style, useTheme} from './theme.js';
 
 export function changeMarker(highlight: Highlight | undefined): string {

@@ -2,11 +2,11 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {errorHint} from '../../api/api-error.js';
 import {formatClock, formatSpan, formatWait} from '../../common/duration.js';
-import type {WatchState} from '../../state/watch-state.js';
+import type {JobViewState} from '../../state/job-view.js';
 import {useTheme} from './theme.js';
 
 type Props = Pick<
-	WatchState,
+	JobViewState,
 	'connection' | 'namespace' | 'name' | 'staleSince' | 'paused' | 'fetchingSlowly' | 'deletedAt' | 'transport' | 'now'
 > & {
 	readonly intervalMs: number;

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {Highlight} from '../../state/watch-state.js';
+import type {Highlight} from '../../state/job-view.js';
 import {changeMarker} from './changed-value.js';
 import {cellWidth, cutCells, padCells} from './text-width.js';
 import {type Style, useTheme} from './theme.js';

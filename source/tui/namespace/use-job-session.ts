@@ -1,12 +1,12 @@
 import {useEffect, useState} from 'react';
 import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
-import type {WatchStore} from '../../state/watch-store.js';
+import type {JobViewStore} from '../../state/job-view-store.js';
 
 /** One job watched for its own view: its loops and store, running until close(). */
 export type JobSession = {
 	readonly name: string;
-	readonly store: WatchStore;
+	readonly store: JobViewStore;
 	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
 	readonly details?: Pick<DetailsWatcher, 'setWanted' | 'pollNow'> | undefined;
 	close(): void;

@@ -3,12 +3,12 @@ import {expect, test} from 'vitest';
 import {App} from '../../../source/tui/job/job-app.js';
 import {plainTheme, ThemeProvider} from '../../../source/tui/kit/theme.js';
 import type {WatchEvent} from '../../../source/watch/job-watcher.js';
-import {createWatchStore} from '../../../source/state/watch-store.js';
+import {createJobViewStore} from '../../../source/state/job-view-store.js';
 import {fakeWatcher, runningJob} from '../../helpers/render-helpers.js';
 
 function setup() {
 	const {watcher, calls, emit} = fakeWatcher<WatchEvent>();
-	const store = createWatchStore(watcher, {namespace: 'default', name: 'mpi-demo', highlightMs: 4000});
+	const store = createJobViewStore(watcher, {namespace: 'default', name: 'mpi-demo', highlightMs: 4000});
 	const quits: string[] = [];
 	const result = render(
 		<ThemeProvider value={plainTheme}>

@@ -5,17 +5,17 @@ import {RecentChanges} from '../../../source/tui/job/panels/recent-changes.js';
 import {Screen} from '../../../source/tui/job/screen.js';
 import {ApiError} from '../../../source/api/api-error.js';
 import {jobPaths} from '../../../source/model/diff-job.js';
-import {initialWatchState, reduceWatch, type WatchState} from '../../../source/state/watch-state.js';
+import {initialJobView, reduceJobView, type JobViewState} from '../../../source/state/job-view.js';
 import {renderWithTheme, runningJob} from '../../helpers/render-helpers.js';
 
 const at = Date.parse('2026-11-27T02:10:00Z');
 const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
-const base = initialWatchState('default', 'mpi-demo', at);
+const base = initialJobView('default', 'mpi-demo', at);
 const options = {highlightMs: 4000};
 
-function withJob(state: WatchState = base): WatchState {
+function withJob(state: JobViewState = base): JobViewState {
 	const job = runningJob();
-	return reduceWatch(state, {type: 'job', at, raw: {}, job, changes: [], rvChanged: true}, options);
+	return reduceJobView(state, {type: 'job', at, raw: {}, job, changes: [], rvChanged: true}, options);
 }
 
 test('live: says so, with the poll interval', () => {
@@ -26,14 +26,14 @@ test('live: says so, with the poll interval', () => {
 
 test('waiting: names the job it waits for', () => {
 	const error = new ApiError({category: 'not-found', summary: '404 NotFound', status: 404});
-	const state = reduceWatch(base, {type: 'not-found', at, error, delayMs: 2000}, options);
+	const state = reduceJobView(base, {type: 'not-found', at, error, delayMs: 2000}, options);
 	const {frame} = renderWithTheme(<LinkStatusLine {...state} intervalMs={2000} />);
 	expect(frame()).toContain('waiting for default/mpi-demo to appear');
 });
 
 test('retrying: attempt, when the next try is, the last error, and since when the data is stale', () => {
 	const error = new ApiError({category: 'server', summary: '503 ServiceUnavailable: etcd is down', status: 503});
-	const state = reduceWatch(withJob(), {type: 'retry', at: at + 5000, attempt: 2, delayMs: 4000, error}, options);
+	const state = reduceJobView(withJob(), {type: 'retry', at: at + 5000, attempt: 2, delayMs: 4000, error}, options);
 	const {frame} = renderWithTheme(<LinkStatusLine {...state} intervalMs={2000} />);
 	expect(frame()).toContain('retrying: attempt 3, next try in 4.0s at');
 	expect(frame()).toContain('503 ServiceUnavailable: etcd is down');
@@ -42,7 +42,7 @@ test('retrying: attempt, when the next try is, the last error, and since when th
 
 test('refused: the error, what to do about it, and when it is checked again', () => {
 	const error = new ApiError({category: 'forbidden', summary: '403 Forbidden: jobs is forbidden', status: 403});
-	const state = reduceWatch(base, {type: 'refused', at, error, delayMs: 30_000}, options);
+	const state = reduceJobView(base, {type: 'refused', at, error, delayMs: 30_000}, options);
 	const {frame} = renderWithTheme(<LinkStatusLine {...state} intervalMs={2000} />);
 	expect(frame()).toContain('403 Forbidden: jobs is forbidden');
 	expect(frame()).toContain('may not get Volcano jobs in namespace default');
@@ -79,7 +79,7 @@ test('the frame never grows taller than the terminal, from 60×15 to 200×50', (
 	// Many changes, so the recent list wants more room than there is.
 	for (let index = 0; index < 30; index++) {
 		const job = runningJob({status: {running: index % 4, pending: 3 - (index % 4)}, spec: {}});
-		state = reduceWatch(
+		state = reduceJobView(
 			state,
 			{
 				type: 'job',
@@ -120,7 +120,7 @@ test('help overlay lists every key', () => {
 test('without colour the whole screen has no escape code, and changes still show by their markers', () => {
 	const first = withJob();
 	const next = runningJob({status: {running: 2, failed: 1}});
-	const state = reduceWatch(
+	const state = reduceJobView(
 		first,
 		{
 			type: 'job',

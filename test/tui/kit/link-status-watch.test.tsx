@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {LinkStatusLine} from '../../../source/tui/kit/link-status.js';
 import {ApiError} from '../../../source/api/api-error.js';
-import {initialWatchState, reduceWatch, type WatchAction, type WatchState} from '../../../source/state/watch-state.js';
+import {initialJobView, reduceJobView, type JobViewAction, type JobViewState} from '../../../source/state/job-view.js';
 import {renderWithTheme, runningJob} from '../../helpers/render-helpers.js';
 
 // The status line while watching: which transport is live, since when, and ages that move by the minute.
@@ -11,17 +11,17 @@ const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);
 const options = {highlightMs: 4000};
 const job = runningJob();
 
-function state(actions: WatchAction[]): WatchState {
-	return actions.reduce((current, action) => reduceWatch(current, action, options), initialWatchState('default', 'mpi-demo', at));
+function state(actions: JobViewAction[]): JobViewState {
+	return actions.reduce((current, action) => reduceJobView(current, action, options), initialJobView('default', 'mpi-demo', at));
 }
 
-function frame(value: WatchState): string {
+function frame(value: JobViewState): string {
 	return renderWithTheme(<LinkStatusLine {...value} intervalMs={2000} source="token from HW_AUTH_TOKEN" />).frame();
 }
 
-const opening: WatchAction = {type: 'watching', at, opened: false};
-const first: WatchAction = {type: 'job', at: at + 200, raw: {}, job, changes: [], rvChanged: true};
-const opened: WatchAction = {type: 'watching', at: at + 300, opened: true, job};
+const opening: JobViewAction = {type: 'watching', at, opened: false};
+const first: JobViewAction = {type: 'job', at: at + 200, raw: {}, job, changes: [], rvChanged: true};
+const opened: JobViewAction = {type: 'watching', at: at + 300, opened: true, job};
 
 describe('watching', () => {
 	test('while the first stream opens, then live with the time it opened and the age of the last event', () => {
@@ -40,9 +40,9 @@ describe('watching', () => {
 
 	test('the age moves with the minute, not with the second', () => {
 		const live = state([opening, first, opened]);
-		const secondsLater = reduceWatch(live, {type: 'tick', at: at + 30_000}, options);
+		const secondsLater = reduceJobView(live, {type: 'tick', at: at + 30_000}, options);
 		expect(secondsLater).toBe(live);
-		const minutesLater = reduceWatch(live, {type: 'tick', at: at + 3 * 60_000 + 1000}, options);
+		const minutesLater = reduceJobView(live, {type: 'tick', at: at + 3 * 60_000 + 1000}, options);
 		expect(frame(minutesLater)).toContain('last event 3m ago');
 	});
 

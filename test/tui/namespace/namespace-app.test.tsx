@@ -5,7 +5,7 @@ import {plainTheme, ThemeProvider} from '../../../source/tui/kit/theme.js';
 import {createNamespaceStore} from '../../../source/state/namespace-store.js';
 import type {NamespaceEvent} from '../../../source/watch/namespace-watcher.js';
 import type {WatchListener} from '../../../source/watch/job-watcher.js';
-import {createWatchStore} from '../../../source/state/watch-store.js';
+import {createJobViewStore} from '../../../source/state/job-view-store.js';
 import type {JobSession} from '../../../source/tui/namespace/use-job-session.js';
 import {NamespaceApp} from '../../../source/tui/namespace/namespace-app.js';
 import {fakeWatcher, runningJob} from '../../helpers/render-helpers.js';
@@ -20,7 +20,7 @@ function setup() {
 	const openJob = (name: string): JobSession => {
 		opened.push(name);
 		let jobListener: WatchListener = () => {};
-		const jobStore = createWatchStore({subscribe: next => ((jobListener = next), () => {})}, {namespace, name, highlightMs: 4000});
+		const jobStore = createJobViewStore({subscribe: next => ((jobListener = next), () => {})}, {namespace, name, highlightMs: 4000});
 		jobListener({type: 'job', at: Date.now(), raw: {}, job: {...runningJob(), name, namespace}, changes: [], rvChanged: true});
 		return {
 			name,

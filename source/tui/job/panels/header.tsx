@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import {jobPaths} from '../../../model/diff-job.js';
 import {formatClock, formatSpan} from '../../../common/duration.js';
 import type {Job} from '../../../model/job.js';
-import type {Highlight} from '../../../state/watch-state.js';
+import type {Highlight} from '../../../state/job-view.js';
 import {ChangedValue} from '../../kit/changed-value.js';
 import {useTheme} from '../../kit/theme.js';
 

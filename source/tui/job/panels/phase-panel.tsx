@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {jobPaths} from '../../../model/diff-job.js';
 import {formatClock, formatSpan} from '../../../common/duration.js';
 import type {Job} from '../../../model/job.js';
-import type {Highlight, PhaseSince} from '../../../state/watch-state.js';
+import type {Highlight, PhaseSince} from '../../../state/job-view.js';
 import {ChangedValue} from '../../kit/changed-value.js';
 import {useTheme} from '../../kit/theme.js';
 

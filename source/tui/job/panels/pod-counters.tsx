@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {jobPaths} from '../../../model/diff-job.js';
 import {counterNames, type Counters, type Job} from '../../../model/job.js';
-import type {Highlight} from '../../../state/watch-state.js';
+import type {Highlight} from '../../../state/job-view.js';
 import {ChangedValue} from '../../kit/changed-value.js';
 import {padCells} from '../../kit/text-width.js';
 import {useTheme} from '../../kit/theme.js';

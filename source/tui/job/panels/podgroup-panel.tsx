@@ -3,7 +3,7 @@ import type {PodGroupInfo} from '../../../model/cluster.js';
 import {detailPaths, type DetailView} from '../../../state/details-state.js';
 import {formatClock} from '../../../common/duration.js';
 import type {PhaseKind} from '../../../model/job.js';
-import type {Highlight} from '../../../state/watch-state.js';
+import type {Highlight} from '../../../state/job-view.js';
 import {DetailNotice} from './detail-notice.js';
 import {changeMarker} from '../../kit/changed-value.js';
 import {cellWidth, wrapCells} from '../../kit/text-width.js';

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {PodInfo} from '../../../model/cluster.js';
 import {detailPaths, type DetailView} from '../../../state/details-state.js';
 import {formatSpan} from '../../../common/duration.js';
-import type {Highlight} from '../../../state/watch-state.js';
+import type {Highlight} from '../../../state/job-view.js';
 import {DetailNotice} from './detail-notice.js';
 import {type Cell, type Column, Table} from '../../kit/table.js';
 import {wrapCells} from '../../kit/text-width.js';

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {jobPaths} from '../../../model/diff-job.js';
 import type {Job} from '../../../model/job.js';
-import type {Highlight} from '../../../state/watch-state.js';
+import type {Highlight} from '../../../state/job-view.js';
 import {type Cell, Table} from '../../kit/table.js';
 import {useTheme} from '../../kit/theme.js';
 

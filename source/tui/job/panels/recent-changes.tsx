@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatClock} from '../../../common/duration.js';
 import type {Change} from '../../../model/job.js';
-import type {RecentChange} from '../../../state/watch-state.js';
+import type {RecentChange} from '../../../state/job-view.js';
 import {useTheme} from '../../kit/theme.js';
 
 type Props = {

@@ -9,7 +9,7 @@ import {ApiError} from '../../../../source/api/api-error.js';
 import type {EventInfo, PodGroupInfo, PodInfo} from '../../../../source/model/cluster.js';
 import {detailPaths, type DetailView} from '../../../../source/state/details-state.js';
 import {buildTimeline} from '../../../../source/model/timeline.js';
-import {initialWatchState, reduceWatch, type WatchState} from '../../../../source/state/watch-state.js';
+import {initialJobView, reduceJobView, type JobViewState} from '../../../../source/state/job-view.js';
 import {renderWithTheme, runningJob, runningRaw} from '../../../helpers/render-helpers.js';
 import {normalizeJob} from '../../../../source/model/normalize-job.js';
 
@@ -121,12 +121,12 @@ test('timeline: phases with durations, time to Running and the total', () => {
 	expect(frame()).toMatch(/Running\s+9m\s+\(current\)/);
 });
 
-function pendingState(): WatchState {
+function pendingState(): JobViewState {
 	const job = normalizeJob(runningRaw({status: {state: {phase: 'Pending'}, running: 0, pending: 3}}), {namespace: 'default', name: 'mpi-demo'});
-	let state = reduceWatch(initialWatchState('default', 'mpi-demo', at), {type: 'job', at, raw: {}, job, changes: [], rvChanged: true}, options);
-	state = reduceWatch(state, {type: 'details', at, part: 'podGroup', result: {status: 'ok', value: unschedulable}}, options);
-	state = reduceWatch(state, {type: 'details', at, part: 'pods', result: {status: 'ok', value: pods}}, options);
-	return reduceWatch(state, {type: 'details', at, part: 'events', result: {status: 'ok', value: events}}, options);
+	let state = reduceJobView(initialJobView('default', 'mpi-demo', at), {type: 'job', at, raw: {}, job, changes: [], rvChanged: true}, options);
+	state = reduceJobView(state, {type: 'details', at, part: 'podGroup', result: {status: 'ok', value: unschedulable}}, options);
+	state = reduceJobView(state, {type: 'details', at, part: 'pods', result: {status: 'ok', value: pods}}, options);
+	return reduceJobView(state, {type: 'details', at, part: 'events', result: {status: 'ok', value: events}}, options);
 }
 
 test('a Pending job on 80×24: why it is Pending is on the one screen', () => {
@@ -159,7 +159,7 @@ test('events kept across answers: a recovered pod\'s events stay, newest first, 
 	const pulled: EventInfo = {key: 'Pod/mpi-demo-mpimaster-0/Pulled/z', type: 'Normal', reason: 'Pulled', message: 'Successfully pulled image', kind: 'Pod', name: 'mpi-demo-mpimaster-0', count: 1, last: at + 5000};
 	// mpiworker-1 recovered: no longer asked about, its BackOff is not in the answer.
 	const later = at + 10_000;
-	const state = reduceWatch(pendingState(), {type: 'details', at: later, part: 'events', result: {status: 'ok', value: [pulled, events[1]!]}}, options);
+	const state = reduceJobView(pendingState(), {type: 'details', at: later, part: 'events', result: {status: 'ok', value: [pulled, events[1]!]}}, options);
 	const {frame} = renderWithTheme(<EventsPanel view={state.details.events} highlights={state.highlights} namespace="ns" width={120} maxRows={5} now={later} />);
 	const rows = frame().split('\n');
 	expect(rows[0]).toContain('Events 3 (1 warning), newest first');

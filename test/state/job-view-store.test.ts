@@ -3,7 +3,7 @@ import {errorFromResponse} from '../../source/api/api-error.js';
 import {diffJob} from '../../source/model/diff-job.js';
 import type {Job} from '../../source/model/job.js';
 import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
-import {createWatchStore} from '../../source/state/watch-store.js';
+import {createJobViewStore} from '../../source/state/job-view-store.js';
 import {statusBody} from '../../source/simulator/index.js';
 import {edited, loadFixture, normalize, type RawObject} from '../helpers/helpers.js';
 
@@ -49,15 +49,15 @@ afterEach(() => {
 	vi.useRealTimers();
 });
 
-describe('createWatchStore', () => {
+describe('createJobViewStore', () => {
 	test('starts connecting, named after the target', () => {
-		const store = createWatchStore(fakeWatcher(), {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(fakeWatcher(), {namespace: 'ns', name: 'job', highlightMs: 3000});
 		expect(store.getState()).toMatchObject({namespace: 'ns', name: 'job', connection: {kind: 'connecting'}, now: Date.now()});
 	});
 
 	test('follows the watcher\'s events from before any render, and tells its listeners', () => {
 		const watcher = fakeWatcher();
-		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const calls: string[] = [];
 		store.subscribe(() => calls.push(store.getState().connection.kind));
 		watcher.emit({type: 'not-found', at: Date.now(), error: notFound, delayMs: 2000});
@@ -68,7 +68,7 @@ describe('createWatchStore', () => {
 
 	test('an event that changes nothing notifies nobody', () => {
 		const watcher = fakeWatcher();
-		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		let calls = 0;
 		store.subscribe(() => calls++);
 		watcher.emit({type: 'fetch-slow', at: Date.now()});
@@ -79,7 +79,7 @@ describe('createWatchStore', () => {
 
 	test('highlights end by themselves once highlightMs has passed, with one notification', () => {
 		const watcher = fakeWatcher();
-		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const first = job(1);
 		watcher.emit(jobEvent(first, Date.now()));
 		watcher.emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
@@ -99,7 +99,7 @@ describe('createWatchStore', () => {
 
 	test('staggered highlights each end on time', () => {
 		const watcher = fakeWatcher();
-		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const first = job(1);
 		const second = job(2, raw => (raw['status'].running = 2));
 		watcher.emit(jobEvent(first, Date.now()));
@@ -117,7 +117,7 @@ describe('createWatchStore', () => {
 
 	test('dispose stops listening to the watcher and clears the timer', () => {
 		const watcher = fakeWatcher();
-		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const first = job(1);
 		watcher.emit(jobEvent(first, Date.now()));
 		watcher.emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
@@ -134,7 +134,7 @@ describe('createWatchStore', () => {
 
 	test('unsubscribe removes one listener', () => {
 		const watcher = fakeWatcher();
-		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		let a = 0;
 		let b = 0;
 		const stopA = store.subscribe(() => a++);
@@ -146,7 +146,7 @@ describe('createWatchStore', () => {
 
 	test('its timer does not keep the process alive', () => {
 		const watcher = fakeWatcher();
-		createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const first = job(1);
 		const spy = vi.spyOn(globalThis, 'setTimeout');
 		watcher.emit(jobEvent(first, Date.now()));
@@ -158,7 +158,7 @@ describe('createWatchStore', () => {
 
 	test('while watching, the minute turns on a timer (no poll answers to move the ages), once a minute, and only then', () => {
 		const watcher = fakeWatcher();
-		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		let renders = 0;
 		store.subscribe(() => renders++);
 		const start = Date.now();
@@ -178,7 +178,7 @@ describe('createWatchStore', () => {
 
 	test('polling needs no minute timer: the polls turn the minute', () => {
 		const watcher = fakeWatcher();
-		const store = createWatchStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		let renders = 0;
 		store.subscribe(() => renders++);
 		watcher.emit(jobEvent(job(1), Date.now()));

@@ -1,8 +1,8 @@
 import {useSyncExternalStore} from 'react';
-import type {WatchState} from '../../state/watch-state.js';
-import type {WatchStore} from '../../state/watch-store.js';
+import type {JobViewState} from '../../state/job-view.js';
+import type {JobViewStore} from '../../state/job-view-store.js';
 
 /** The watch state as React state: the one bridge between the watch loop and the components. */
-export function useWatchState(store: WatchStore): WatchState {
+export function useJobView(store: JobViewStore): JobViewState {
 	return useSyncExternalStore(store.subscribe, store.getState);
 }

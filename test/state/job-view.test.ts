@@ -9,18 +9,18 @@ import type {Job} from '../../source/model/job.js';
 import type {DetailsEvent} from '../../source/watch/details-poller.js';
 import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import {
-	initialWatchState,
+	initialJobView,
 	nextHighlightExpiry,
-	reduceWatch,
-	type WatchAction,
-	type WatchState,
-	type WatchStateOptions,
-} from '../../source/state/watch-state.js';
+	reduceJobView,
+	type JobViewAction,
+	type JobViewState,
+	type JobViewOptions,
+} from '../../source/state/job-view.js';
 import {statusBody} from '../../source/simulator/index.js';
 import {jobUid, loadClusterFixture} from '../helpers/cluster-fixtures.js';
 import {edited, loadFixture, normalize, type RawObject} from '../helpers/helpers.js';
 
-const options: WatchStateOptions = {highlightMs: 5000, maxRecent: 50};
+const options: JobViewOptions = {highlightMs: 5000, maxRecent: 50};
 const t0 = Date.parse('2024-03-11T08:20:00Z');
 const running = loadFixture('running-mpi');
 
@@ -50,8 +50,8 @@ const serverError = errorFromResponse({status: 503, body: JSON.stringify(statusB
 const notFound = errorFromResponse({status: 404, body: JSON.stringify(statusBody(404))});
 const forbidden = errorFromResponse({status: 403, body: JSON.stringify(statusBody(403))});
 
-function run(actions: WatchAction[], with_: WatchStateOptions = options): WatchState {
-	return actions.reduce((state, action) => reduceWatch(state, action, with_), initialWatchState('cci-namespace-42263891', 'mpi-allreduce', t0));
+function run(actions: JobViewAction[], with_: JobViewOptions = options): JobViewState {
+	return actions.reduce((state, action) => reduceJobView(state, action, with_), initialJobView('cci-namespace-42263891', 'mpi-allreduce', t0));
 }
 
 describe('the first job', () => {
@@ -69,7 +69,7 @@ describe('the first job', () => {
 	});
 
 	test('starts as connecting', () => {
-		const state = initialWatchState('ns', 'job', t0);
+		const state = initialJobView('ns', 'job', t0);
 		expect(state).toMatchObject({namespace: 'ns', name: 'job', connection: {kind: 'connecting'}, paused: false, fetchingSlowly: false, now: t0});
 		expect(state.job).toBeUndefined();
 	});
@@ -108,17 +108,17 @@ describe('highlights', () => {
 
 	test('a poll with the same resourceVersion adds none, and leaves the state as it was (nothing to redraw)', () => {
 		const before = run([jobEvent(first, t0)]);
-		const state = reduceWatch(before, {...jobEvent(first, t0 + 1000, first), rvChanged: false}, options);
+		const state = reduceJobView(before, {...jobEvent(first, t0 + 1000, first), rvChanged: false}, options);
 		expect(state).toBe(before);
 		expect(state.highlights).toEqual({});
 		expect(state.lastChangeAt).toBe(t0);
 	});
 
 	test('expire on a tick once highlightMs has passed, not before', () => {
-		const before = reduceWatch(changed, {type: 'tick', at: at + 4999}, options);
+		const before = reduceJobView(changed, {type: 'tick', at: at + 4999}, options);
 		expect(Object.keys(before.highlights)).toHaveLength(4);
 		expect(before).toBe(changed);
-		const after = reduceWatch(changed, {type: 'tick', at: at + 5000}, options);
+		const after = reduceJobView(changed, {type: 'tick', at: at + 5000}, options);
 		expect(after.highlights).toEqual({});
 		expect(after.now).toBe(at + 5000);
 	});
@@ -160,7 +160,7 @@ describe('recent changes', () => {
 	});
 
 	test('bounded by maxRecent, dropping the oldest', () => {
-		const actions: WatchAction[] = [];
+		const actions: JobViewAction[] = [];
 		let previous = job(1);
 		actions.push(jobEvent(previous, t0));
 		for (let rv = 2; rv <= 12; rv++) {
@@ -174,7 +174,7 @@ describe('recent changes', () => {
 	});
 
 	test('the default bound is 50', () => {
-		const actions: WatchAction[] = [];
+		const actions: JobViewAction[] = [];
 		let previous = job(1);
 		actions.push(jobEvent(previous, t0));
 		for (let rv = 2; rv <= 80; rv++) {
@@ -191,17 +191,17 @@ describe('connection', () => {
 	test('live → retrying (staleSince set, last job kept) → live (staleSince cleared)', () => {
 		const first = job(1);
 		const live = run([jobEvent(first, t0)]);
-		const retrying = reduceWatch(live, {type: 'retry', at: t0 + 2000, attempt: 1, delayMs: 4000, error: serverError}, options);
+		const retrying = reduceJobView(live, {type: 'retry', at: t0 + 2000, attempt: 1, delayMs: 4000, error: serverError}, options);
 		expect(retrying.connection).toEqual({kind: 'retrying', attempt: 1, delayMs: 4000, retryAt: t0 + 6000, error: serverError});
 		expect(retrying.staleSince).toBe(t0 + 2000);
 		expect(retrying.job).toBe(first);
 		expect(retrying.lastOkAt).toBe(t0);
 
-		const again = reduceWatch(retrying, {type: 'retry', at: t0 + 6000, attempt: 2, delayMs: 8000, error: serverError}, options);
+		const again = reduceJobView(retrying, {type: 'retry', at: t0 + 6000, attempt: 2, delayMs: 8000, error: serverError}, options);
 		expect(again.staleSince).toBe(t0 + 2000);
 		expect(again.connection).toMatchObject({kind: 'retrying', attempt: 2, retryAt: t0 + 14_000});
 
-		const back = reduceWatch(again, {...jobEvent(first, t0 + 14_000, first), rvChanged: false}, options);
+		const back = reduceJobView(again, {...jobEvent(first, t0 + 14_000, first), rvChanged: false}, options);
 		expect(back.connection).toEqual({kind: 'live'});
 		expect(back.staleSince).toBeUndefined();
 		expect(back.lastOkAt).toBe(t0 + 14_000);
@@ -240,7 +240,7 @@ describe('connection', () => {
 			{at: t0 + 2000, toRv: '1', change: {path: 'metadata.uid', label: 'job', old: '5d1c0e2a-7f43-4d6b-9a51-3b7f0c2e8a11', new: 'deleted'}},
 		]);
 
-		const still = reduceWatch(deleted, {type: 'not-found', at: t0 + 4000, error: notFound, delayMs: 2000}, options);
+		const still = reduceJobView(deleted, {type: 'not-found', at: t0 + 4000, error: notFound, delayMs: 2000}, options);
 		expect(still.deletedAt).toBe(t0 + 2000);
 		expect(still.recent).toHaveLength(1);
 	});
@@ -275,17 +275,17 @@ describe('connection', () => {
 	test('fetch-slow shows until the next answer of any kind', () => {
 		const slow = run([{type: 'fetch-slow', at: t0}]);
 		expect(slow.fetchingSlowly).toBe(true);
-		expect(reduceWatch(slow, {type: 'fetch-slow', at: t0 + 1}, options)).toBe(slow);
-		expect(reduceWatch(slow, jobEvent(job(1), t0 + 2), options).fetchingSlowly).toBe(false);
-		expect(reduceWatch(slow, {type: 'retry', at: t0 + 2, attempt: 1, delayMs: 1, error: serverError}, options).fetchingSlowly).toBe(false);
-		expect(reduceWatch(slow, {type: 'not-found', at: t0 + 2, error: notFound, delayMs: 1}, options).fetchingSlowly).toBe(false);
-		expect(reduceWatch(slow, {type: 'refused', at: t0 + 2, error: forbidden, delayMs: 1}, options).fetchingSlowly).toBe(false);
+		expect(reduceJobView(slow, {type: 'fetch-slow', at: t0 + 1}, options)).toBe(slow);
+		expect(reduceJobView(slow, jobEvent(job(1), t0 + 2), options).fetchingSlowly).toBe(false);
+		expect(reduceJobView(slow, {type: 'retry', at: t0 + 2, attempt: 1, delayMs: 1, error: serverError}, options).fetchingSlowly).toBe(false);
+		expect(reduceJobView(slow, {type: 'not-found', at: t0 + 2, error: notFound, delayMs: 1}, options).fetchingSlowly).toBe(false);
+		expect(reduceJobView(slow, {type: 'refused', at: t0 + 2, error: forbidden, delayMs: 1}, options).fetchingSlowly).toBe(false);
 	});
 
 	test('paused and resumed', () => {
 		const paused = run([{type: 'paused', at: t0 + 1}]);
 		expect([paused.paused, paused.now]).toEqual([true, t0 + 1]);
-		expect(reduceWatch(paused, {type: 'resumed', at: t0 + 2}, options).paused).toBe(false);
+		expect(reduceJobView(paused, {type: 'resumed', at: t0 + 2}, options).paused).toBe(false);
 	});
 });
 
@@ -318,7 +318,7 @@ describe('time in phase', () => {
 		const third = job(3, raw => (raw['status'].state.phase = 'Completing'));
 		const stays = run([jobEvent(first, t0), jobEvent(second, t0 + 1000, first)]);
 		expect(stays.phaseSince).toEqual({phase: 'Running', at: Date.parse('2024-03-11T08:05:30Z'), exact: true});
-		const changes = reduceWatch(stays, jobEvent(third, t0 + 2000, second), options);
+		const changes = reduceJobView(stays, jobEvent(third, t0 + 2000, second), options);
 		expect(changes.phaseSince).toEqual({phase: 'Completing', at: t0 + 2000, exact: true});
 	});
 
@@ -335,8 +335,8 @@ describe('purity', () => {
 		const first = job(1);
 		const before = run([jobEvent(first, t0)]);
 		const snapshot = structuredClone(before);
-		reduceWatch(before, jobEvent(job(2, raw => (raw['status'].running = 1)), t0 + 1000, first), options);
-		reduceWatch(before, {type: 'retry', at: t0 + 1000, attempt: 1, delayMs: 1000, error: new ApiError({category: 'network', summary: 'x'})}, options);
+		reduceJobView(before, jobEvent(job(2, raw => (raw['status'].running = 1)), t0 + 1000, first), options);
+		reduceJobView(before, {type: 'retry', at: t0 + 1000, attempt: 1, delayMs: 1000, error: new ApiError({category: 'network', summary: 'x'})}, options);
 		expect(before).toEqual(snapshot);
 	});
 });
@@ -475,7 +475,7 @@ describe('details', () => {
 
 	test('the same answer again leaves the state as it was (nothing to redraw)', () => {
 		const before = run([jobEvent(first, t0), podsOk(pods, t0 + 100)]);
-		expect(reduceWatch(before, podsOk(structuredClone(pods), t0 + 10_000), options)).toBe(before);
+		expect(reduceJobView(before, podsOk(structuredClone(pods), t0 + 10_000), options)).toBe(before);
 	});
 
 	test('what changed flashes for highlightMs: a pod that restarted, the PodGroup\'s phase and message', () => {
@@ -486,7 +486,7 @@ describe('details', () => {
 			[detailPaths.podGroupPhase]: {until: t0 + 15_100},
 			[detailPaths.podGroupMessage]: {until: t0 + 15_100},
 		});
-		expect(reduceWatch(state, {type: 'tick', at: t0 + 15_100}, options).highlights).toEqual({});
+		expect(reduceJobView(state, {type: 'tick', at: t0 + 15_100}, options).highlights).toEqual({});
 	});
 
 	test('an error keeps the pods on screen, marked stale; the job\'s own connection is not touched', () => {
@@ -497,21 +497,21 @@ describe('details', () => {
 
 	test('a details reset clears them; a reset of nothing changes nothing', () => {
 		const shown = run([jobEvent(first, t0), podsOk(pods, t0 + 100)]);
-		expect(reduceWatch(shown, {type: 'details-reset', at: t0 + 200}, options).details).toBe(idleDetails);
+		expect(reduceJobView(shown, {type: 'details-reset', at: t0 + 200}, options).details).toBe(idleDetails);
 		const bare = run([jobEvent(first, t0)]);
-		expect(reduceWatch(bare, {type: 'details-reset', at: t0 + 200}, options)).toBe(bare);
+		expect(reduceJobView(bare, {type: 'details-reset', at: t0 + 200}, options)).toBe(bare);
 	});
 
 	test('a new uid clears them; a new resourceVersion of the same job does not', () => {
 		const shown = run([jobEvent(first, t0), podsOk(pods, t0 + 100)]);
 		const second = job(2, raw => (raw['status'].running = 2));
-		expect(reduceWatch(shown, jobEvent(second, t0 + 1000, first), options).details).toBe(shown.details);
+		expect(reduceJobView(shown, jobEvent(second, t0 + 1000, first), options).details).toBe(shown.details);
 		const reborn = job(3, raw => (raw['metadata'].uid = 'another-uid'));
-		expect(reduceWatch(shown, jobEvent(reborn, t0 + 1000, first), options).details).toBe(idleDetails);
+		expect(reduceJobView(shown, jobEvent(reborn, t0 + 1000, first), options).details).toBe(idleDetails);
 	});
 
 	test('the job\'s 404 clears them', () => {
 		const shown = run([jobEvent(first, t0), podsOk(pods, t0 + 100)]);
-		expect(reduceWatch(shown, {type: 'not-found', at: t0 + 1000, error: notFound, delayMs: 2000}, options).details).toBe(idleDetails);
+		expect(reduceJobView(shown, {type: 'not-found', at: t0 + 1000, error: notFound, delayMs: 2000}, options).details).toBe(idleDetails);
 	});
 });

@@ -1,18 +1,18 @@
 import {createTimedStore, type Store} from './timed-store.js';
 import type {JobWatcher} from '../watch/job-watcher.js';
 import {
-	initialWatchState,
+	initialJobView,
 	nextHighlightExpiry,
 	nextMinuteTick,
-	reduceWatch,
-	type WatchAction,
-	type WatchState,
-	type WatchStateOptions,
-} from './watch-state.js';
+	reduceJobView,
+	type JobViewAction,
+	type JobViewState,
+	type JobViewOptions,
+} from './job-view.js';
 
-export type WatchStore = Store<WatchState, WatchAction>;
+export type JobViewStore = Store<JobViewState, JobViewAction>;
 
-export type WatchStoreOptions = WatchStateOptions & {
+export type JobViewStoreOptions = JobViewOptions & {
 	readonly namespace: string;
 	readonly name: string;
 	readonly now?: () => number;
@@ -23,16 +23,16 @@ export type WatchStoreOptions = WatchStateOptions & {
  * is lost to a render that has not happened yet, and owns the one timer that ends highlights (and, while a
  * stream brings no answers to count them by, turns the minute for the ages).
  */
-export function createWatchStore(watcher: Pick<JobWatcher, 'subscribe'>, options: WatchStoreOptions): WatchStore {
+export function createJobViewStore(watcher: Pick<JobWatcher, 'subscribe'>, options: JobViewStoreOptions): JobViewStore {
 	const now = options.now ?? Date.now;
 	return createTimedStore({
-		initial: initialWatchState(options.namespace, options.name, now()),
-		reduce: (state, action) => reduceWatch(state, action, options),
+		initial: initialJobView(options.namespace, options.name, now()),
+		reduce: (state, action) => reduceJobView(state, action, options),
 		nextTick(state) {
 			const times = [nextHighlightExpiry(state), nextMinuteTick(state)].filter(time => time !== undefined);
 			return times.length === 0 ? undefined : Math.min(...times);
 		},
-		tick: (at): WatchAction => ({type: 'tick', at}),
+		tick: (at): JobViewAction => ({type: 'tick', at}),
 		subscribe: listener => watcher.subscribe(listener),
 		now,
 	});

@@ -25,7 +25,7 @@ export type PhaseSince = {
 	readonly exact: boolean;
 };
 
-export type WatchState = {
+export type JobViewState = {
 	readonly namespace: string;
 	readonly name: string;
 	readonly job?: Job;
@@ -59,14 +59,14 @@ export type WatchState = {
 	readonly runningCounters?: {readonly uid: string; readonly counters: Counters; readonly at: number};
 };
 
-export type WatchAction = WatchEvent | DetailsEvent | {readonly type: 'tick'; readonly at: number};
+export type JobViewAction = WatchEvent | DetailsEvent | {readonly type: 'tick'; readonly at: number};
 
-export type WatchStateOptions = {
+export type JobViewOptions = {
 	readonly highlightMs: number;
 	readonly maxRecent?: number;
 };
 
-export function initialWatchState(namespace: string, name: string, now: number): WatchState {
+export function initialJobView(namespace: string, name: string, now: number): JobViewState {
 	return {
 		namespace,
 		name,
@@ -88,7 +88,7 @@ function withoutExpired(highlights: Readonly<Record<string, Highlight>>, now: nu
 }
 
 /** The earliest time a highlight ends, for the one timer that clears it. */
-export function nextHighlightExpiry(state: WatchState): number | undefined {
+export function nextHighlightExpiry(state: JobViewState): number | undefined {
 	const times = Object.values(state.highlights).map(highlight => highlight.until);
 	return times.length === 0 ? undefined : Math.min(...times);
 }
@@ -101,7 +101,7 @@ function initialPhaseSince(job: Job, at: number): PhaseSince {
 	return Number.isNaN(since) || since > at ? {phase: job.phase, at, exact: false} : {phase: job.phase, at: since, exact: true};
 }
 
-function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, options: WatchStateOptions): WatchState {
+function onJob(state: JobViewState, event: Extract<WatchEvent, {type: 'job'}>, options: JobViewOptions): JobViewState {
 	const {job, at} = event;
 	// A poll that changed nothing leaves the state as it is (so nothing re-renders, nothing is written),
 	// unless the minute turned: the ages on screen count in minutes.
@@ -115,7 +115,7 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 	}
 
 	const maxRecent = options.maxRecent ?? 50;
-	const base: WatchState = {
+	const base: JobViewState = {
 		...state,
 		job,
 		connection: {kind: 'live'},
@@ -189,18 +189,18 @@ function onJob(state: WatchState, event: Extract<WatchEvent, {type: 'job'}>, opt
 }
 
 /** After trouble, a stream that opens finds the job there, missing, or not yet seen. */
-function recoveredLink(state: WatchState): LinkStatus {
+function recoveredLink(state: JobViewState): LinkStatus {
 	if (state.missingSince !== undefined) return {kind: 'waiting'};
 	return state.job ? {kind: 'live'} : {kind: 'connecting'};
 }
 
 /** When the next minute begins while watching: the ages on screen move on then, and only then. */
-export function nextMinuteTick(state: WatchState): number | undefined {
+export function nextMinuteTick(state: JobViewState): number | undefined {
 	return state.transport.kind === 'watching' ? minuteOf(state.now) + 60_000 : undefined;
 }
 
 /** The watch state after one event: pure, so it is tested without React or timers. */
-export function reduceWatch(state: WatchState, action: WatchAction, options: WatchStateOptions): WatchState {
+export function reduceJobView(state: JobViewState, action: JobViewAction, options: JobViewOptions): JobViewState {
 	if (isLinkEvent(action)) return reduceLink(state, action, recoveredLink);
 	switch (action.type) {
 		case 'job': {
