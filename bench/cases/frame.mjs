@@ -168,7 +168,7 @@ async function measureOnce(tool, settings) {
 		const results = [];
 		for (let index = 0; index < startCount; index++) {
 			const run = new PtyRun(`${tool.name} ${index}`, tool.argv(sim)).start();
-			let sampled = {ticks: 0, hwmKb: 0};
+			const sampled = {ticks: 0, hwmKb: 0};
 			try {
 				const poll = setInterval(() => {
 					const pid = run.toolPid;

@@ -28,6 +28,8 @@ export class SwitchingDispatcher extends Dispatcher {
 	override close(callback?: () => void): Promise<void> | void {
 		const closing = this.#current.close();
 		if (!callback) return closing;
+		// undici's callback form of close(): the callback is called whichever way the promise settles.
+		// eslint-disable-next-line promise/no-callback-in-promise
 		void closing.then(callback, callback);
 	}
 
@@ -40,6 +42,7 @@ export class SwitchingDispatcher extends Dispatcher {
 		const error = typeof first === 'function' ? null : (first ?? null);
 		const destroying = this.#current.destroy(error);
 		if (!callback) return destroying;
+		// eslint-disable-next-line promise/no-callback-in-promise
 		void destroying.then(callback, callback);
 	}
 }

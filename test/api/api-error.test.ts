@@ -81,7 +81,7 @@ describe('a Kubernetes Status for each code the CCI document lists', () => {
 
 	test('a hostile message is sanitised and capped', () => {
 		const error = fromStatus(500, {message: `\u001B]0;owned\u0007bad\u001B[2J thing\r\n${'x'.repeat(1000)}`});
-		expect(error.summary).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/); // eslint-disable-line no-control-regex
+		expect(error.summary).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/);
 		expect(error.summary.startsWith('500 InternalError: bad thing x')).toBe(true);
 		expect(error.summary.length).toBeLessThan(400);
 	});

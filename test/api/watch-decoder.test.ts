@@ -40,7 +40,6 @@ describe('readLines', () => {
 		const bytes = Buffer.from(text, 'utf8');
 		// Every split point, including inside each multi-byte sequence.
 		for (let cut = 1; cut < bytes.length; cut++) {
-			// eslint-disable-next-line no-await-in-loop
 			const lines = await collect(readLines(chunksOf(bytes.subarray(0, cut), bytes.subarray(cut)), 1024));
 			expect(lines, `cut at byte ${cut}`).toEqual(['任务 “mpi” läuft 🚀']);
 		}

@@ -152,7 +152,6 @@ describe('terminalSafeJson', () => {
 
 	test.each(values)('%s: nothing that acts on a terminal or reorders text is left raw', (_title, value) => {
 		const text = terminalSafeJson(value);
-		// eslint-disable-next-line no-control-regex
 		expect(text).not.toMatch(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u200B-\u200F\uFEFF]/);
 	});
 

@@ -68,7 +68,6 @@ describe('sleep (real timers, short waits)', () => {
 		}
 
 		for (let index = 0; index < 5; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			await sleep(1, stop.signal, wake.signal);
 		}
 

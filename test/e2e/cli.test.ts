@@ -189,12 +189,10 @@ describe.runIf(process.platform === 'linux')('memory: at most two malloc arenas'
 		sim.goTo(5);
 		for (const [given, expected] of [[undefined, '2'], ['8', '8']] as const) {
 			run = runCli([...target(sim), '-o', 'text', ...fast], given === undefined ? {} : {MALLOC_ARENA_MAX: given});
-			// eslint-disable-next-line no-await-in-loop
 			await run.waitFor(/phase=Running/);
 			const environment = readFileSync(`/proc/${run.child.pid}/environ`, 'utf8').split('\0');
 			expect(environment).toContain(`MALLOC_ARENA_MAX=${expected}`);
 			run.child.kill('SIGTERM');
-			// eslint-disable-next-line no-await-in-loop
 			expect(await run.exit()).toBe(143);
 		}
 	});
@@ -234,7 +232,6 @@ test('a hostile job cannot send escape sequences to the terminal', async () => {
 	});
 	for (const output of ['text', 'tui', 'json']) {
 		run = runCli(['evil', '-s', simulator.url, '--once', '-o', output]);
-		// eslint-disable-next-line no-await-in-loop
 		expect(await run.exit()).toBe(0);
 		const out = run.stdout();
 		expect(out, output).not.toMatch(/\u001B[\]P_^X]|\u001B\[[0-9;]*[A-Za-ln-z]|\u0007|\u009B|\u202E|\r/);

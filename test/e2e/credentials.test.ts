@@ -260,7 +260,7 @@ describe('AK/SK', () => {
 			.stdout()
 			.trim()
 			.split('\n')
-			.map(line => JSON.parse(line) as {event: string; error: Record<string, any>} & Record<string, unknown>); // eslint-disable-line @typescript-eslint/no-explicit-any
+			.map(line => JSON.parse(line) as {event: string; error: Record<string, any>} & Record<string, unknown>);
 		// Each refusal is its own line (its own request id): one per request that reached the gateway.
 		expect(errors.length).toBeGreaterThanOrEqual(requests.length - 1);
 		expect(errors.length).toBeLessThanOrEqual(requests.length);

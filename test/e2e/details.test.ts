@@ -76,7 +76,6 @@ describe('image-pull: one worker cannot start', () => {
 		// The kubelet reports the back-off again: the same event, a higher count, one more object.
 		const started = Date.now();
 		while (backOff().at(-1)!['count'] <= first['count'] && Date.now() - started < 15_000) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 100));
 		}
 

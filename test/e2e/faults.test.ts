@@ -46,7 +46,6 @@ describe('every status code in the API document, and then some', () => {
 			[gatewayFault(429, 'APIGW.0308', 'The throttling threshold has been reached'), /retry attempt=1 .*429 TooManyRequests: The throttling threshold has been reached \[APIGW\.0308\]/],
 		];
 		for (const [fault, line] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			await expectFault(sim, cli, fault, line);
 		}
 	}, 60_000);
@@ -64,7 +63,6 @@ describe('every status code in the API document, and then some', () => {
 			[422, /error: 422 Invalid/],
 		];
 		for (const [status, line] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			await expectFault(sim, cli, statusFault(status), new RegExp(`${line.source}.*; checking again in 0\\.3s`));
 		}
 	}, 60_000);
@@ -89,7 +87,6 @@ describe('broken transport and broken bodies', () => {
 			[{kind: 'huge', bytes: 6 * 1024 * 1024}, /retry attempt=1 .*error: answer refused: larger than 4096 KB/],
 		];
 		for (const [fault, line] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			await expectFault(sim, cli, fault, line);
 		}
 	}, 60_000);
@@ -125,7 +122,6 @@ describe('broken transport and broken bodies', () => {
 		});
 		const started = Date.now();
 		while (!/retry attempt=2/.test(out) && Date.now() - started < 10_000) {
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 50));
 		}
 

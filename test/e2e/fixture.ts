@@ -14,7 +14,6 @@ export function e2eFixture(after?: () => Promise<void> | void) {
 	afterEach(async () => {
 		for (const child of children.splice(0)) child.kill('SIGKILL');
 		for (const simulator of simulators.splice(0)) {
-			// eslint-disable-next-line no-await-in-loop
 			await simulator.close();
 		}
 

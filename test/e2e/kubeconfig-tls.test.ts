@@ -161,7 +161,6 @@ describe('TLS', () => {
 		const data = kubeconfig('data', {ca: 'data'}, {'client-certificate-data': b64(tls.client.cert), 'client-key-data': b64(tls.client.key)});
 		for (const path of [files, data]) {
 			const cliRun = cli([job, '--kubeconfig', path, '--once', '-o', 'text']);
-			// eslint-disable-next-line no-await-in-loop
 			expect(await cliRun.exit()).toBe(0);
 			expect(cliRun.stdout()).toMatch(seen);
 		}

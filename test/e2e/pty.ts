@@ -91,14 +91,12 @@ export function runInPty(args: readonly string[], size: {columns: number; rows: 
 			const started = Date.now();
 			for (;;) {
 				// Let xterm.js finish parsing what has arrived.
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise<void>(resolve => {
 					terminal.write('', resolve);
 				});
 				const text = screen().join('\n');
 				if (pattern.test(text)) return text;
 				if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 50));
 			}
 		},
@@ -118,7 +116,6 @@ export function runInPty(args: readonly string[], size: {columns: number; rows: 
 			// clears first); until then the emulator still shows the old frame, cut or reflowed.
 			const started = Date.now();
 			while (!raw.slice(mark).includes('\u001B[2J') && Date.now() - started < 5000) {
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 20));
 			}
 

@@ -50,7 +50,6 @@ export function runCli(args: readonly string[], env: Record<string, string | und
 					throw new Error(`exited (${child.exitCode}) before ${pattern}${describe()}`);
 				}
 
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 25));
 			}
 

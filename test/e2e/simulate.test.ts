@@ -18,12 +18,10 @@ test('simulate --forbid refuses those resources with 403 and serves the rest', a
 	expect((await fetch(url('events'))).status).toBe(403);
 
 	// Two steps of 2 s and 3 s at speed 20: the gang is Inqueue and unschedulable within a second.
-	let group: Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+	let group: Record<string, any> | undefined;
 	for (let tries = 0; tries < 60 && group?.['status']?.conditions === undefined; tries++) {
-		// eslint-disable-next-line no-await-in-loop
-		const list = (await (await fetch(url('podgroups'))).json()) as {items: Array<Record<string, any>>}; // eslint-disable-line @typescript-eslint/no-explicit-any
+		const list = (await (await fetch(url('podgroups'))).json()) as {items: Array<Record<string, any>>};
 		group = list.items[0];
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => setTimeout(resolve, 50));
 	}
 

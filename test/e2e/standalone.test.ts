@@ -147,9 +147,7 @@ describe.each(artefacts)('$name, alone in an empty folder', artefact => {
 					throw new Error(`no job on screen:\n${shown}\n${stripVTControlCharacters(raw)}`);
 				}
 
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 50));
-				// eslint-disable-next-line no-await-in-loop
 				shown = await screen();
 			}
 

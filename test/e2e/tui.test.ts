@@ -95,7 +95,6 @@ describe('leaving restores the terminal', () => {
 		await pty.waitForScreen(/Pending/);
 		for (const step of [4, 5, 6, 5, 6]) {
 			sim.goTo(step);
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 400));
 		}
 

@@ -43,7 +43,6 @@ async function waitUntil(condition: () => boolean, what: string, deadlineMs = 10
 	const deadline = Date.now() + deadlineMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error(`gave up after ${deadlineMs} ms waiting for ${what}`);
-		// eslint-disable-next-line no-await-in-loop
 		await pause(20);
 	}
 }

@@ -44,7 +44,6 @@ async function waitUntil(condition: () => boolean, what: string, deadlineMs = 50
 	const deadline = Date.now() + deadlineMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error(`gave up after ${deadlineMs} ms waiting for ${what}`);
-		// eslint-disable-next-line no-await-in-loop
 		await pause(20);
 	}
 }
@@ -84,7 +83,7 @@ describe('changes come through the stream', () => {
 		await run.waitFor(/"phase":"Pending"/);
 		sim.goTo(5);
 		await run.waitFor(/"phase":"Running"/);
-		const objects = lines(run).map(line => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+		const objects = lines(run).map(line => JSON.parse(line) as Record<string, any>);
 		expect(objects.map(object => object['event'])).toEqual(['change', 'change']);
 		const [, second] = objects;
 		expect(second!['first']).toBe(false);
@@ -118,7 +117,7 @@ describe('a server that refuses watches', () => {
 		run = runCli([...target(sim), '-o', 'json', ...fast]);
 		await run.waitFor(/"event":"polling"/);
 		const polling = lines(run)
-			.map(line => JSON.parse(line) as Record<string, any>) // eslint-disable-line @typescript-eslint/no-explicit-any
+			.map(line => JSON.parse(line) as Record<string, any>)
 			.find(object => object['event'] === 'polling')!;
 		expect(polling['reason']).toBe('the server refused watch (405)');
 		expect(polling['error']).toMatchObject({status: 405, reason: 'MethodNotAllowed', retryable: false});
@@ -235,7 +234,7 @@ describe('deleted and submitted again', () => {
 		await run.waitFor(/"event":"waiting"/);
 		sim.advance();
 		await run.waitFor(/"recreated":true/);
-		const objects = lines(run).map(line => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+		const objects = lines(run).map(line => JSON.parse(line) as Record<string, any>);
 		expect(objects.map(object => object['event'])).toEqual(['change', 'waiting', 'change']);
 		expect(objects[1]).toMatchObject({deleted: true, error: {category: 'not-found', status: 404}});
 		const oldUid = objects[0]!['job'].metadata.uid as string;

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import {normalizeJob} from '../../source/model/normalize-job.js';
 import type {Job} from '../../source/model/job.js';
 
-export type RawObject = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type RawObject = Record<string, any>;
 
 export const fixtureNames = ['seed-inqueue', 'running-mpi', 'completed-zeroed', 'hostile'] as const;
 
@@ -45,7 +45,6 @@ export function allStrings(value: unknown, path = '$'): Array<{path: string; tex
 }
 
 // C0, DEL, C1, line/paragraph separators, bidi embeddings/overrides/isolates, zero-width and BOM.
-// eslint-disable-next-line no-control-regex
 export const unsafeCharacter = /[\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/u;
 
 /** The strings of `value` that carry a character a terminal could act on, or that reorders or hides text. */

@@ -187,7 +187,6 @@ describe('any document from the wire', () => {
 });
 
 describe('rendering', () => {
-	// eslint-disable-next-line no-control-regex
 	const sgr = /\u001B\[[\d;]*m/g;
 
 	test('the whole screen renders any of them, with no escape sequence but colour', () => {
@@ -199,7 +198,7 @@ describe('rendering', () => {
 					{columns: 100},
 				);
 				const withoutColour = output.replace(sgr, '');
-				expect(withoutColour).not.toMatch(/[\u001B\u009B\u009D\u0090\u0007\u0008\r\u202A-\u202E\u2066-\u2069]/); // eslint-disable-line no-control-regex
+				expect(withoutColour).not.toMatch(/[\u001B\u009B\u009D\u0090\u0007\u0008\r\u202A-\u202E\u2066-\u2069]/);
 				expect(withoutColour.trim()).not.toBe('');
 			}),
 			{numRuns: 300},

@@ -129,13 +129,11 @@ describe('watch-job.ts', () => {
 		});
 		const done = watcher.run();
 		while (retries === 0) {
-			// eslint-disable-next-line no-await-in-loop
 			await tick();
 		}
 
 		watcher.setPaused(true);
 		for (let index = 0; index < 50; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			await tick();
 		}
 

@@ -122,9 +122,7 @@ describe('the initial-events-end bookmark', () => {
 	it('is not sent with initialEventsEndBookmark: false unless sendInitialEvents=true is asked for', async () => {
 		const simulator = await start({scenario: 'static', now: manualClock().now, initialEventsEndBookmark: false});
 		for (const query of ['?watch=1&allowWatchBookmarks=true', '?watch=1&allowWatchBookmarks=true&resourceVersion=0']) {
-			// eslint-disable-next-line no-await-in-loop
 			const stream = await watch(jobsUrl(simulator, query));
-			// eslint-disable-next-line no-await-in-loop
 			expect((await pending(stream, 200)).map(event => event.type)).toEqual(['ADDED']);
 		}
 

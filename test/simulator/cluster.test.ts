@@ -62,7 +62,6 @@ describe('pods follow the job', () => {
 			const simulator = await start({scenario});
 			for (let index = 0; index < simulator.scenario.steps.length; index++) {
 				simulator.goTo(index);
-				// eslint-disable-next-line no-await-in-loop
 				const [document, pods] = await Promise.all([job(simulator), jobPods(simulator)]);
 				const step = `step ${index}`;
 				if (!document?.status) {
@@ -95,7 +94,6 @@ describe('pods follow the job', () => {
 				}
 
 				// The PodGroup lives from the controller's first write to the kill path.
-				// eslint-disable-next-line no-await-in-loop
 				const groups = (await get(simulator, podGroups(simulator))).body.items as Json[];
 				expect(groups.length, step).toBe(killPath.has(status.state.phase) ? 0 : 1);
 				if (groups[0]) {
@@ -422,9 +420,7 @@ describe('scenarios that say why', () => {
 		expect(['ErrImagePull', 'ImagePullBackOff']).toContain(first.status.containerStatuses[0].state.waiting.reason);
 		let waiting: Json = {};
 		for (let tries = 0; tries < 50 && waiting['reason'] !== 'ImagePullBackOff'; tries++) {
-			// eslint-disable-next-line no-await-in-loop
 			waiting = (await worker()).status.containerStatuses[0].state.waiting as Json;
-			// eslint-disable-next-line no-await-in-loop
 			await pause(20);
 		}
 
@@ -464,15 +460,12 @@ describe('HTTP surface of the cluster paths', () => {
 	it('wants the token, echoes X-Request-Id, pretty-prints, refuses other methods', async () => {
 		const simulator = await start({scenario: 'static', token: 'secret'});
 		for (const path of [core(simulator, 'pods'), core(simulator, 'events'), podGroups(simulator)]) {
-			// eslint-disable-next-line no-await-in-loop
 			const denied = await get(simulator, path);
 			expect(denied.status).toBe(401);
 			expect(denied.body).toMatchObject({kind: 'Status', code: 401});
-			// eslint-disable-next-line no-await-in-loop
 			const allowed = await get(simulator, path, {headers: {Authorization: 'Bearer secret'}});
 			expect(allowed.status).toBe(200);
 			expect(allowed.response.headers.get('x-request-id')).toMatch(/^[\da-f]{32}$/);
-			// eslint-disable-next-line no-await-in-loop
 			const refused = await get(simulator, path, {method: 'DELETE', headers: {'X-Auth-Token': 'secret'}});
 			expect(refused.status).toBe(405);
 			expect(refused.body).toMatchObject({reason: 'MethodNotAllowed'});
@@ -485,7 +478,6 @@ describe('HTTP surface of the cluster paths', () => {
 	it('keeps the gateway 404 for paths nobody publishes, and serves discovery', async () => {
 		const simulator = await start({scenario: 'static'});
 		for (const path of ['/api/v1/namespaces', '/api/v1/namespaces/x/secrets', '/apis/scheduling.volcano.sh/v1beta1/namespaces/x/queues']) {
-			// eslint-disable-next-line no-await-in-loop
 			const {status, body} = await get(simulator, path);
 			expect([path, status, body.error_code]).toEqual([path, 404, 'APIGW.0101']);
 		}

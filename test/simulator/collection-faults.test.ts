@@ -83,7 +83,6 @@ describe("a step's collection faults", () => {
 		const simulator = await start({scenario, now: manualClock().now});
 		const statuses: number[] = [];
 		for (let index = 0; index < 4; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			statuses.push((await getJson(jobsUrl(simulator))).status);
 		}
 
@@ -96,9 +95,7 @@ describe("a step's collection faults", () => {
 		const lists: number[] = [];
 		const gets: number[] = [];
 		for (let index = 0; index < 6; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			lists.push((await fetch(jobsUrl(simulator)).then(async response => [response.status, await response.arrayBuffer()] as const))[0]);
-			// eslint-disable-next-line no-await-in-loop
 			gets.push(await fetch(`${jobsUrl(simulator)}/openmpi-hello`).then(async response => (await response.arrayBuffer(), response.status), () => 0));
 		}
 

@@ -64,7 +64,6 @@ describe('discovery', () => {
 		];
 		expect(paths).toEqual(['/api/v1', '/apis/batch.volcano.sh/v1alpha1', '/apis/scheduling.volcano.sh/v1beta1']);
 		for (const listPath of paths) {
-			// eslint-disable-next-line no-await-in-loop
 			const {status, body} = await get(simulator, listPath);
 			expect([listPath, status, body.kind, body.groupVersion]).toEqual([listPath, 200, 'APIResourceList', listPath.replace(/^\/apis?\//, '')]);
 		}
@@ -93,7 +92,6 @@ describe.skipIf(kubectl === undefined)('kubectl against the simulator', () => {
 		const env = kubectlEnv();
 		for (const resource of ['jobs.v1alpha1.batch.volcano.sh', 'vcjob']) {
 			// Not spawnSync: the simulator answers from this process's event loop.
-			// eslint-disable-next-line no-await-in-loop
 			const {stdout, stderr} = await promisify(execFile)(kubectl!, ['--server', simulator.url, 'get', resource, jobName, '-n', namespace, '-o', 'name'], {env, timeout: 15_000});
 			expect([resource, stdout, stderr]).toEqual([resource, `job.batch.volcano.sh/${jobName}\n`, '']);
 		}
@@ -117,12 +115,10 @@ describe.skipIf(kubectl === undefined)('kubectl against the simulator', () => {
 		try {
 			const deadline = Date.now() + 10_000;
 			while (!stdout.includes('\n') && Date.now() < deadline) {
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 10));
 			}
 
 			while (!simulator.requests.some(request => request.path.includes('watch=true')) && Date.now() < deadline) {
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 10));
 			}
 

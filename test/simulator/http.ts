@@ -1,7 +1,7 @@
 import {afterEach, expect} from 'vitest';
 import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export type JsonResponse = {readonly status: number; readonly body: Json; readonly response: Response};
 
@@ -125,7 +125,6 @@ export async function openWatch(url: string): Promise<WatchStream> {
 				return 'timeout';
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise<void>(resolve => {
 				const timer = setTimeout(resolve, left);
 				wake = () => {
@@ -150,7 +149,6 @@ export async function openWatch(url: string): Promise<WatchStream> {
 			const deadline = Date.now() + timeoutMs;
 			const events: Json[] = [];
 			for (;;) {
-				// eslint-disable-next-line no-await-in-loop
 				const item = await next(Math.max(0, deadline - Date.now()));
 				if (item === 'timeout') {
 					return {events, ended: false};
@@ -203,7 +201,6 @@ export async function passUntilEvent(
 	stepMs = 1000,
 ): Promise<{event: Json; afterMs: number}> {
 	for (let passed = 0; passed <= limitMs; passed += stepMs) {
-		// eslint-disable-next-line no-await-in-loop
 		const item = await stream.next(25);
 		if (item === 'end') {
 			throw new Error(`the stream ended after ${passed} ms of simulated time`);

@@ -31,7 +31,6 @@ describe('list', () => {
 		expect(body.metadata).toEqual({continue: '', resourceVersion: String(simulator.resourceVersion)});
 		expect(body.items.map((item: Json) => item.metadata.name)).toEqual(['job', 'train-0001', 'train-0002', 'train-0003']);
 		for (const item of body.items as Json[]) {
-			// eslint-disable-next-line no-await-in-loop
 			const single = await getJson(`${jobsUrl(simulator)}/${item.metadata.name}`);
 			expect(single.body).toEqual(item);
 			expect(rv(item)).toBeLessThanOrEqual(simulator.resourceVersion);
@@ -53,7 +52,6 @@ describe('list', () => {
 			['fieldSelector=metadata.name', "invalid selector: 'metadata.name'; can't understand 'metadata.name'"],
 		];
 		for (const [query, message] of refusals) {
-			// eslint-disable-next-line no-await-in-loop
 			const {status, body} = await getJson(jobsUrl(simulator, `?${query}`));
 			expect([query, status]).toEqual([query, 400]);
 			expect(body).toMatchObject({kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400});
@@ -275,7 +273,6 @@ describe('watch', () => {
 		simulator.resumeWatches();
 		const caughtUp: Json[] = [];
 		while (caughtUp.length < 2) {
-			// eslint-disable-next-line no-await-in-loop
 			const event = await nextEvent(stream);
 			if (event.type !== 'BOOKMARK') {
 				caughtUp.push(event);
@@ -416,7 +413,6 @@ describe('a namespace with many jobs', () => {
 		const names = first.body.items.map((item: Json) => item.metadata.name as string);
 		let token = first.body.metadata.continue as string;
 		while (token) {
-			// eslint-disable-next-line no-await-in-loop
 			const page = await getJson(jobsUrl(simulator, `?limit=500&continue=${token}`));
 			expect(page.status).toBe(200);
 			expect(page.body.metadata.resourceVersion).toBe(listedAt);
@@ -531,7 +527,6 @@ describe('a namespace with many jobs', () => {
 		expect(simulator.resourceVersion).toBe(before + 400);
 		const events: Json[] = [];
 		while (events.length < 400) {
-			// eslint-disable-next-line no-await-in-loop
 			events.push(await nextEvent(stream));
 		}
 

@@ -105,7 +105,6 @@ describe('the label selector grammar, the same on every path', () => {
 			['volcano.sh/task-spec=mpiworker,volcano.sh/task-index==0', [worker0]],
 		];
 		for (const [selector, expected] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			expect([selector, await pods(simulator, 'labelSelector', selector)]).toEqual([selector, {status: 200, names: expected}]);
 		}
 	});
@@ -128,7 +127,6 @@ describe('the label selector grammar, the same on every path', () => {
 		expect(having(labels => labels['team'] === 'a').length).toBeGreaterThan(0);
 		expect(having(labels => !('team' in labels))).toEqual(['job']);
 		for (const [selector, test] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			expect([selector, await jobs(simulator, 'labelSelector', selector)]).toEqual([selector, {status: 200, names: having(test)}]);
 		}
 	});
@@ -161,7 +159,6 @@ describe('the label selector grammar, the same on every path', () => {
 			['a notin (b, c-)', `unable to parse requirement: values[1][a]: Invalid value: "c-": ${valueRule}`],
 		];
 		for (const [selector, message] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			const [job, pod] = await Promise.all([jobs(withJobs, 'labelSelector', selector), pods(withPods, 'labelSelector', selector)]);
 			expect([selector, job]).toEqual([selector, refused(message)]);
 			expect([selector, pod]).toEqual([selector, refused(message)]);
@@ -191,7 +188,6 @@ describe('label selectors, down to the finer points of apimachinery', () => {
 
 	it('wants a Gt/Lt value to be a label value too, so no sign', async () => {
 		for (const value of ['-1', '+1']) {
-			// eslint-disable-next-line no-await-in-loop
 			await refusedEverywhere(`k>${value}`, `unable to parse requirement: values[0][k]: Invalid value: "${value}": ${valueRule}`);
 		}
 	});
@@ -262,7 +258,6 @@ describe('the field selector grammar, over the fields each resource supports', (
 			['metadata.name=', []],
 		];
 		for (const [selector, expected] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			expect([selector, await jobs(simulator, 'fieldSelector', selector)]).toEqual([selector, {status: 200, names: expected}]);
 		}
 	});
@@ -282,7 +277,6 @@ describe('the field selector grammar, over the fields each resource supports', (
 			['=a', 'field label not supported: '],
 		];
 		for (const [selector, message] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			const [job, pod] = await Promise.all([jobs(withJobs, 'fieldSelector', selector), pods(withPods, 'fieldSelector', selector)]);
 			expect([selector, job]).toEqual([selector, refused(message)]);
 			expect([selector, pod]).toEqual([selector, refused(message)]);

@@ -153,14 +153,12 @@ describe('job lifecycle', () => {
 		const seen = new Set<string>();
 		const deadline = Date.now() + 5000;
 		while (Date.now() < deadline) {
-			// eslint-disable-next-line no-await-in-loop
 			const {status, body} = await getJob(simulator);
 			seen.add(status === 404 ? 'absent' : ((body.status?.state?.phase as string | undefined) ?? ''));
 			if (seen.has('Completed')) {
 				break;
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 5));
 		}
 
@@ -333,9 +331,8 @@ describe('faults', () => {
 		});
 		const statuses: number[] = [];
 		for (let index = 0; index < 6; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			const response = await fetch(jobUrl(simulator));
-			await response.arrayBuffer(); // eslint-disable-line no-await-in-loop
+			await response.arrayBuffer();
 			statuses.push(response.status);
 		}
 

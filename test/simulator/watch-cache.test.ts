@@ -64,7 +64,6 @@ describe('one revision for the whole cluster', () => {
 		const runs: number[][] = [];
 		for (const _ of [1, 2]) {
 			const clock = manualClock();
-			// eslint-disable-next-line no-await-in-loop
 			const simulator = await start({scenario: 'static', now: clock.now, seed: 42});
 			const seen: number[] = [];
 			for (let second = 0; second < 20; second++) {
@@ -171,7 +170,6 @@ describe('restart()', () => {
 			coreUrl(simulator, 'events'),
 		];
 		for (const url of refusals) {
-			// eslint-disable-next-line no-await-in-loop
 			const {status, body, response} = await getJson(url);
 			expect([url, status, response.headers.get('retry-after')]).toEqual([url, 429, '1']);
 			expect(body).toEqual({

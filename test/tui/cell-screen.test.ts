@@ -21,7 +21,6 @@ function fakeTerminal(columns: number, rows: number) {
 async function shown(bytes: string[], columns: number, rows: number): Promise<string[]> {
 	const emulator = new xterm.Terminal({cols: columns, rows, allowProposedApi: true});
 	for (const chunk of bytes) {
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise<void>(resolve => {
 			emulator.write(chunk, resolve);
 		});

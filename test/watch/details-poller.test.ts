@@ -189,7 +189,6 @@ function harness(options: Partial<Omit<DetailsWatcherOptions, 'api' | 'jobWatche
 		async settle(condition, what) {
 			// Until the loop sleeps again and nothing is in flight; a paused loop is settled too.
 			for (let index = 0; index < 500; index++) {
-				// eslint-disable-next-line no-await-in-loop
 				await tick();
 				if (condition ? condition() : asleep !== undefined && cluster.inFlight === 0) return;
 			}
@@ -695,9 +694,7 @@ describe('a job change: the details follow within the debounce', () => {
 		for (let second = 1; second <= 12; second++) {
 			h.clock = t0 + second * 1000;
 			h.jobs.job(job, h.clock);
-			// eslint-disable-next-line no-await-in-loop
 			await h.settle();
-			// eslint-disable-next-line no-await-in-loop
 			while (h.sleeping() !== undefined && h.clock + h.sleeping()! <= t0 + second * 1000 + 999) await h.elapse();
 		}
 
@@ -721,7 +718,6 @@ describe('a job change: the details follow within the debounce', () => {
 		for (let index = 0; index < 5; index++) {
 			if (index > 0) h.clock += 150;
 			h.jobs.job(job, h.clock);
-			// eslint-disable-next-line no-await-in-loop
 			await h.settle();
 		}
 

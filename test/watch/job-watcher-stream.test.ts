@@ -62,7 +62,6 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 	const log: string[] = [];
 	const watches: WatchJobOptions[] = [];
 	let clock = Date.parse('2024-03-11T08:20:00Z');
-	let watcher: JobWatcher | undefined;
 	const done = () => {
 		if (gets.length === 0 && streams.length === 0) watcher!.stop();
 	};
@@ -108,7 +107,6 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 			if (script instanceof ApiError) throw script;
 			async function* play(): AsyncGenerator<RawWatchEvent> {
 				for (const item of script!.events) {
-					// eslint-disable-next-line no-await-in-loop
 					await tick();
 					if (watch.signal?.aborted) throw watch.signal.reason;
 					if (item instanceof ApiError) throw item;
@@ -129,7 +127,7 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 		if (stop.aborted) throw stop.reason;
 	};
 
-	watcher = createJobWatcher({
+	const watcher: JobWatcher = createJobWatcher({
 		client,
 		namespace: 'cci-namespace-42263891',
 		name: 'mpi-allreduce',

@@ -44,7 +44,6 @@ function harness(script: Answer[], options: HarnessOptions = {}): Harness {
 	const log: string[] = [];
 	const waits: number[] = [];
 	const state = {calls: 0, inFlight: 0, maxInFlight: 0};
-	let watcher: JobWatcher | undefined;
 
 	const client = {
 		async getJob(signal?: AbortSignal): Promise<ApiObject> {
@@ -104,7 +103,7 @@ function harness(script: Answer[], options: HarnessOptions = {}): Harness {
 
 	let clock = Date.parse('2024-03-11T08:20:00Z');
 	const {waits: waitMode = 'instant', ...rest} = options;
-	watcher = createJobWatcher({
+	const watcher: JobWatcher = createJobWatcher({
 		client,
 		namespace: 'cci-namespace-42263891',
 		name: 'mpi-allreduce',
@@ -129,7 +128,6 @@ function ofType<T extends WatchEvent['type']>(events: WatchEvent[], type: T): Ar
 
 async function until(condition: () => boolean): Promise<void> {
 	for (let index = 0; index < 1000 && !condition(); index++) {
-		// eslint-disable-next-line no-await-in-loop
 		await tick();
 	}
 
@@ -422,7 +420,6 @@ describe('control: stop, pause, poll now', () => {
 		const done = watcher.run();
 		await until(() => log.includes('paused'));
 		for (let index = 0; index < 20; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			await tick();
 		}
 
@@ -463,7 +460,6 @@ describe('control: stop, pause, poll now', () => {
 		const done = watcher.run();
 		await until(() => log.includes('wait 600000'));
 		for (let index = 0; index < 20; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			await tick();
 		}
 
@@ -483,7 +479,6 @@ describe('control: stop, pause, poll now', () => {
 		await until(() => log.filter(line => line === 'job').length === 1);
 		await until(() => log.at(-1) === 'wait 2000');
 		for (let index = 0; index < 20; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			await tick();
 		}
 

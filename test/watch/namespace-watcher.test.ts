@@ -20,7 +20,6 @@ function status(code: number): ApiError {
 function harness(script: Answer[], normalize?: typeof normalizeJobSummary) {
 	const events: NamespaceEvent[] = [];
 	const waits: number[] = [];
-	let watcher: NamespaceWatcher | undefined;
 	const api: Pick<ApiClient, 'get'> = {
 		async get(_path, options) {
 			await tick();
@@ -39,7 +38,7 @@ function harness(script: Answer[], normalize?: typeof normalizeJobSummary) {
 		if (stop.aborted) throw stop.reason;
 	};
 
-	watcher = createNamespaceWatcher({
+	const watcher: NamespaceWatcher = createNamespaceWatcher({
 		api,
 		namespace,
 		intervalMs: 2000,
@@ -136,7 +135,6 @@ type StreamScript = {readonly events: RawWatchEvent[]; readonly then: 'end' | 'h
 function watchHarness(lists: Array<RawSpec[] | ApiError>, streams: StreamScript[], mode: WatchMode = 'auto') {
 	const events: NamespaceEvent[] = [];
 	const requests: string[] = [];
-	let watcher: NamespaceWatcher | undefined;
 	let clock = 1_000_000;
 	const stopWhenDone = (signal: AbortSignal | undefined) => {
 		watcher!.stop();
@@ -184,7 +182,7 @@ function watchHarness(lists: Array<RawSpec[] | ApiError>, streams: StreamScript[
 		if (stop.aborted) throw stop.reason;
 	};
 
-	watcher = createNamespaceWatcher({
+	const watcher: NamespaceWatcher = createNamespaceWatcher({
 		api,
 		namespace,
 		mode,

@@ -54,7 +54,7 @@ type Token = {
 export function tokensUrl(authUrl: string): URL {
 	const url = new URL(authUrl);
 	const path = url.pathname.replace(/\/+$/, '');
-	url.pathname = /\/auth\/tokens$/.test(path) ? path : `${path}/auth/tokens`;
+	url.pathname = path.endsWith('/auth/tokens') ? path : `${path}/auth/tokens`;
 	url.search = '?nocatalog=true';
 	url.hash = '';
 	return url;

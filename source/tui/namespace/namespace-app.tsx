@@ -1,5 +1,5 @@
 import {useInput, useStdin, useWindowSize} from 'ink';
-import {useEffect, useMemo, useState} from 'react';
+import {useMemo, useState} from 'react';
 import {App} from '../job/job-app.js';
 import {jobsTableHeight, NamespaceScreen} from './namespace-screen.js';
 import type {NamespaceStore} from '../../state/namespace-store.js';
@@ -33,10 +33,10 @@ export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, sourc
 	// Filtered and sorted again only when a job changes or the filter or order does.
 	const list = useMemo(() => visibleRows(state.rows, view.filter, view.sort), [state.rows, view.filter, view.sort]);
 	const height = jobsTableHeight(rows, notices.length);
-	// The first listing selects its first row: from then on the selection follows that job, not the place.
-	useEffect(() => {
-		if (view.selected === undefined && list.length > 0) setView(current => pinSelection(current, list, height));
-	}, [list, view.selected, height]);
+	// The first listing selects its first row: from then on the selection follows that job, not the place. Set
+	// while rendering (React's way to adjust state to what was just computed), so no frame shows it unpinned.
+	const pinned = pinSelection(view, list, height);
+	if (pinned !== view) setView(pinned);
 	const act = (action: ViewAction) => {
 		setView(current => reduceTableView(current, action, list, height));
 	};

@@ -18,6 +18,8 @@ export function useJobSession(open: (name: string) => JobSession, name: string |
 	useEffect(() => {
 		if (name === undefined) return undefined;
 		const opened = open(name);
+		// The session is a subscription made in the effect: its value can only be known here.
+		// eslint-disable-next-line react/set-state-in-effect
 		setSession(opened);
 		return () => {
 			opened.close();

@@ -104,7 +104,6 @@ describe('IAM password credentials, against the simulator over HTTP', () => {
 		// The watcher re-checks, a person presses r: none of it reaches IAM before the wait is over.
 		for (let index = 0; index < 5; index++) {
 			now += 30_000;
-			// eslint-disable-next-line no-await-in-loop
 			expect((await rejection(tokenFrom(credentials))).summary).toBe(error.summary);
 		}
 

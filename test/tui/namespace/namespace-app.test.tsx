@@ -50,7 +50,6 @@ const tick = async () => new Promise(resolve => setTimeout(resolve, 50));
 async function keys(app: ReturnType<typeof setup>, ...sequence: string[]) {
 	for (const key of sequence) {
 		app.stdin.write(key);
-		// eslint-disable-next-line no-await-in-loop
 		await tick();
 	}
 }

@@ -35,7 +35,6 @@ function frame(state: NamespaceState, size: {columns: number; rows: number}, vie
 	);
 }
 
-// eslint-disable-next-line no-control-regex
 const strip = (text: string) => text.replaceAll(/\u001B\[[\d;]*m/g, '');
 
 describe('NamespaceScreen', () => {

@@ -34,6 +34,8 @@ export function TimelinePanel({timeline, now, maxRows, compact = false}: Props) 
 				<Text {...theme.title}>Timeline </Text>
 				{entries.length === 0 && <Text {...theme.muted}>no phase yet</Text>}
 				{entries.map((entry, index) => (
+					// A phase comes back (Running after Restarting): its place in the timeline tells the two apart.
+					// eslint-disable-next-line react/no-array-index-key
 					<Text key={`${index}-${entry.phase}`}>
 						{index > 0 ? <Text {...theme.muted}>{entry.incarnation ? ' ⟳ ' : ' → '}</Text> : null}
 						<Text {...theme.phase[phaseKind(entry.phase)]}>{entry.phase}</Text>
@@ -58,6 +60,7 @@ export function TimelinePanel({timeline, now, maxRows, compact = false}: Props) 
 			{hidden > 0 && <Text {...theme.muted}>{hidden} earlier</Text>}
 			{visible.length === 0 && <Text {...theme.muted}>no phase seen yet</Text>}
 			{visible.map((entry, index) => (
+				// eslint-disable-next-line react/no-array-index-key
 				<Text key={`${index}-${entry.phase}`} wrap="truncate-end">
 					<Text {...theme.muted}>{formatClock(entry.start)} </Text>
 					<Text {...theme.phase[phaseKind(entry.phase)]}>{entry.phase.padEnd(12)}</Text>
