@@ -22,6 +22,30 @@ export async function measureLatencies(settings) {
 	return latency;
 }
 
+/**
+ * `count` changes of the job, to steps[0] and back to steps[1] in turn, each a random pause within pauseMs after the
+ * last was seen; each timed from the write to the line naming the job's new resourceVersion in the terminal
+ * transcript (read every 5 ms).
+ */
+async function timeChanges(sim, run, {count, pauseMs: [least, most], steps, what}) {
+	const samples = [];
+	for (let index = 0; index < count; index++) {
+		await sleep(least + Math.random() * (most - least));
+		sim.goTo(steps[index % 2]);
+		const changedAt = performance.now();
+		const marker = `rv=${sim.jobResourceVersion} `;
+		const deadline = changedAt + 15_000;
+		while (!run.text().includes(marker)) {
+			if (performance.now() > deadline || run.exited) throw new Error(`${what}: ${marker} not shown within 15 s`);
+			await sleep(5);
+		}
+
+		samples.push(performance.now() - changedAt);
+	}
+
+	return samples;
+}
+
 // Latency: vcjob-watch -o text on the demo job at step 5; the job switches to step 6 and back (each a write with a new
 // resourceVersion), at a random moment 0.5-2.5 s after the last one was seen, so that a poll's phase is spread
 // over the interval as a person's changes would be. Timed from the write to the line naming its resourceVersion
@@ -32,21 +56,7 @@ async function measureLatency(mode, {latencySamples}) {
 	const run = new PtyRun(`vcjob-watch --${mode} latency`, vcjobArgv(sim, [`--${mode}`, '-o', 'text', '--no-details'])).start();
 	try {
 		await run.waitForText(`rv=${sim.jobResourceVersion} `, 30_000);
-		const samples = [];
-		for (let index = 0; index < latencySamples; index++) {
-			await sleep(500 + Math.random() * 2000);
-			sim.goTo(index % 2 === 0 ? 6 : 5);
-			const changedAt = performance.now();
-			const marker = `rv=${sim.jobResourceVersion} `;
-			const deadline = changedAt + 15_000;
-			while (!run.text().includes(marker)) {
-				if (performance.now() > deadline || run.exited) throw new Error(`vcjob-watch --${mode}: ${marker} not shown within 15 s`);
-				await sleep(5);
-			}
-
-			samples.push(performance.now() - changedAt);
-		}
-
+		const samples = await timeChanges(sim, run, {count: latencySamples, pauseMs: [500, 2500], steps: [6, 5], what: `vcjob-watch --${mode}`});
 		return {mode, samples, median: median(samples), p95: percentile(samples, 95), max: Math.max(...samples)};
 	} finally {
 		await run.stop();
@@ -65,21 +75,8 @@ async function measureIdleJobLatency({latencySamples}) {
 	const run = new PtyRun('vcjob-watch --watch latency, idle job', vcjobArgv(sim, ['--watch', '-o', 'text', '--no-details'])).start();
 	try {
 		await run.waitForText('phase=Running', 30_000);
-		const samples = [];
 		const before = jobRequestsOf(sim).length;
-		for (let index = 0; index < latencySamples; index++) {
-			await sleep(2000 + Math.random() * 2000);
-			sim.goTo(index % 2 === 0 ? 1 : 0);
-			const changedAt = performance.now();
-			const marker = `rv=${sim.jobResourceVersion} `;
-			const deadline = changedAt + 15_000;
-			while (!run.text().includes(marker)) {
-				if (performance.now() > deadline || run.exited) throw new Error(`vcjob-watch on an idle job: ${marker} not shown within 15 s`);
-				await sleep(5);
-			}
-
-			samples.push(performance.now() - changedAt);
-		}
+		const samples = await timeChanges(sim, run, {count: latencySamples, pauseMs: [2000, 4000], steps: [1, 0], what: 'vcjob-watch on an idle job'});
 
 		const requests = jobRequestsOf(sim).length - before;
 		return {mode: 'watch', job: 'idle', samples, median: median(samples), p95: percentile(samples, 95), max: Math.max(...samples), requests};

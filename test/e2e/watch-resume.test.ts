@@ -3,6 +3,7 @@ import type {Simulator} from '../../source/simulator/index.js';
 import type {PtyRun} from './pty.js';
 import type {CliRun} from './run-cli.js';
 import {e2eFixture} from './fixture.js';
+import {pause, waitUntil} from './wait.js';
 
 // Where a watch starts and how it resumes, against a simulator whose watch cache behaves as kube-apiserver's: a
 // window of about 75 s per resource, bookmarks only once the resource's version moved, restarts that end every
@@ -34,18 +35,6 @@ function jobRequests(sim: Simulator, name?: string): Requests {
 
 const versionOf = (path: string) => /[?&]resourceVersion=(\d+)/.exec(path)?.[1];
 
-async function pause(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Until condition() holds; past the deadline, fails naming what it waited for. */
-async function waitUntil(condition: () => boolean, what: string, deadlineMs = 10_000): Promise<void> {
-	const deadline = Date.now() + deadlineMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`gave up after ${deadlineMs} ms waiting for ${what}`);
-		await pause(20);
-	}
-}
 
 const noTrouble = /retry|error|stall|silent|stale|polling/;
 

@@ -3,6 +3,7 @@ import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js'
 import type {PtyRun} from './pty.js';
 import type {CliRun} from './run-cli.js';
 import {e2eFixture} from './fixture.js';
+import {pause, waitUntil} from './wait.js';
 
 // The built program watching the simulator's job over real HTTP: the stream, the ways it breaks (compaction,
 // stalls, dropped connections, gateways that refuse watches) and a job deleted and submitted again. The
@@ -35,18 +36,6 @@ function jobRequests(sim: Simulator) {
 	};
 }
 
-async function pause(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Until condition() holds; past the deadline, fails naming what it waited for. */
-async function waitUntil(condition: () => boolean, what: string, deadlineMs = 5000): Promise<void> {
-	const deadline = Date.now() + deadlineMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`gave up after ${deadlineMs} ms waiting for ${what}`);
-		await pause(20);
-	}
-}
 
 function lines(cli: CliRun): string[] {
 	return cli.stdout().trim().split('\n');
