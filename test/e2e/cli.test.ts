@@ -3,8 +3,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {type Fault, proxyHtmlFault, scenarios, type Simulator, statusFault, throttleFault} from '../../source/simulator/index.js';
-import type {CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
+import type {CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
 
 const demo = scenarios['demo']!;
 const fast = ['--interval', '100ms', '--max-wait', '300ms'];

@@ -5,8 +5,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
-import type {CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
+import type {CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
 
 // Each credential source, through the built CLI, against the simulator's IAM endpoint and gateway checks,
 // in every output mode, with --debug: what a user sees works, and no secret shows up anywhere.

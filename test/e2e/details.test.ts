@@ -1,8 +1,8 @@
 import {describe, expect, test} from 'vitest';
 import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
-import type {PtyRun} from './pty.js';
-import type {CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
+import type {PtyRun} from './support/pty.js';
+import type {CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
 
 // The PodGroup, pods and events beside the job: the answer to "why is it still Pending?", end to end.
 

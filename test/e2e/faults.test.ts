@@ -1,8 +1,8 @@
 import {spawn} from 'node:child_process';
 import {describe, expect, test} from 'vitest';
 import {type Fault, gatewayFault, proxyHtmlFault, type Simulator, statusFault} from '../../source/simulator/index.js';
-import {cliPath, type CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
+import {cliPath, type CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
 
 // Fault injection against the real program over real HTTP: for each fault the watcher keeps running,
 // says what happened in one line, and recovers when the server does. The faults are served to job GETs:

@@ -8,9 +8,9 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {Simulator} from '../../source/simulator/index.js';
 import {makeTlsFixtures, type TlsFixtures} from '../helpers/tls-fixtures.js';
 import {startTestProxy, type TestProxy} from '../helpers/test-proxy.js';
-import type {PtyRun} from './pty.js';
-import type {CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
+import type {PtyRun} from './support/pty.js';
+import type {CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
 
 const plugin = fileURLToPath(new URL('../fixtures/exec-plugin.mjs', import.meta.url));
 const namespace = 'cci-namespace-42263891';

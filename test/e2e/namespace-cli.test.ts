@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
-import type {CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
+import type {CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
 
 let simulator: Simulator | undefined;
 let run: CliRun | undefined;

@@ -1,6 +1,6 @@
 import {expect, test} from 'vitest';
-import type {CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
+import type {CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
 
 let run: CliRun | undefined;
 

@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {expect, test} from 'vitest';
 import type {Simulator} from '../../source/simulator/index.js';
-import {e2eFixture} from './fixture.js';
+import {e2eFixture} from './support/fixture.js';
 
 // The real loop over real HTTP, many polls, heap measured after a full GC: a leak of even a few hundred
 // bytes a poll shows. (RSS over 100,000 polls at a fast interval is measured by npm run bench.)
@@ -14,7 +14,7 @@ test('the heap stays flat over 8,000 polls', async () => {
 	simulator = await startSimulator({scenario: 'static', autoplay: false});
 	const child = spawn(
 		process.execPath,
-		['--expose-gc', fileURLToPath(new URL('soak-child.mjs', import.meta.url)), simulator.url, simulator.scenario.namespace, simulator.scenario.jobName, '8000'],
+		['--expose-gc', fileURLToPath(new URL('support/soak-child.mjs', import.meta.url)), simulator.url, simulator.scenario.namespace, simulator.scenario.jobName, '8000'],
 		{stdio: ['ignore', 'pipe', 'inherit']},
 	);
 	let out = '';

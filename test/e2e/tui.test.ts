@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import type {Simulator} from '../../source/simulator/index.js';
-import {enterAlt, expectScreenRestored, type PtyRun} from './pty.js';
-import {e2eFixture} from './fixture.js';
+import {enterAlt, expectScreenRestored, type PtyRun} from './support/pty.js';
+import {e2eFixture} from './support/fixture.js';
 
 let simulator: Simulator | undefined;
 let pty: PtyRun | undefined;

@@ -1,9 +1,9 @@
 import {describe, expect, test} from 'vitest';
 import type {Simulator} from '../../source/simulator/index.js';
-import type {PtyRun} from './pty.js';
-import type {CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
-import {pause, waitUntil} from './wait.js';
+import type {PtyRun} from './support/pty.js';
+import type {CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
+import {pause, waitUntil} from './support/wait.js';
 
 // Where a watch starts and how it resumes, against a simulator whose watch cache behaves as kube-apiserver's: a
 // window of about 75 s per resource, bookmarks only once the resource's version moved, restarts that end every

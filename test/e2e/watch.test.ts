@@ -1,9 +1,9 @@
 import {describe, expect, test} from 'vitest';
 import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
-import type {PtyRun} from './pty.js';
-import type {CliRun} from './run-cli.js';
-import {e2eFixture} from './fixture.js';
-import {pause, waitUntil} from './wait.js';
+import type {PtyRun} from './support/pty.js';
+import type {CliRun} from './support/run-cli.js';
+import {e2eFixture} from './support/fixture.js';
+import {pause, waitUntil} from './support/wait.js';
 
 // The built program watching the simulator's job over real HTTP: the stream, the ways it breaks (compaction,
 // stalls, dropped connections, gateways that refuse watches) and a job deleted and submitted again. The

@@ -1,6 +1,6 @@
 import type {ChildProcess} from 'node:child_process';
 import {afterEach} from 'vitest';
-import {type Simulator, type SimulatorOptions, startSimulator as start} from '../../source/simulator/index.js';
+import {type Simulator, type SimulatorOptions, startSimulator as start} from '../../../source/simulator/index.js';
 import {runInPty as inPty} from './pty.js';
 import {runCli as cli} from './run-cli.js';
 
