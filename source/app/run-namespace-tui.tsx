@@ -2,13 +2,13 @@
 import {renderToString} from 'ink';
 import {NamespaceScreen} from '../tui/namespace/namespace-screen.js';
 import {colorTheme, plainTheme, ThemeProvider} from '../tui/kit/theme.js';
-import type {Options} from '../cli/options.js';
+import type {Options} from './options.js';
 import type {NamespaceState} from '../state/namespace-state.js';
 import {createNamespaceStore} from '../state/namespace-store.js';
 import {initialTableView, phaseCounts, visibleRows} from '../tui/namespace/namespace-view.js';
 import type {NamespaceWatcher} from '../watch/namespace-watcher.js';
 import {createJobViewStore} from '../state/job-view-store.js';
-import {exitCodes} from '../cli/exit-codes.js';
+import {exitCodes} from './exit-codes.js';
 import type {JobSession} from '../tui/namespace/use-job-session.js';
 import {NamespaceApp} from '../tui/namespace/namespace-app.js';
 import {isoSeconds} from '../output/text-writer.js';

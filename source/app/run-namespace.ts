@@ -1,9 +1,9 @@
-import type {Options} from '../cli/options.js';
+import type {Options} from './options.js';
 import type {Connection} from '../connect/connection.js';
 import {createApiClient} from '../api/client.js';
 import {createNamespaceStore} from '../state/namespace-store.js';
 import {createNamespaceWatcher, type ListOutcome, type NamespaceListener, type NamespaceWatcher} from '../watch/namespace-watcher.js';
-import {exitCodes, failedRequestExitCode} from '../cli/exit-codes.js';
+import {exitCodes, failedRequestExitCode} from './exit-codes.js';
 import {createNamespaceJsonWriter, createNamespaceTextWriter} from '../output/namespace-writers.js';
 import {isoSeconds} from '../output/text-writer.js';
 import {connect, onceRetries, startDemo, type ClientOptions, type Io} from './run-watch.js';

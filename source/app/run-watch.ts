@@ -1,6 +1,6 @@
 import {createWriteStream} from 'node:fs';
 import {UsageError} from '../common/usage-error.js';
-import type {Options} from '../cli/options.js';
+import type {Options} from './options.js';
 import {resolveConnection, type Connection} from '../connect/connection.js';
 import type {Environment} from '../common/usage-error.js';
 import {createApiClient, type ApiClientOptions, type RequestRecord} from '../api/client.js';
@@ -9,7 +9,7 @@ import {createDetailsWatcher, everythingWanted, type DetailsListener, type Detai
 import {finishedOutcome} from '../model/phase.js';
 import {createJobWatcher, type JobWatcher, type PollOutcome, type WatchListener} from '../watch/job-watcher.js';
 import {createJobViewStore} from '../state/job-view-store.js';
-import {exitCodes, failedRequestExitCode} from '../cli/exit-codes.js';
+import {exitCodes, failedRequestExitCode} from './exit-codes.js';
 import {createJsonDetailsWriter, createJsonWriter} from '../output/json-writer.js';
 import {createTextDetailsWriter, createTextWriter, isoSeconds} from '../output/text-writer.js';
 import type {Scenario, Simulator} from '../simulator/index.js';

@@ -3,7 +3,7 @@ import './boot/production-mode.js';
 import meow from 'meow';
 import {resolveOptions} from './options.js';
 import {UsageError} from '../common/usage-error.js';
-import {exitCodes} from './exit-codes.js';
+import {exitCodes} from '../app/exit-codes.js';
 
 function fail(message: string): never {
 	process.stderr.write(`vcjob-watch: ${message}\nRun vcjob-watch --help for usage.\n`);

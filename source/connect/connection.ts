@@ -1,7 +1,6 @@
 import {readFileSync} from 'node:fs';
 import type {Dispatcher} from 'undici';
 import {UsageError, type Environment} from '../common/usage-error.js';
-import type {Options} from '../cli/options.js';
 import {cloudCredentials} from './credentials/huawei-env.js';
 import {cciEndpoint, checkScheme, regionOf} from './endpoints.js';
 import {noCredentials, type Credentials} from '../api/credentials.js';
@@ -12,6 +11,20 @@ import type {SwitchingDispatcher} from './switching-dispatcher.js';
 
 // The undici package, loaded only when the transport is not Node's default (about 30 MB of RSS).
 type Undici = typeof import('undici');
+
+/** What the connection is made from: the flags that say where requests go and how (app/'s Options has them all). */
+export type ConnectOptions = {
+	readonly server?: string | undefined;
+	readonly token: {readonly kind: 'none'} | {readonly kind: 'env'} | {readonly kind: 'file'; readonly path: string};
+	readonly region?: string | undefined;
+	readonly kubeconfig?: string | undefined;
+	readonly context?: string | undefined;
+	readonly certificateAuthority?: string | undefined;
+	readonly insecureSkipTlsVerify: boolean;
+	readonly allowHttp: boolean;
+	readonly timeoutMs: number;
+	readonly demo: boolean;
+};
 
 /** Where to send requests, with which credentials, over which transport. */
 export type Connection = {
@@ -101,7 +114,7 @@ export function proxyFor(server: string, env: Environment, proxyUrl?: string): s
 }
 
 /** Token sources of the core contract: --token-file first, then HW_AUTH_TOKEN, else none. */
-function tokenCredentials(config: Options, env: Environment): Credentials | undefined {
+function tokenCredentials(config: ConnectOptions, env: Environment): Credentials | undefined {
 	if (config.token.kind === 'file') return tokenFileCredentials(config.token.path);
 	if (config.token.kind === 'env' && env['HW_AUTH_TOKEN']) return staticTokenCredentials(env['HW_AUTH_TOKEN'], 'HW_AUTH_TOKEN');
 	return undefined;
@@ -113,7 +126,7 @@ function tokenCredentials(config: Options, env: Environment): Credentials | unde
  * access keys); see --help for the order.
  */
 export async function resolveConnection(
-	config: Options,
+	config: ConnectOptions,
 	env: Environment,
 	demoServer?: string,
 	hooks: {onRequest?: ((record: RequestRecord) => void) | undefined} = {},

@@ -1,7 +1,6 @@
 // Where a request goes: the CCI endpoint of a region, loopback hosts, and the plain-http rule.
 import {isIP} from 'node:net';
 import {UsageError, type Environment} from '../common/usage-error.js';
-import type {Options} from '../cli/options.js';
 
 /** The CCI endpoint of a region; eu-west-1xx regions live under myhuaweicloud.eu. */
 export function cciEndpoint(region: string): string {
@@ -13,7 +12,7 @@ export function cciEndpoint(region: string): string {
 	return `https://cci.${region}.${domain}`;
 }
 
-export function regionOf(config: Options, env: Environment): string | undefined {
+export function regionOf(config: {readonly region?: string | undefined}, env: Environment): string | undefined {
 	return config.region ?? env['HW_REGION_NAME'] ?? env['HUAWEICLOUD_SDK_REGION_ID'];
 }
 

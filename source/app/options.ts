@@ -1,0 +1,56 @@
+// The resolved command line, as the rest of the program reads it: cli/options.ts makes it from flags and
+// environment; app/ and (through the fields it declares) connect/ use it.
+
+export type OutputMode = 'tui' | 'text' | 'json';
+
+/** Where the token comes from; the token itself is never part of the configuration. */
+export type TokenConfig = {readonly kind: 'none'} | {readonly kind: 'env'} | {readonly kind: 'file'; readonly path: string};
+
+/** One job (its panels), or every job of a namespace (a table). */
+export type WatchView = 'job' | 'namespace';
+
+/** The resolved command line: what to watch, where, and how to show it (`resolveOptions`). */
+export type Options = {
+	readonly view: WatchView;
+	/** Undefined with --demo (the scenario names the job) and in the namespace view. */
+	readonly name?: string;
+	/** The namespace view: a label selector passed to the server (-l). */
+	readonly selector?: string;
+	/** Undefined without -n: the kubeconfig context's, else default (the scenario's with --demo). */
+	readonly namespace?: string;
+	/** Undefined with --demo: the built-in simulator's address is known only once it listens. */
+	readonly server?: string;
+	readonly token: TokenConfig;
+	/** CCI region: the endpoint when --server is not given (also HW_REGION_NAME, HUAWEICLOUD_SDK_REGION_ID). */
+	readonly region?: string;
+	/** --kubeconfig: an explicit file (KUBECONFIG and ~/.kube/config are found by the loader). */
+	readonly kubeconfig?: string;
+	readonly context?: string;
+	readonly certificateAuthority?: string;
+	readonly insecureSkipTlsVerify: boolean;
+	readonly allowHttp: boolean;
+	/** --debug FILE: request lines (method, URL, status, duration, request id), never headers or bodies. */
+	readonly debug?: string;
+	/** auto: watch (a stream of changes), poll when the server refuses; --watch: watch only; --poll: poll only. */
+	readonly mode: 'auto' | 'watch' | 'poll';
+	/** A watch stream silent this long (no event, not even a bookmark) is taken as stalled. */
+	readonly watchIdleMs: number;
+	readonly intervalMs: number;
+	readonly timeoutMs: number;
+	readonly maxWaitMs: number;
+	/** How long to wait before checking again after 401/403/4xx. */
+	readonly recheckMs: number;
+	readonly highlightMs: number;
+	/** The PodGroup, pods and events: fetched every detailsIntervalMs, or never when false (--no-details). */
+	readonly details: boolean;
+	readonly detailsIntervalMs: number;
+	readonly output: OutputMode;
+	readonly once: boolean;
+	readonly exitOnFinish: boolean;
+	readonly demo: boolean;
+	readonly scenario?: string;
+	readonly speed: number;
+	readonly color: boolean;
+	/** Full screen (the terminal's alternate screen) in the TUI; off leaves the last frame in the scrollback. */
+	readonly altScreen: boolean;
+};
