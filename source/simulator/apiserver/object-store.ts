@@ -1,4 +1,4 @@
-import type {Labels} from '../selectors.js';
+import type {Labels} from '../selectors/label-selector.js';
 import type {Etcd} from './etcd.js';
 
 /** One version of an object as stored; the document is kept serialised, so a list costs a join, not a render. */

@@ -1,12 +1,6 @@
 import {statusBody} from '../faults.js';
-import {
-	oneTermEqualSelector,
-	parseFieldSelector,
-	parseLabelSelector,
-	type FieldSelector,
-	type LabelSelector,
-	type SelectableFields,
-} from '../selectors.js';
+import {oneTermEqualSelector, parseFieldSelector, type FieldSelector, type SelectableFields} from '../selectors/field-selector.js';
+import {parseLabelSelector, type LabelSelector} from '../selectors/label-selector.js';
 import type {Kind} from './kinds.js';
 import type {StoredObject} from './object-store.js';
 
