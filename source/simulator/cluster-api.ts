@@ -2,7 +2,7 @@ import {forbiddenReply} from './apiserver/request.js';
 import {kinds, qualified} from './apiserver/kinds.js';
 import type {ObjectStore} from './apiserver/object-store.js';
 import type {Cluster} from './cluster/cluster-objects.js';
-import type {Rendered} from './cluster/cluster-render.js';
+import type {Rendered} from './cluster/cluster-state.js';
 import {statusBody} from './faults.js';
 
 // The Kubernetes paths around the job: pods, events (core v1) and PodGroups (scheduling.volcano.sh/v1beta1). The

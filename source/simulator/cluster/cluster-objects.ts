@@ -1,24 +1,14 @@
 import {randomUUID} from 'node:crypto';
 import {goDuration} from './job-template.js';
-import {
-	type Container,
-	type EventRecord,
-	type Exit,
-	type JobView,
-	type ObjectRef,
-	type PodGroupState,
-	type PodPhase,
-	type PodState,
-	type Rendered,
-	crashView,
-	occurrences,
-	podGroupName,
-	readJob,
-	renderEvent,
-	renderPod,
-	renderPodGroup,
-	scheduledPods,
-} from './cluster-render.js';
+import type {Rendered} from './cluster-state.js';
+import {occurrences, type EventRecord, type ObjectRef} from './events/event-record.js';
+import {renderEvent} from './events/event-render.js';
+import {podGroupName, readJob, type JobView} from './job-view.js';
+import {renderPodGroup} from './pod-groups/pod-group-render.js';
+import type {PodGroupState} from './pod-groups/pod-group-state.js';
+import {crashView} from './pods/crash-loop.js';
+import {renderPod} from './pods/pod-render.js';
+import {scheduledPods, type Container, type Exit, type PodPhase, type PodState} from './pods/pod-state.js';
 
 // The objects a Volcano cluster keeps around a job (its PodGroup, its pods, the events about all three), derived
 // from what the job's status says at each step of a scenario, plus what the status cannot say (why a gang does
