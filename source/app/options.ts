@@ -1,10 +1,7 @@
 // The resolved command line, as the rest of the program reads it: cli/options.ts makes it from flags and
-// environment; app/ and (through the fields it declares) connect/ use it.
+// environment; app/ uses it, and connect/ the fields it declares (ConnectOptions), which Options has.
 
 export type OutputMode = 'tui' | 'text' | 'json';
-
-/** Where the token comes from; the token itself is never part of the configuration. */
-export type TokenConfig = {readonly kind: 'none'} | {readonly kind: 'env'} | {readonly kind: 'file'; readonly path: string};
 
 /** One job (its panels), or every job of a namespace (a table). */
 export type WatchView = 'job' | 'namespace';
@@ -20,7 +17,8 @@ export type Options = {
 	readonly namespace?: string;
 	/** Undefined with --demo: the built-in simulator's address is known only once it listens. */
 	readonly server?: string;
-	readonly token: TokenConfig;
+	/** --token-file, readable when checked; connect/precedence.ts decides whether it is the credential sent. */
+	readonly tokenFile?: string;
 	/** CCI region: the endpoint when --server is not given (also HW_REGION_NAME, HUAWEICLOUD_SDK_REGION_ID). */
 	readonly region?: string;
 	/** --kubeconfig: an explicit file (KUBECONFIG and ~/.kube/config are found by the loader). */

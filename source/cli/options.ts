@@ -2,7 +2,7 @@ import {accessSync, constants} from 'node:fs';
 import {parseDuration} from '../common/duration.js';
 import {checkJobName, checkNamespace} from '../model/names.js';
 import {UsageError, type Environment} from '../common/usage-error.js';
-import type {Options, OutputMode, TokenConfig, WatchView} from '../app/options.js';
+import type {Options, OutputMode, WatchView} from '../app/options.js';
 
 export type Flags = {
 	readonly namespace?: string | undefined;
@@ -141,7 +141,7 @@ export function resolveOptions(
 		throw new UsageError(`--output ${JSON.stringify(output)}: use tui, text or json`);
 	}
 
-	let token: TokenConfig = {kind: 'none'};
+	// Only that the file can be read: which credentials are sent is decided in connect/precedence.ts.
 	if (flags.tokenFile) {
 		try {
 			accessSync(flags.tokenFile, constants.R_OK);
@@ -149,10 +149,6 @@ export function resolveOptions(
 			const code = (error as {code?: string}).code ?? 'unreadable';
 			throw new UsageError(`cannot read --token-file ${flags.tokenFile} (${code})`);
 		}
-
-		token = {kind: 'file', path: flags.tokenFile};
-	} else if (environment['HW_AUTH_TOKEN']) {
-		token = {kind: 'env'};
 	}
 
 	if (flags.watch && flags.poll) {
@@ -169,7 +165,7 @@ export function resolveOptions(
 		...(selector === undefined ? {} : {selector}),
 		...(namespace === undefined ? {} : {namespace}),
 		...(flags.server ? {server: checkServer(flags.server)} : {}),
-		token,
+		...(flags.tokenFile ? {tokenFile: flags.tokenFile} : {}),
 		mode: flags.watch ? 'watch' : flags.poll ? 'poll' : 'auto',
 		watchIdleMs: duration('watch-idle', flags.watchIdle ?? '2m'),
 		intervalMs: duration('interval', flags.interval),

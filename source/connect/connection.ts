@@ -2,29 +2,17 @@ import {readFileSync} from 'node:fs';
 import type {Dispatcher} from 'undici';
 import {UsageError, type Environment} from '../common/usage-error.js';
 import {cloudCredentials} from './credentials/huawei-env.js';
-import {cciEndpoint, checkScheme, regionOf} from './endpoints.js';
 import {noCredentials, type Credentials} from '../api/credentials.js';
 import {staticTokenCredentials, tokenFileCredentials} from './credentials/token.js';
 import type {RequestRecord} from '../api/client.js';
 import {kubeSettings, selectKubeconfig} from './kubeconfig/settings.js';
-import type {SwitchingDispatcher} from './switching-dispatcher.js';
+import {decideConnection, hasProxyVariables, type ConnectOptions, type CredentialSource, type TlsSettings} from './precedence.js';
+import type {ClientCertificate} from './credentials/exec-plugin.js';
+
+export type {ConnectOptions} from './precedence.js';
 
 // The undici package, loaded only when the transport is not Node's default (about 30 MB of RSS).
 type Undici = typeof import('undici');
-
-/** What the connection is made from: the flags that say where requests go and how (app/'s Options has them all). */
-export type ConnectOptions = {
-	readonly server?: string | undefined;
-	readonly token: {readonly kind: 'none'} | {readonly kind: 'env'} | {readonly kind: 'file'; readonly path: string};
-	readonly region?: string | undefined;
-	readonly kubeconfig?: string | undefined;
-	readonly context?: string | undefined;
-	readonly certificateAuthority?: string | undefined;
-	readonly insecureSkipTlsVerify: boolean;
-	readonly allowHttp: boolean;
-	readonly timeoutMs: number;
-	readonly demo: boolean;
-};
 
 /** Where to send requests, with which credentials, over which transport. */
 export type Connection = {
@@ -47,15 +35,13 @@ function readCa(path: string): string {
 	}
 }
 
-const proxyVariables = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-
 /**
  * The undici dispatcher for these TLS settings and the environment's proxies (HTTPS_PROXY, HTTP_PROXY,
  * NO_PROXY). Undefined when the defaults do: verified TLS, no proxy.
  */
 export function createDispatcher(
 	undici: Undici,
-	tls: {ca?: string; insecure?: boolean; servername?: string; cert?: string; key?: string},
+	tls: TlsSettings,
 	env: Environment,
 	/** A kubeconfig cluster's proxy-url: used instead of the environment's proxies, as kubectl does. */
 	proxyUrl?: string,
@@ -71,8 +57,7 @@ export function createDispatcher(
 		return new undici.ProxyAgent({uri: proxyUrl, connect, requestTls: connect});
 	}
 
-	const proxied = proxyVariables.some(name => env[name]);
-	if (proxied) {
+	if (hasProxyVariables(env)) {
 		return new undici.EnvHttpProxyAgent({
 			...(env['HTTPS_PROXY'] ?? env['https_proxy'] ? {httpsProxy: env['HTTPS_PROXY'] ?? env['https_proxy']} : {}),
 			...(env['HTTP_PROXY'] ?? env['http_proxy'] ? {httpProxy: env['HTTP_PROXY'] ?? env['http_proxy']} : {}),
@@ -113,17 +98,38 @@ export function proxyFor(server: string, env: Environment, proxyUrl?: string): s
 	}
 }
 
-/** Token sources of the core contract: --token-file first, then HW_AUTH_TOKEN, else none. */
-function tokenCredentials(config: ConnectOptions, env: Environment): Credentials | undefined {
-	if (config.token.kind === 'file') return tokenFileCredentials(config.token.path);
-	if (config.token.kind === 'env' && env['HW_AUTH_TOKEN']) return staticTokenCredentials(env['HW_AUTH_TOKEN'], 'HW_AUTH_TOKEN');
-	return undefined;
+/** The credentials the plan chose, built: files and plugins are read when a request needs them. */
+function credentialsFrom(
+	source: CredentialSource,
+	env: Environment,
+	options: Parameters<typeof cloudCredentials>[1],
+): Credentials {
+	switch (source.from) {
+		case 'token-file': {
+			return tokenFileCredentials(source.path);
+		}
+
+		case 'kubeconfig': {
+			return source.credentials;
+		}
+
+		case 'HW_AUTH_TOKEN': {
+			return staticTokenCredentials(source.token, 'HW_AUTH_TOKEN');
+		}
+
+		case 'huawei-env': {
+			return cloudCredentials(env, options) ?? noCredentials;
+		}
+
+		case 'none': {
+			return noCredentials;
+		}
+	}
 }
 
 /**
- * Server, credentials and transport from flags and environment. Explicit flags win (--server,
- * --token-file), then a kubeconfig when one is named or found, then CCI settings (region, IAM user,
- * access keys); see --help for the order.
+ * Server, credentials and transport from flags, environment and kubeconfig, in the order decideConnection
+ * (precedence.ts) sets; files are read and checked here, before any request.
  */
 export async function resolveConnection(
 	config: ConnectOptions,
@@ -131,62 +137,42 @@ export async function resolveConnection(
 	demoServer?: string,
 	hooks: {onRequest?: ((record: RequestRecord) => void) | undefined} = {},
 ): Promise<Connection> {
-	const warnings: string[] = [];
-	const region = regionOf(config, env);
-	// A kubeconfig (named, or ~/.kube/config when nothing else says where): flags win field by field.
-	let switching: SwitchingDispatcher | undefined;
-	// eslint-disable-next-line prefer-const
-	let undici: Undici | undefined;
-	const selection = demoServer ? undefined : await selectKubeconfig(config, env, region);
-	const kube =
-		selection &&
-		kubeSettings(selection, env, certificate => {
-			// An exec plugin's client certificate: the transport changes before the request that needs it.
-			if (undici) switching?.switchTo(createDispatcher(undici, {...tls, ...certificate}, env, kube?.proxyUrl) ?? new undici.Agent());
-		});
-	const server = demoServer ?? config.server ?? kube?.server ?? (region ? cciEndpoint(region) : undefined);
-	if (!server) {
-		throw new UsageError('no API server: give --server URL, --region (CCI), or --kubeconfig; or try --demo');
-	}
-
-	checkScheme(server, config.allowHttp);
-	if (config.insecureSkipTlsVerify) {
-		warnings.push('TLS verification is OFF (--insecure-skip-tls-verify): anyone on the path can read and change this traffic');
-	} else if (kube?.tls.insecure && !config.certificateAuthority) {
-		warnings.push(
-			`TLS verification is OFF (insecure-skip-tls-verify in kubeconfig cluster ${kube.selection.clusterName}): anyone on the path can read and change this traffic`,
-		);
-	}
-
-	const tls = {
-		...kube?.tls,
-		...(config.certificateAuthority ? {ca: readCa(config.certificateAuthority), insecure: false} : {}),
-		...(config.insecureSkipTlsVerify ? {insecure: true} : {}),
-	};
-	const defaultTransport =
-		!kube?.execPlugin && !kube?.proxyUrl && !Object.values(tls).some(Boolean) && !proxyVariables.some(name => env[name]);
-	undici = defaultTransport ? undefined : await import('undici');
-	let dispatcher = undici ? createDispatcher(undici, tls, env, kube?.proxyUrl) : undefined;
-	if (undici && kube?.execPlugin) {
+	// An exec plugin's client certificate changes the transport, once there is one that can change (below).
+	const exec: {useCertificate?: (certificate: ClientCertificate) => void} = {};
+	const plan = await decideConnection(config, env, {
+		demoServer,
+		async kubeconfig(named) {
+			const selection = await selectKubeconfig(config, env, named);
+			return (
+				selection &&
+				kubeSettings(selection, env, certificate => exec.useCertificate?.(certificate))
+			);
+		},
+		readFile: readCa,
+	});
+	const {tls} = plan;
+	const proxyUrl = plan.proxy?.from === 'kubeconfig' ? plan.proxy.url : undefined;
+	const defaultTransport = !plan.execPlugin && !plan.proxy && !Object.values(tls).some(Boolean);
+	const undici = defaultTransport ? undefined : await import('undici');
+	let dispatcher = undici ? createDispatcher(undici, tls, env, proxyUrl) : undefined;
+	if (undici && plan.execPlugin) {
 		const {SwitchingDispatcher} = await import('./switching-dispatcher.js');
-		dispatcher = switching = new SwitchingDispatcher(dispatcher ?? new undici.Agent());
+		const switching = new SwitchingDispatcher(dispatcher ?? new undici.Agent());
+		// Before the request that needs it.
+		exec.useCertificate = certificate => {
+			switching.switchTo(createDispatcher(undici, {...tls, ...certificate}, env, proxyUrl) ?? new undici.Agent());
+		};
+		dispatcher = switching;
 	}
 
-	const proxy = proxyFor(server, env, kube?.proxyUrl);
+	const proxy = proxyFor(plan.server, env, proxyUrl);
+	const {region} = plan;
 	return {
-		server,
-		credentials:
-			// --token-file, then the kubeconfig user, then CCI (HW_AUTH_TOKEN, IAM).
-			(config.token.kind === 'file' ? undefined : kube?.credentials) ??
-			tokenCredentials(config, env) ??
-			// Not with --demo: a password or keys are for Huawei Cloud, never for the built-in simulator.
-			(demoServer
-				? undefined
-				: cloudCredentials(env, {region, allowHttp: config.allowHttp, timeoutMs: config.timeoutMs, dispatcher, onRequest: hooks.onRequest})) ??
-			noCredentials,
+		server: plan.server,
+		credentials: credentialsFrom(plan.credentials, env, {region, allowHttp: config.allowHttp, timeoutMs: config.timeoutMs, dispatcher, onRequest: hooks.onRequest}),
 		...(dispatcher ? {dispatcher} : {}),
-		warnings,
-		...(kube?.namespace ? {namespace: kube.namespace} : {}),
+		warnings: plan.warnings,
+		...(plan.namespace ? {namespace: plan.namespace} : {}),
 		...(proxy ? {proxy} : {}),
 	};
 }

@@ -1,6 +1,6 @@
 import type {Dispatcher} from 'undici';
 import {UsageError, type Environment} from '../../common/usage-error.js';
-import {isLoopback} from '../endpoints.js';
+import {checkPlainHttp, iamEndpoint} from '../endpoints.js';
 import {accessKeyCredentials} from './aksk-signer.js';
 import type {Credentials} from '../../api/credentials.js';
 import {iamPasswordCredentials} from './iam-password.js';
@@ -18,12 +18,6 @@ export type CloudCredentialOptions = {
 	readonly dispatcher?: Dispatcher | undefined;
 	readonly onRequest?: ((record: RequestRecord) => void) | undefined;
 };
-
-/** IAM's v3 endpoint of a region; eu-west-1xx regions live under myhuaweicloud.eu, like CCI. */
-export function iamEndpoint(region: string): string {
-	const domain = /^eu-west-1\d\d$/.test(region) ? 'myhuaweicloud.eu' : 'myhuaweicloud.com';
-	return `https://iam.${region}.${domain}/v3`;
-}
 
 function present(env: Environment, name: string): string | undefined {
 	const value = env[name]?.trim();
@@ -61,9 +55,7 @@ function iamCredentials(env: Environment, options: CloudCredentialOptions): Cred
 		throw new UsageError(`HW_AUTH_URL must be an https:// URL, not ${url.protocol}`);
 	}
 
-	if (url.protocol === 'http:' && !options.allowHttp && !isLoopback(url.hostname)) {
-		throw new UsageError(`HW_AUTH_URL ${url.origin} is plain http: the password would travel in clear. Use https://, or --allow-http if this link is trusted`);
-	}
+	checkPlainHttp(url, options.allowHttp, {name: 'HW_AUTH_URL', secret: 'password'});
 
 	return iamPasswordCredentials(
 		{user, password, domain, project: projectId ? {id: projectId} : {name: projectName!}, authUrl: url.href},

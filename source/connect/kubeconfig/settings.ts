@@ -6,6 +6,7 @@ import {checkNamespace} from '../../model/names.js';
 import {tokenFileCredentials} from '../credentials/token.js';
 import type {Credentials} from '../../api/credentials.js';
 import {execCredentials, type ClientCertificate} from '../credentials/exec-plugin.js';
+import type {KubeContribution} from '../precedence.js';
 import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext, type KubeSelection} from './load.js';
 
 export type KubeTls = {
@@ -16,30 +17,17 @@ export type KubeTls = {
 	readonly key?: string;
 };
 
-export type KubeSettings = {
-	readonly selection: KubeSelection;
-	readonly server: string;
-	readonly namespace?: string;
-	readonly tls: KubeTls;
-	readonly proxyUrl?: string;
-	/** Undefined when the context's user carries no token, password or plugin (a client certificate is TLS). */
-	readonly credentials?: Credentials;
-	/** True when an exec plugin may hand out client certificates: the transport must be able to change. */
-	readonly execPlugin: boolean;
-};
+export type KubeSettings = KubeContribution & {readonly tls: KubeTls};
 
 /**
- * The kubeconfig to use, or undefined for none. Named (--kubeconfig, --context, KUBECONFIG) it must load;
- * ~/.kube/config is only a fallback when neither --server nor a CCI region is given.
+ * The context of the kubeconfig files, or undefined for none. Named (--kubeconfig, --context, KUBECONFIG) they
+ * must exist; otherwise (~/.kube/config, read only when nothing else names a server: precedence.ts) they may not.
  */
 export async function selectKubeconfig(
-	flags: {readonly kubeconfig?: string; readonly context?: string; readonly server?: string; readonly demo?: boolean},
+	flags: {readonly kubeconfig?: string | undefined; readonly context?: string | undefined; readonly server?: string | undefined},
 	env: Environment,
-	cciRegion: string | undefined,
+	named: boolean,
 ): Promise<KubeSelection | undefined> {
-	if (flags.demo) return undefined;
-	const named = Boolean(flags.kubeconfig || flags.context || env['KUBECONFIG']);
-	if (!named && (flags.server || cciRegion)) return undefined;
 	const {paths, from} = kubeconfigPaths(flags.kubeconfig, env);
 	await prepareKubeconfigLoading();
 	const config = loadKubeconfig(paths, {mustExist: Boolean(flags.kubeconfig)});
@@ -198,7 +186,7 @@ export function kubeSettings(
 	}
 
 	return {
-		selection,
+		clusterName: selection.clusterName,
 		server: selection.server,
 		...(selection.namespace ? {namespace: selection.namespace} : {}),
 		tls,

@@ -2,7 +2,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {iamEndpoint} from '../../../source/connect/credentials/huawei-env.js';
+import {iamEndpoint} from '../../../source/connect/endpoints.js';
 import {resolveOptions, type Flags} from '../../../source/cli/options.js';
 import {UsageError, type Environment} from '../../../source/common/usage-error.js';
 import {resolveConnection} from '../../../source/connect/connection.js';
