@@ -1,12 +1,12 @@
 import {forbiddenReply} from './apiserver/request.js';
 import {kinds, qualified} from './apiserver/kinds.js';
 import type {ObjectStore} from './apiserver/object-store.js';
-import type {Cluster} from './cluster/cluster-objects.js';
+import type {Cluster} from './cluster/cluster.js';
 import type {Rendered} from './cluster/cluster-state.js';
 import {statusBody} from './faults.js';
 
 // The Kubernetes paths around the job: pods, events (core v1) and PodGroups (scheduling.volcano.sh/v1beta1). The
-// cluster model (cluster-objects.ts) derives them from the job; here they are written into the API server's stores
+// cluster model (cluster/cluster.ts) derives them from the job; here they are written into the API server's stores
 // (one resourceVersion per change, from etcd's single revision), from which they are listed, watched and fetched.
 
 export const clusterResources = ['pods', 'events', 'podgroups'] as const;

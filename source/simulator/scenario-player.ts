@@ -2,7 +2,7 @@ import {randomUUID} from 'node:crypto';
 import type {Now} from './apiserver/clock.js';
 import type {CollectionResource} from './apiserver/kinds.js';
 import type {ObjectStore} from './apiserver/object-store.js';
-import type {Cluster} from './cluster/cluster-objects.js';
+import type {Cluster} from './cluster/cluster.js';
 import {statusBody, type CollectionFault, type Fault} from './faults.js';
 import {renderJob, type JobSnapshot, type VerbatimJob} from './cluster/job-template.js';
 import type {Scenario} from './scenarios.js';

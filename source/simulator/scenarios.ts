@@ -1,4 +1,4 @@
-import type {ClusterStep, PodScript} from './cluster/cluster-objects.js';
+import type {ClusterStep, PodScript} from './cluster/cluster-state.js';
 import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type CollectionFault, type Fault} from './faults.js';
 import type {ContainerLook, JobSnapshot, VerbatimJob} from './cluster/job-template.js';
 import type {ManyJobsOptions} from './cluster/many-jobs.js';

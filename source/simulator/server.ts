@@ -11,7 +11,7 @@ import {createFaultReplies} from './apiserver/fault-replies.js';
 import {collectionResources, matchCollectionPath, type CollectionResource} from './apiserver/kinds.js';
 import {createObjectStore, type ObjectStore} from './apiserver/object-store.js';
 import {answerClusterGet, storeRendered, syncCluster, type ClusterResource} from './cluster-api.js';
-import {createCluster} from './cluster/cluster-objects.js';
+import {createCluster} from './cluster/cluster.js';
 import {gatewayBody, statusBody, type CollectionFault, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {createFleet, type ManyJobsOptions} from './cluster/many-jobs.js';

@@ -124,3 +124,15 @@ export function readJob(document: unknown): JobView | undefined {
 export function podGroupName(job: JobView, legacy: boolean): string {
 	return legacy ? job.name : `${job.name}-${job.uid}`;
 }
+
+// Volcano runs killJob in these phases: pods are deleted and the PodGroup with them.
+export const killPathPhases: ReadonlySet<string> = new Set([
+	'Restarting',
+	'Aborting',
+	'Aborted',
+	'Terminating',
+	'Terminated',
+	'Completing',
+	'Completed',
+	'Failed',
+]);

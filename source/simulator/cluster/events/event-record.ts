@@ -32,3 +32,22 @@ export type EventRecord = {
 export function occurrences(repeat: {readonly start: number; readonly every: number}, now: number): number {
 	return now < repeat.start ? 0 : Math.floor((now - repeat.start) / repeat.every) + 1;
 }
+
+/** A report as a component makes it, before it is counted into an Event. */
+export type Emission = {
+	readonly ref: ObjectRef;
+	readonly reason: string;
+	readonly message: string;
+	readonly type: 'Normal' | 'Warning';
+	readonly component: string;
+	readonly host?: string;
+};
+
+export type Repetition = Emission & {readonly start: number; readonly every: number};
+
+export type Emit = (emission: Emission) => void;
+
+/** Reports with the same key are one Event. */
+export function eventKey(emission: Emission): string {
+	return [emission.ref.uid, emission.type, emission.reason, emission.component, emission.message].join('\u0000');
+}
