@@ -1,7 +1,7 @@
 import type {ClusterStep, PodScript} from './cluster/cluster-state.js';
 import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type CollectionFault, type Fault} from './faults.js';
 import type {ContainerLook, JobSnapshot, VerbatimJob} from './cluster/job-template.js';
-import type {ManyJobsOptions} from './cluster/many-jobs.js';
+import type {ManyJobsOptions} from './cluster/fleet/many-jobs.js';
 import {seedJob} from './cluster/seed-job.js';
 
 /**

@@ -14,7 +14,7 @@ import {answerClusterGet, storeRendered, syncCluster, type ClusterResource} from
 import {createCluster} from './cluster/cluster.js';
 import {gatewayBody, statusBody, type CollectionFault, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
-import {createFleet, type ManyJobsOptions} from './cluster/many-jobs.js';
+import {createFleet, type ManyJobsOptions} from './cluster/fleet/many-jobs.js';
 import {createScenarioPlayer} from './scenario-player.js';
 import {parseBool, pick, routeOf} from './routes.js';
 import {resolveScenario, type Scenario} from './scenarios.js';
