@@ -198,8 +198,8 @@ for (const [name, code] of Object.entries(signalCodes)) {
 
 async function main(): Promise<number> {
 	if (cli.input[0] === 'simulate') {
-		const {runSimulator} = await import('../app/run-simulator.js');
-		return runSimulator(
+		const {simulate} = await import('../app/simulate.js');
+		return simulate(
 			{
 				port: cli.flags.port,
 				scenario: cli.flags.scenario ?? 'demo',
@@ -213,8 +213,8 @@ async function main(): Promise<number> {
 	}
 
 	const config = resolveOptions(cli.input, cli.flags, process.env, process.stdout.isTTY === true);
-	const {runWatch} = await import('../app/run-watch.js');
-	return runWatch(config, {
+	const {run} = await import('../app/run.js');
+	return run(config, {
 		stdout: process.stdout,
 		stderr: process.stderr,
 		stdin: process.stdin,

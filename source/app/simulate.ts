@@ -1,7 +1,8 @@
 import {UsageError} from '../common/usage-error.js';
 import {clusterResources, scenarioNames, scenarios, startSimulator, type ClusterResource} from '../simulator/index.js';
+import {scenarioNamed} from './demo.js';
 
-type SimulateOptions = {
+export type SimulateOptions = {
 	readonly port: number;
 	readonly scenario: string;
 	readonly speed: number;
@@ -23,14 +24,11 @@ function forbiddenResources(list: string | undefined): ClusterResource[] {
 }
 
 /** `vcjob-watch simulate`: the simulator on its own, for curl, kubectl --raw, tests; until a signal. */
-export async function runSimulator(
+export async function simulate(
 	options: SimulateOptions,
 	io: {stdout: NodeJS.WritableStream; signal: AbortSignal},
 ): Promise<number> {
-	const scenario = scenarios[options.scenario];
-	if (!scenario) {
-		throw new UsageError(`no scenario ${JSON.stringify(options.scenario)}: choose one of ${scenarioNames.join(', ')}`);
-	}
+	const scenario = scenarioNamed({scenarios, scenarioNames}, options.scenario);
 
 	if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) {
 		throw new UsageError('--port must be a whole number from 0 to 65535');

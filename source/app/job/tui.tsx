@@ -1,0 +1,28 @@
+// The job view's Ink side, loaded only for the TUI or a --once frame.
+import {jobLine} from '../../output/text-writer.js';
+import type {JobViewState} from '../../state/job-view.js';
+import {App} from '../../tui/job/job-app.js';
+import {Screen} from '../../tui/job/screen.js';
+import type {DetailsWatcher} from '../../watch/details-poller.js';
+import type {JobWatcher} from '../../watch/job-watcher.js';
+import type {ViewTui} from '../view-driver.js';
+
+export type JobTuiParts = {
+	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
+	readonly details: Pick<DetailsWatcher, 'setWanted' | 'pollNow'> | undefined;
+	readonly intervalMs: number;
+	/** Panels for the PodGroup, pods and events (not with --no-details). */
+	readonly withDetails: boolean;
+};
+
+export function jobTui({watcher, details, intervalMs, withDetails}: JobTuiParts): ViewTui<JobViewState> {
+	return {
+		root: ({store, onQuit, source, notices}) => (
+			<App store={store} watcher={watcher} details={details} intervalMs={intervalMs} source={source} notices={notices} onQuit={onQuit} />
+		),
+		frame: (state, columns, source) => (
+			<Screen state={state} intervalMs={intervalMs} columns={columns} rows={200} keys={false} details={withDetails} source={source} />
+		),
+		record: ({job, namespace, name}) => `${namespace}/${name} ${job ? jobLine(job) : 'not seen (it did not exist while watched)'}`,
+	};
+}

@@ -1,0 +1,87 @@
+// Every job of a namespace as a view: its list (and watch) loop, its writers, store and exit codes; a job opened
+// from the table is watched by a job driver of its own.
+import {createApiClient} from '../../api/client.js';
+import {createNamespaceJsonWriter, createNamespaceTextWriter} from '../../output/namespace-writers.js';
+import type {NamespaceState} from '../../state/namespace-state.js';
+import {createNamespaceStore} from '../../state/namespace-store.js';
+import type {JobSession} from '../../tui/namespace/use-job-session.js';
+import {createNamespaceWatcher, type ListOutcome, type NamespaceWatcher} from '../../watch/namespace-watcher.js';
+import {exitCodes, failedRequestExitCode} from '../exit-codes.js';
+import {createJobDriver} from '../job/driver.js';
+import type {Options} from '../options.js';
+import type {ClientOptions} from '../session.js';
+import type {ViewDriver} from '../view-driver.js';
+
+// A page of 500 real jobs (a few KB each, more with many tasks) is far above one job's 4 MB cap.
+const listPageMaxBytes = 32 * 1024 * 1024;
+
+export type NamespaceDriver = ViewDriver<NamespaceState, ListOutcome> & {
+	readonly watcher: NamespaceWatcher;
+	/** Starts watching one job for its own view (Enter in the table); its close() stops that watch. */
+	openJob(name: string): JobSession;
+};
+
+type NamespaceOptions = Parameters<typeof createJobDriver>[0] & Pick<Options, 'selector'>;
+
+export function createNamespaceDriver(options: NamespaceOptions, clientOptions: ClientOptions, namespace: string): NamespaceDriver {
+	const watcher = createNamespaceWatcher({
+		api: createApiClient({...clientOptions, maxBodyBytes: listPageMaxBytes}),
+		namespace,
+		selector: options.selector,
+		mode: options.mode,
+		watchIdleMs: options.watchIdleMs,
+		intervalMs: options.intervalMs,
+		maxWaitMs: options.maxWaitMs,
+		refusedWaitMs: options.recheckMs,
+	});
+
+	// A job opened from the table gets the loops and store of a single-job watch, stopped when it is closed.
+	const sessions = new Set<JobSession>();
+	const crashes: unknown[] = [];
+	const openJob = (name: string): JobSession => {
+		const job = createJobDriver(options, clientOptions, {namespace, name});
+		const store = job.createStore();
+		const running = job.run().catch((error: unknown) => {
+			crashes.push(error);
+			watcher.stop();
+		});
+		const session: JobSession = {
+			name,
+			store,
+			watcher: job.watcher,
+			details: job.details,
+			close() {
+				sessions.delete(session);
+				job.stop();
+				void running.finally(() => store.dispose());
+			},
+		};
+		sessions.add(session);
+		return session;
+	};
+
+	return {
+		label: namespace,
+		failureFields: {namespace},
+		watcher,
+		openJob,
+		writeLines(format, write) {
+			watcher.subscribe(format === 'json' ? createNamespaceJsonWriter(write, {namespace}) : createNamespaceTextWriter(write, {namespace}));
+		},
+		createStore: () => createNamespaceStore(watcher, {namespace, selector: options.selector, highlightMs: options.highlightMs}),
+		once: async retries => watcher.pollOnce(retries),
+		run: async () => watcher.run(),
+		stop() {
+			watcher.stop();
+		},
+		exitCode: outcome => (outcome.kind === 'listed' ? exitCodes.ok : failedRequestExitCode(outcome.kind)),
+		closeOpened() {
+			for (const session of [...sessions]) session.close();
+			return crashes.length > 0 ? {error: crashes[0]} : undefined;
+		},
+		async loadTui() {
+			const {namespaceTui} = await import('./tui.js');
+			return namespaceTui({watcher, openJob, intervalMs: options.intervalMs});
+		},
+	};
+}

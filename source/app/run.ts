@@ -1,0 +1,37 @@
+// The one dispatcher of a watch: the target (the demo simulator's scenario, or what the options and the
+// connection say), the connection, the view's driver, and the runner of the output.
+import {startDemo} from './demo.js';
+import {createJobDriver} from './job/driver.js';
+import {runLines} from './lines.js';
+import {runOnce} from './once.js';
+import type {Options} from './options.js';
+import {connect, type Io, type Session} from './session.js';
+import type {Outcome, ViewDriver} from './view-driver.js';
+
+/** --once, text or JSON lines, or the TUI (loaded only then), for any view. */
+async function runOutput<State, O extends Outcome>(driver: ViewDriver<State, O>, options: Options, io: Io, session: Session): Promise<number> {
+	if (options.once) return runOnce(driver, options, io, session);
+	if (options.output !== 'tui') return runLines(driver, options.output, options, io);
+	const {runTui} = await import('./tui.js');
+	return runTui(driver, options, io, session.connection);
+}
+
+/** Runs one watch as configured (a job, or a namespace's jobs) and returns the exit code. */
+export async function run(options: Options, io: Io): Promise<number> {
+	const demo = options.demo ? await startDemo(options) : undefined;
+	try {
+		const session = await connect(options, io, demo?.simulator.url);
+		// -n, else the scenario's with --demo, else the kubeconfig context's, else default.
+		const namespace = options.namespace ?? demo?.scenario.namespace ?? session.connection.namespace ?? 'default';
+		if (options.view === 'namespace') {
+			const {createNamespaceDriver} = await import('./namespace/driver.js');
+			return await runOutput(createNamespaceDriver(options, session.clientOptions, namespace), options, io, session);
+		}
+
+		// The options hold a name unless --demo, whose scenario names the job.
+		const name = options.name ?? demo?.scenario.jobName ?? '';
+		return await runOutput(createJobDriver(options, session.clientOptions, {namespace, name}), options, io, session);
+	} finally {
+		await demo?.simulator.close();
+	}
+}

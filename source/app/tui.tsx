@@ -1,0 +1,79 @@
+// The one TUI runner, for either view, and the static frame of --once: loaded only for them, so text and JSON
+// output never pay for React and Ink.
+import {renderToString} from 'ink';
+import type {ReactNode} from 'react';
+import {colorTheme, plainTheme, ThemeProvider} from '../tui/kit/theme.js';
+import {mountTui} from '../tui/full-screen.js';
+import {isoSeconds} from '../output/text-writer.js';
+import type {Connection} from '../connect/connection.js';
+import {exitCodes} from './exit-codes.js';
+import type {Options} from './options.js';
+import type {Io} from './session.js';
+import type {Outcome, ViewDriver} from './view-driver.js';
+
+function themed(options: Pick<Options, 'color'>, node: ReactNode) {
+	return <ThemeProvider value={options.color ? colorTheme : plainTheme}>{node}</ThemeProvider>;
+}
+
+/** The view once, tall enough for everything, as wide as the terminal: --once in the TUI output. */
+export async function renderFrame<State, O extends Outcome>(
+	driver: ViewDriver<State, O>,
+	state: State,
+	options: Pick<Options, 'color'>,
+	columns: number,
+	source: string | undefined,
+): Promise<string> {
+	const view = await driver.loadTui();
+	return renderToString(themed(options, view.frame(state, columns, source)), {columns});
+}
+
+/** The live view until q, Ctrl+C, a signal or (--exit-on-finish) the job's end; returns the exit code. */
+export async function runTui<State, O extends Outcome>(
+	driver: ViewDriver<State, O>,
+	options: Pick<Options, 'color' | 'altScreen' | 'exitOnFinish'>,
+	io: Io,
+	connection: Pick<Connection, 'credentials' | 'warnings'>,
+): Promise<number> {
+	const view = await driver.loadTui();
+	const store = driver.createStore();
+	let code: number = exitCodes.ok;
+	const quit = (exitCode: number) => {
+		code = exitCode;
+		driver.stop();
+	};
+
+	const tui = mountTui(
+		themed(
+			options,
+			view.root({
+				store,
+				onQuit: reason => quit(reason === 'interrupt' ? exitCodes.sigint : exitCodes.ok),
+				source: connection.credentials.description,
+				notices: connection.warnings,
+			}),
+		),
+		io,
+		options.altScreen,
+	);
+	if (options.exitOnFinish) driver.watchForFinish?.(quit);
+	const stop = () => driver.stop();
+	io.signal.addEventListener('abort', stop, {once: true});
+	let failed: {readonly error: unknown} | undefined;
+	try {
+		await driver.run();
+		await tui.instance.waitUntilRenderFlush();
+	} finally {
+		io.signal.removeEventListener('abort', stop);
+		await tui.close();
+		failed = driver.closeOpened?.();
+		store.dispose();
+	}
+
+	if (tui.fullScreen) {
+		// The full-screen frame is gone with the alternate screen: leave one line of record behind.
+		io.stdout.write(`${isoSeconds(Date.now())} ${view.record(store.getState())}\n`);
+	}
+
+	if (failed) throw failed.error;
+	return code;
+}

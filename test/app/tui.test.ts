@@ -1,0 +1,77 @@
+import {describe, expect, test} from 'vitest';
+import {runTui} from '../../source/app/tui.js';
+import {fakeDriver, fakeIo, fakeSession, type Script} from './fakes.js';
+
+// The one TUI runner on a terminal that is a string: what is left on it, and the exit code.
+const {connection} = fakeSession(['TLS verification is OFF']);
+
+function live(script: Script, options: {altScreen?: boolean; exitOnFinish?: boolean} = {}) {
+	const io = fakeIo({columns: 80});
+	const driver = fakeDriver(script);
+	const running = runTui(driver, {color: false, altScreen: options.altScreen ?? true, exitOnFinish: options.exitOnFinish ?? false}, io, connection);
+	return {io, driver, running};
+}
+
+// After the alternate screen is left (ESC [?1049l): the record line, the last thing written.
+const recordLine = /\u001B\[\?1049l\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ record: (\d+) seen\n$/;
+
+describe('the TUI runner', () => {
+	test('a signal: exit 0 (the caller turns the signal into 129, 130 or 143), the screen left, one line of record behind', async () => {
+		const {io, driver, running} = live({events: ['appeared', 'Running']});
+		await until(() => driver.calls.includes('run'));
+		io.interrupt();
+		expect(await running).toBe(0);
+		expect(io.out()).toMatch(recordLine);
+		expect(io.out().match(recordLine)?.[1]).toBe('2');
+		expect(driver.calls).toEqual(['loadTui', 'createStore', 'run', 'stop', 'closeOpened', 'dispose']);
+	});
+
+	test('the live view is given the store, the credentials source and the notices', async () => {
+		const {io, driver, running} = live({events: ['appeared']}, {altScreen: false});
+		await until(() => driver.calls.includes('run'));
+		io.interrupt();
+		await running;
+		expect(io.out()).toContain('live appeared from token from HW_AUTH_TOKEN TLS verification is OFF');
+	});
+
+	test('--no-alt-screen: the last frame stays in the scrollback, so no record line', async () => {
+		const {io, driver, running} = live({events: ['appeared']}, {altScreen: false});
+		await until(() => driver.calls.includes('run'));
+		io.interrupt();
+		expect(await running).toBe(0);
+		expect(io.out()).not.toContain('record:');
+	});
+
+	test('q: exit 0; Ctrl+C: exit 130', async () => {
+		expect(await live({pressed: 'quit'}).running).toBe(0);
+		expect(await live({pressed: 'interrupt'}).running).toBe(130);
+	});
+
+	test('--exit-on-finish: the job\'s outcome is the exit code', async () => {
+		expect(await live({events: ['Failed'], finishesWith: 1}, {exitOnFinish: true}).running).toBe(1);
+		expect(await live({events: ['Completed'], finishesWith: 0}, {exitOnFinish: true}).running).toBe(0);
+	});
+
+	test('a job opened from the view that failed: thrown once the terminal is restored and the record written', async () => {
+		const failure = new Error('the job view broke');
+		const {io, driver, running} = live({openedFailure: failure});
+		await until(() => driver.calls.includes('run'));
+		io.interrupt();
+		await expect(running).rejects.toBe(failure);
+		expect(io.out()).toMatch(recordLine);
+	});
+
+	test('a watch that fails leaves the terminal restored and throws', async () => {
+		const failure = new Error('bug');
+		const {io, running} = live({crash: failure});
+		await expect(running).rejects.toBe(failure);
+		expect(io.out()).not.toContain('record:');
+	});
+});
+
+/** Resolves once the runner got that far (it loads the view's Ink side first). */
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) {
+		await new Promise(resolve => setImmediate(resolve));
+	}
+}
