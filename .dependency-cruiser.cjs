@@ -76,6 +76,13 @@ module.exports = {
 		tsPreCompilationDeps: false,
 		tsConfig: {fileName: 'tsconfig.json'},
 		doNotFollow: {path: 'node_modules'},
-		enhancedResolveOptions: {extensions: ['.ts', '.tsx', '.js', '.mjs']},
+		// Ink and React are ES modules reached through package.json "exports": without these, they resolve to
+		// nothing and the rule that keeps them in the TUI could not see them.
+		enhancedResolveOptions: {
+			extensions: ['.ts', '.tsx', '.js', '.mjs'],
+			exportsFields: ['exports'],
+			conditionNames: ['import', 'require', 'node', 'default'],
+			mainFields: ['module', 'main'],
+		},
 	},
 };
