@@ -3,38 +3,9 @@ import {parseDuration} from '../common/duration.js';
 import {checkJobName, checkNamespace} from '../model/names.js';
 import {UsageError, type Environment} from '../common/usage-error.js';
 import type {Options, OutputMode, WatchView} from '../app/options.js';
+import {withDefaults, type Flags} from './flags.js';
 
-export type Flags = {
-	readonly namespace?: string | undefined;
-	readonly server?: string | undefined;
-	readonly tokenFile?: string | undefined;
-	readonly region?: string | undefined;
-	readonly kubeconfig?: string | undefined;
-	readonly context?: string | undefined;
-	readonly certificateAuthority?: string | undefined;
-	readonly insecureSkipTlsVerify?: boolean | undefined;
-	readonly allowHttp?: boolean | undefined;
-	readonly debug?: string | undefined;
-	readonly watch?: boolean | undefined;
-	readonly poll?: boolean | undefined;
-	readonly watchIdle?: string | undefined;
-	readonly interval: string;
-	readonly timeout: string;
-	readonly maxWait: string;
-	readonly recheck: string;
-	readonly highlight: string;
-	readonly detailsInterval?: string | undefined;
-	readonly details?: boolean | undefined;
-	readonly output?: string | undefined;
-	readonly once: boolean;
-	readonly exitOnFinish: boolean;
-	readonly demo: boolean;
-	readonly scenario?: string | undefined;
-	readonly speed: number;
-	readonly color: boolean;
-	readonly altScreen: boolean;
-	readonly selector?: string | undefined;
-};
+export type {Flags} from './flags.js';
 
 const outputs: readonly OutputMode[] = ['tui', 'text', 'json'];
 
@@ -95,10 +66,12 @@ export function wantsColor(flag: boolean, environment: Environment, isTty: boole
  */
 export function resolveOptions(
 	inputs: readonly string[],
-	flags: Flags,
+	given: Partial<Flags>,
 	environment: Environment,
 	stdoutIsTty: boolean,
 ): Options {
+	// The table's defaults for what the caller left out (meow gives them already; tests give a few flags).
+	const flags = withDefaults(given);
 	if (inputs.length > 1) {
 		throw new UsageError(`one job name at a time (got ${inputs.length}: ${inputs.join(' ')})`);
 	}
@@ -167,14 +140,14 @@ export function resolveOptions(
 		...(flags.server ? {server: checkServer(flags.server)} : {}),
 		...(flags.tokenFile ? {tokenFile: flags.tokenFile} : {}),
 		mode: flags.watch ? 'watch' : flags.poll ? 'poll' : 'auto',
-		watchIdleMs: duration('watch-idle', flags.watchIdle ?? '2m'),
+		watchIdleMs: duration('watch-idle', flags.watchIdle),
 		intervalMs: duration('interval', flags.interval),
 		timeoutMs: duration('timeout', flags.timeout),
 		maxWaitMs: duration('max-wait', flags.maxWait),
 		recheckMs: duration('recheck', flags.recheck),
 		highlightMs: duration('highlight', flags.highlight),
-		details: flags.details ?? true,
-		detailsIntervalMs: duration('details-interval', flags.detailsInterval ?? '10s'),
+		details: flags.details,
+		detailsIntervalMs: duration('details-interval', flags.detailsInterval),
 		output: output as OutputMode,
 		once: flags.once,
 		exitOnFinish: flags.exitOnFinish,
@@ -187,8 +160,8 @@ export function resolveOptions(
 		...(flags.kubeconfig ? {kubeconfig: flags.kubeconfig} : {}),
 		...(flags.context ? {context: flags.context} : {}),
 		...(flags.certificateAuthority ? {certificateAuthority: flags.certificateAuthority} : {}),
-		insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? false,
-		allowHttp: flags.allowHttp ?? false,
+		insecureSkipTlsVerify: flags.insecureSkipTlsVerify,
+		allowHttp: flags.allowHttp,
 		...(flags.debug ? {debug: flags.debug} : {}),
 	};
 }

@@ -1,0 +1,343 @@
+// Every key of the TUI, once: what is typed, how it is shown, the action it fires, on which screen, what it
+// does and whether the hint line names it. The apps dispatch through these tables (`dispatchKey`, with a
+// handler per action id: a missing one is a type error); the hint lines (`hintsFor`), the `?` overlays
+// (`helpRows`), `--help` (cli/help.ts) and docs/keys.md and README.md (`npm run docs`) are made from them;
+// test/tui/keys.test.tsx presses every key of every table and checks its action happened.
+//
+// Pure data and pure functions: no React, no Ink (cli/help.ts loads this file for `--help`). Texts may mark
+// `code` (common/markup.ts drops the marks on screen).
+
+/** A job's own view: the main view, a full view (`e` `o` `g` `t`), or the help. Every key acts in all three unless said. */
+export type JobScreen = 'job' | 'job-full' | 'job-help';
+/** The namespace's table, and its help. */
+export type TableScreen = 'table' | 'table-help';
+/** The namespace's table while a filter is typed (after `/`). */
+export type FilterScreen = 'filter';
+export type Screen = JobScreen | TableScreen | FilterScreen;
+
+/** A key that is not one character. `text` is any printable key no other row of the screen takes. */
+export const namedKeys = {
+	'ctrl+c': 'Ctrl+C',
+	up: '↑',
+	down: '↓',
+	pageUp: 'PgUp',
+	pageDown: 'PgDn',
+	home: 'Home',
+	end: 'End',
+	enter: 'Enter',
+	esc: 'Esc',
+	backspace: 'Backspace',
+	delete: 'Delete',
+	space: 'Space',
+	text: 'any other key',
+} as const;
+
+export type NamedKey = keyof typeof namedKeys;
+
+/** What a row needs to be there: the details panels (not with --no-details), or a table to go back to. */
+export type Condition = 'details' | 'back';
+
+export type KeyHint<S extends Screen> = {
+	/** In the hint line: `q quit`. */
+	readonly text: string;
+	/** The key as the hint line shows it, when shorter than the row's: `↑↓`. */
+	readonly key?: string;
+	/** Where the hint line names it (default: every screen of the row). */
+	readonly on?: readonly S[];
+	/** Before or after the others (default: in table order, between). */
+	readonly place?: 'first' | 'last';
+};
+
+export type KeyRow<S extends Screen = Screen> = {
+	/** Each key as typed (one character, or a `NamedKey`), with the action id it fires. */
+	readonly keys: Readonly<Record<string, string>>;
+	/** The screens on which these keys act. */
+	readonly on: readonly S[];
+	/** How the keys are shown, when not their names one after another. */
+	readonly shown?: string;
+	/** What they do, as the `?` overlay says it. */
+	readonly description: string;
+	/** More, for `--help` and docs/keys.md only (not the overlay), after the description: a space between, unless it opens with `;`. */
+	readonly more?: string;
+	readonly hint?: KeyHint<S>;
+	readonly needs?: Condition;
+};
+
+/** The section a key table is in, on the reference pages and in `--help`. */
+export type KeySection = {readonly title: string; readonly intro: string};
+
+const jobEverywhere = ['job', 'job-full', 'job-help'] as const;
+const onMain = ['job'] as const;
+
+export const jobKeys = [
+	{
+		keys: {q: 'quit', 'ctrl+c': 'interrupt'},
+		on: jobEverywhere,
+		shown: 'q, Ctrl+C',
+		description: 'quit and restore the terminal',
+		more: '(exit 0; `Ctrl+C`: 130)',
+		hint: {key: 'q', text: 'quit', place: 'first'},
+	},
+	{
+		keys: {r: 'refresh'},
+		on: jobEverywhere,
+		description: 'fetch now (and reopen the watch stream)',
+		hint: {text: 'refresh', on: onMain},
+	},
+	{
+		keys: {p: 'pause'},
+		on: jobEverywhere,
+		description: 'pause or resume: no request while paused',
+		more: '(the status line says so)',
+		hint: {text: 'pause', on: onMain},
+	},
+	{
+		keys: {e: 'events'},
+		on: jobEverywhere,
+		needs: 'details',
+		description: 'events of the job, its PodGroup and its troubled pods, full screen',
+		hint: {text: 'events', on: onMain},
+	},
+	{
+		keys: {o: 'pods'},
+		on: jobEverywhere,
+		needs: 'details',
+		description: 'pods, trouble first, full screen',
+		hint: {text: 'pods', on: onMain},
+	},
+	{
+		keys: {g: 'podGroup'},
+		on: jobEverywhere,
+		needs: 'details',
+		description: 'the PodGroup and its conditions, full screen',
+		hint: {text: 'podgroup', on: onMain},
+	},
+	{keys: {t: 'timeline'}, on: jobEverywhere, description: 'phase timeline, full screen', hint: {text: 'timeline', on: onMain}},
+	{keys: {'?': 'help'}, on: jobEverywhere, description: 'show or hide the help', hint: {text: 'help', place: 'last'}},
+	{
+		keys: {esc: 'main-view'},
+		on: ['job-full', 'job-help'],
+		description: 'back to the main view',
+		more: '(the key of a full view, pressed again, does it too)',
+		hint: {text: 'back', place: 'first'},
+	},
+	{
+		keys: {esc: 'jobs'},
+		on: onMain,
+		needs: 'back',
+		description: "back to the namespace's table, from a job opened there",
+		hint: {text: 'jobs', place: 'first'},
+	},
+] as const satisfies ReadonlyArray<KeyRow<JobScreen>>;
+
+const tableEverywhere = ['table', 'table-help'] as const;
+const onTable = ['table'] as const;
+
+export const tableKeys = [
+	{
+		keys: {up: 'up', down: 'down', j: 'down', k: 'up'},
+		on: onTable,
+		shown: '↑ ↓  j k',
+		description: 'move the selection',
+		more: '(the window scrolls to keep it on screen)',
+		hint: {key: '↑↓', text: 'move'},
+	},
+	{
+		keys: {pageUp: 'page-up', pageDown: 'page-down', space: 'page-down'},
+		on: onTable,
+		shown: 'PgUp PgDn',
+		description: 'a page up or down (`Space`: down too)',
+	},
+	{
+		keys: {home: 'first', end: 'last', g: 'first', G: 'last'},
+		on: onTable,
+		shown: 'Home End',
+		description: 'the first or last job (`g`, `G` too)',
+	},
+	{
+		keys: {enter: 'open'},
+		on: onTable,
+		description: "open the selected job's own view (`Esc` comes back)",
+		hint: {text: 'open'},
+	},
+	{
+		keys: {'/': 'filter'},
+		on: onTable,
+		description: 'filter by name: type part of it, `Enter` keeps it, `Esc` clears it',
+		more: '(any case)',
+		hint: {text: 'filter'},
+	},
+	{keys: {esc: 'clear-filter'}, on: onTable, description: 'clear the filter'},
+	{
+		keys: {s: 'sort'},
+		on: onTable,
+		description: 'sort: name, phase (trouble first), age (newest first), recent change',
+		more: '; trouble first: failed, then between states, waiting, running, done',
+		hint: {text: 'sort'},
+	},
+	{keys: {r: 'refresh'}, on: onTable, description: 'list now'},
+	{keys: {p: 'pause'}, on: onTable, description: 'pause or resume'},
+	{keys: {'?': 'help'}, on: tableEverywhere, description: 'show or hide the help', hint: {text: 'help', place: 'last'}},
+	{keys: {esc: 'close-help'}, on: ['table-help'], description: 'hide the help'},
+	{
+		keys: {q: 'quit', 'ctrl+c': 'interrupt'},
+		on: tableEverywhere,
+		shown: 'q, Ctrl+C',
+		description: 'quit and restore the terminal',
+		more: '(exit 0; `Ctrl+C`: 130); one line of record stays in the scrollback (`… jobs=192 Failed=14 …`)',
+		hint: {key: 'q', text: 'quit', place: 'first'},
+	},
+] as const satisfies ReadonlyArray<KeyRow<TableScreen>>;
+
+const onFilter = ['filter'] as const;
+
+export const filterKeys = [
+	{keys: {text: 'type'}, on: onFilter, description: 'typed into the filter, `q` and `s` too; any case matches'},
+	{keys: {backspace: 'erase', delete: 'erase'}, on: onFilter, description: 'delete the last character'},
+	{keys: {enter: 'keep'}, on: onFilter, description: "keep the filter, back to the table's keys", hint: {text: 'keeps'}},
+	{keys: {esc: 'clear'}, on: onFilter, description: 'clear the filter', hint: {text: 'clears'}},
+	{keys: {up: 'up', down: 'down'}, on: onFilter, description: 'move the selection'},
+	{keys: {'ctrl+c': 'interrupt'}, on: onFilter, description: 'quit (exit 130) and restore the terminal'},
+] as const satisfies ReadonlyArray<KeyRow<FilterScreen>>;
+
+/** The three tables, in the order the reference pages and `--help` list them. */
+export const keySections = {
+	job: {
+		title: "A job's view",
+		intro:
+			"`vcjob-watch NAME`, or a job opened from the namespace's table with `Enter`. Its keys act alike in the main view, the full views (`e` `o` `g` `t`) and the help, but `Esc`: from a full view or the help it goes back to the main view, and from there to the table the job was opened from.",
+		rows: jobKeys as ReadonlyArray<KeyRow<JobScreen>>,
+	},
+	table: {
+		title: "The namespace's table",
+		intro: '`vcjob-watch -n NS` without a NAME.',
+		rows: tableKeys as ReadonlyArray<KeyRow<TableScreen>>,
+	},
+	filter: {
+		title: 'Typing a filter',
+		intro: "In the namespace's table, from `/` until `Enter` or `Esc`.",
+		rows: filterKeys as ReadonlyArray<KeyRow<FilterScreen>>,
+	},
+} as const;
+
+type RowsActions<R> = R extends {readonly keys: infer K} ? K[keyof K] : never;
+/** The action ids of a key table. */
+export type ActionOf<Rows extends readonly unknown[]> = RowsActions<Rows[number]>;
+export type JobAction = ActionOf<typeof jobKeys>;
+export type TableAction = ActionOf<typeof tableKeys>;
+export type FilterAction = ActionOf<typeof filterKeys>;
+
+/** One function per action id of a table; `input` is what was typed (the text of a `text` key). */
+export type KeyHandlers<Action extends string> = {readonly [A in Action]: (input: string) => void};
+
+/** The key flags Ink's useInput passes (declared here, so that this file imports nothing). */
+export type KeyFlags = {
+	readonly ctrl: boolean;
+	readonly meta: boolean;
+	readonly upArrow: boolean;
+	readonly downArrow: boolean;
+	readonly pageUp: boolean;
+	readonly pageDown: boolean;
+	readonly home: boolean;
+	readonly end: boolean;
+	readonly return: boolean;
+	readonly escape: boolean;
+	readonly backspace: boolean;
+	readonly delete: boolean;
+};
+
+/** The key as the tables name it: a `NamedKey`, else the character typed ('' for none, or for a paste). */
+export function keyName(input: string, key: KeyFlags): string {
+	if (key.ctrl && input === 'c') return 'ctrl+c';
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.pageUp) return 'pageUp';
+	if (key.pageDown) return 'pageDown';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'enter';
+	if (key.escape) return 'esc';
+	if (key.backspace) return 'backspace';
+	if (key.delete) return 'delete';
+	if (input === ' ') return 'space';
+	// One character is a key; more is a paste, which only a `text` row takes.
+	return [...input].length === 1 ? input : '';
+}
+
+function present(row: KeyRow<Screen>, has: Partial<Record<Condition, boolean>>): boolean {
+	return row.needs === undefined || has[row.needs] === true;
+}
+
+/** The action a key fires on a screen, if any: a row's own key first, else (printable) a `text` row's. */
+export function actionFor<Action extends string, S extends Screen>(
+	rows: ReadonlyArray<KeyRow<S>>,
+	screen: S,
+	input: string,
+	key: KeyFlags,
+	has: Partial<Record<Condition, boolean>> = {},
+): Action | undefined {
+	const name = keyName(input, key);
+	const active = rows.filter(row => row.on.includes(screen) && present(row, has));
+	for (const row of active) {
+		if (Object.hasOwn(row.keys, name)) return row.keys[name] as Action;
+	}
+
+	if (key.ctrl || key.meta || input === '') return undefined;
+	const typed = active.find(row => Object.hasOwn(row.keys, 'text'));
+	return typed?.keys['text'] as Action | undefined;
+}
+
+/** Runs the handler of the action a key fires on a screen; true when there was one. */
+export function dispatchKey<Action extends string, S extends Screen>(
+	rows: ReadonlyArray<KeyRow<S>>,
+	handlers: KeyHandlers<Action>,
+	screen: S,
+	input: string,
+	key: KeyFlags,
+	has: Partial<Record<Condition, boolean>> = {},
+): boolean {
+	const action = actionFor<Action, S>(rows, screen, input, key, has);
+	if (action === undefined) return false;
+	handlers[action](input);
+	return true;
+}
+
+/** `Esc`, `Ctrl+C`, `q`. */
+export function keyLabel(name: string): string {
+	return Object.hasOwn(namedKeys, name) ? namedKeys[name as NamedKey] : name;
+}
+
+/** The row's keys as shown: its `shown`, else each key's label. */
+export function shownKeys(row: KeyRow<Screen>): string {
+	return row.shown ?? Object.keys(row.keys).map(keyLabel).join(' ');
+}
+
+export type HelpRow = {readonly keys: string; readonly description: string};
+
+/** The `?` overlay's lines: the rows acting on any of these screens, in table order (texts still marked). */
+export function helpRows<S extends Screen>(
+	rows: ReadonlyArray<KeyRow<S>>,
+	screens: readonly S[],
+	has: Partial<Record<Condition, boolean>> = {},
+): HelpRow[] {
+	return rows
+		.filter(row => row.on.some(screen => screens.includes(screen)) && present(row, has))
+		.map(row => ({keys: shownKeys(row), description: row.description}));
+}
+
+export type Hint = {readonly key: string; readonly text: string};
+
+const placeOrder = {first: 0, between: 1, last: 2} as const;
+
+/** The hint line of a screen: `q quit · r refresh · … · ? help`. */
+export function hintsFor<S extends Screen>(
+	rows: ReadonlyArray<KeyRow<S>>,
+	screen: S,
+	has: Partial<Record<Condition, boolean>> = {},
+): Hint[] {
+	return rows
+		.filter(row => row.hint !== undefined && (row.hint.on ?? row.on).includes(screen) && present(row, has))
+		.map((row, index) => ({row, index, place: placeOrder[row.hint!.place ?? 'between']}))
+		.sort((a, b) => a.place - b.place || a.index - b.index)
+		.map(({row}) => ({key: row.hint!.key ?? shownKeys(row), text: row.hint!.text}));
+}
