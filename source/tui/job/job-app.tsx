@@ -3,6 +3,8 @@ import {useState} from 'react';
 import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
 import type {JobViewStore} from '../../state/job-view-store.js';
+import {dispatchKey, jobKeys, type JobAction, type KeyHandlers} from '../keys.js';
+import {jobScreen} from './help-overlay.js';
 import {Screen} from './screen.js';
 import {planScreen, wantedFor, type View} from './screen-plan.js';
 import {useDetailsDemand} from './use-details-demand.js';
@@ -22,8 +24,6 @@ type Props = {
 	readonly onBack?: (() => void) | undefined;
 };
 
-const panelKeys: Readonly<Record<string, View>> = {e: 'events', o: 'pods', g: 'podGroup', t: 'timeline'};
-
 /** The live TUI: the watch state, the terminal's size, and the keys. */
 export function App({store, watcher, details, intervalMs, onQuit, source, notices = [], onBack}: Props) {
 	const state = useJobView(store);
@@ -35,27 +35,31 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 	const plan = planScreen(state, {columns, rows: rows - notices.length, details: withDetails});
 	useDetailsDemand(details, wantedFor(view, plan, withDetails));
 
+	// The same key again goes back, like ? does for the help.
+	const toggle = (next: View) => {
+		setView(shown => (shown === next ? 'main' : next));
+	};
+
+	const handlers: KeyHandlers<JobAction> = {
+		quit: () => onQuit('quit'),
+		interrupt: () => onQuit('interrupt'),
+		refresh() {
+			watcher.pollNow();
+			details?.pollNow();
+		},
+		pause: () => watcher.setPaused(!watcher.paused),
+		events: () => toggle('events'),
+		pods: () => toggle('pods'),
+		podGroup: () => toggle('podGroup'),
+		timeline: () => toggle('timeline'),
+		help: () => toggle('help'),
+		'main-view': () => setView('main'),
+		jobs: () => onBack?.(),
+	};
+
 	useInput(
 		(input, key) => {
-			if (key.ctrl && input === 'c') {
-				onQuit('interrupt');
-			} else if (input === 'q') {
-				onQuit('quit');
-			} else if (input === 'r') {
-				watcher.pollNow();
-				details?.pollNow();
-			} else if (input === 'p') {
-				watcher.setPaused(!watcher.paused);
-			} else if (input === '?') {
-				setView(shown => (shown === 'help' ? 'main' : 'help'));
-			} else if (key.escape) {
-				if (view === 'main') onBack?.();
-				else setView('main');
-			} else if (Object.hasOwn(panelKeys, input) && (withDetails || input === 't')) {
-				// The same key again goes back, like ? does for the help.
-				const next = panelKeys[input]!;
-				setView(shown => (shown === next ? 'main' : next));
-			}
+			dispatchKey(jobKeys, handlers, jobScreen(view), input, key, {details: withDetails, back: onBack !== undefined});
 		},
 		{isActive: isRawModeSupported === true},
 	);

@@ -49,7 +49,7 @@ export function Screen({state, intervalMs, columns, rows, view = 'main', keys = 
 
 	let body;
 	if (view === 'help') {
-		body = <HelpOverlay details={details} />;
+		body = <HelpOverlay details={details} back={back} />;
 	} else if (view === 'events') {
 		body = <EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 1} now={now} />;
 	} else if (view === 'pods') {

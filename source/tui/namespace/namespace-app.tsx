@@ -6,6 +6,7 @@ import type {NamespaceStore} from '../../state/namespace-store.js';
 import {initialTableView, pinSelection, reduceTableView, tableWindow, visibleRows, type TableView, type ViewAction} from './namespace-view.js';
 import type {NamespaceWatcher} from '../../watch/namespace-watcher.js';
 import {useJobSession, type JobSession} from './use-job-session.js';
+import {dispatchKey, filterKeys, tableKeys, type FilterAction, type KeyHandlers, type TableAction} from '../keys.js';
 import {useNamespaceState} from './use-namespace-state.js';
 
 type Props = {
@@ -41,50 +42,46 @@ export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, sourc
 		setView(current => reduceTableView(current, action, list, height));
 	};
 
+	const quit = () => onQuit('quit');
+	const interrupt = () => onQuit('interrupt');
+	const tableHandlers: KeyHandlers<TableAction> = {
+		up: () => act({type: 'move', by: -1}),
+		down: () => act({type: 'move', by: 1}),
+		'page-up': () => act({type: 'page', by: -1}),
+		'page-down': () => act({type: 'page', by: 1}),
+		first: () => act({type: 'first'}),
+		last: () => act({type: 'last'}),
+		open() {
+			const row = list[tableWindow(view, list, height).selected];
+			if (row && row.deletedAt === undefined) setOpened(row.job.name);
+		},
+		filter: () => act({type: 'filter-start'}),
+		'clear-filter'() {
+			if (view.filter !== '') act({type: 'filter-clear'});
+		},
+		sort: () => act({type: 'sort-next'}),
+		refresh: () => watcher.pollNow(),
+		pause: () => watcher.setPaused(!watcher.paused),
+		help: () => setHelp(shown => !shown),
+		'close-help': () => setHelp(false),
+		quit,
+		interrupt,
+	};
+	// Typing a filter: every printable key is text, q and s included.
+	const filterHandlers: KeyHandlers<FilterAction> = {
+		type: text => act({type: 'filter-input', text}),
+		erase: () => act({type: 'filter-backspace'}),
+		keep: () => act({type: 'filter-keep'}),
+		clear: () => act({type: 'filter-clear'}),
+		up: () => act({type: 'move', by: -1}),
+		down: () => act({type: 'move', by: 1}),
+		interrupt,
+	};
+
 	useInput(
 		(input, key) => {
-			if (key.ctrl && input === 'c') {
-				onQuit('interrupt');
-			} else if (view.editing) {
-				// Typing a filter: every printable key is text, q and s included.
-				if (key.escape) act({type: 'filter-clear'});
-				else if (key.return) act({type: 'filter-keep'});
-				else if (key.backspace || key.delete) act({type: 'filter-backspace'});
-				else if (key.upArrow) act({type: 'move', by: -1});
-				else if (key.downArrow) act({type: 'move', by: 1});
-				else if (!key.ctrl && !key.meta && input !== '') act({type: 'filter-input', text: input});
-			} else if (input === 'q') {
-				onQuit('quit');
-			} else if (input === '?') {
-				setHelp(shown => !shown);
-			} else if (help) {
-				if (key.escape) setHelp(false);
-			} else if (input === '/') {
-				act({type: 'filter-start'});
-			} else if (input === 's') {
-				act({type: 'sort-next'});
-			} else if (key.upArrow || input === 'k') {
-				act({type: 'move', by: -1});
-			} else if (key.downArrow || input === 'j') {
-				act({type: 'move', by: 1});
-			} else if (key.pageUp) {
-				act({type: 'page', by: -1});
-			} else if (key.pageDown || input === ' ') {
-				act({type: 'page', by: 1});
-			} else if (key.home || input === 'g') {
-				act({type: 'first'});
-			} else if (key.end || input === 'G') {
-				act({type: 'last'});
-			} else if (key.return) {
-				const row = list[tableWindow(view, list, height).selected];
-				if (row && row.deletedAt === undefined) setOpened(row.job.name);
-			} else if (key.escape) {
-				if (view.filter !== '') act({type: 'filter-clear'});
-			} else if (input === 'r') {
-				watcher.pollNow();
-			} else if (input === 'p') {
-				watcher.setPaused(!watcher.paused);
-			}
+			if (view.editing) dispatchKey(filterKeys, filterHandlers, 'filter', input, key);
+			else dispatchKey(tableKeys, tableHandlers, help ? 'table-help' : 'table', input, key);
 		},
 		{isActive: keys && opened === undefined},
 	);

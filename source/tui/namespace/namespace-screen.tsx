@@ -6,6 +6,8 @@ import {LinkStatusLine} from '../kit/link-status.js';
 import {JobsTable, longestName, planJobColumns} from './jobs-table.js';
 import {NamespaceHelp} from './namespace-help.js';
 import {useTheme} from '../kit/theme.js';
+import {KeyHints} from '../kit/key-hints.js';
+import {filterKeys, hintsFor, tableKeys} from '../keys.js';
 
 /** Header, two status lines, the filter line, the table's heading, the rows line, key hints, one spare. */
 export const namespaceChromeLines = 8;
@@ -61,6 +63,12 @@ function Header({state}: {readonly state: NamespaceState}) {
 	);
 }
 
+const tableHints = hintsFor(tableKeys, 'table');
+/** While a filter is typed: `Enter keeps · Esc clears`. */
+const filterHints = hintsFor(filterKeys, 'filter')
+	.map(({key, text}) => `${key} ${text}`)
+	.join(' · ');
+
 function FilterLine({view, keys}: {readonly view: TableView; readonly keys: boolean}) {
 	const theme = useTheme();
 	const sort = (
@@ -75,7 +83,7 @@ function FilterLine({view, keys}: {readonly view: TableView; readonly keys: bool
 				<Text {...theme.key}>/</Text>
 				{view.filter}
 				<Text {...theme.key}>▏</Text>
-				<Text {...theme.muted}> Enter keeps · Esc clears</Text>
+				<Text {...theme.muted}> {filterHints}</Text>
 			</Text>
 		);
 	}
@@ -100,26 +108,6 @@ function rowsLine(start: number, end: number, shown: number, total: number, filt
 	if (shown === 0) return filter === '' ? 'no jobs' : `no job name holds "${filter}" (${total} ${total === 1 ? 'job' : 'jobs'})`;
 	const range = `rows ${start + 1}–${end} of ${shown}`;
 	return filter === '' ? range : `${range} matching "${filter}" (${total} in all)`;
-}
-
-function KeyHints() {
-	const theme = useTheme();
-	const hint = (key: string, what: string, first = false) => (
-		<Text key={key}>
-			{first ? '' : ' · '}
-			<Text {...theme.key}>{key}</Text> {what}
-		</Text>
-	);
-	return (
-		<Text wrap="truncate-end" {...theme.muted}>
-			{hint('q', 'quit', true)}
-			{hint('↑↓', 'move')}
-			{hint('Enter', 'open')}
-			{hint('/', 'filter')}
-			{hint('s', 'sort')}
-			{hint('?', 'help')}
-		</Text>
-	);
 }
 
 /**
@@ -179,7 +167,7 @@ export function NamespaceScreen({state, list, view, columns, rows, intervalMs, h
 			/>
 			{!help && <FilterLine view={view} keys={keys} />}
 			{body}
-			{keys && !all && <KeyHints />}
+			{keys && !all && <KeyHints hints={tableHints} />}
 		</Box>
 	);
 }

@@ -1,0 +1,276 @@
+import {readFileSync} from 'node:fs';
+import {render} from 'ink-testing-library';
+import {describe, expect, test} from 'vitest';
+import {plainText} from '../../source/common/markup.js';
+import {App} from '../../source/tui/job/job-app.js';
+import {NamespaceApp} from '../../source/tui/namespace/namespace-app.js';
+import {
+	filterKeys,
+	jobKeys,
+	keyLabel,
+	keySections,
+	namedKeys,
+	shownKeys,
+	tableKeys,
+	type Condition,
+	type FilterAction,
+	type JobAction,
+	type KeyRow,
+	type Screen,
+	type TableAction,
+} from '../../source/tui/keys.js';
+import {plainTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
+import {createJobViewStore} from '../../source/state/job-view-store.js';
+import {createNamespaceStore} from '../../source/state/namespace-store.js';
+import type {JobSession} from '../../source/tui/namespace/use-job-session.js';
+import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
+import type {NamespaceEvent} from '../../source/watch/namespace-watcher.js';
+import {fakeWatcher, runningJob} from '../helpers/render-helpers.js';
+import {added, jobsEvent, namespace} from '../helpers/namespace-helpers.js';
+
+/** What a terminal sends for each key of the tables; `text` is a printable key no row takes. */
+const bytes: Record<keyof typeof namedKeys, string> = {
+	'ctrl+c': '\u0003',
+	up: '\u001B[A',
+	down: '\u001B[B',
+	pageUp: '\u001B[5~',
+	pageDown: '\u001B[6~',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	enter: '\r',
+	esc: '\u001B',
+	backspace: '\u007F',
+	delete: '\u001B[3~',
+	space: ' ',
+	text: 'q',
+};
+
+const typed = (key: string) => (Object.hasOwn(bytes, key) ? bytes[key as keyof typeof bytes] : key);
+const tick = async () => new Promise(resolve => setTimeout(resolve, 40));
+
+async function press(stdin: {write(data: string): void}, keys: readonly string[]) {
+	for (const key of keys) {
+		stdin.write(typed(key));
+		await tick();
+	}
+}
+
+/** Every [screen, key, action] of a table: what the drive tests press. */
+function cases<S extends Screen>(rows: ReadonlyArray<KeyRow<S>>) {
+	return rows.flatMap(row => row.on.flatMap(screen => Object.entries(row.keys).map(([key, action]) => [screen, key, action] as const)));
+}
+
+describe('the key tables', () => {
+	const sections = Object.values(keySections) as ReadonlyArray<{readonly rows: ReadonlyArray<KeyRow<Screen>>}>;
+
+	test('every key is one character or a named key', () => {
+		for (const {rows} of sections) {
+			for (const row of rows) for (const key of Object.keys(row.keys)) expect([...key].length === 1 || Object.hasOwn(namedKeys, key), key).toBe(true);
+		}
+	});
+
+	test('on every screen, with or without details and a table to go back to, a key fires one action', () => {
+		const conditions: Array<Partial<Record<Condition, boolean>>> = [{}, {details: true}, {back: true}, {details: true, back: true}];
+		for (const {rows} of sections) {
+			for (const screen of new Set(rows.flatMap(row => row.on))) {
+				for (const has of conditions) {
+					const active = rows.filter(row => row.on.includes(screen) && (row.needs === undefined || has[row.needs]));
+					const keys = active.flatMap(row => Object.keys(row.keys));
+					expect(new Set(keys).size, `${screen} ${JSON.stringify(has)}: ${keys.join(' ')}`).toBe(keys.length);
+				}
+			}
+		}
+	});
+
+	test('the overlay names every key of a row: in its keys as shown, or in what it does', () => {
+		for (const {rows} of sections) {
+			for (const row of rows) {
+				const said = ` ${shownKeys(row)} ${plainText(row.description)} `.replaceAll(/[,;:()]/g, ' ');
+				for (const key of Object.keys(row.keys)) {
+					if (key === 'text') continue;
+					expect(said, `${shownKeys(row)}: ${keyLabel(key)}`).toContain(` ${keyLabel(key)} `);
+				}
+			}
+		}
+	});
+
+	test('the apps read keys only through the tables: no key compared by hand', () => {
+		for (const file of ['job/job-app.tsx', 'namespace/namespace-app.tsx']) {
+			const source = readFileSync(new URL(`../../source/tui/${file}`, import.meta.url), 'utf8');
+			expect(source, file).not.toMatch(/\binput\s*===|\bkey\.(ctrl|meta|escape|return|upArrow|downArrow|pageUp|pageDown|home|end|backspace|delete)\b/);
+			expect(source, file).toMatch(/dispatchKey\(/);
+		}
+	});
+});
+
+function jobSetup() {
+	const {watcher, calls, emit} = fakeWatcher<WatchEvent>();
+	const store = createJobViewStore(watcher, {namespace: 'default', name: 'mpi-demo', highlightMs: 4000});
+	const quits: string[] = [];
+	let backs = 0;
+	const details = {
+		setWanted() {},
+		pollNow: () => calls.push('details.pollNow'),
+	};
+	const result = render(
+		<ThemeProvider value={plainTheme}>
+			<App
+				store={store}
+				watcher={watcher}
+				details={details}
+				intervalMs={2000}
+				onQuit={reason => quits.push(reason)}
+				onBack={() => {
+					backs++;
+				}}
+			/>
+		</ThemeProvider>,
+	);
+	emit({type: 'job', at: Date.now(), raw: {}, job: runningJob(), changes: [], rvChanged: true});
+	return {...result, calls, quits, backs: () => backs};
+}
+
+type JobView = 'main' | 'help' | 'events' | 'pods' | 'podGroup' | 'timeline';
+
+/** Which view the frame shows: the help's note, the main view's hints, or a full view's first line. */
+function jobView(frame: string): JobView {
+	if (frame.includes('Changed values stand out')) return 'help';
+	if (frame.includes('r refresh')) return 'main';
+	const body = frame.split('\n')[3] ?? '';
+	for (const [title, view] of [
+		['Events', 'events'],
+		['Pods', 'pods'],
+		['PodGroup', 'podGroup'],
+		['Timeline', 'timeline'],
+	] as const) {
+		if (body.startsWith(title)) return view;
+	}
+
+	throw new Error(`no view recognised in\n${frame}`);
+}
+
+type JobCheck = (app: ReturnType<typeof jobSetup>, before: JobView, after: JobView) => void;
+const panel = (view: JobView): JobCheck => (_, before, after) => expect(after).toBe(before === view ? 'main' : view);
+
+/** What each action of jobKeys does, seen from outside. A table action with no line here fails the test. */
+const jobChecks: Record<JobAction, JobCheck> = {
+	quit: app => expect(app.quits).toEqual(['quit']),
+	interrupt: app => expect(app.quits).toEqual(['interrupt']),
+	refresh: app => expect(app.calls).toEqual(['pollNow', 'details.pollNow']),
+	pause: app => expect(app.calls).toEqual(['paused:true']),
+	events: panel('events'),
+	pods: panel('pods'),
+	podGroup: panel('podGroup'),
+	timeline: panel('timeline'),
+	help: panel('help'),
+	'main-view': (_, __, after) => expect(after).toBe('main'),
+	jobs: app => expect(app.backs()).toBe(1),
+};
+
+/** Keys that bring a job's view to a screen: a full view is the timeline (always there), the help is ?. */
+const toJobScreen = {job: [], 'job-full': ['t'], 'job-help': ['?']} as const;
+
+describe("every key of a job's view does what the table says, on every screen it is listed for", () => {
+	test.each(cases(jobKeys))('%s: %s fires %s', async (screen, key, action) => {
+		const app = jobSetup();
+		await tick();
+		await press(app.stdin, toJobScreen[screen]);
+		const before = jobView(app.lastFrame() ?? '');
+		await press(app.stdin, [key]);
+		const after = jobView(app.lastFrame() ?? '');
+		expect(Object.keys(jobChecks)).toContain(action);
+		jobChecks[action as JobAction](app, before, after);
+	});
+
+	test('a key no row takes does nothing', async () => {
+		const app = jobSetup();
+		await tick();
+		const frame = app.lastFrame();
+		await press(app.stdin, ['x', 'Q', '1', 'up', 'down', 'enter', 'pageDown', 'home', 'space', 'backspace']);
+		expect(app.lastFrame()).toBe(frame);
+		expect([app.calls, app.quits, app.backs()]).toEqual([[], [], 0]);
+	});
+
+	test('without details, e, o and g do nothing', async () => {
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
+		const store = createJobViewStore(watcher, {namespace: 'default', name: 'mpi-demo', highlightMs: 4000});
+		const app = render(
+			<ThemeProvider value={plainTheme}>
+				<App store={store} watcher={watcher} intervalMs={2000} onQuit={() => {}} />
+			</ThemeProvider>,
+		);
+		emit({type: 'job', at: Date.now(), raw: {}, job: runningJob(), changes: [], rvChanged: true});
+		await tick();
+		await press(app.stdin, ['e', 'o', 'g']);
+		expect(jobView(app.lastFrame() ?? '')).toBe('main');
+		await press(app.stdin, ['t']);
+		expect(jobView(app.lastFrame() ?? '')).toBe('timeline');
+	});
+});
+
+function tableSetup() {
+	const {watcher, calls, emit} = fakeWatcher<NamespaceEvent>();
+	const store = createNamespaceStore(watcher, {namespace, highlightMs: 4000});
+	const quits: string[] = [];
+	const opened: string[] = [];
+	const openJob = (name: string): JobSession => {
+		opened.push(name);
+		let jobListener: WatchListener = () => {};
+		const jobStore = createJobViewStore({subscribe: next => ((jobListener = next), () => {})}, {namespace, name, highlightMs: 4000});
+		jobListener({type: 'job', at: Date.now(), raw: {}, job: {...runningJob(), name, namespace}, changes: [], rvChanged: true});
+		return {name, store: jobStore, watcher: {paused: false, pollNow() {}, setPaused() {}}, close() {}};
+	};
+
+	const result = render(
+		<ThemeProvider value={plainTheme}>
+			<NamespaceApp store={store} watcher={watcher} intervalMs={2000} openJob={openJob} onQuit={reason => quits.push(reason)} />
+		</ThemeProvider>,
+	);
+	const rows = Array.from({length: 40}, (_, index) => added({name: `train-${String(index).padStart(2, '0')}`}));
+	emit(jobsEvent(Date.now(), rows, true));
+	const frame = () => result.lastFrame() ?? '';
+	return {...result, frame, calls, quits, opened, selected: () => /^› (train-\d+) /m.exec(frame())?.[1]};
+}
+
+type TableApp = ReturnType<typeof tableSetup>;
+/** Keys pressed first (after the screen's own), and what must hold after the key. */
+type TableCheck = {readonly before?: readonly string[]; readonly check: (app: TableApp, screen: Screen) => void};
+const helpShown = (app: TableApp) => app.frame().includes('hide the help');
+
+/** What each action of tableKeys and filterKeys does. The selection starts on train-02. */
+const tableChecks: Record<TableAction | FilterAction, TableCheck> = {
+	up: {check: app => expect(app.selected()).toBe('train-01')},
+	down: {check: app => expect(app.selected()).toBe('train-03')},
+	'page-up': {check: app => expect(app.selected()).toBe('train-00')},
+	'page-down': {check: app => expect(Number(app.selected()?.slice(6))).toBeGreaterThan(3)},
+	first: {check: app => expect(app.selected()).toBe('train-00')},
+	last: {check: app => expect(app.selected()).toBe('train-39')},
+	open: {check: app => expect(app.opened).toEqual(['train-02'])},
+	filter: {check: app => expect(app.frame()).toContain('/▏')},
+	'clear-filter': {before: ['/', '1', 'enter'], check: app => expect(app.frame()).not.toContain('filter 1')},
+	sort: {check: app => expect(app.frame()).toContain('sort: phase')},
+	refresh: {check: app => expect(app.calls).toEqual(['pollNow'])},
+	pause: {check: app => expect(app.calls).toEqual(['paused:true'])},
+	help: {check: (app, screen) => expect(helpShown(app)).toBe(screen === 'table')},
+	'close-help': {check: app => expect(helpShown(app)).toBe(false)},
+	quit: {check: app => expect(app.quits).toEqual(['quit'])},
+	interrupt: {check: app => expect(app.quits).toEqual(['interrupt'])},
+	type: {check: app => expect([app.frame().includes('/q▏'), app.quits]).toEqual([true, []])},
+	erase: {before: ['1', '2'], check: app => expect(app.frame()).toContain('/1▏')},
+	keep: {before: ['1'], check: app => expect(app.frame()).toContain('filter 1 (Esc clears)')},
+	clear: {before: ['1'], check: app => expect([app.frame().includes('▏'), app.frame().includes('filter 1')]).toEqual([false, false])},
+};
+
+const toTableScreen = {table: ['j', 'j'], 'table-help': ['j', 'j', '?'], filter: ['j', 'j', '/']} as const;
+
+describe("every key of the namespace's table and of its filter does what the table says", () => {
+	test.each([...cases(tableKeys), ...cases(filterKeys)])('%s: %s fires %s', async (screen, key, action) => {
+		const app = tableSetup();
+		await tick();
+		expect(Object.keys(tableChecks)).toContain(action);
+		const {before = [], check} = tableChecks[action as TableAction | FilterAction];
+		await press(app.stdin, [...toTableScreen[screen], ...before]);
+		await press(app.stdin, [key]);
+		check(app, screen);
+	});
+});
