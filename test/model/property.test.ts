@@ -174,11 +174,22 @@ describe('any document from the wire', () => {
 		);
 	});
 
-	test('terminalSafeJson: any JSON value parses back unchanged, with nothing raw that acts on a terminal', () => {
+	test('terminalSafeJson: any JSON value gives the same JSON text but for \\u escapes of what acts on a terminal, and nothing raw that does', () => {
+		// Compared as text, with the escapes it added undone, rather than through JSON.parse: V8's JSON.parse (Node 24)
+		// can decode an escaped object key wrongly once an earlier parse left a key with a backslash in its cache
+		// (nodejs/node#63785), which made a round-trip through it fail now and then for reasons not in this code.
+		const undoEscapes = (text: string) =>
+			text.replaceAll(/\\(u[\da-f]{4}|[^u])/g, (escape, what: string) => {
+				if (!what.startsWith('u')) return escape;
+				const character = String.fromCodePoint(Number.parseInt(what.slice(1), 16));
+				// JSON.stringify writes controls below U+0020 and lone surrogates as \u escapes itself: keep those.
+				return /[\u0000-\u001F\uD800-\uDFFF]/.test(character) ? escape : character;
+			});
 		fc.assert(
 			fc.property(fc.jsonValue({stringUnit: unit}), value => {
 				const text = terminalSafeJson(value);
-				expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+				expect(undoEscapes(text)).toBe(JSON.stringify(value));
+				expect(() => JSON.parse(text)).not.toThrow();
 				expect(unsafeCharacter.test(text)).toBe(false);
 			}),
 			{numRuns: 1000},
