@@ -3,23 +3,13 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {iamEndpoint} from '../../../source/connect/endpoints.js';
+import {withDefaults} from '../../../source/cli/flags.js';
 import {resolveOptions, type Flags} from '../../../source/cli/options.js';
 import {UsageError, type Environment} from '../../../source/common/usage-error.js';
 import {resolveConnection} from '../../../source/connect/connection.js';
 
-const baseFlags: Flags = {
-	interval: '2s',
-	timeout: '10s',
-	maxWait: '30s',
-	recheck: '30s',
-	highlight: '4s',
-	once: false,
-	exitOnFinish: false,
-	demo: false,
-	speed: 1,
-	color: false,
-	altScreen: true,
-};
+// The flag table's defaults, as meow gives them, without colour.
+const baseFlags: Flags = withDefaults({color: false});
 
 async function sourceFor(env: Environment, flags: Partial<Flags> = {}): Promise<string> {
 	const config = resolveOptions(['job'], {...baseFlags, region: 'cn-north-4', ...flags}, env, false);
