@@ -9,7 +9,7 @@ import {refusedDelayMs} from './retry-policy.js';
 import {sleep as realSleep} from '../common/sleep.js';
 import {createStreamSession, refusesWatch, type StreamSessionEvent} from './stream-session.js';
 import type {Change, Job} from '../model/job.js';
-import {pauseLoop, runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
+import {pauseLoop, runWatchLoop, settleWithRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
 
 export type {WatchMode} from './stream-session.js';
 
@@ -128,40 +128,15 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 	}
 
 	async function poll(retries: number): Promise<PollOutcome> {
-		try {
-			const response = await withRetries(attempt, {retries, slowRequestMs, settings: options, waits, asApiError, emit, now});
-			return {kind: 'job', response};
-		} catch (error) {
-			if (stopSignal.aborted) {
-				throw error;
-			}
-
-			const apiError = asApiError(error);
-			if (apiError.category === 'not-found') {
-				return {kind: 'not-found', error: apiError};
-			}
-
-			return apiError.retryable ? {kind: 'gave-up', error: apiError} : {kind: 'refused', error: apiError};
-		}
+		const settled = await settleWithRetries(attempt, {retries, slowRequestMs, settings: options, waits, asApiError, emit, now});
+		if (settled.kind === 'ok') return {kind: 'job', response: settled.value};
+		return settled.error.category === 'not-found' ? {kind: 'not-found', error: settled.error} : settled;
 	}
 
 	async function list(): Promise<ListOutcome> {
-		try {
-			const listing = await withRetries(async () => client.listJob!(stopSignal), {
-				retries: Number.POSITIVE_INFINITY,
-				slowRequestMs,
-				settings: options,
-				waits,
-				asApiError,
-				emit,
-				now,
-			});
-			return {kind: 'listed', listing};
-		} catch (error) {
-			if (stopSignal.aborted) throw error;
-			const apiError = asApiError(error);
-			return apiError.retryable ? {kind: 'gave-up', error: apiError} : {kind: 'refused', error: apiError};
-		}
+		const settings = {retries: Number.POSITIVE_INFINITY, slowRequestMs, settings: options, waits, asApiError, emit, now};
+		const settled = await settleWithRetries(async () => client.listJob!(stopSignal), settings);
+		return settled.kind === 'ok' ? {kind: 'listed', listing: settled.value} : settled;
 	}
 
 	function report(outcome: PollOutcome): number {

@@ -7,7 +7,7 @@ import {createPausableWait} from './pausable-wait.js';
 import {refusedDelayMs} from './retry-policy.js';
 import {sleep as realSleep} from '../common/sleep.js';
 import {createStreamSession, type StreamSessionEvent} from './stream-session.js';
-import {pauseLoop, runWatchLoop, withRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
+import {pauseLoop, runWatchLoop, settleWithRetries, type Watcher, type WatchLoopSettings} from './watch-loop.js';
 
 export type NamespaceEvent =
 	| {readonly type: 'fetch-slow'; readonly at: number}
@@ -113,14 +113,8 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 	}
 
 	async function poll(retries: number): Promise<ListOutcome> {
-		try {
-			const list = await withRetries(attempt, {retries, slowRequestMs, settings: options, waits, asApiError, emit, now});
-			return {kind: 'listed', list};
-		} catch (error) {
-			if (stopSignal.aborted) throw error;
-			const apiError = asApiError(error);
-			return apiError.retryable ? {kind: 'gave-up', error: apiError} : {kind: 'refused', error: apiError};
-		}
+		const settled = await settleWithRetries(attempt, {retries, slowRequestMs, settings: options, waits, asApiError, emit, now});
+		return settled.kind === 'ok' ? {kind: 'listed', list: settled.value} : settled;
 	}
 
 	function flush(): void {

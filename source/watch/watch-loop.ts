@@ -43,7 +43,7 @@ export type Watcher<Event, Outcome> = {
  * spinner is for slow answers only: an attempt that takes longer than slowRequestMs says so, a fast one that
  * changes nothing must write nothing.
  */
-export async function withRetries<T>(
+async function withRetries<T>(
 	attempt: () => Promise<T>,
 	context: {
 		readonly retries: number;
@@ -82,6 +82,20 @@ export async function withRetries<T>(
 			await waits.wait(delayMs);
 		},
 	});
+}
+
+/** How a request ended after its retries: its value, or the error that retrying will not fix (refused) or did not fix. */
+export type Settled<T> = {readonly kind: 'ok'; readonly value: T} | {readonly kind: 'refused' | 'gave-up'; readonly error: ApiError};
+
+/** withRetries, with its last failure read as an outcome rather than thrown; a stop still throws. */
+export async function settleWithRetries<T>(attempt: () => Promise<T>, context: Parameters<typeof withRetries<T>>[1]): Promise<Settled<T>> {
+	try {
+		return {kind: 'ok', value: await withRetries(attempt, context)};
+	} catch (error) {
+		if (context.waits.stopSignal.aborted) throw error;
+		const apiError = context.asApiError(error);
+		return {kind: apiError.retryable ? 'gave-up' : 'refused', error: apiError};
+	}
 }
 
 /** Pause or resume, told to the listeners; a pause also ends the wait or the stream under way. */
