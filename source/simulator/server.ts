@@ -48,6 +48,8 @@ export type SimulatorOptions = {
 	readonly loop?: boolean;
 	/** When set, X-Auth-Token (CCI) or Authorization: Bearer (Kubernetes) must carry it, else 401. */
 	readonly token?: string;
+	/** When set, Authorization: Basic must carry this user and password (a kubeconfig's username/password), else 401. */
+	readonly basicAuth?: {readonly username: string; readonly password: string};
 	/**
 	 * Serve HTTPS with this key and certificate (PEM). With requestCert, as a Kubernetes API server: a client
 	 * without a certificate signed by ca gets 401 (the handshake itself succeeds).
@@ -80,6 +82,9 @@ export type SimulatedRequest = {
 	readonly at: number;
 	/** With tls.requestCert: the common name of the client's certificate. */
 	readonly clientCertificate?: string;
+	/** The Authorization and X-Auth-Token headers as received, so a test can tell which credential was sent. */
+	readonly authorization?: string;
+	readonly authToken?: string;
 };
 
 export type Simulator = {
@@ -126,7 +131,7 @@ type Reply = {readonly status: number; readonly body: unknown};
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const scenario = resolveScenario(options.scenario);
 	const speed = options.speed ?? 1;
-	const {token} = options;
+	const {token, basicAuth} = options;
 	const auth = options.iam || options.aksk ? createSimulatedAuth({iam: options.iam, aksk: options.aksk, token}) : undefined;
 	if (scenario.steps.length === 0) {
 		throw new RangeError(`Scenario "${scenario.name}" has no steps`);
@@ -190,7 +195,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	function handle(request: IncomingMessage, response: ServerResponse): void {
 		const method = request.method ?? 'GET';
 		const peer = options.tls?.requestCert && (request.socket as TLSSocket).authorized ? (request.socket as TLSSocket).getPeerCertificate() : undefined;
-		const entry = {method, path: request.url ?? '/', status: 0, at: Date.now(), ...(peer?.subject ? {clientCertificate: String(peer.subject.CN)} : {})};
+		const {authorization, 'x-auth-token': authToken} = request.headers;
+		const entry = {
+			method,
+			path: request.url ?? '/',
+			status: 0,
+			at: Date.now(),
+			...(peer?.subject ? {clientCertificate: String(peer.subject.CN)} : {}),
+			...(authorization === undefined ? {} : {authorization}),
+			...(typeof authToken === 'string' ? {authToken} : {}),
+		};
 		requestCount++;
 		requestLog.push(entry);
 		if (requestLog.length > requestLogSize) {
@@ -255,9 +269,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
-		const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+		const bearer = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1];
 		const badCertificate = options.tls?.requestCert === true && peer === undefined;
-		if (badCertificate || (token !== undefined && request.headers['x-auth-token'] !== token && bearer !== token)) {
+		const badBasic = basicAuth !== undefined && authorization !== `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
+		if (badCertificate || badBasic || (token !== undefined && authToken !== token && bearer !== token)) {
 			sendJson({status: 401, body: statusBody(401)});
 			return;
 		}

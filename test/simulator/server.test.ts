@@ -197,6 +197,21 @@ describe('HTTP surface', () => {
 		expect(await (await fetch(`${simulator.url}/healthz`)).text()).toBe('ok');
 	});
 
+	it('requires basic auth when set, and records the credential each request carried', async () => {
+		const simulator = await start({scenario: 'static', basicAuth: {username: 'bob', password: 'pw'}});
+		const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
+		expect((await getJob(simulator)).status).toBe(401);
+		expect((await getJob(simulator, {headers: {Authorization: basic('bob:wrong')}})).status).toBe(401);
+		expect((await getJob(simulator, {headers: {Authorization: 'Bearer pw'}})).status).toBe(401);
+		expect((await getJob(simulator, {headers: {Authorization: basic('bob:pw'), 'X-Auth-Token': 't1'}})).status).toBe(200);
+		expect(simulator.requests.map(({status, authorization, authToken}) => ({status, authorization, authToken}))).toEqual([
+			{status: 401, authorization: undefined, authToken: undefined},
+			{status: 401, authorization: basic('bob:wrong'), authToken: undefined},
+			{status: 401, authorization: 'Bearer pw', authToken: undefined},
+			{status: 200, authorization: basic('bob:pw'), authToken: 't1'},
+		]);
+	});
+
 	it('answers unknown paths like the API gateway', async () => {
 		const simulator = await start({scenario: 'static'});
 		const response = await fetch(`${simulator.url}/api/v1/namespaces`);
