@@ -278,9 +278,16 @@ describe('mergeEvents: what the events panel keeps across answers', () => {
 });
 
 describe('garbage and hostile strings', () => {
-	test.each(garbage.map(value => [describeValue(value), value]))('%s as a list, or an item, does not throw', (_label, value) => {
-		expect(() => normalizeEvents([value], filter)).not.toThrow();
-		expect(() => normalizeEvents([{items: [value]}], filter)).not.toThrow();
+	// An object item is an event with every field defaulted (no uid, so no filter drops it); anything else is nothing.
+	const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+	const blank: EventInfo = {key: '///', type: 'Normal', reason: '', message: '', kind: '', name: '', count: 1};
+
+	test.each(garbage.map(value => [describeValue(value), value]))('%s as a list, or an item: a defaulted event per object item, nothing else', (_label, value) => {
+		const items = isObject(value) ? (value as {items?: unknown}).items : undefined;
+		const objectItems = Array.isArray(items) ? items.filter(item => isObject(item)).length : 0;
+		// Items that read the same fold into one event, their counts added.
+		expect(normalizeEvents([value], filter)).toEqual(objectItems > 0 ? [{...blank, count: objectItems}] : []);
+		expect(normalizeEvents([{items: [value]}], filter)).toEqual(isObject(value) ? [blank] : []);
 	});
 
 	test('items that are not objects are skipped', () => {

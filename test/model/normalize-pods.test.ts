@@ -223,9 +223,19 @@ describe('podGroupNameOf', () => {
 });
 
 describe('garbage', () => {
-	test.each(garbage.map(value => [describeValue(value), value]))('%s as a list does not throw', (_label, value) => {
-		expect(() => normalizePods(value, jobUid)).not.toThrow();
-		expect(() => podGroupNameOf(value, jobUid)).not.toThrow();
+	// Only an object among the items is a pod (every field defaulted); anything else is nothing, and names no PodGroup.
+	const objectItems = (value: unknown) => {
+		const items = (value as {items?: unknown} | null | undefined)?.items;
+		return Array.isArray(items) ? items.filter(item => typeof item === 'object' && item !== null && !Array.isArray(item)).length : 0;
+	};
+
+	const unnamed: PodInfo = {name: '(unnamed)', phase: '', ready: 0, containers: 0, restarts: 0, deleting: false, rank: 1};
+
+	test.each(garbage.map(value => [describeValue(value), value]))('%s as a list: a defaulted pod per object item, nothing else', (_label, value) => {
+		const expected = Array.from({length: objectItems(value)}, () => unnamed);
+		expect(normalizePods(value, jobUid)).toEqual(expected);
+		expect(normalizePods(value, undefined)).toEqual(expected);
+		expect(podGroupNameOf(value, jobUid)).toBeUndefined();
 	});
 
 	test('entries that are not objects are not pods: no phantom rows', () => {
