@@ -358,6 +358,8 @@ describe('a server that refuses watches', () => {
 		[404, 'the server refused watch (404)'],
 		[400, 'the server refused watch (400)'],
 		[403, 'the server refused watch (403)'],
+		// A 5xx, yet the server says it will never serve a watch: not retried.
+		[501, 'the server refused watch (501)'],
 	])('%i on the watch while the list works: polling from then on, and why', async (code, reason) => {
 		const {watcher, events, log} = harness([listed(written(1), 4), written(1), written(2)], [status(code)]);
 		await watcher.run();
