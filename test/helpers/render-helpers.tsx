@@ -56,24 +56,4 @@ export function runningJob(overrides?: Parameters<typeof runningRaw>[0]): Job {
 	return normalizeJob(runningRaw(overrides), {namespace: 'default', name: 'mpi-demo'});
 }
 
-/**
- * A watcher for an app under test: it records the keys' calls (`pollNow`, `paused:true`), and `emit` sends
- * the app's store an event as the real watcher would.
- */
-export function fakeWatcher<Event>() {
-	let listener: (event: Event) => void = () => {};
-	const calls: string[] = [];
-	const watcher = {
-		paused: false,
-		pollNow: () => calls.push('pollNow'),
-		setPaused(value: boolean) {
-			calls.push(`paused:${value}`);
-			watcher.paused = value;
-		},
-		subscribe(next: (event: Event) => void) {
-			listener = next;
-			return () => {};
-		},
-	};
-	return {watcher, calls, emit: (event: Event) => listener(event)};
-}
+export {fakeWatcher} from './fake-watcher.js';

@@ -1,14 +1,13 @@
 import {describe, expect, test} from 'vitest';
-import {errorFromResponse} from '../../source/api/api-error.js';
 import type {EventInfo} from '../../source/model/cluster.js';
 import {detailPaths, idleDetails, reduceDetails, type DetailsView} from '../../source/state/details-state.js';
 import {keptEvents, normalizeEvents} from '../../source/model/normalize-events.js';
 import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
 import {normalizePods} from '../../source/model/normalize-pods.js';
 import type {DetailPart, DetailResult, DetailsEvent, DetailValues} from '../../source/watch/details-poller.js';
-import {statusBody} from '../../source/simulator/index.js';
 import {jobUid, loadClusterFixture} from '../helpers/cluster-fixtures.js';
 import type {RawObject} from '../helpers/helpers.js';
+import {status} from '../helpers/api-status.js';
 
 const t0 = Date.parse('2024-03-11T08:20:00Z');
 const podList = loadClusterFixture('pods');
@@ -17,9 +16,9 @@ const podGroup = normalizePodGroup(loadClusterFixture('podgroup-unschedulable'),
 const runningGroup = normalizePodGroup(loadClusterFixture('podgroup-running'), 'x');
 const events = normalizeEvents([loadClusterFixture('events')]);
 
-const serverError = errorFromResponse({status: 503, body: JSON.stringify(statusBody(503))});
-const gatewayTimeout = errorFromResponse({status: 504, body: JSON.stringify(statusBody(504))});
-const forbidden = errorFromResponse({status: 403, body: JSON.stringify(statusBody(403, {message: 'pods is forbidden: User "dev" cannot list resource "pods"'}))});
+const serverError = status(503);
+const gatewayTimeout = status(504);
+const forbidden = status(403, {message: 'pods is forbidden: User "dev" cannot list resource "pods"'});
 
 function answer<P extends DetailPart>(part: P, result: DetailResult<P>, at = t0): DetailsEvent {
 	return {type: 'details', part, result, at} as DetailsEvent;

@@ -1,44 +1,11 @@
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
-import {errorFromResponse} from '../../source/api/api-error.js';
-import {diffJob} from '../../source/model/diff-job.js';
-import type {Job} from '../../source/model/job.js';
-import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
+import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import {createJobViewStore} from '../../source/state/job-view-store.js';
-import {statusBody} from '../../source/simulator/index.js';
-import {edited, loadFixture, normalize, type RawObject} from '../helpers/helpers.js';
+import {status} from '../helpers/api-status.js';
+import {fakeWatcher} from '../helpers/fake-watcher.js';
+import {jobAt as job, jobEvent} from '../helpers/jobs.js';
 
-const running = loadFixture('running-mpi');
-const notFound = errorFromResponse({status: 404, body: JSON.stringify(statusBody(404))});
-
-function job(rv: number, edit: (raw: RawObject) => void = () => {}): Job {
-	return normalize(
-		edited(running, raw => {
-			raw['metadata'].resourceVersion = String(rv);
-			edit(raw);
-		}),
-	);
-}
-
-function jobEvent(next: Job, at: number, previous?: Job): WatchEvent {
-	return {type: 'job', at, raw: {}, job: next, ...(previous ? {previous} : {}), changes: previous ? diffJob(previous, next) : [], rvChanged: true};
-}
-
-/** Stands in for the watcher: the store only subscribes to it. */
-function fakeWatcher() {
-	const listeners = new Set<WatchListener>();
-	return {
-		subscribe(listener: WatchListener) {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
-		emit(event: WatchEvent) {
-			for (const listener of listeners) listener(event);
-		},
-		get listenerCount() {
-			return listeners.size;
-		},
-	};
-}
+const notFound = status(404);
 
 // The store owns the one timer that ends highlights: real timing is the point here, so the clock is faked.
 beforeEach(() => {
@@ -51,38 +18,38 @@ afterEach(() => {
 
 describe('createJobViewStore', () => {
 	test('starts connecting, named after the target', () => {
-		const store = createJobViewStore(fakeWatcher(), {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const store = createJobViewStore(fakeWatcher<WatchEvent>().watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		expect(store.getState()).toMatchObject({namespace: 'ns', name: 'job', connection: {kind: 'connecting'}, now: Date.now()});
 	});
 
 	test('follows the watcher\'s events from before any render, and tells its listeners', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const calls: string[] = [];
 		store.subscribe(() => calls.push(store.getState().connection.kind));
-		watcher.emit({type: 'not-found', at: Date.now(), error: notFound, delayMs: 2000});
-		watcher.emit(jobEvent(job(1), Date.now()));
+		emit({type: 'not-found', at: Date.now(), error: notFound, delayMs: 2000});
+		emit(jobEvent(job(1), Date.now()));
 		expect(calls).toEqual(['waiting', 'live']);
 		expect(store.getState().job?.resourceVersion).toBe('1');
 	});
 
 	test('an event that changes nothing notifies nobody', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		let calls = 0;
 		store.subscribe(() => calls++);
-		watcher.emit({type: 'fetch-slow', at: Date.now()});
-		watcher.emit({type: 'fetch-slow', at: Date.now()});
+		emit({type: 'fetch-slow', at: Date.now()});
+		emit({type: 'fetch-slow', at: Date.now()});
 		store.dispatch({type: 'tick', at: Date.now()});
 		expect(calls).toBe(1);
 	});
 
 	test('highlights end by themselves once highlightMs has passed, with one notification', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const first = job(1);
-		watcher.emit(jobEvent(first, Date.now()));
-		watcher.emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
+		emit(jobEvent(first, Date.now()));
+		emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
 		expect(Object.keys(store.getState().highlights).sort()).toEqual(['metadata.resourceVersion', 'status.running']);
 		let calls = 0;
 		store.subscribe(() => calls++);
@@ -98,14 +65,14 @@ describe('createJobViewStore', () => {
 	});
 
 	test('staggered highlights each end on time', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const first = job(1);
 		const second = job(2, raw => (raw['status'].running = 2));
-		watcher.emit(jobEvent(first, Date.now()));
-		watcher.emit(jobEvent(second, Date.now(), first));
+		emit(jobEvent(first, Date.now()));
+		emit(jobEvent(second, Date.now(), first));
 		vi.advanceTimersByTime(2000);
-		watcher.emit(jobEvent(job(3, raw => {
+		emit(jobEvent(job(3, raw => {
 			raw['status'].running = 2;
 			raw['status'].failed = 1;
 		}), Date.now(), second));
@@ -116,55 +83,55 @@ describe('createJobViewStore', () => {
 	});
 
 	test('dispose stops listening to the watcher and clears the timer', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit, listenerCount} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const first = job(1);
-		watcher.emit(jobEvent(first, Date.now()));
-		watcher.emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
+		emit(jobEvent(first, Date.now()));
+		emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
 		let calls = 0;
 		store.subscribe(() => calls++);
 		store.dispose();
-		expect(watcher.listenerCount).toBe(0);
+		expect(listenerCount()).toBe(0);
 		expect(vi.getTimerCount()).toBe(0);
-		watcher.emit({type: 'fetch-slow', at: Date.now()});
+		emit({type: 'fetch-slow', at: Date.now()});
 		vi.advanceTimersByTime(10_000);
 		expect(calls).toBe(0);
 		expect(store.getState().fetchingSlowly).toBe(false);
 	});
 
 	test('unsubscribe removes one listener', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		let a = 0;
 		let b = 0;
 		const stopA = store.subscribe(() => a++);
 		store.subscribe(() => b++);
 		stopA();
-		watcher.emit({type: 'paused', at: Date.now()});
+		emit({type: 'paused', at: Date.now()});
 		expect([a, b]).toEqual([0, 1]);
 	});
 
 	test('its timer does not keep the process alive', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		const first = job(1);
 		const spy = vi.spyOn(globalThis, 'setTimeout');
-		watcher.emit(jobEvent(first, Date.now()));
-		watcher.emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
+		emit(jobEvent(first, Date.now()));
+		emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
 		const timer = spy.mock.results.at(-1)?.value as NodeJS.Timeout;
 		spy.mockRestore();
 		expect(timer.hasRef()).toBe(false);
 	});
 
 	test('while watching, the minute turns on a timer (no poll answers to move the ages), once a minute, and only then', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		let renders = 0;
 		store.subscribe(() => renders++);
 		const start = Date.now();
-		watcher.emit({type: 'watching', at: start, opened: false});
-		watcher.emit(jobEvent(job(1), start));
-		watcher.emit({type: 'watching', at: start, opened: true});
+		emit({type: 'watching', at: start, opened: false});
+		emit(jobEvent(job(1), start));
+		emit({type: 'watching', at: start, opened: true});
 		const settled = renders;
 		vi.advanceTimersByTime(59_000);
 		expect(renders).toBe(settled);
@@ -177,11 +144,11 @@ describe('createJobViewStore', () => {
 	});
 
 	test('polling needs no minute timer: the polls turn the minute', () => {
-		const watcher = fakeWatcher();
+		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
 		let renders = 0;
 		store.subscribe(() => renders++);
-		watcher.emit(jobEvent(job(1), Date.now()));
+		emit(jobEvent(job(1), Date.now()));
 		const settled = renders;
 		vi.advanceTimersByTime(5 * 60_000);
 		expect(renders).toBe(settled);

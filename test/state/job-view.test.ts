@@ -1,13 +1,11 @@
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
+import {ApiError} from '../../source/api/api-error.js';
 import {detailPaths, idleDetails} from '../../source/state/details-state.js';
-import {diffJob, jobPaths} from '../../source/model/diff-job.js';
+import {jobPaths} from '../../source/model/diff-job.js';
 import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
 import {normalizePods} from '../../source/model/normalize-pods.js';
 import {buildTimeline} from '../../source/model/timeline.js';
-import type {Job} from '../../source/model/job.js';
 import type {DetailsEvent} from '../../source/watch/details-poller.js';
-import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import {
 	initialJobView,
 	nextHighlightExpiry,
@@ -16,39 +14,16 @@ import {
 	type JobViewState,
 	type JobViewOptions,
 } from '../../source/state/job-view.js';
-import {statusBody} from '../../source/simulator/index.js';
 import {jobUid, loadClusterFixture} from '../helpers/cluster-fixtures.js';
-import {edited, loadFixture, normalize, type RawObject} from '../helpers/helpers.js';
+import {loadFixture, normalize} from '../helpers/helpers.js';
+import {status} from '../helpers/api-status.js';
+import {jobAt as job, jobEvent} from '../helpers/jobs.js';
 
 const options: JobViewOptions = {highlightMs: 5000, maxRecent: 50};
 const t0 = Date.parse('2024-03-11T08:20:00Z');
-const running = loadFixture('running-mpi');
-
-function job(rv: number, edit: (raw: RawObject) => void = () => {}): Job {
-	return normalize(
-		edited(running, raw => {
-			raw['metadata'].resourceVersion = String(rv);
-			edit(raw);
-		}),
-	);
-}
-
-/** A job event as the watcher emits it, diffed against `previous`. */
-function jobEvent(next: Job, at: number, previous?: Job): Extract<WatchEvent, {type: 'job'}> {
-	return {
-		type: 'job',
-		at,
-		raw: {},
-		job: next,
-		...(previous ? {previous} : {}),
-		changes: previous ? diffJob(previous, next) : [],
-		rvChanged: previous === undefined || previous.resourceVersion !== next.resourceVersion,
-	};
-}
-
-const serverError = errorFromResponse({status: 503, body: JSON.stringify(statusBody(503))});
-const notFound = errorFromResponse({status: 404, body: JSON.stringify(statusBody(404))});
-const forbidden = errorFromResponse({status: 403, body: JSON.stringify(statusBody(403))});
+const serverError = status(503);
+const notFound = status(404);
+const forbidden = status(403);
 
 function run(actions: JobViewAction[], with_: JobViewOptions = options): JobViewState {
 	return actions.reduce((state, action) => reduceJobView(state, action, with_), initialJobView('cci-namespace-42263891', 'mpi-allreduce', t0));
