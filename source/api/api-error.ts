@@ -188,6 +188,12 @@ export function errorFromResponse(response: ErrorResponse, now = Date.now()): Ap
 			if (code.endsWith('.0308')) category = 'throttled';
 			if (status === 404 || code.endsWith('.0101')) category = 'bad-endpoint';
 		}
+	} else if (json && typeof json['error'] === 'object' && json['error'] !== null && !Array.isArray(json['error'])) {
+		// Keystone's form, which Huawei's IAM answers with: {"error": {"code", "title", "message"}}.
+		message = sanitizeOptional((json['error'] as Record<string, unknown>)['message'], 300);
+		if (status === 404) {
+			category = 'bad-endpoint';
+		}
 	} else {
 		const isHtml = /html/i.test(response.contentType ?? '') || /^\s*</.test(response.body);
 		if (isHtml) {
