@@ -211,11 +211,17 @@ export function createSimulatedAuth(options: {
 				headers: {'X-Subject-Token': token},
 				body: {
 					token: {
+						// As IAM answers with ?nocatalog=true: the key is there, the list empty.
+						catalog: [],
 						methods: ['password'],
 						expires_at: new Date(expiresAt).toISOString().replace('Z', '000Z'),
 						issued_at: new Date(issuedAt).toISOString().replace('Z', '000Z'),
 						user: {name: iam.user, domain: {name: iam.domain}},
-						project: {name: project.name ?? wanted?.name ?? 'cn-north-4', id: project.id ?? wanted?.id ?? '0a1b2c3d4e5f'},
+						project: {
+							domain: {id: 'd78cbac186b744899480f25bd022f468', name: iam.domain},
+							name: project.name ?? wanted?.name ?? 'cn-north-4',
+							id: project.id ?? wanted?.id ?? '0a1b2c3d4e5f',
+						},
 					},
 				},
 			};
