@@ -70,19 +70,22 @@ export function createDispatcher(
 	return Object.keys(connect).length > 0 ? new undici.Agent({connect}) : undefined;
 }
 
-/** The proxy (host:port) a request to server goes through, mirroring undici's EnvHttpProxyAgent and NO_PROXY. */
+/**
+ * The proxy (host:port) a request to server goes through, mirroring createDispatcher's choice: the upper-case
+ * variable wins over the lower-case one, as in kubectl.
+ */
 export function proxyFor(server: string, env: Environment, proxyUrl?: string): string | undefined {
 	const url = new URL(server);
 	const proxy =
 		proxyUrl ??
-		(url.protocol === 'https:' ? (env['https_proxy'] ?? env['HTTPS_PROXY']) : undefined) ??
-		env['http_proxy'] ??
-		env['HTTP_PROXY'];
+		(url.protocol === 'https:' ? (env['HTTPS_PROXY'] ?? env['https_proxy']) : undefined) ??
+		env['HTTP_PROXY'] ??
+		env['http_proxy'];
 	if (!proxy) return undefined;
 	if (!proxyUrl) {
 		const host = url.hostname.toLowerCase();
 		const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-		for (const entry of (env['no_proxy'] ?? env['NO_PROXY'] ?? '').split(/[,\s]/).filter(Boolean)) {
+		for (const entry of (env['NO_PROXY'] ?? env['no_proxy'] ?? '').split(/[,\s]/).filter(Boolean)) {
 			if (entry === '*') return undefined;
 			const [, name = entry, entryPort] = /^(.+):(\d+)$/.exec(entry) ?? [];
 			const bare = name.replace(/^\*?\./, '').toLowerCase();
