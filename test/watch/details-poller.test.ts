@@ -1,11 +1,10 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
+import {errorFromResponse} from '../../source/api/api-error.js';
 import type {EventInfo, PodGroupInfo, PodInfo} from '../../source/model/cluster.js';
 import {eventsPath, podGroupPath, podsPath} from '../../source/api/paths.js';
 import {fetchEvents, fetchPodGroup, fetchPods, podGroupCandidates} from '../../source/api/details-client.js';
 import type {ApiObject} from '../../source/api/client.js';
-import type {Sleep} from '../../source/common/sleep.js';
 import type {Job} from '../../source/model/job.js';
 import {
 	createDetailsWatcher,
@@ -17,16 +16,14 @@ import {
 	type Wanted,
 } from '../../source/watch/details-poller.js';
 import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
-import {statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
 import {earlierUid, gangMessage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from '../helpers/cluster-fixtures.js';
 import {edited, loadFixture, normalize, type RawObject} from '../helpers/helpers.js';
+import {status} from '../helpers/api-status.js';
+import {manualSleep} from '../helpers/fake-time.js';
+import {jobEvent} from '../helpers/jobs.js';
 
 const namespace = 'cci-namespace-42263891';
 const t0 = Date.parse('2024-03-11T08:20:00Z');
-
-function status(code: number, options?: StatusFaultOptions): ApiError {
-	return errorFromResponse({status: code, body: JSON.stringify(statusBody(code, options))});
-}
 
 const job = normalize(loadFixture('running-mpi'));
 // The job deleted and created again under the same name.
@@ -118,7 +115,7 @@ class FakeJobWatcher {
 	}
 
 	job(next: Job, at: number): void {
-		this.emit({type: 'job', at, raw: {}, job: next, changes: [], rvChanged: true});
+		this.emit(jobEvent(next, at));
 	}
 
 	/** The same resourceVersion again (a poll, a relist): nothing moved. */
@@ -150,25 +147,7 @@ function harness(options: Partial<Omit<DetailsWatcherOptions, 'api' | 'jobWatche
 	const events: DetailsEvent[] = [];
 	const cluster = new FakeCluster(log);
 	const jobs = new FakeJobWatcher();
-	let asleep: {ms: number; resolve: () => void} | undefined;
-	const sleep: Sleep = async (ms, stop, wake) =>
-		new Promise<void>((resolve, reject) => {
-			log.push(`wait ${ms}`);
-			if (stop.aborted) {
-				reject(stop.reason as Error);
-				return;
-			}
-
-			const done = () => {
-				asleep = undefined;
-				resolve();
-			};
-
-			asleep = {ms, resolve: done};
-			stop.addEventListener('abort', () => reject(stop.reason as Error), {once: true});
-			if (wake?.aborted) done();
-			else wake?.addEventListener('abort', done, {once: true});
-		});
+	const {sleep, sleeping, end} = manualSleep(ms => log.push(`wait ${ms}`));
 
 	const state: Harness = {
 		watcher: undefined as unknown as DetailsWatcher,
@@ -177,12 +156,12 @@ function harness(options: Partial<Omit<DetailsWatcherOptions, 'api' | 'jobWatche
 		events,
 		log,
 		clock: t0,
-		sleeping: () => asleep?.ms,
+		sleeping,
 		async elapse() {
-			const current = asleep;
-			if (!current) throw new Error(`not asleep; log: ${log.join(' | ')}`);
-			state.clock += current.ms;
-			current.resolve();
+			const ms = sleeping();
+			if (ms === undefined) throw new Error(`not asleep; log: ${log.join(' | ')}`);
+			state.clock += ms;
+			end();
 			await tick();
 			await state.settle();
 		},
@@ -190,7 +169,7 @@ function harness(options: Partial<Omit<DetailsWatcherOptions, 'api' | 'jobWatche
 			// Until the loop sleeps again and nothing is in flight; a paused loop is settled too.
 			for (let index = 0; index < 500; index++) {
 				await tick();
-				if (condition ? condition() : asleep !== undefined && cluster.inFlight === 0) return;
+				if (condition ? condition() : sleeping() !== undefined && cluster.inFlight === 0) return;
 			}
 
 			if (condition) expect(condition(), `waited 500 turns of the event loop for ${what ?? 'the condition'}; log: ${log.join(' | ')}`).toBe(true);

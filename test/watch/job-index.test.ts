@@ -47,7 +47,7 @@ describe('createJobIndex', () => {
 		expect(deltas).toHaveLength(1);
 		const [delta] = deltas;
 		expect(delta).toMatchObject({kind: 'modified', job: {name: 'train-0427', phase: 'Failed', resourceVersion: '5000'}, previous: {phase: 'Running'}});
-		expect(delta!.kind === 'modified' && delta.changes).toEqual([
+		expect(delta?.kind === 'modified' && delta.changes).toEqual([
 			{path: jobPaths.phase, label: 'phase', old: 'Running', new: 'Failed'},
 			{path: jobPaths.counter('running'), label: 'running', old: 2, new: 0, direction: 'down'},
 			{path: jobPaths.counter('failed'), label: 'failed', old: 0, new: 1, direction: 'up'},

@@ -3,30 +3,20 @@ import {describe, expect, test} from 'vitest';
 import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
 import type {EventStream, ApiObject} from '../../source/api/client.js';
 import type {GetJobOptions, JobListing, WatchJobOptions} from '../../source/api/job-client.js';
-import type {Sleep} from '../../source/common/sleep.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/watch/job-watcher.js';
 import {initialJobView, reduceJobView, type JobViewState} from '../../source/state/job-view.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
-import {statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
-import {edited, loadFixture, type RawObject} from '../helpers/helpers.js';
+import {statusBody} from '../../source/simulator/index.js';
+import type {RawObject} from '../helpers/helpers.js';
+import {status} from '../helpers/api-status.js';
+import {instantSleep, ofType} from '../helpers/fake-time.js';
+import {written} from '../helpers/jobs.js';
 
 // The watcher's watch mode as a state machine: a scripted client (GET answers, streams of events), an
 // instant sleep that records each wait, a clock that moves 100 ms a call. What is checked is the order of
 // requests and waits, and the events the screen and the writers are given.
 
-const running = loadFixture('running-mpi');
 const newUid = '0b7a9f54-3c9e-4d1f-8a2b-6e5d4c3b2a19';
-
-function written(rv: number, edit: (job: RawObject) => void = () => {}): RawObject {
-	return edited(running, job => {
-		job['metadata'].resourceVersion = String(rv);
-		edit(job);
-	});
-}
-
-function status(code: number, options?: StatusFaultOptions): ApiError {
-	return errorFromResponse({status: code, body: JSON.stringify(statusBody(code, options))});
-}
 
 const added = (rv: number, edit?: (job: RawObject) => void): RawWatchEvent => ({type: 'ADDED', object: written(rv, edit)});
 const modified = (rv: number, edit?: (job: RawObject) => void): RawWatchEvent => ({type: 'MODIFIED', object: written(rv, edit)});
@@ -105,8 +95,9 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 			}
 
 			if (script instanceof ApiError) throw script;
+			const played = script;
 			async function* play(): AsyncGenerator<RawWatchEvent> {
-				for (const item of script!.events) {
+				for (const item of played.events) {
 					await tick();
 					if (watch.signal?.aborted) throw watch.signal.reason;
 					if (item instanceof ApiError) throw item;
@@ -114,7 +105,7 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 					else yield item;
 				}
 
-				clock += script!.lastsMs ?? 300_000;
+				clock += played.lastsMs ?? 300_000;
 				done();
 			}
 
@@ -122,10 +113,7 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 		},
 	};
 
-	const sleep: Sleep = async (ms, stop) => {
-		log.push(`wait ${ms}`);
-		if (stop.aborted) throw stop.reason;
-	};
+	const sleep = instantSleep(ms => log.push(`wait ${ms}`));
 
 	const watcher: JobWatcher = createJobWatcher({
 		client,
@@ -169,10 +157,6 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 		}
 	});
 	return {watcher, events, log, watches};
-}
-
-function ofType<T extends WatchEvent['type']>(events: WatchEvent[], type: T): Array<Extract<WatchEvent, {type: T}>> {
-	return events.filter((event): event is Extract<WatchEvent, {type: T}> => event.type === type);
 }
 
 function screen(events: WatchEvent[]): JobViewState {

@@ -2,28 +2,18 @@ import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
 import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
 import type {ApiObject} from '../../source/api/client.js';
-import type {Sleep} from '../../source/common/sleep.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/watch/job-watcher.js';
-import {gatewayBody, statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
+import {gatewayBody} from '../../source/simulator/index.js';
 import {edited, loadFixture, type RawObject} from '../helpers/helpers.js';
+import {status} from '../helpers/api-status.js';
+import {instantSleep, manualSleep, ofType, until} from '../helpers/fake-time.js';
+import {written} from '../helpers/jobs.js';
 
 // What the scripted client answers, one entry per getJob call: a job object, an error to throw, or a
 // function for answers that need the call's signal. When the script runs out, the watcher is stopped.
 type Answer = RawObject | ApiError | ((signal: AbortSignal) => Promise<ApiObject>);
 
-function status(code: number, options?: StatusFaultOptions): ApiError {
-	return errorFromResponse({status: code, body: JSON.stringify(statusBody(code, options))});
-}
-
 const running = loadFixture('running-mpi');
-
-/** The running job after a write: new resourceVersion, `edit` applied. */
-function written(rv: number, edit: (job: RawObject) => void = () => {}): RawObject {
-	return edited(running, job => {
-		job['metadata'].resourceVersion = String(rv);
-		edit(job);
-	});
-}
 
 type Harness = {
 	readonly watcher: JobWatcher;
@@ -75,30 +65,9 @@ function harness(script: Answer[], options: HarnessOptions = {}): Harness {
 		},
 	};
 
-	const instant: Sleep = async (ms, stop) => {
+	const record = (ms: number) => {
 		waits.push(ms);
 		log.push(`wait ${ms}`);
-		if (stop.aborted) {
-			throw stop.reason;
-		}
-	};
-
-	const manual: Sleep = async (ms, stop, wake) => {
-		waits.push(ms);
-		log.push(`wait ${ms}`);
-		return new Promise<void>((resolve, reject) => {
-			if (stop.aborted) {
-				reject(stop.reason as Error);
-				return;
-			}
-
-			stop.addEventListener('abort', () => reject(stop.reason as Error), {once: true});
-			if (wake?.aborted) {
-				resolve();
-			}
-
-			wake?.addEventListener('abort', () => resolve(), {once: true});
-		});
 	};
 
 	let clock = Date.parse('2024-03-11T08:20:00Z');
@@ -110,7 +79,7 @@ function harness(script: Answer[], options: HarnessOptions = {}): Harness {
 		intervalMs: 2000,
 		maxWaitMs: 30_000,
 		refusedWaitMs: 30_000,
-		sleep: waitMode === 'instant' ? instant : manual,
+		sleep: waitMode === 'instant' ? instantSleep(record) : manualSleep(record).sleep,
 		now: () => (clock += 100),
 		random: () => 1,
 		...rest,
@@ -120,18 +89,6 @@ function harness(script: Answer[], options: HarnessOptions = {}): Harness {
 		log.push(event.type === 'retry' ? `retry ${event.delayMs}` : event.type);
 	});
 	return {watcher, events, log, waits, client: state};
-}
-
-function ofType<T extends WatchEvent['type']>(events: WatchEvent[], type: T): Array<Extract<WatchEvent, {type: T}>> {
-	return events.filter((event): event is Extract<WatchEvent, {type: T}> => event.type === type);
-}
-
-async function until(condition: () => boolean): Promise<void> {
-	for (let index = 0; index < 1000 && !condition(); index++) {
-		await tick();
-	}
-
-	expect(condition()).toBe(true);
 }
 
 describe('the poll loop', () => {
@@ -394,7 +351,7 @@ describe('control: stop, pause, poll now', () => {
 			});
 		const {watcher, events} = harness([hanging]);
 		const done = watcher.run();
-		await until(() => signals.length === 1);
+		await until(() => signals.length === 1, 'the request');
 		watcher.stop();
 		await done;
 		expect(signals[0]!.aborted).toBe(true);
@@ -404,7 +361,7 @@ describe('control: stop, pause, poll now', () => {
 	test('stop() during a retry wait ends run() without another request', async () => {
 		const {watcher, client, log} = harness([status(503), written(1)], {waits: 'manual'});
 		const done = watcher.run();
-		await until(() => log.includes('retry 2000'));
+		await until(() => log.includes('retry 2000'), 'the retry');
 		watcher.stop();
 		await done;
 		expect(client.calls).toBe(1);
@@ -418,7 +375,7 @@ describe('control: stop, pause, poll now', () => {
 			}
 		});
 		const done = watcher.run();
-		await until(() => log.includes('paused'));
+		await until(() => log.includes('paused'), 'the pause');
 		for (let index = 0; index < 20; index++) {
 			await tick();
 		}
@@ -448,7 +405,7 @@ describe('control: stop, pause, poll now', () => {
 			}
 		});
 		const done = watcher.run();
-		await until(() => watcher.paused);
+		await until(() => watcher.paused, 'the pause');
 		await tick();
 		watcher.stop();
 		await done;
@@ -458,14 +415,14 @@ describe('control: stop, pause, poll now', () => {
 	test('pollNow() cuts the interval wait short', async () => {
 		const {watcher, client, log} = harness([written(1), written(2)], {waits: 'manual', intervalMs: 600_000});
 		const done = watcher.run();
-		await until(() => log.includes('wait 600000'));
+		await until(() => log.includes('wait 600000'), 'the 10-minute wait');
 		for (let index = 0; index < 20; index++) {
 			await tick();
 		}
 
 		expect(client.calls).toBe(1);
 		watcher.pollNow();
-		await until(() => client.calls === 2);
+		await until(() => client.calls === 2, 'the second request');
 		expect(log.slice(0, 4)).toEqual(['get', 'job', 'wait 600000', 'get']);
 		watcher.stop();
 		await done;
@@ -474,10 +431,10 @@ describe('control: stop, pause, poll now', () => {
 	test('pollNow() cuts a retry wait short too, and the next wait is a full one again', async () => {
 		const {watcher, client, log} = harness([status(503), written(1), written(2)], {waits: 'manual'});
 		const done = watcher.run();
-		await until(() => log.includes('retry 2000'));
+		await until(() => log.includes('retry 2000'), 'the retry');
 		watcher.pollNow();
-		await until(() => log.filter(line => line === 'job').length === 1);
-		await until(() => log.at(-1) === 'wait 2000');
+		await until(() => log.filter(line => line === 'job').length === 1, 'the job');
+		await until(() => log.at(-1) === 'wait 2000', 'the interval\'s wait');
 		for (let index = 0; index < 20; index++) {
 			await tick();
 		}

@@ -1,9 +1,9 @@
-import {afterEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
 import {createApiClient, type ApiClient, type ApiObject} from '../../source/api/client.js';
 import {jobsPath, listJobs} from '../../source/watch/list-pager.js';
-import {type Simulator, startSimulator} from '../../source/simulator/index.js';
 import {namespace, rawJob} from '../helpers/namespace-helpers.js';
+import {simulatorsFor} from '../simulator/http.js';
 
 type Call = {path: string; query: Record<string, string>};
 
@@ -72,14 +72,10 @@ describe('listJobs', () => {
 });
 
 describe('listJobs against the simulator over HTTP', () => {
-	let simulator: Simulator | undefined;
-	afterEach(async () => {
-		await simulator?.close();
-		simulator = undefined;
-	});
+	const start = simulatorsFor({scenario: 'static', autoplay: false});
 
 	test('1,200 jobs in pages of 500: every job once, in name order', async () => {
-		simulator = await startSimulator({scenario: 'static', autoplay: false, manyJobs: {count: 1200, changesPerSecond: 0}});
+		const simulator = await start({manyJobs: {count: 1200, changesPerSecond: 0}});
 		const api = createApiClient({server: simulator.url, timeoutMs: 10_000, maxBodyBytes: 32 * 1024 * 1024});
 		const list = await listJobs(api, {namespace: simulator.scenario.namespace});
 		const names = list.items.map(item => (item as {metadata: {name: string}}).metadata.name);
@@ -91,8 +87,7 @@ describe('listJobs against the simulator over HTTP', () => {
 	});
 
 	test('a continue token that expires between pages: the list starts over and still holds every job', async () => {
-		const sim = await startSimulator({scenario: 'static', autoplay: false, manyJobs: {count: 120, changesPerSecond: 0}});
-		simulator = sim;
+		const sim = await start({manyJobs: {count: 120, changesPerSecond: 0}});
 		const http = createApiClient({server: sim.url, timeoutMs: 10_000});
 		let pages = 0;
 		const api: Pick<ApiClient, 'get'> = {
@@ -110,7 +105,7 @@ describe('listJobs against the simulator over HTTP', () => {
 	});
 
 	test('the label selector is applied by the server', async () => {
-		simulator = await startSimulator({scenario: 'static', autoplay: false, manyJobs: {count: 60, changesPerSecond: 0}});
+		const simulator = await start({manyJobs: {count: 60, changesPerSecond: 0}});
 		const api = createApiClient({server: simulator.url, timeoutMs: 10_000});
 		const list = await listJobs(api, {namespace: simulator.scenario.namespace, selector: 'team=b,app.kubernetes.io/name=mpi'});
 		expect(list.items.length).toBeGreaterThan(0);

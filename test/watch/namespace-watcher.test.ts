@@ -1,21 +1,17 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
+import {ApiError} from '../../source/api/api-error.js';
 import type {ApiClient} from '../../source/api/client.js';
-import type {Sleep} from '../../source/common/sleep.js';
 import {normalizeJobSummary} from '../../source/model/normalize-job.js';
 import {createNamespaceWatcher, type NamespaceEvent, type NamespaceWatcher} from '../../source/watch/namespace-watcher.js';
 import type {WatchMode} from '../../source/watch/job-watcher.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
-import {statusBody} from '../../source/simulator/index.js';
 import {namespace, rawJob, type RawSpec} from '../helpers/namespace-helpers.js';
+import {status} from '../helpers/api-status.js';
+import {instantSleep} from '../helpers/fake-time.js';
 
 // One entry per list the watcher makes (one page each): the jobs, or an error. The script running out stops it.
 type Answer = RawSpec[] | ApiError;
-
-function status(code: number): ApiError {
-	return errorFromResponse({status: code, body: JSON.stringify(statusBody(code))});
-}
 
 function harness(script: Answer[], normalize?: typeof normalizeJobSummary) {
 	const events: NamespaceEvent[] = [];
@@ -33,10 +29,7 @@ function harness(script: Answer[], normalize?: typeof normalizeJobSummary) {
 			return {raw: {items: answer.map(spec => rawJob(spec)), metadata: {continue: '', resourceVersion: '1'}}, bytes: 0};
 		},
 	};
-	const sleep: Sleep = async (ms, stop) => {
-		waits.push(ms);
-		if (stop.aborted) throw stop.reason;
-	};
+	const sleep = instantSleep(ms => waits.push(ms));
 
 	const watcher: NamespaceWatcher = createNamespaceWatcher({
 		api,
@@ -156,18 +149,19 @@ function watchHarness(lists: Array<RawSpec[] | ApiError>, streams: StreamScript[
 			const script = streams.shift();
 			if (script === undefined) throw stopWhenDone(options.signal);
 			if (script instanceof ApiError) throw script;
+			const played = script;
 			const {signal} = options;
 			async function* events(): AsyncGenerator<RawWatchEvent> {
-				for (const event of script.events) {
+				for (const event of played.events) {
 					clock += 10;
 					yield event;
 				}
 
-				if (script.then === 'silent') {
+				if (played.then === 'silent') {
 					throw new ApiError({category: 'timeout', summary: 'the watch stream from api went silent (nothing for 120s, not even a bookmark)'});
 				}
 
-				if (script.then === 'hold') {
+				if (played.then === 'hold') {
 					await new Promise((_, reject) => {
 						signal!.addEventListener('abort', () => reject(signal!.reason as Error), {once: true});
 					});
@@ -177,10 +171,7 @@ function watchHarness(lists: Array<RawSpec[] | ApiError>, streams: StreamScript[
 			return {events: events()};
 		},
 	};
-	const sleep: Sleep = async (ms, stop) => {
-		clock += ms;
-		if (stop.aborted) throw stop.reason;
-	};
+	const sleep = instantSleep(ms => (clock += ms));
 
 	const watcher: NamespaceWatcher = createNamespaceWatcher({
 		api,
