@@ -8,5 +8,8 @@ export default defineConfig({
 		maxWorkers: 2,
 		// Colour assertions need chalk on; the program itself decides colour from the TTY and NO_COLOR.
 		env: {FORCE_COLOR: '1'},
+		// dist/ rebuilt when stale; every worker without the person's HOME, credentials and proxies.
+		globalSetup: ['test/setup/global.ts'],
+		setupFiles: ['test/setup/hermetic.ts'],
 	},
 });

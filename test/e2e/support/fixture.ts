@@ -4,6 +4,20 @@ import {type Simulator, type SimulatorOptions, startSimulator as start} from '..
 import {runInPty as inPty} from './pty.js';
 import {runCli as cli} from './run-cli.js';
 
+export {fast, fastWatch, quickPoll, target} from './args.js';
+
+/** Resolves when child has exited and its streams are closed, or after 5 s (a grandchild may hold them). */
+async function gone(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+	await new Promise<void>(resolve => {
+		const timer = setTimeout(resolve, 5000);
+		child.once('close', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+	});
+}
+
 /**
  * The simulators and programs a test starts, stopped after it whatever it did: the programs first (killed, so
  * none outlives a failed test and none sees its server go), then the simulators, then what the file adds.
@@ -12,7 +26,10 @@ export function e2eFixture(after?: () => Promise<void> | void) {
 	const children: ChildProcess[] = [];
 	const simulators: Simulator[] = [];
 	afterEach(async () => {
-		for (const child of children.splice(0)) child.kill('SIGKILL');
+		const killed = children.splice(0);
+		for (const child of killed) child.kill('SIGKILL');
+		// Gone before the next test starts, and their temporary HOMEs with them.
+		await Promise.all(killed.map(async child => gone(child)));
 		for (const simulator of simulators.splice(0)) {
 			await simulator.close();
 		}

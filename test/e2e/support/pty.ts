@@ -2,7 +2,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {readFileSync, readlinkSync} from 'node:fs';
 import xterm from '@xterm/headless';
 import {expect} from 'vitest';
-import {cliPath} from './run-cli.js';
+import {cliPath, spawnHermetic} from './run-cli.js';
 
 export const enterAlt = '\u001B[?1049h';
 export const leaveAlt = '\u001B[?1049l';
@@ -39,11 +39,32 @@ export type PtyRun = {
 	pid(): number | undefined;
 };
 
-export function runInPty(args: readonly string[], size: {columns: number; rows: number}, env: Record<string, string> = {}): PtyRun {
-	const command = [`stty cols ${size.columns} rows ${size.rows}`, `exec ${process.execPath} ${cliPath} ${args.map(argument => `'${argument}'`).join(' ')}`].join('; ');
-	const child = spawn('script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
-		// Ink goes non-interactive when CI is set: a person's terminal does not have it.
-		env: {PATH: process.env['PATH'], HOME: process.env['HOME'], TERM: 'xterm-256color', ...env},
+export type PtyOptions = {
+	/** What to run instead of the built CLI, the args following it. */
+	command?: readonly string[];
+	cwd?: string;
+	/** PATH for the program alone; `script` and `stty` are still found through the usual one. */
+	programPath?: string;
+};
+
+/** One word for `sh -c`, whatever it holds. */
+const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+export function runInPty(
+	args: readonly string[],
+	size: {columns: number; rows: number},
+	env: Record<string, string | undefined> = {},
+	options: PtyOptions = {},
+): PtyRun {
+	const program = [...(options.command ?? [process.execPath, cliPath]), ...args].map(word => quote(word)).join(' ');
+	const command = [
+		`stty cols ${size.columns} rows ${size.rows}`,
+		...(options.programPath === undefined ? [] : [`export PATH=${quote(options.programPath)}`]),
+		`exec ${program}`,
+	].join('; ');
+	// Ink goes non-interactive when CI is set: a person's terminal does not have it.
+	const child = spawnHermetic(['script', '-q', '-f', '-e', '-c', command, '/dev/null'], {TERM: 'xterm-256color', ...env}, {
+		cwd: options.cwd,
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	const terminal = new xterm.Terminal({cols: size.columns, rows: size.rows, allowProposedApi: true});
@@ -105,7 +126,7 @@ export function runInPty(args: readonly string[], size: {columns: number; rows: 
 			if (!pid) throw new Error('no program in the pty');
 			const tty = readlinkSync(`/proc/${pid}/fd/1`);
 			await new Promise<void>((resolve, reject) => {
-				spawn('stty', ['-F', tty, 'cols', String(columns), 'rows', String(rows)]).on('exit', code =>
+				spawn('stty', ['-F', tty, 'cols', String(columns), 'rows', String(rows)], {env: {PATH: process.env['PATH']}}).on('exit', code =>
 					code === 0 ? resolve() : reject(new Error(`stty exited ${code}`)),
 				);
 			});
@@ -115,7 +136,11 @@ export function runInPty(args: readonly string[], size: {columns: number; rows: 
 			// Done when the program has redrawn the whole screen for the new size (the full-screen renderer
 			// clears first); until then the emulator still shows the old frame, cut or reflowed.
 			const started = Date.now();
-			while (!raw.slice(mark).includes('\u001B[2J') && Date.now() - started < 5000) {
+			while (!raw.slice(mark).includes('\u001B[2J')) {
+				if (Date.now() - started > 5000) {
+					throw new Error(`no redraw within 5 s of resizing to ${columns}x${rows}; screen:\n${screen().join('\n')}`);
+				}
+
 				await new Promise(resolve => setTimeout(resolve, 20));
 			}
 
