@@ -299,7 +299,7 @@ describe('recorded answers served to the job client over HTTP', () => {
 		const credentials = staticTokenCredentials('a-token', 'HW_AUTH_TOKEN');
 		const error = await rejection(createJobClient({server: server.url, ...target, credentials}).getJob());
 		expect([error.category, error.summary]).toEqual(['unauthorized', '401 Unauthorized: Unauthorized']);
-		expect(errorHint(error, 'default')).toBe('the token in HW_AUTH_TOKEN has expired or is invalid: set a fresh one and restart, or use --token-file');
+		expect(errorHint(error, 'default')).toBe('the token in HW_AUTH_TOKEN has expired (after 24 hours) or is invalid: set a fresh one and restart, or use --token-file');
 	});
 
 	test("a proxy's HTML page: summarised by its title, never shown raw", async () => {

@@ -8,7 +8,7 @@ export function staticTokenCredentials(token: string, from: string): Credentials
 		async authorize(request) {
 			request.headers['x-auth-token'] = token;
 		},
-		unauthorizedHint: `the token in ${from} has expired or is invalid: set a fresh one and restart, or use --token-file`,
+		unauthorizedHint: `the token in ${from} has expired (after 24 hours) or is invalid: set a fresh one and restart, or use --token-file`,
 	};
 }
 
