@@ -18,6 +18,11 @@ export function jobAt(rv: number, edit?: (job: RawObject) => void): Job {
 	return normalize(written(rv, edit));
 }
 
+/** The running job as the program reads it, `edit` applied to what the server sent (its resourceVersion kept). */
+export function editedJob(edit: (job: RawObject) => void = () => {}): Job {
+	return normalize(edited(running, edit));
+}
+
 /** A job event as the watcher emits it, diffed against `previous`. */
 export function jobEvent(next: Job, at: number, previous?: Job): Extract<WatchEvent, {type: 'job'}> {
 	return {

@@ -2,19 +2,16 @@ import fc from 'fast-check';
 import {renderToString} from 'ink';
 import {createElement} from 'react';
 import {describe, expect, test} from 'vitest';
-import {errorFromResponse} from '../../source/api/api-error.js';
 import {diffJob} from '../../source/model/diff-job.js';
 import {normalizeJob} from '../../source/model/normalize-job.js';
 import {sanitize, terminalSafeJson} from '../../source/common/sanitize.js';
 import type {Job} from '../../source/model/job.js';
-import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import {initialJobView, reduceJobView, type JobViewAction, type JobViewState} from '../../source/state/job-view.js';
 import {Screen} from '../../source/tui/job/screen.js';
 import {colorTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
-import {statusBody} from '../../source/simulator/index.js';
-import {loadFixture, stringsWithControls, unsafeCharacter, type RawObject} from '../helpers/helpers.js';
-
-const target = {namespace: 'cci-namespace-42263891', name: 'openmpi-hello-3-com'};
+import {loadFixture, stringsWithControls, target, unsafeCharacter, type RawObject} from '../helpers/helpers.js';
+import {status} from '../helpers/api-status.js';
+import {jobEvent} from '../helpers/jobs.js';
 
 // Characters that make terminal trouble, and the pieces escape sequences are made of, mixed with ordinary text.
 const trouble = fc.constantFrom(
@@ -114,20 +111,8 @@ const anyDocument = fc.oneof(
 	{weight: 1, arbitrary: mutated('hostile')},
 );
 
-const notFound = errorFromResponse({status: 404, body: JSON.stringify(statusBody(404))});
-const serverError = errorFromResponse({status: 503, body: JSON.stringify(statusBody(503))});
-
-function jobEvent(job: Job, at: number, previous?: Job): WatchEvent {
-	return {
-		type: 'job',
-		at,
-		raw: {},
-		job,
-		...(previous ? {previous} : {}),
-		changes: previous ? diffJob(previous, job) : [],
-		rvChanged: previous === undefined || previous.resourceVersion !== job.resourceVersion || job.resourceVersion === '',
-	};
-}
+const notFound = status(404);
+const serverError = status(503);
 
 /** The state after seeing `first`, then `second`, with the troubles of a real watch in between. */
 function watched(first: Job, second: Job, detour: 'none' | 'retry' | 'deleted'): JobViewState {

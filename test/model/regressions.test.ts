@@ -1,19 +1,17 @@
 // Bugs once found in source/core, each pinned by what a user should get.
 import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
-import {ApiError, errorFromException, errorFromResponse} from '../../source/api/api-error.js';
+import {ApiError, errorFromException} from '../../source/api/api-error.js';
 import {diffJob} from '../../source/model/diff-job.js';
 import {parseDuration} from '../../source/common/duration.js';
 import type {ApiObject} from '../../source/api/client.js';
 import {normalizeJob} from '../../source/model/normalize-job.js';
 import {sanitize} from '../../source/common/sanitize.js';
-import type {Sleep} from '../../source/common/sleep.js';
 import {createJobWatcher} from '../../source/watch/job-watcher.js';
 import {initialJobView, reduceJobView, type JobViewAction} from '../../source/state/job-view.js';
-import {statusBody} from '../../source/simulator/index.js';
-import {loadFixture} from '../helpers/helpers.js';
-
-const target = {namespace: 'cci-namespace-42263891', name: 'mpi-allreduce'};
+import {loadFixture, target} from '../helpers/helpers.js';
+import {status} from '../helpers/api-status.js';
+import {manualSleep} from '../helpers/fake-time.js';
 
 describe('sanitize.ts', () => {
 	test('ESC followed by a character outside the BMP leaves no lone surrogate', () => {
@@ -99,7 +97,7 @@ describe('watch-job.ts', () => {
 		// Pausing aborts the wake signal, which ends the retry wait at once; p-retry then retries at once and
 		// keeps retrying (each new wait with a fresh wake signal) until an answer: during an outage, "pause"
 		// fires one immediate extra request and does not pause at all.
-		const failure = errorFromResponse({status: 503, body: JSON.stringify(statusBody(503))});
+		const failure = status(503);
 		let calls = 0;
 		const client = {
 			async getJob(): Promise<ApiObject> {
@@ -108,19 +106,13 @@ describe('watch-job.ts', () => {
 				throw failure;
 			},
 		};
-		const manual: Sleep = async (_ms, stop, wake) =>
-			new Promise<void>((resolve, reject) => {
-				stop.addEventListener('abort', () => reject(stop.reason as Error), {once: true});
-				if (wake?.aborted) resolve();
-				wake?.addEventListener('abort', () => resolve(), {once: true});
-			});
 		const watcher = createJobWatcher({
 			client,
 			...target,
 			intervalMs: 2000,
 			maxWaitMs: 30_000,
 			refusedWaitMs: 30_000,
-			sleep: manual,
+			sleep: manualSleep().sleep,
 			random: () => 1,
 		});
 		let retries = 0;
@@ -153,7 +145,7 @@ describe('watch-state.ts', () => {
 		const t0 = Date.parse('2024-03-11T08:20:00Z');
 		const job = normalizeJob(loadFixture('running-mpi'), target);
 		const actions: JobViewAction[] = [
-			{type: 'not-found', at: t0, error: errorFromResponse({status: 404, body: JSON.stringify(statusBody(404))}), delayMs: 2000},
+			{type: 'not-found', at: t0, error: status(404), delayMs: 2000},
 			{type: 'retry', at: t0 + 2000, attempt: 1, delayMs: 1000, error: new ApiError({category: 'throttled', summary: '429'})},
 			{type: 'job', at: t0 + 3000, raw: {}, job, changes: diffJob(job, job), rvChanged: true},
 		];

@@ -1,16 +1,13 @@
 import {describe, expect, test} from 'vitest';
 import {buildTimeline, recordPhase, type SeenPhase} from '../../source/model/timeline.js';
 import type {Job} from '../../source/model/job.js';
-import {edited, loadFixture, normalize, type RawObject} from '../helpers/helpers.js';
+import type {RawObject} from '../helpers/helpers.js';
+import {editedJob as job} from '../helpers/jobs.js';
 
 const t = (time: string) => Date.parse(`2024-03-11T${time}Z`);
 const created = t('08:00:00');
 const uid = '5d1c0e2a-7f43-4d6b-9a51-3b7f0c2e8a11';
 const reborn = '0b7a9f54-3c9e-4d1f-8a2b-6e5d4c3b2a19';
-
-function job(edit: (raw: RawObject) => void = () => {}): Job {
-	return normalize(edited(loadFixture('running-mpi'), edit));
-}
 
 /** The job in `phase` with these conditions (phase, HH:MM:SS). */
 function jobWith(phase: string, conditions: Array<[string, string]> | undefined, edit: (raw: RawObject) => void = () => {}): Job {
