@@ -3,6 +3,7 @@ import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js'
 import type {PtyRun} from './support/pty.js';
 import type {CliRun} from './support/run-cli.js';
 import {e2eFixture} from './support/fixture.js';
+import {pause, waitUntil} from './support/wait.js';
 
 // The PodGroup, pods and events beside the job: the answer to "why is it still Pending?", end to end.
 
@@ -74,12 +75,7 @@ describe('image-pull: one worker cannot start', () => {
 		const first = backOff().at(-1)!;
 		expect(first).toMatchObject({namespace: sim.scenario.namespace, name: 'openmpi-pull', object: {kind: 'Pod', name: 'openmpi-pull-mpiworker-1'}});
 		// The kubelet reports the back-off again: the same event, a higher count, one more object.
-		const started = Date.now();
-		while (backOff().at(-1)!['count'] <= first['count'] && Date.now() - started < 15_000) {
-			await new Promise(resolve => setTimeout(resolve, 100));
-		}
-
-		expect(backOff().at(-1)!['count']).toBeGreaterThan(first['count'] as number);
+		await waitUntil(() => backOff().at(-1)!['count'] > first['count'], 'the BackOff event again with a higher count', 15_000);
 		const keys = backOff().map(object => `${object['message']}#${object['count']}`);
 		expect(new Set(keys).size).toBe(keys.length);
 	});
@@ -101,8 +97,8 @@ describe('the API budget', () => {
 		const sim = await at('image-pull', 3);
 		run = runCli([...target(sim), '-o', 'text', '--poll', '--interval', '100ms', '--no-details']);
 		await run.waitFor(/phase=Pending/);
-		await new Promise(resolve => setTimeout(resolve, 800));
-		expect(sim.requests.length).toBeGreaterThan(3);
+		// Details would have come with the first answer: four polls are long enough to see they did not.
+		await waitUntil(() => sim.requests.length > 3, 'four GETs of the job');
 		expect(detailRequests(sim)).toEqual([]);
 		expect(run.stdout()).not.toMatch(/podgroup|event /);
 	});
@@ -111,13 +107,21 @@ describe('the API budget', () => {
 		const sim = await at('unschedulable', 2, {token: 'the-token'});
 		run = runCli([...target(sim), '-o', 'text', '--poll', '--interval', '100ms', '--details-interval', '1s'], {HW_AUTH_TOKEN: 'the-token'});
 		await run.waitFor(/podgroup /);
-		await new Promise(resolve => setTimeout(resolve, 2500));
-		const jobs = sim.requests.filter(request => request.path.includes('/jobs/')).length;
-		const pods = detailRequests(sim).filter(request => request.path.startsWith('/api/v1/namespaces/cci-namespace-42263891/pods')).length;
-		// About one pods request a second against ten job polls a second.
-		expect(pods).toBeGreaterThanOrEqual(2);
-		expect(pods).toBeLessThanOrEqual(4);
-		expect(jobs).toBeGreaterThan(pods * 5);
+		const jobs = () => sim.requests.filter(request => request.path.includes('/jobs/')).map(request => request.at);
+		const pods = () => detailRequests(sim).filter(request => request.path.startsWith('/api/v1/namespaces/cci-namespace-42263891/pods')).map(request => request.at);
+		const pollsBetween = (from: number, to: number) => jobs().filter(at => at > from && at < to).length;
+		// The job polled on (more than once) between two pods lists: the details do not ride on its polls.
+		await waitUntil(
+			() => pods().some((at, index) => index > 0 && pollsBetween(pods()[index - 1]!, at) >= 2),
+			'two pods lists with job polls between them',
+			15_000,
+		);
+		// One pods list a --details-interval (1 s, counted from the end of a round) at most, whatever the polls did.
+		const listed = pods();
+		for (let index = 1; index < listed.length; index++) {
+			expect(listed[index]! - listed[index - 1]!).toBeGreaterThanOrEqual(999);
+		}
+
 		expect(sim.requests.map(request => request.status)).not.toContain(401);
 	});
 
@@ -127,32 +131,42 @@ describe('the API budget', () => {
 		await pty.waitForScreen(/Pods 3/);
 		pty.type('t');
 		await pty.waitForScreen(/Timeline/);
-		await new Promise(resolve => setTimeout(resolve, 400));
-		const before = detailRequests(sim).length;
-		await new Promise(resolve => setTimeout(resolve, 1200));
-		expect(detailRequests(sim).length).toBe(before);
+		const shown = Date.now();
+		// Four --details-interval's worth with the view open: a loop still fetching would ask for each part again.
+		await pause(1200);
+		const left = Date.now();
 		pty.type('\u001B');
-		await new Promise(resolve => setTimeout(resolve, 800));
-		expect(detailRequests(sim).length).toBeGreaterThan(before);
+		// At most the rest of a round already under way when the key came: each part once.
+		const whileOpen = detailRequests(sim)
+			.filter(request => request.at >= shown && request.at < left)
+			.map(request => request.path);
+		expect(new Set(whileOpen).size, whileOpen.join('\n')).toBe(whileOpen.length);
+		await waitUntil(() => detailRequests(sim).some(request => request.at >= left), 'a details request after the timeline closed');
 	});
 });
 
 describe('the timeline and the kill path', () => {
 	test('t shows each phase with how long it lasted and the time to Running', async () => {
-		const created = Date.now();
 		const sim = await at('demo', 2);
+		const url = `${sim.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${sim.scenario.namespace}/jobs/${sim.scenario.jobName}`;
+		const served = async () => (await (await fetch(url)).json()) as {metadata: {creationTimestamp: string}; status: {conditions: Array<{status: string; lastTransitionTime: string}>}};
+		const created = Date.parse((await served()).metadata.creationTimestamp);
 		pty = runInPty([...target(sim), '--interval', '100ms'], {columns: 100, rows: 30});
 		await pty.waitForScreen(/Pending/);
-		await new Promise(resolve => setTimeout(resolve, 2200));
+		// Pending into the server's third second since creation, so the spans are not 0 s.
+		await waitUntil(() => Date.now() >= created + 2000, 'two seconds of the server\'s clock since the job was created', 5000);
 		sim.goTo(5);
-		// The server's times are whole seconds: the span it writes is this, give or take one.
-		const seconds = Math.floor((Date.now() - created) / 1000);
-		const span = `(${seconds - 1}|${seconds}|${seconds + 1})s`;
+		// The spans as the server's own times give them.
+		const {conditions} = (await served()).status;
+		const since = (phase: string) => Date.parse(conditions.find(condition => condition.status === phase)!.lastTransitionTime);
+		const toRunning = (since('Running') - created) / 1000;
+		const pending = (since('Running') - since('Pending')) / 1000;
+		expect(toRunning).toBeGreaterThanOrEqual(2);
 		await pty.waitForScreen(/Running/);
 		pty.type('t');
 		const timeline = await pty.waitForScreen(/Timeline to Running/);
-		expect(timeline).toMatch(new RegExp(`to Running ${span}`));
-		expect(timeline).toMatch(new RegExp(`Pending\\s+${span}`));
+		expect(timeline).toMatch(new RegExp(`to Running ${toRunning}s`));
+		expect(timeline).toMatch(new RegExp(`Pending\\s+${pending}s`));
 		expect(timeline).toMatch(/Running\s+<1m\s+\(current\)/);
 	});
 
