@@ -1,45 +1,25 @@
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {ServerResponse} from 'node:http';
 import {Agent} from 'undici';
 import {afterEach, describe, expect, test} from 'vitest';
-import {ApiError} from '../../source/api/api-error.js';
 import type {Credentials} from '../../source/api/credentials.js';
 import {createJobClient, type JobClientOptions} from '../../source/api/job-client.js';
 import type {EventStream, RequestRecord} from '../../source/api/client.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
 import {statusBody} from '../../source/simulator/index.js';
+import {httpServersFor} from '../helpers/http-server.js';
+import {apiRejectionOf} from '../helpers/rejection.js';
 
 // The watch request of the API client against a plain node:http server on 127.0.0.1: real sockets, chunks
 // as the server writes them, nothing mocked.
 
-const servers: Server[] = [];
 const agents: Agent[] = [];
 
+// After-each hooks run last-registered first: the servers close (cutting their streams) before the agents.
 afterEach(async () => {
-	await Promise.all(
-		servers.splice(0).map(
-			async server =>
-				new Promise<void>(resolve => {
-					server.close(() => resolve());
-					server.closeAllConnections();
-				}),
-		),
-	);
 	await Promise.all(agents.splice(0).map(async agent => agent.close()));
 });
 
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
-
-async function serve(handler: Handler): Promise<{url: string; requests: IncomingMessage[]}> {
-	const requests: IncomingMessage[] = [];
-	const server = createServer((request, response) => {
-		requests.push(request);
-		handler(request, response);
-	});
-	servers.push(server);
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests};
-}
+const serve = httpServersFor();
 
 function client(url: string, options: Partial<JobClientOptions> = {}) {
 	return createJobClient({server: url, namespace: 'team-a', name: 'mpi-demo', timeoutMs: 2000, ...options});
@@ -49,17 +29,6 @@ const line = (type: string, rv: string, extra: Record<string, unknown> = {}) =>
 	`${JSON.stringify({type, object: {kind: 'Job', metadata: {name: 'mpi-demo', resourceVersion: rv}, ...extra}})}\n`;
 
 const rvOf = (event: RawWatchEvent) => (event.object['metadata'] as {resourceVersion: string}).resourceVersion;
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-	try {
-		await promise;
-	} catch (error) {
-		expect(error).toBeInstanceOf(ApiError);
-		return error as ApiError;
-	}
-
-	throw new Error('expected a failure');
-}
 
 async function drain(stream: EventStream): Promise<RawWatchEvent[]> {
 	const events: RawWatchEvent[] = [];
@@ -135,7 +104,7 @@ describe('reading the stream', () => {
 
 	test('headers that do not come within the timeout: a timeout error', async () => {
 		const {url} = await serve(() => {});
-		const error = await failure(client(url, {timeoutMs: 200}).watchJob({timeoutSeconds: 300, idleTimeoutMs: 5000}));
+		const error = await apiRejectionOf(client(url, {timeoutMs: 200}).watchJob({timeoutSeconds: 300, idleTimeoutMs: 5000}));
 		expect(error.category).toBe('timeout');
 		expect(error.summary).toMatch(/^no answer from 127\.0\.0\.1:\d+ within 0\.2s$/);
 	});
@@ -166,7 +135,7 @@ describe('reading the stream', () => {
 		const stream = await client(url).watchJob({timeoutSeconds: 300, idleTimeoutMs: 200});
 		const seen: RawWatchEvent[] = [];
 		const started = performance.now();
-		const error = await failure(
+		const error = await apiRejectionOf(
 			(async () => {
 				for await (const event of stream.events) seen.push(event);
 			})(),
@@ -193,7 +162,7 @@ describe('reading the stream', () => {
 			}, 1);
 		});
 		const stream = await client(url, {maxBodyBytes: 64 * 1024}).watchJob({timeoutSeconds: 300, idleTimeoutMs: 5000});
-		const error = await failure(drain(stream));
+		const error = await apiRejectionOf(drain(stream));
 		expect(error.category).toBe('malformed');
 		expect(error.summary).toBe('watch event refused: larger than 64 KB');
 		await expect.poll(() => closed).toBe(true);
@@ -206,7 +175,7 @@ describe('reading the stream', () => {
 		});
 		const stream = await client(url).watchJob({timeoutSeconds: 300, idleTimeoutMs: 5000});
 		const seen: RawWatchEvent[] = [];
-		const error = await failure(
+		const error = await apiRejectionOf(
 			(async () => {
 				for await (const event of stream.events) seen.push(event);
 			})(),
@@ -245,7 +214,7 @@ describe('errors when opening, as for a GET', () => {
 			response.writeHead(status, {'content-type': 'application/json'});
 			response.end(JSON.stringify(statusBody(status)));
 		});
-		const error = await failure(client(url).watchJob({timeoutSeconds: 300, idleTimeoutMs: 5000}));
+		const error = await apiRejectionOf(client(url).watchJob({timeoutSeconds: 300, idleTimeoutMs: 5000}));
 		expect([error.status, error.reason, error.category]).toEqual([status, reason, category]);
 	});
 
@@ -254,7 +223,7 @@ describe('errors when opening, as for a GET', () => {
 			response.writeHead(429, {'content-type': 'application/json', 'retry-after': '3'});
 			response.end(JSON.stringify(statusBody(429)));
 		});
-		const error = await failure(client(url).watchJob({timeoutSeconds: 300, idleTimeoutMs: 5000}));
+		const error = await apiRejectionOf(client(url).watchJob({timeoutSeconds: 300, idleTimeoutMs: 5000}));
 		expect(error.retryAfterMs).toBe(3000);
 	});
 

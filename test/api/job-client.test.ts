@@ -1,6 +1,5 @@
-import {createServer, type IncomingHttpHeaders, type Server} from 'node:http';
-import type {AddressInfo} from 'node:net';
-import {afterEach, describe, expect, test} from 'vitest';
+import type {IncomingHttpHeaders, ServerResponse} from 'node:http';
+import {describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
 import {createJobClient, jobUrl, type JobClientOptions} from '../../source/api/job-client.js';
 import {noCredentials, type Credentials} from '../../source/api/credentials.js';
@@ -19,30 +18,14 @@ function tokenSequence(tokens: Array<string | undefined>): Credentials {
 		},
 	};
 }
-import {gatewayFault, proxyHtmlFault, type Scenario, type Simulator, type SimulatorOptions, startSimulator, statusFault, throttleFault} from '../../source/simulator/index.js';
+import {gatewayFault, proxyHtmlFault, type Scenario, type Simulator, statusFault, throttleFault} from '../../source/simulator/index.js';
 import {loadFixture} from '../helpers/helpers.js';
+import {httpServersFor} from '../helpers/http-server.js';
+import {apiRejectionOf, rejectionOf} from '../helpers/rejection.js';
+import {simulatorsFor} from '../simulator/http.js';
 
-const open: Simulator[] = [];
-const servers: Server[] = [];
-
-afterEach(async () => {
-	await Promise.all(open.splice(0).map(async simulator => simulator.close()));
-	await Promise.all(
-		servers.splice(0).map(
-			async server =>
-				new Promise<void>(resolve => {
-					server.close(() => resolve());
-					server.closeAllConnections();
-				}),
-		),
-	);
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-	const simulator = await startSimulator({scenario: 'seed', autoplay: false, ...options});
-	open.push(simulator);
-	return simulator;
-}
+const start = simulatorsFor({scenario: 'seed', autoplay: false});
+const serve = httpServersFor();
 
 function clientFor(simulator: Simulator, options: Partial<JobClientOptions> = {}) {
 	return createJobClient({
@@ -54,33 +37,14 @@ function clientFor(simulator: Simulator, options: Partial<JobClientOptions> = {}
 	});
 }
 
-/** What the call rejected with (the test fails if it resolved). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-
-	throw new Error('expected a rejection, got an answer');
-}
-
-async function apiRejection(promise: Promise<unknown>): Promise<ApiError> {
-	const error = await rejection(promise);
-	expect(error).toBeInstanceOf(ApiError);
-	return error as ApiError;
-}
-
 /** A plain HTTP server that records request headers and answers with `reply`. */
-async function recordingServer(reply: (response: import('node:http').ServerResponse) => void) {
+async function recordingServer(reply: (response: ServerResponse) => void) {
 	const seen: IncomingHttpHeaders[] = [];
-	const server = createServer((request, response) => {
+	const {url} = await serve((request, response) => {
 		seen.push(request.headers);
 		reply(response);
 	});
-	servers.push(server);
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen};
+	return {url, seen};
 }
 
 describe('jobUrl', () => {
@@ -131,7 +95,7 @@ describe('getJob over HTTP against the simulator', () => {
 
 	test('a job that does not exist: a 404 Status → not-found', async () => {
 		const simulator = await start();
-		const error = await apiRejection(clientFor(simulator, {name: 'not-there'}).getJob());
+		const error = await apiRejectionOf(clientFor(simulator, {name: 'not-there'}).getJob());
 		expect(error.category).toBe('not-found');
 		expect(error.status).toBe(404);
 		expect(error.summary).toContain('jobs.batch.volcano.sh "not-there" not found');
@@ -154,7 +118,7 @@ describe('getJob over HTTP against the simulator', () => {
 
 	test('a server path prefix is requested as given; the gateway\'s 404 there is bad-endpoint, not not-found', async () => {
 		const simulator = await start();
-		const error = await apiRejection(clientFor(simulator, {server: `${simulator.url}/prefix/`}).getJob());
+		const error = await apiRejectionOf(clientFor(simulator, {server: `${simulator.url}/prefix/`}).getJob());
 		expect(simulator.requests[0]!.path).toBe(
 			'/prefix/apis/batch.volcano.sh/v1alpha1/namespaces/cci-namespace-42263891/jobs/openmpi-hello-3-com',
 		);
@@ -173,7 +137,7 @@ describe('X-Auth-Token', () => {
 
 	test('a wrong token: 401 unauthorized, not retried, and the token is not in the message', async () => {
 		const simulator = await start({token: 'right-token'});
-		const error = await apiRejection(clientFor(simulator, {credentials: staticTokenSource('wrong-token')}).getJob());
+		const error = await apiRejectionOf(clientFor(simulator, {credentials: staticTokenSource('wrong-token')}).getJob());
 		expect(error.category).toBe('unauthorized');
 		expect(error.retryable).toBe(false);
 		expect(JSON.stringify(error.toJSON())).not.toContain('wrong-token');
@@ -182,8 +146,8 @@ describe('X-Auth-Token', () => {
 
 	test('no token source, or one that gives nothing: no header, so a server that wants one says 401', async () => {
 		const simulator = await start({token: 'right-token'});
-		expect((await apiRejection(clientFor(simulator).getJob())).category).toBe('unauthorized');
-		expect((await apiRejection(clientFor(simulator, {credentials: staticTokenSource(undefined)}).getJob())).category).toBe('unauthorized');
+		expect((await apiRejectionOf(clientFor(simulator).getJob())).category).toBe('unauthorized');
+		expect((await apiRejectionOf(clientFor(simulator, {credentials: staticTokenSource(undefined)}).getJob())).category).toBe('unauthorized');
 	});
 
 	test('the header is sent only when the token source gives a token; the token source is asked on every request', async () => {
@@ -206,7 +170,7 @@ describe('faults', () => {
 	test('a Status 503 → server, retryable', async () => {
 		const simulator = await start();
 		simulator.injectFaults(statusFault(503));
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect([error.category, error.status, error.retryable]).toEqual(['server', 503, true]);
 		// The fault was served once; the next request gets the job.
 		expect((await clientFor(simulator).getJob()).raw['kind']).toBe('Job');
@@ -215,14 +179,14 @@ describe('faults', () => {
 	test('the API server\'s throttling: Retry-After carried on the error', async () => {
 		const simulator = await start();
 		simulator.injectFaults(throttleFault(3));
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect([error.category, error.retryAfterMs]).toEqual(['throttled', 3000]);
 	});
 
 	test('the gateway\'s throttling APIGW.0308', async () => {
 		const simulator = await start();
 		simulator.injectFaults(gatewayFault(429, 'APIGW.0308', 'The throttling threshold has been reached'));
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect([error.category, error.code]).toEqual(['throttled', 'APIGW.0308']);
 		expect(error.requestId).toMatch(/^[\da-f]{32}$/);
 	});
@@ -230,7 +194,7 @@ describe('faults', () => {
 	test('a proxy\'s HTML 502 page → server, summarised without markup', async () => {
 		const simulator = await start();
 		simulator.injectFaults(proxyHtmlFault(502));
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect(error.category).toBe('server');
 		expect(error.summary).toContain('"502 Bad Gateway"');
 		expect(error.summary).not.toContain('<');
@@ -239,14 +203,14 @@ describe('faults', () => {
 	test('a 403 Status with CCI\'s errorCode → forbidden', async () => {
 		const simulator = await start();
 		simulator.injectFaults(statusFault(403, {errorCode: 'CCI.02.403101'}));
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect([error.category, error.code, error.retryable]).toEqual(['forbidden', 'CCI.02.403101', false]);
 	});
 
 	test('reset: the socket closes with no answer → network, retryable', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'reset'});
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect(error.category).toBe('network');
 		expect(error.retryable).toBe(true);
 		expect(error.summary).toContain(new URL(simulator.url).host);
@@ -255,7 +219,7 @@ describe('faults', () => {
 	test('truncated: half the document, then the socket closes → a retryable error, never a job', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'truncated'});
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect(['network', 'malformed']).toContain(error.category);
 		expect(error.retryable).toBe(true);
 	});
@@ -263,7 +227,7 @@ describe('faults', () => {
 	test('garbage: 200 with a body that is not JSON → malformed', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'garbage'});
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect(error.category).toBe('malformed');
 		expect(error.summary).toBe('200: an answer that is not JSON (or was cut short) instead of a job');
 		expect(error.retryable).toBe(true);
@@ -272,28 +236,28 @@ describe('faults', () => {
 	test('empty 200 → malformed "an empty answer"', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'empty', status: 200});
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect([error.category, error.summary]).toEqual(['malformed', '200: an empty answer instead of a job']);
 	});
 
 	test('empty 503 → server', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'empty', status: 503});
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect([error.category, error.summary]).toEqual(['server', expect.stringMatching(/^503 ServiceUnavailable/)]);
 	});
 
 	test('an HTML page with 200 → malformed', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'html', status: 200});
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect([error.category, error.summary]).toEqual(['malformed', '200: an HTML page instead of a job']);
 	});
 
 	test('JSON that is not an object → malformed', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'status', status: 200, body: '[1,2,3]', contentType: 'application/json'});
-		const error = await apiRejection(clientFor(simulator).getJob());
+		const error = await apiRejectionOf(clientFor(simulator).getJob());
 		expect([error.category, error.summary]).toEqual(['malformed', '200: JSON that is not a job']);
 	});
 
@@ -301,7 +265,7 @@ describe('faults', () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'hang'});
 		const started = performance.now();
-		const error = await apiRejection(clientFor(simulator, {timeoutMs: 150}).getJob());
+		const error = await apiRejectionOf(clientFor(simulator, {timeoutMs: 150}).getJob());
 		expect(error.category).toBe('timeout');
 		expect(error.retryable).toBe(true);
 		expect(error.summary).toBe(`no answer from ${new URL(simulator.url).host} within 0.15s`);
@@ -317,13 +281,13 @@ describe('faults', () => {
 	test('a slow answer past the timeout → timeout', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'delay', ms: 1000});
-		expect((await apiRejection(clientFor(simulator, {timeoutMs: 100}).getJob())).category).toBe('timeout');
+		expect((await apiRejectionOf(clientFor(simulator, {timeoutMs: 100}).getJob())).category).toBe('timeout');
 	});
 
 	test('huge: more than maxBodyBytes is refused, not buffered → malformed "larger than"', async () => {
 		const simulator = await start();
 		simulator.injectFaults({kind: 'huge', bytes: 2 * 1024 * 1024});
-		const error = await apiRejection(clientFor(simulator, {maxBodyBytes: 64 * 1024}).getJob());
+		const error = await apiRejectionOf(clientFor(simulator, {maxBodyBytes: 64 * 1024}).getJob());
 		expect(error.category).toBe('malformed');
 		expect(error.summary).toContain('larger than 64 KB');
 	});
@@ -355,7 +319,7 @@ describe('faults', () => {
 
 			pump();
 		});
-		const error = await apiRejection(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, maxBodyBytes: 32 * 1024}).getJob());
+		const error = await apiRejectionOf(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, maxBodyBytes: 32 * 1024}).getJob());
 		expect(error.category).toBe('malformed');
 		expect(error.summary).toContain('larger than 32 KB');
 	});
@@ -364,7 +328,7 @@ describe('faults', () => {
 		const simulator = await start();
 		const {url} = simulator;
 		await simulator.close();
-		const error = await apiRejection(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000}).getJob());
+		const error = await apiRejectionOf(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000}).getJob());
 		expect(error.category).toBe('network');
 		expect(error.code).toBe('ECONNREFUSED');
 		expect(error.summary).toBe(`connection refused (${new URL(url).host})`);
@@ -375,7 +339,7 @@ describe('faults', () => {
 			response.writeHead(302, {location: 'http://127.0.0.1:1/elsewhere'});
 			response.end();
 		});
-		const error = await apiRejection(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, credentials: staticTokenSource('secret')}).getJob());
+		const error = await apiRejectionOf(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000, credentials: staticTokenSource('secret')}).getJob());
 		expect(error.category).toBe('bad-endpoint');
 		expect(error.summary).toContain('302: redirected to http://127.0.0.1:1/elsewhere, not followed');
 		expect(seen).toHaveLength(1);
@@ -391,7 +355,7 @@ describe('cancellation by the caller', () => {
 		const reason = new Error('user quit');
 		const pending = clientFor(simulator, {timeoutMs: 10_000}).getJob(controller.signal);
 		setTimeout(() => controller.abort(reason), 30);
-		const error = await rejection(pending);
+		const error = await rejectionOf(pending);
 		expect(error).toBe(reason);
 		expect(error).not.toBeInstanceOf(ApiError);
 	});
@@ -400,7 +364,7 @@ describe('cancellation by the caller', () => {
 		const simulator = await start();
 		const controller = new AbortController();
 		controller.abort(new Error('already stopped'));
-		const error = await rejection(clientFor(simulator).getJob(controller.signal));
+		const error = await rejectionOf(clientFor(simulator).getJob(controller.signal));
 		expect((error as Error).message).toBe('already stopped');
 		expect(simulator.requestCount).toBe(0);
 	});
@@ -433,7 +397,7 @@ describe('listJob: the job as a list of one, and where the collection stands', (
 
 	test('JSON that is not a list (a job, an error page\'s JSON) → malformed, never a job', async () => {
 		const {url} = await recordingServer(response => response.writeHead(200, {'Content-Type': 'application/json'}).end('{"metadata":{"name":"job"}}'));
-		const error = await apiRejection(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000}).listJob());
+		const error = await apiRejectionOf(createJobClient({server: url, namespace: 'ns', name: 'job', timeoutMs: 5000}).listJob());
 		expect(error.category).toBe('malformed');
 		expect(error.summary).toContain('not a job list');
 	});
