@@ -58,21 +58,24 @@ export async function runTui<State, O extends Outcome>(
 	if (options.exitOnFinish) driver.watchForFinish?.(quit);
 	const stop = () => driver.stop();
 	io.signal.addEventListener('abort', stop, {once: true});
+	// The full-screen frame is gone with the alternate screen: leave one line of record behind.
+	const writeRecord = () => io.stdout.write(`${isoSeconds(Date.now())} ${view.record(store.getState())}\n`);
+	// An exception nothing catches, or a second signal, ends the process without the finally below; the
+	// terminal is given back on exit (mountTui), and the record goes after it.
+	if (tui.fullScreen) process.once('exit', writeRecord);
 	let failed: {readonly error: unknown} | undefined;
 	try {
 		await driver.run();
 		await tui.instance.waitUntilRenderFlush();
 	} finally {
+		process.off('exit', writeRecord);
 		io.signal.removeEventListener('abort', stop);
 		await tui.close();
 		failed = driver.closeOpened?.();
 		store.dispose();
 	}
 
-	if (tui.fullScreen) {
-		// The full-screen frame is gone with the alternate screen: leave one line of record behind.
-		io.stdout.write(`${isoSeconds(Date.now())} ${view.record(store.getState())}\n`);
-	}
+	if (tui.fullScreen) writeRecord();
 
 	if (failed) throw failed.error;
 	return code;

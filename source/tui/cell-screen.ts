@@ -173,6 +173,7 @@ export function diffScreens(previous: Cell[][] | undefined, next: Cell[][]): str
 export class CellScreen extends EventEmitter {
 	readonly isTTY = true;
 	private shown: Cell[][] | undefined;
+	private disposed = false;
 	/** The frame's lines as Ink wrote them, to know which ones did not change without parsing them again. */
 	private lines: string[] = [];
 	private readonly onResize = () => {
@@ -203,8 +204,9 @@ export class CellScreen extends EventEmitter {
 		// Ink waits on a write's callback to know a frame is out: it must always be called.
 		const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
 		const text = typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8');
-		// Ink ends a debug session with a bare newline, and flushes with an empty write: not frames.
-		if (text.trim() === '') {
+		// Ink ends a debug session with a bare newline, and flushes with an empty write: not frames. Once
+		// disposed, the terminal is no longer ours.
+		if (text.trim() === '' || this.disposed) {
 			if (done) queueMicrotask(() => done());
 			return true;
 		}
@@ -234,6 +236,7 @@ export class CellScreen extends EventEmitter {
 	}
 
 	dispose(): void {
+		this.disposed = true;
 		this.terminal.off('resize', this.onResize);
 	}
 }

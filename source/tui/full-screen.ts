@@ -32,11 +32,16 @@ export function mountTui(node: ReactNode, terminal: Terminal, altScreen: boolean
 	const leaveScreen = () => {
 		stdout.write(`${resetStyle}${showCursor}${leaveAlternateScreen}`);
 	};
+	const leaveOnExit = () => {
+		// Ink unmounts on exit too, after this: its last frame must not land on the screen the user gets back.
+		screen?.dispose();
+		leaveScreen();
+	};
 
 	if (screen) {
 		stdout.write(`${enterAlternateScreen}${hideCursor}`);
 		// Whatever ends the process, the terminal gets its screen and cursor back.
-		process.once('exit', leaveScreen);
+		process.once('exit', leaveOnExit);
 	}
 
 	const instance = render(node, {
@@ -66,7 +71,7 @@ export function mountTui(node: ReactNode, terminal: Terminal, altScreen: boolean
 			if (screen) {
 				screen.dispose();
 				leaveScreen();
-				process.off('exit', leaveScreen);
+				process.off('exit', leaveOnExit);
 			}
 		},
 	};
