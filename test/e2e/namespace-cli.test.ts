@@ -2,6 +2,7 @@ import {describe, expect, test} from 'vitest';
 import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
 import type {CliRun} from './support/run-cli.js';
 import {e2eFixture} from './support/fixture.js';
+import {waitUntil} from './support/wait.js';
 
 let simulator: Simulator | undefined;
 let run: CliRun | undefined;
@@ -17,12 +18,15 @@ async function busy(count: number, options: SimulatorOptions = {}) {
 }
 
 function jsonLines(text: string): Array<Record<string, any>> {
-	return text
-		.trim()
-		.split('\n')
-		.filter(Boolean)
-		.map(line => JSON.parse(line) as Record<string, any>);
+	return completeLines(text).map(line => JSON.parse(line) as Record<string, any>);
 }
+
+/** The lines written in full so far: a line still being written is left out. */
+function completeLines(text: string): string[] {
+	return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
+}
+
+const changeLine = /train-\d{4} (rv=\d+ phase=\S+ .*\((?!listed).+\)|deleted \(last seen .*\))$/;
 
 describe('text output for a namespace', () => {
 	test('one line per job first, then one line per job that changed, nothing for the others', async () => {
@@ -37,11 +41,10 @@ describe('text output for a namespace', () => {
 		const rv = sim.resourceVersion;
 		sim.changeJobs(5);
 		const moved = sim.resourceVersion - rv;
-		await new Promise(resolve => setTimeout(resolve, 800));
-		const later = run.stdout().slice(before).trim().split('\n');
-		expect(later.length).toBeGreaterThan(0);
-		expect(later.length).toBeLessThanOrEqual(moved);
-		for (const line of later) expect(line).toMatch(/train-\d{4} (rv=\d+ phase=\S+ .*\((?!listed).+\)|deleted \(last seen .*\))$/);
+		const later = () => completeLines(run!.stdout().slice(before));
+		await waitUntil(() => later().some(line => changeLine.test(line)), 'a line for a job that changed');
+		expect(later().length).toBeLessThanOrEqual(moved);
+		for (const line of later()) expect(line).toMatch(changeLine);
 		expect(run.stdout()).not.toContain('\u001B');
 	});
 
@@ -71,15 +74,14 @@ describe('JSON output for a namespace', () => {
 		const rv = sim.resourceVersion;
 		sim.changeJobs(200);
 		const writes = sim.resourceVersion - rv;
-		await run.waitFor(/"event":"(?:changed|deleted)"/);
-		await new Promise(resolve => setTimeout(resolve, 500));
+		const eventsAfter = () => new Set(jsonLines(run!.stdout()).slice(seen).map(line => line['event']));
+		// The fleet's changes are seeded: 200 of them delete finished jobs and submit some again.
+		await waitUntil(() => ['changed', 'deleted', 'added'].every(event => eventsAfter().has(event)), '"changed", "deleted" and "added" objects');
 		const later = jsonLines(run.stdout()).slice(seen);
 		const events = new Set(later.map(line => line['event']));
-		expect(events.has('changed')).toBe(true);
 		const changed = later.find(line => line['event'] === 'changed')!;
 		expect(changed['changes'].length).toBeGreaterThan(0);
 		for (const change of changed['changes']) expect(change).toEqual({path: expect.any(String), old: expect.anything(), new: expect.anything()});
-		// The fleet's changes are seeded: 200 of them delete finished jobs and submit some again.
 		expect(events).toEqual(new Set(['changed', 'deleted', 'added']));
 		const deleted = later.find(line => line['event'] === 'deleted')!;
 		expect(deleted).toMatchObject({name: expect.stringMatching(/^train-/), phase: expect.any(String)});
@@ -96,14 +98,14 @@ describe('JSON output for a namespace', () => {
 		await run.waitFor(/"name":"train-0040"/);
 		const seen = jsonLines(run.stdout()).length;
 		sim.changeJobs(200);
-		await run.waitFor(/"event":"deleted"/);
-		await new Promise(resolve => setTimeout(resolve, 300));
+		const eventsAfter = () => new Set(jsonLines(run!.stdout()).slice(seen).map(line => line['event']));
+		await waitUntil(() => ['changed', 'deleted', 'added'].every(event => eventsAfter().has(event)), '"changed", "deleted" and "added" objects');
 		const later = jsonLines(run.stdout()).slice(seen);
 		expect(new Set(later.map(line => line['event']))).toEqual(new Set(['changed', 'deleted', 'added']));
 		// A list does not carry a deleted job's last object.
 		expect(later.find(line => line['event'] === 'deleted')).not.toHaveProperty('job');
 		expect(sim.requests.some(request => request.path.includes('watch='))).toBe(false);
-		expect(sim.requests.filter(request => request.path.includes('/jobs?limit=500')).length).toBeGreaterThan(2);
+		await waitUntil(() => sim.requests.filter(request => request.path.includes('/jobs?limit=500')).length > 2, 'a third list');
 	});
 });
 
@@ -114,7 +116,7 @@ describe('list, then watch', () => {
 		const sim = await busy(20, {bookmarkIntervalMs: 200});
 		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...fast]);
 		await run.waitFor(/train-0020 .*\(listed\)/);
-		while (sim.openWatches === 0) await new Promise(resolve => setTimeout(resolve, 20));
+		await waitUntil(() => sim.openWatches > 0, 'the watch to open');
 		const [list, watch] = sim.requests.map(request => request.path);
 		expect(list).toMatch(/\/jobs\?limit=500$/);
 		expect(watch).toMatch(/\/jobs\?watch=1&resourceVersion=\d+&allowWatchBookmarks=true&timeoutSeconds=\d+$/);
@@ -130,7 +132,7 @@ describe('list, then watch', () => {
 		const sim = await busy(20);
 		run = runCli(['-n', sim.scenario.namespace, '-s', sim.url, '-o', 'text', ...fast]);
 		await run.waitFor(/train-0020 .*\(listed\)/);
-		while (sim.openWatches === 0) await new Promise(resolve => setTimeout(resolve, 20));
+		await waitUntil(() => sim.openWatches > 0, 'the watch to open');
 		// The stream is held, the changes happen, the history is forgotten: the watch cannot resume from where it was.
 		sim.stallWatches();
 		sim.changeJobs(4);
@@ -138,10 +140,10 @@ describe('list, then watch', () => {
 		const mark = sim.requests.length;
 		sim.resumeWatches();
 		await run.waitFor(/\((?:phase|pending|running|succeeded|terminating|retries) .*\)\n|deleted \(last seen/);
-		await new Promise(resolve => setTimeout(resolve, 300));
+		// The changes came from the new list: it was made before they were written.
 		expect(requestsAfter(sim, mark).some(path => path.endsWith('/jobs?limit=500'))).toBe(true);
 		expect(run.stdout().match(/\(listed\)/g)).toHaveLength(21);
-		const after = run.stdout().split('\n').filter(line => line !== '' && !line.endsWith('(listed)'));
+		const after = completeLines(run.stdout()).filter(line => !line.endsWith('(listed)'));
 		expect(after.length).toBeGreaterThan(0);
 		expect(after.length).toBeLessThanOrEqual(8);
 	});
