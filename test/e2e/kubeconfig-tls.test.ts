@@ -6,6 +6,7 @@ import {delimiter, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {Simulator} from '../../source/simulator/index.js';
+import {writeKubeconfig} from '../helpers/kubeconfig.js';
 import {makeTlsFixtures, type TlsFixtures} from '../helpers/tls-fixtures.js';
 import {startTestProxy, type TestProxy} from '../helpers/test-proxy.js';
 import type {PtyRun} from './support/pty.js';
@@ -56,29 +57,21 @@ type User = Record<string, unknown>;
 
 /** A kubeconfig in the test's home, YAML as people write it; returns its path. */
 function kubeconfig(name: string, cluster: Cluster, user: User | undefined, context: {namespace?: string} = {namespace}): string {
-	const lines = [
-		'apiVersion: v1',
-		'kind: Config',
-		'current-context: test',
-		'clusters:',
-		'- name: sim',
-		'  cluster:',
-		`    server: ${cluster.server ?? simulator!.url}`,
-		...(cluster.ca === 'file' ? [`    certificate-authority: ${tls.ca.certFile}`] : []),
-		...(cluster.ca === 'data' ? [`    certificate-authority-data: ${b64(tls.ca.cert)}`] : []),
-		...(cluster.insecure ? ['    insecure-skip-tls-verify: true'] : []),
-		...(cluster.tlsServerName ? [`    tls-server-name: ${cluster.tlsServerName}`] : []),
-		...(cluster.proxyUrl ? [`    proxy-url: ${cluster.proxyUrl}`] : []),
-		'users:',
-		'- name: tester',
-		`  user: ${JSON.stringify(user ?? {})}`,
-		'contexts:',
-		'- name: test',
-		`  context: {cluster: sim, user: tester${context.namespace ? `, namespace: ${context.namespace}` : ''}}`,
-	];
-	const path = join(home, name);
-	writeFileSync(path, `${lines.join('\n')}\n`);
-	return path;
+	return writeKubeconfig(join(home, name), {
+		currentContext: 'test',
+		clusters: {
+			sim: {
+				server: cluster.server ?? simulator!.url,
+				...(cluster.ca === 'file' ? {'certificate-authority': tls.ca.certFile} : {}),
+				...(cluster.ca === 'data' ? {'certificate-authority-data': b64(tls.ca.cert)} : {}),
+				...(cluster.insecure ? {'insecure-skip-tls-verify': true} : {}),
+				...(cluster.tlsServerName ? {'tls-server-name': cluster.tlsServerName} : {}),
+				...(cluster.proxyUrl ? {'proxy-url': cluster.proxyUrl} : {}),
+			},
+		},
+		users: {tester: user ?? {}},
+		contexts: {test: {cluster: 'sim', user: 'tester', ...(context.namespace ? {namespace: context.namespace} : {})}},
+	});
 }
 
 // Transport and credentials are tested on the job's requests alone; details requests share the same client (see details.test.ts).
@@ -177,9 +170,8 @@ describe('kubeconfig', () => {
 	test('KUBECONFIG with two files: merged, the namespace of the context, the token as Authorization: Bearer', async () => {
 		const sim = await https({token: 'kube-token'});
 		const cluster = kubeconfig('cluster.yaml', {ca: 'data'}, {token: 'kube-token'});
-		const chooser = join(home, 'chooser.yaml');
 		// The first file sets only current-context and a context of its own; the second has the rest.
-		writeFileSync(chooser, `current-context: mine\ncontexts:\n- name: mine\n  context: {cluster: sim, user: tester, namespace: ${namespace}}\n`);
+		const chooser = writeKubeconfig(join(home, 'chooser.yaml'), {currentContext: 'mine', contexts: {mine: {cluster: 'sim', user: 'tester', namespace}}});
 		const cliRun = cli([job, '--once', '-o', 'text'], {KUBECONFIG: [chooser, join(home, 'missing.yaml'), cluster].join(delimiter)});
 		expect(await cliRun.exit()).toBe(0);
 		expect(cliRun.stdout()).toMatch(new RegExp(`${namespace}/${job} ${seen.source}`));

@@ -4,6 +4,7 @@ import {delimiter, join} from 'node:path';
 import {afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {UsageError} from '../../../source/common/usage-error.js';
 import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext} from '../../../source/connect/kubeconfig/load.js';
+import {writeKubeconfig, type KubeconfigSpec} from '../../helpers/kubeconfig.js';
 
 beforeAll(prepareKubeconfigLoading);
 
@@ -17,6 +18,12 @@ afterEach(() => {
 	rmSync(dir, {recursive: true, force: true});
 });
 
+/** A kubeconfig as kubectl writes it. */
+function kubeconfig(name: string, spec: KubeconfigSpec): string {
+	return writeKubeconfig(join(dir, name), spec);
+}
+
+/** A file with exactly this text, for what only raw text can say (invalid YAML, JSON, flow style). */
 function file(name: string, content: string): string {
 	const path = join(dir, name);
 	mkdirSync(join(path, '..'), {recursive: true});
@@ -44,38 +51,18 @@ describe('which files', () => {
 
 describe('merging KUBECONFIG files as kubectl does', () => {
 	test('the first file to name a cluster, user or context keeps it; current-context comes from the first file that sets one', () => {
-		const first = file(
-			'first.yaml',
-			`
-clusters:
-- name: prod
-  cluster: {server: 'https://first.example:6443'}
-users:
-- name: ann
-  user: {token: first-token}
-contexts:
-- name: work
-  context: {cluster: prod, user: ann, namespace: team-a}
-`,
-		);
-		const second = file(
-			'second.yaml',
-			`
-current-context: work
-clusters:
-- name: prod
-  cluster: {server: 'https://second.example:6443'}
-- name: lab
-  cluster: {server: 'https://lab.example:6443'}
-users:
-- name: ann
-  user: {token: second-token}
-contexts:
-- name: work
-  context: {cluster: lab, user: ann}
-`,
-		);
-		const third = file('third.yaml', 'current-context: other\n');
+		const first = kubeconfig('first.yaml', {
+			clusters: {prod: {server: 'https://first.example:6443'}},
+			users: {ann: {token: 'first-token'}},
+			contexts: {work: {cluster: 'prod', user: 'ann', namespace: 'team-a'}},
+		});
+		const second = kubeconfig('second.yaml', {
+			currentContext: 'work',
+			clusters: {prod: {server: 'https://second.example:6443'}, lab: {server: 'https://lab.example:6443'}},
+			users: {ann: {token: 'second-token'}},
+			contexts: {work: {cluster: 'lab', user: 'ann'}},
+		});
+		const third = kubeconfig('third.yaml', {currentContext: 'other'});
 		const selected = pick([first, second, third]);
 		expect(selected.contextName).toBe('work');
 		expect(selected.server).toBe('https://first.example:6443');
@@ -85,8 +72,8 @@ contexts:
 	});
 
 	test('entries only a later file has are merged in, and --context picks them', () => {
-		const first = file('a.yaml', 'current-context: work\ncontexts:\n- name: work\n  context: {cluster: prod}\nclusters:\n- name: prod\n  cluster: {server: "https://prod.example"}\n');
-		const second = file('b.yaml', 'contexts:\n- name: lab\n  context: {cluster: lab, namespace: ml}\nclusters:\n- name: lab\n  cluster: {server: "https://lab.example"}\n');
+		const first = kubeconfig('a.yaml', {currentContext: 'work', contexts: {work: {cluster: 'prod'}}, clusters: {prod: {server: 'https://prod.example'}}});
+		const second = kubeconfig('b.yaml', {contexts: {lab: {cluster: 'lab', namespace: 'ml'}}, clusters: {lab: {server: 'https://lab.example'}}});
 		const selected = pick([first, second], 'lab');
 		expect(selected.server).toBe('https://lab.example');
 		expect(selected.namespace).toBe('ml');
@@ -94,7 +81,7 @@ contexts:
 	});
 
 	test('files in KUBECONFIG that do not exist are skipped, empty files are empty configurations', () => {
-		const real = file('real.yaml', 'current-context: c\ncontexts:\n- name: c\n  context: {cluster: k}\nclusters:\n- name: k\n  cluster: {server: "https://k.example"}\n');
+		const real = kubeconfig('real.yaml', {currentContext: 'c', contexts: {c: {cluster: 'k'}}, clusters: {k: {server: 'https://k.example'}}});
 		const empty = file('empty.yaml', '');
 		const config = loadKubeconfig([join(dir, 'missing.yaml'), empty, real], {mustExist: false});
 		expect(config.files).toEqual([empty, real]);
@@ -121,42 +108,37 @@ contexts:
 });
 
 describe('contexts and namespace', () => {
-	const config = `
-current-context: dev
-clusters:
-- name: k
-  cluster: {server: 'https://k.example'}
-contexts:
-- name: dev
-  context: {cluster: k, namespace: dev-ns}
-- name: plain
-  context: {cluster: k}
-- name: broken
-  context: {cluster: gone}
-- name: nouser
-  context: {cluster: k, user: ghost}
-`;
+	const config: KubeconfigSpec = {
+		currentContext: 'dev',
+		clusters: {k: {server: 'https://k.example'}},
+		contexts: {
+			dev: {cluster: 'k', namespace: 'dev-ns'},
+			plain: {cluster: 'k'},
+			broken: {cluster: 'gone'},
+			nouser: {cluster: 'k', user: 'ghost'},
+		},
+	};
 
 	test('the namespace comes from the selected context; a context without one has none (default applies later)', () => {
-		const path = file('config', config);
+		const path = kubeconfig('config', config);
 		expect(pick([path]).namespace).toBe('dev-ns');
 		expect(pick([path], 'plain').namespace).toBeUndefined();
 	});
 
 	test('an unknown context lists the ones there are', () => {
-		const path = file('config', config);
+		const path = kubeconfig('config', config);
 		expect(() => pick([path], 'prod')).toThrow(UsageError);
 		expect(() => pick([path], 'prod')).toThrow(/no context "prod" in .*config \(there are: dev, plain, broken, nouser\)/);
 	});
 
 	test('a context whose cluster or user is missing says which', () => {
-		const path = file('config', config);
+		const path = kubeconfig('config', config);
 		expect(() => pick([path], 'broken')).toThrow(/context "broken" names cluster "gone", which is not in/);
 		expect(() => pick([path], 'nouser')).toThrow(/context "nouser" names user "ghost", which is not in/);
 	});
 
 	test('no current-context and no --context: asks for --context', () => {
-		const path = file('config', config.replace('current-context: dev', ''));
+		const path = kubeconfig('config', {...config, currentContext: undefined});
 		expect(() => pick([path])).toThrow(/sets no current-context: give --context NAME \(there are: dev/);
 	});
 
@@ -168,28 +150,20 @@ contexts:
 
 describe('certificates and tokens: data or file', () => {
 	test('file paths are relative to the kubeconfig that holds them; -data fields are decoded from base64', () => {
-		const path = file(
-			'nested/config',
-			`
-current-context: c
-clusters:
-- name: k
-  cluster:
-    server: https://k.example
-    certificate-authority: certs/ca.crt
-    tls-server-name: api.internal
-    proxy-url: http://proxy.example:3128
-users:
-- name: u
-  user:
-    client-certificate: /abs/client.crt
-    client-key-data: ${b64('-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n')}
-    tokenFile: ../token
-contexts:
-- name: c
-  context: {cluster: k, user: u}
-`,
-		);
+		const path = kubeconfig('nested/config', {
+			currentContext: 'c',
+			clusters: {
+				k: {server: 'https://k.example', 'certificate-authority': 'certs/ca.crt', 'tls-server-name': 'api.internal', 'proxy-url': 'http://proxy.example:3128'},
+			},
+			users: {
+				u: {
+					'client-certificate': '/abs/client.crt',
+					'client-key-data': b64('-----BEGIN PRIVATE KEY-----\nkey\n-----END PRIVATE KEY-----\n'),
+					tokenFile: '../token',
+				},
+			},
+			contexts: {c: {cluster: 'k', user: 'u'}},
+		});
 		const {cluster, user} = pick([path]);
 		expect(cluster.certificateAuthority).toBe(join(dir, 'nested', 'certs', 'ca.crt'));
 		expect(cluster.tlsServerName).toBe('api.internal');
@@ -200,20 +174,11 @@ contexts:
 	});
 
 	test('certificate-authority-data is decoded; insecure-skip-tls-verify is read as a boolean', () => {
-		const path = file(
-			'config',
-			`
-current-context: c
-clusters:
-- name: k
-  cluster: {server: 'https://k.example', certificate-authority-data: ${b64('PEM CA')}}
-- name: lax
-  cluster: {server: 'https://lax.example', insecure-skip-tls-verify: true}
-contexts:
-- {name: c, context: {cluster: k}}
-- {name: lax, context: {cluster: lax}}
-`,
-		);
+		const path = kubeconfig('config', {
+			currentContext: 'c',
+			clusters: {k: {server: 'https://k.example', 'certificate-authority-data': b64('PEM CA')}, lax: {server: 'https://lax.example', 'insecure-skip-tls-verify': true}},
+			contexts: {c: {cluster: 'k'}, lax: {cluster: 'lax'}},
+		});
 		expect(pick([path]).cluster.certificateAuthorityData).toBe('PEM CA');
 		expect(pick([path]).cluster.insecureSkipTlsVerify).toBe(false);
 		expect(pick([path], 'lax').cluster.insecureSkipTlsVerify).toBe(true);
@@ -230,36 +195,29 @@ contexts:
 
 describe('exec plugins', () => {
 	test('command, args, env, apiVersion and provideClusterInfo are read; a relative command with a slash is relative to the file', () => {
-		const path = file(
-			'config',
-			`
-current-context: c
-clusters:
-- name: k
-  cluster:
-    server: https://cci.cn-north-4.myhuaweicloud.com
-    extensions:
-    - name: client.authentication.k8s.io/exec
-      extension: {audience: cci}
-users:
-- name: iam
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: cci-iam-authenticator
-      args: [token, --iam-endpoint=https://iam.cn-north-4.myhuaweicloud.com]
-      env:
-      - {name: REGION, value: cn-north-4}
-      provideClusterInfo: true
-      installHint: get it from the CCI console
-- name: local
-  user:
-    exec: {apiVersion: client.authentication.k8s.io/v1, command: ./bin/plugin, interactiveMode: Never}
-contexts:
-- {name: c, context: {cluster: k, user: iam}}
-- {name: local, context: {cluster: k, user: local}}
-`,
-		);
+		const path = kubeconfig('config', {
+			currentContext: 'c',
+			clusters: {
+				k: {
+					server: 'https://cci.cn-north-4.myhuaweicloud.com',
+					extensions: [{name: 'client.authentication.k8s.io/exec', extension: {audience: 'cci'}}],
+				},
+			},
+			users: {
+				iam: {
+					exec: {
+						apiVersion: 'client.authentication.k8s.io/v1beta1',
+						command: 'cci-iam-authenticator',
+						args: ['token', '--iam-endpoint=https://iam.cn-north-4.myhuaweicloud.com'],
+						env: [{name: 'REGION', value: 'cn-north-4'}],
+						provideClusterInfo: true,
+						installHint: 'get it from the CCI console',
+					},
+				},
+				local: {exec: {apiVersion: 'client.authentication.k8s.io/v1', command: './bin/plugin', interactiveMode: 'Never'}},
+			},
+			contexts: {c: {cluster: 'k', user: 'iam'}, local: {cluster: 'k', user: 'local'}},
+		});
 		const {user, cluster} = pick([path]);
 		expect(user.exec).toEqual({
 			apiVersion: 'client.authentication.k8s.io/v1beta1',
