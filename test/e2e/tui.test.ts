@@ -61,7 +61,6 @@ describe('the live screen', () => {
 			const from = Date.now();
 			const before = pty.bytes();
 			const target = sim.requestCount + 20;
-			// eslint-disable-next-line no-await-in-loop
 			await waitUntil(() => sim.requestCount >= target, 'twenty more requests');
 			if (minute(from - 2000) !== minute(Date.now())) continue;
 			expect(pty.bytes() - before).toBeLessThan(600);
@@ -106,7 +105,6 @@ describe('leaving restores the terminal', () => {
 		for (const step of [4, 5, 6, 5, 6]) {
 			sim.goTo(step);
 			// Each change drawn before the next: the job's new resourceVersion on screen.
-			// eslint-disable-next-line no-await-in-loop
 			await pty.waitForScreen(new RegExp(`rv ${sim.jobResourceVersion}\\b`));
 		}
 

@@ -53,7 +53,6 @@ async function idleBytes(screen: PtyRun, idle: () => Promise<void>): Promise<num
 	for (;;) {
 		const from = Date.now();
 		const before = screen.bytes();
-		// eslint-disable-next-line no-await-in-loop
 		await idle();
 		const written = screen.bytes() - before;
 		if (minute(from - 2000) === minute(Date.now())) return written;
