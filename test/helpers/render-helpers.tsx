@@ -3,6 +3,11 @@ import type {ReactElement} from 'react';
 import {colorTheme, plainTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
 import {normalizeJob} from '../../source/model/normalize-job.js';
 import type {Job} from '../../source/model/job.js';
+import {createJobViewStore} from '../../source/state/job-view-store.js';
+import type {JobSession} from '../../source/tui/namespace/use-job-session.js';
+import type {WatchEvent} from '../../source/watch/job-watcher.js';
+import {fakeWatcher} from './fake-watcher.js';
+import {namespace} from './namespace-helpers.js';
 
 /** Renders with a theme; `frame()` is the last frame, for assertions that print the screen when they fail. */
 export function renderWithTheme(element: ReactElement, color = false) {
@@ -54,6 +59,19 @@ export function runningRaw(overrides: {status?: Record<string, unknown>; spec?: 
 
 export function runningJob(overrides?: Parameters<typeof runningRaw>[0]): Job {
 	return normalizeJob(runningRaw(overrides), {namespace: 'default', name: 'mpi-demo'});
+}
+
+/** A pause long enough for Ink to read what was typed and draw its next frame (at most 30 frames a second). */
+export async function tick(): Promise<void> {
+	await new Promise(resolve => setTimeout(resolve, 50));
+}
+
+/** A job opened from the namespace table: its view already holds the running job, under that name. */
+export function openedJob(name: string, close: () => void = () => {}): JobSession {
+	const {watcher, emit} = fakeWatcher<WatchEvent>();
+	const store = createJobViewStore(watcher, {namespace, name, highlightMs: 4000});
+	emit({type: 'job', at: Date.now(), raw: {}, job: {...runningJob(), name, namespace}, changes: [], rvChanged: true});
+	return {name, store, watcher: {paused: false, pollNow() {}, setPaused() {}}, close};
 }
 
 export {fakeWatcher} from './fake-watcher.js';

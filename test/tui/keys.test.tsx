@@ -23,9 +23,9 @@ import {plainTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
 import {createJobViewStore} from '../../source/state/job-view-store.js';
 import {createNamespaceStore} from '../../source/state/namespace-store.js';
 import type {JobSession} from '../../source/tui/namespace/use-job-session.js';
-import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
+import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import type {NamespaceEvent} from '../../source/watch/namespace-watcher.js';
-import {fakeWatcher, runningJob} from '../helpers/render-helpers.js';
+import {fakeWatcher, openedJob, runningJob} from '../helpers/render-helpers.js';
 import {added, jobsEvent, namespace} from '../helpers/namespace-helpers.js';
 
 /** What a terminal sends for each key of the tables; `text` is a printable key no row takes. */
@@ -215,10 +215,7 @@ function tableSetup() {
 	const opened: string[] = [];
 	const openJob = (name: string): JobSession => {
 		opened.push(name);
-		let jobListener: WatchListener = () => {};
-		const jobStore = createJobViewStore({subscribe: next => ((jobListener = next), () => {})}, {namespace, name, highlightMs: 4000});
-		jobListener({type: 'job', at: Date.now(), raw: {}, job: {...runningJob(), name, namespace}, changes: [], rvChanged: true});
-		return {name, store: jobStore, watcher: {paused: false, pollNow() {}, setPaused() {}}, close() {}};
+		return openedJob(name);
 	};
 
 	const result = render(

@@ -4,11 +4,9 @@ import {namespaceKeyBindings} from '../../../source/tui/namespace/namespace-help
 import {plainTheme, ThemeProvider} from '../../../source/tui/kit/theme.js';
 import {createNamespaceStore} from '../../../source/state/namespace-store.js';
 import type {NamespaceEvent} from '../../../source/watch/namespace-watcher.js';
-import type {WatchListener} from '../../../source/watch/job-watcher.js';
-import {createJobViewStore} from '../../../source/state/job-view-store.js';
 import type {JobSession} from '../../../source/tui/namespace/use-job-session.js';
 import {NamespaceApp} from '../../../source/tui/namespace/namespace-app.js';
-import {fakeWatcher, runningJob} from '../../helpers/render-helpers.js';
+import {fakeWatcher, openedJob, tick} from '../../helpers/render-helpers.js';
 import {added, jobsEvent, namespace} from '../../helpers/namespace-helpers.js';
 
 function setup() {
@@ -19,15 +17,7 @@ function setup() {
 	const closed: string[] = [];
 	const openJob = (name: string): JobSession => {
 		opened.push(name);
-		let jobListener: WatchListener = () => {};
-		const jobStore = createJobViewStore({subscribe: next => ((jobListener = next), () => {})}, {namespace, name, highlightMs: 4000});
-		jobListener({type: 'job', at: Date.now(), raw: {}, job: {...runningJob(), name, namespace}, changes: [], rvChanged: true});
-		return {
-			name,
-			store: jobStore,
-			watcher: {paused: false, pollNow() {}, setPaused() {}},
-			close: () => closed.push(name),
-		};
+		return openedJob(name, () => closed.push(name));
 	};
 
 	const result = render(
@@ -44,8 +34,6 @@ function setup() {
 	);
 	return {...result, frame: () => result.lastFrame() ?? '', calls, quits, opened, closed};
 }
-
-const tick = async () => new Promise(resolve => setTimeout(resolve, 50));
 
 async function keys(app: ReturnType<typeof setup>, ...sequence: string[]) {
 	for (const key of sequence) {
