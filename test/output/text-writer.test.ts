@@ -168,6 +168,23 @@ function edited(raw: RawObject): RawObject {
 	return copy;
 }
 
+test('no escape code in any line, whatever the record: piped text carries no colour', () => {
+	const lines: string[] = [];
+	const listener = createTextWriter(line => lines.push(line), target);
+	const detailsListener = createTextDetailsWriter(line => lines.push(line), target);
+	listener({type: 'not-found', at, error: notFound, delayMs: 2000});
+	listener(jobEvent(pending));
+	listener({type: 'retry', at, attempt: 1, delayMs: 1000, error: unavailable});
+	listener(jobEvent(rawJob('12', {state: {phase: 'Failed'}, failed: 3, terminating: 1, unknown: 1, retryCount: 3}), job(pending)));
+	listener({type: 'refused', at, error: forbidden, delayMs: 30_000});
+	listener({type: 'watching', at, opened: true, job: job(pending)});
+	listener({type: 'polling', at, reason: 'the server refused watch (405)', error: forbidden});
+	detailsListener({type: 'details', at, part: 'podGroup', result: {status: 'absent'}});
+	detailsListener({type: 'details', at, part: 'pods', result: {status: 'refused', error: forbidden, retryAt: 0}});
+	expect(lines).toHaveLength(9);
+	for (const line of lines) expect(line).not.toContain('\u001B');
+});
+
 describe('the details in text', () => {
 	const group: PodGroupInfo = {name: 'mpi-pg', phase: 'Inqueue', conditions: [], reason: 'NotEnoughResources', message: '3/3 tasks in gang unschedulable'};
 	const event: EventInfo = {key: 'k', type: 'Warning', reason: 'FailedScheduling', message: '0/2 nodes are available', kind: 'Pod', name: 'mpi-worker-0', count: 1};
