@@ -1,5 +1,4 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {iamEndpoint} from '../../../source/connect/endpoints.js';
@@ -7,6 +6,7 @@ import {withDefaults} from '../../../source/cli/flags.js';
 import {resolveOptions, type Flags} from '../../../source/cli/options.js';
 import {UsageError, type Environment} from '../../../source/common/usage-error.js';
 import {resolveConnection} from '../../../source/connect/connection.js';
+import {temporaryDirectory} from '../../helpers/temp-dir.js';
 
 // The flag table's defaults, as meow gives them, without colour.
 const baseFlags: Flags = withDefaults({color: false});
@@ -22,7 +22,7 @@ const terraformKeys = {HW_ACCESS_KEY: 'AK2', HW_SECRET_KEY: 'SK2'};
 
 describe('which credentials: the first source that is set wins', () => {
 	test('--token-file, then HW_AUTH_TOKEN, then the IAM password, then access keys, then none', async () => {
-		const file = join(mkdtempSync(join(tmpdir(), 'vcjob-watch-')), 'token');
+		const file = join(temporaryDirectory(), 'token');
 		writeFileSync(file, 'file-token');
 		const everything = {HW_AUTH_TOKEN: 'env-token', ...iam, ...sdkKeys};
 		expect(await sourceFor(everything, {tokenFile: file})).toBe(`token from --token-file ${file}`);
