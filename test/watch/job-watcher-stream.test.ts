@@ -56,30 +56,29 @@ function harness(gets: GetAnswer[], streams: StreamScript[], options: Partial<Om
 		if (gets.length === 0 && streams.length === 0) watcher!.stop();
 	};
 
+	/** The next GET or list answer, after a real asynchronous hop; an error is thrown, and none left stops the watcher. */
+	const nextAnswer = async (signal?: AbortSignal): Promise<RawObject | Listing> => {
+		await tick();
+		const answer = gets.shift();
+		if (answer === undefined) {
+			watcher!.stop();
+			throw signal!.reason;
+		}
+
+		if (answer instanceof ApiError) throw answer;
+		return answer;
+	};
+
 	const client = {
 		async getJob(signal?: AbortSignal, get?: GetJobOptions): Promise<ApiObject> {
 			log.push(get?.resourceVersion ? `get rv=${get.resourceVersion}` : 'get');
-			await tick();
-			const answer = gets.shift();
-			if (answer === undefined) {
-				watcher!.stop();
-				throw signal!.reason;
-			}
-
-			if (answer instanceof ApiError) throw answer;
+			const answer = await nextAnswer(signal);
 			if ('listing' in answer) throw new Error('a GET was given a list answer');
 			return {raw: answer, bytes: 1};
 		},
 		async listJob(signal?: AbortSignal): Promise<JobListing> {
 			log.push('list');
-			await tick();
-			const answer = gets.shift();
-			if (answer === undefined) {
-				watcher!.stop();
-				throw signal!.reason;
-			}
-
-			if (answer instanceof ApiError) throw answer;
+			const answer = await nextAnswer(signal);
 			if (!('listing' in answer)) throw new Error('a list was given a GET answer');
 			const {job, resourceVersion} = answer.listing as {job?: RawObject; resourceVersion: string};
 			return {...(job ? {raw: job} : {}), resourceVersion, bytes: 1};
