@@ -1,7 +1,16 @@
-import {describe, expect, test} from 'vitest';
-import type {Simulator} from '../../source/simulator/index.js';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, describe, expect, test} from 'vitest';
+import type {SimulatedRequest, Simulator} from '../../source/simulator/index.js';
 import {enterAlt, expectScreenRestored, type PtyRun} from './support/pty.js';
 import {e2eFixture} from './support/fixture.js';
+import {waitUntil} from './support/wait.js';
+
+const home = mkdtempSync(join(tmpdir(), 'vcjob-watch-namespace-tui-'));
+afterAll(() => {
+	rmSync(home, {recursive: true, force: true});
+});
 
 let simulator: Simulator | undefined;
 let pty: PtyRun | undefined;
@@ -10,7 +19,7 @@ const {startSimulator, runInPty} = e2eFixture();
 
 async function table(count: number, size = {columns: 100, rows: 30}, extra: string[] = []) {
 	simulator = await startSimulator({scenario: 'static', autoplay: false, manyJobs: {count, changesPerSecond: 0}});
-	pty = runInPty(['-n', simulator.scenario.namespace, '-s', simulator.url, '--interval', '200ms', ...extra], size);
+	pty = runInPty(['-n', simulator.scenario.namespace, '-s', simulator.url, '--interval', '200ms', ...extra], size, {HOME: home});
 	return {sim: simulator, pty};
 }
 
@@ -75,4 +84,65 @@ describe('the namespace table', () => {
 		expect(raw).toContain(enterAlt);
 		expect(expectScreenRestored(raw)).toMatch(/cci-namespace-42263891 jobs=41 /);
 	});
+});
+
+// The record line the table leaves in the scrollback, right after the alternate screen is left.
+const tableRecord = /^\u001B\[\?1049l\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ cci-namespace-42263891 jobs=101 /;
+
+describe('leaving the table restores the terminal', () => {
+	test('Ctrl+C: exit 130, the terminal restored, the record line', async () => {
+		const {pty} = await table(100);
+		await pty.waitForScreen(/rows 1–22 of 101[\s\S]*q quit/);
+		pty.type('\u0003');
+		expect(await pty.exit()).toBe(130);
+		expect(expectScreenRestored(pty.raw())).toMatch(tableRecord);
+	});
+
+	test.each([
+		['SIGTERM', 143],
+		['SIGHUP', 129],
+		['SIGINT', 130],
+	] as const)('%s: exit %i, the terminal restored, the record line', async (signal, code) => {
+		const {pty} = await table(100);
+		await pty.waitForScreen(/rows 1–22 of 101[\s\S]*q quit/);
+		process.kill(pty.pid()!, signal);
+		expect(await pty.exit()).toBe(code);
+		expect(expectScreenRestored(pty.raw())).toMatch(tableRecord);
+	});
+});
+
+test('Space turns a page down, the selection with it; g goes back to the first job', async () => {
+	const {pty} = await table(100);
+	await pty.waitForScreen(/› openmpi-static[\s\S]*rows 1–22 of 101/);
+	pty.type(' ');
+	const paged = await pty.waitForScreen(/rows 23–44 of 101/);
+	expect(paged).toMatch(/^› train-0022 /m);
+	expect(paged).not.toMatch(/openmpi-static|train-0021 /);
+	pty.type('g');
+	const top = await pty.waitForScreen(/rows 1–22 of 101/);
+	expect(top).toMatch(/^› openmpi-static /m);
+	expect(top).not.toMatch(/› train-/);
+});
+
+test("Esc from a job opened in the table stops that job's requests", async () => {
+	// Polling, so that every moment of a job's session that still runs would show as requests.
+	const {sim, pty} = await table(40, undefined, ['--poll', '--details-interval', '300ms']);
+	await pty.waitForScreen(/rows 1–\d+ of 41/);
+	const ofJob = (request: SimulatedRequest) => request.path.includes('train-0001');
+	const isList = (request: SimulatedRequest) => /\/jobs\?limit=500/.test(request.path);
+	pty.type('j');
+	await pty.waitForScreen(/› train-0001/);
+	pty.type('\r');
+	await pty.waitForScreen(/cci-namespace-42263891\/train-0001 rv \d+[\s\S]*Esc jobs/);
+	// Its own requests come and go: the job, its pods, events, PodGroup.
+	const opened = Date.now();
+	await waitUntil(() => sim.requests.filter(request => ofJob(request) && request.at > opened).length >= 3, "the opened job's polls");
+	pty.type('\u001B');
+	await pty.waitForScreen(/› train-0001[\s\S]*rows 1–\d+ of 41/);
+	const back = Date.now();
+	// The table lists five more times (at --interval), long enough for the job's session to have asked again.
+	await waitUntil(() => sim.requests.filter(request => isList(request) && request.at > back).length >= 5, 'five more lists of the table after Esc');
+	// A request on its way at Esc may arrive a moment later; none after the table's next list.
+	const next = sim.requests.find(request => isList(request) && request.at > back)!;
+	expect(sim.requests.filter(request => ofJob(request) && request.at >= next.at).map(request => request.path)).toEqual([]);
 });
