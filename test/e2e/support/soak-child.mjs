@@ -1,5 +1,7 @@
 // Runs the real watch loop (client, watcher, store, both line writers) against a server for many polls
 // and prints the heap in use after a full GC at checkpoints, as JSON lines. Started with --expose-gc.
+// It runs dist/ (the package's #imports): vitest's global setup (test/setup/global.ts) rebuilds it first
+// when a source is newer.
 import {createJobClient} from '#api/job-client.js';
 import {createJobWatcher} from '#watch/job-watcher.js';
 import {createJobViewStore} from '#state/job-view-store.js';
