@@ -7,6 +7,12 @@ import {jobAt as job, jobEvent} from '../helpers/jobs.js';
 
 const notFound = status(404);
 
+/** A store on a fake watcher; `emit` is the watcher's event. */
+function watched() {
+	const fake = fakeWatcher<WatchEvent>();
+	return {...fake, store: createJobViewStore(fake.watcher, {namespace: 'ns', name: 'job', highlightMs: 3000})};
+}
+
 // The store owns the one timer that ends highlights: real timing is the point here, so the clock is faked.
 beforeEach(() => {
 	vi.useFakeTimers({now: Date.parse('2024-03-11T08:20:00Z')});
@@ -18,13 +24,12 @@ afterEach(() => {
 
 describe('createJobViewStore', () => {
 	test('starts connecting, named after the target', () => {
-		const store = createJobViewStore(fakeWatcher<WatchEvent>().watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store} = watched();
 		expect(store.getState()).toMatchObject({namespace: 'ns', name: 'job', connection: {kind: 'connecting'}, now: Date.now()});
 	});
 
 	test('follows the watcher\'s events from before any render, and tells its listeners', () => {
-		const {watcher, emit} = fakeWatcher<WatchEvent>();
-		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store, emit} = watched();
 		const calls: string[] = [];
 		store.subscribe(() => calls.push(store.getState().connection.kind));
 		emit({type: 'not-found', at: Date.now(), error: notFound, delayMs: 2000});
@@ -34,8 +39,7 @@ describe('createJobViewStore', () => {
 	});
 
 	test('an event that changes nothing notifies nobody', () => {
-		const {watcher, emit} = fakeWatcher<WatchEvent>();
-		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store, emit} = watched();
 		let calls = 0;
 		store.subscribe(() => calls++);
 		emit({type: 'fetch-slow', at: Date.now()});
@@ -45,8 +49,7 @@ describe('createJobViewStore', () => {
 	});
 
 	test('highlights end by themselves once highlightMs has passed, with one notification', () => {
-		const {watcher, emit} = fakeWatcher<WatchEvent>();
-		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store, emit} = watched();
 		const first = job(1);
 		emit(jobEvent(first, Date.now()));
 		emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
@@ -65,8 +68,7 @@ describe('createJobViewStore', () => {
 	});
 
 	test('staggered highlights each end on time', () => {
-		const {watcher, emit} = fakeWatcher<WatchEvent>();
-		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store, emit} = watched();
 		const first = job(1);
 		const second = job(2, raw => (raw['status'].running = 2));
 		emit(jobEvent(first, Date.now()));
@@ -83,8 +85,7 @@ describe('createJobViewStore', () => {
 	});
 
 	test('dispose stops listening to the watcher and clears the timer', () => {
-		const {watcher, emit, listenerCount} = fakeWatcher<WatchEvent>();
-		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store, emit, listenerCount} = watched();
 		const first = job(1);
 		emit(jobEvent(first, Date.now()));
 		emit(jobEvent(job(2, raw => (raw['status'].running = 2)), Date.now(), first));
@@ -100,8 +101,7 @@ describe('createJobViewStore', () => {
 	});
 
 	test('unsubscribe removes one listener', () => {
-		const {watcher, emit} = fakeWatcher<WatchEvent>();
-		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store, emit} = watched();
 		let a = 0;
 		let b = 0;
 		const stopA = store.subscribe(() => a++);
@@ -112,8 +112,7 @@ describe('createJobViewStore', () => {
 	});
 
 	test('its timer does not keep the process alive', () => {
-		const {watcher, emit} = fakeWatcher<WatchEvent>();
-		createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {emit} = watched();
 		const first = job(1);
 		const spy = vi.spyOn(globalThis, 'setTimeout');
 		emit(jobEvent(first, Date.now()));
@@ -124,8 +123,7 @@ describe('createJobViewStore', () => {
 	});
 
 	test('while watching, the minute turns on a timer (no poll answers to move the ages), once a minute, and only then', () => {
-		const {watcher, emit} = fakeWatcher<WatchEvent>();
-		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store, emit} = watched();
 		let renders = 0;
 		store.subscribe(() => renders++);
 		const start = Date.now();
@@ -144,8 +142,7 @@ describe('createJobViewStore', () => {
 	});
 
 	test('polling needs no minute timer: the polls turn the minute', () => {
-		const {watcher, emit} = fakeWatcher<WatchEvent>();
-		const store = createJobViewStore(watcher, {namespace: 'ns', name: 'job', highlightMs: 3000});
+		const {store, emit} = watched();
 		let renders = 0;
 		store.subscribe(() => renders++);
 		emit(jobEvent(job(1), Date.now()));
