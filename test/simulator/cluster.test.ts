@@ -38,8 +38,15 @@ async function events(simulator: Simulator, fieldSelector?: string): Promise<Jso
 	return body.items as Json[];
 }
 
-async function pause(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
+/** Reads until `done` holds of what was read (the cluster moves with real time); fails naming `what` past the deadline. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, deadlineMs = 5000): Promise<T> {
+	const deadline = Date.now() + deadlineMs;
+	for (;;) {
+		const value = await read();
+		if (done(value)) return value;
+		if (Date.now() > deadline) throw new Error(`gave up after ${deadlineMs} ms waiting for ${what}`);
+		await new Promise(resolve => setTimeout(resolve, 20));
+	}
 }
 
 /** Live pods as task → phase → count, the shape of status.taskStatusCount. */
@@ -160,11 +167,10 @@ describe('pods follow the job', () => {
 		const worker = async () => (await get(simulator, core(simulator, 'pods', '/openmpi-crash-mpiworker-0'))).body;
 		const first = await worker();
 		expect(first).toMatchObject({kind: 'Pod', apiVersion: 'v1', status: {phase: 'Running'}});
-		// 2.5 s between restarts at speed 100: 25 ms.
-		await pause(200);
-		const later = await worker();
+		// 2.5 s between restarts at speed 100: 25 ms. Two more, so the back-off has been said more than once.
+		const restarts = first.status.containerStatuses[0].restartCount as number;
+		const later = await eventually(worker, pod => (pod.status.containerStatuses[0].restartCount as number) >= restarts + 2, 'two more restarts of the worker');
 		const status = later.status.containerStatuses[0] as Json;
-		expect(status.restartCount).toBeGreaterThan(first.status.containerStatuses[0].restartCount as number);
 		expect(status.lastState.terminated).toMatchObject({exitCode: 137, reason: 'OOMKilled'});
 		expect(Number(later.metadata.resourceVersion)).toBeGreaterThan(Number(first.metadata.resourceVersion));
 		const backOff = (await events(simulator, `involvedObject.uid=${later.metadata.uid as string},reason=BackOff`))[0]!;
@@ -390,8 +396,11 @@ describe('scenarios that say why', () => {
 		expect(pendingWarning.source.component).toBe('vc-controller-manager');
 
 		// One retry every 5 s of scenario time: 100 ms here.
-		await pause(350);
-		const after = await events(simulator, 'type=Warning');
+		const after = await eventually(
+			async () => events(simulator, 'type=Warning'),
+			warnings => warnings.every((event, index) => (event.count as number) > (before[index]?.count as number)),
+			'every warning to be counted again',
+		);
 		expect(after.map(event => event.metadata.uid)).toEqual(before.map(event => event.metadata.uid));
 		for (const [index, event] of after.entries()) {
 			expect(event.count).toBeGreaterThan(before[index]!.count as number);
@@ -418,12 +427,11 @@ describe('scenarios that say why', () => {
 		expect(first.status.phase).toBe('Pending');
 		expect(first.spec.nodeName).toBeDefined();
 		expect(['ErrImagePull', 'ImagePullBackOff']).toContain(first.status.containerStatuses[0].state.waiting.reason);
-		let waiting: Json = {};
-		for (let tries = 0; tries < 50 && waiting['reason'] !== 'ImagePullBackOff'; tries++) {
-			waiting = (await worker()).status.containerStatuses[0].state.waiting as Json;
-			await pause(20);
-		}
-
+		const waiting = await eventually(
+			async () => (await worker()).status.containerStatuses[0].state.waiting as Json,
+			state => state['reason'] === 'ImagePullBackOff',
+			'the worker in ImagePullBackOff',
+		);
 		expect(waiting).toEqual({reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`});
 
 		const forWorker = `involvedObject.name=openmpi-pull-mpiworker-1`;
@@ -438,8 +446,12 @@ describe('scenarios that say why', () => {
 				expect.stringMatching(/^Failed: Failed to pull image "swr\.cn-north-4\.myhuaweicloud\.com\/team\/mpi-worker:3\.29": rpc error: code = NotFound/),
 			]),
 		);
-		await pause(900);
-		const after = await counts();
+		const backOff = `BackOff: Back-off pulling image "${image}"`;
+		const after = await eventually(
+			counts,
+			now => now[backOff]! > before[backOff]! && now['Failed: Error: ErrImagePull']! > before['Failed: Error: ErrImagePull']!,
+			'the BackOff and ErrImagePull events to be counted again',
+		);
 		expect(after[`BackOff: Back-off pulling image "${image}"`]).toBeGreaterThan(before[`BackOff: Back-off pulling image "${image}"`]!);
 		expect(after['Failed: Error: ErrImagePull']).toBeGreaterThan(before['Failed: Error: ErrImagePull']!);
 
