@@ -3,6 +3,7 @@
 import {existsSync, readdirSync} from 'node:fs';
 import {homedir, tmpdir} from 'node:os';
 import {afterEach, describe, expect, inject, test, vi} from 'vitest';
+import {temporaryDirectory} from '../helpers/temp-dir.js';
 import {privateVariablesIn} from '../helpers/environment.js';
 import {e2eFixture} from './support/fixture.js';
 
@@ -88,5 +89,20 @@ describe('a process a test starts', () => {
 		expect(env['TERM']).toBe('xterm-256color');
 		expect(runnerHomes).not.toContain(env['HOME']);
 		expect(home).toEqual([]);
+	});
+});
+
+describe('temporary folders', () => {
+	let made: string | undefined;
+
+	test('one made in a test is there for the test', () => {
+		made = temporaryDirectory();
+		expect(readdirSync(made)).toEqual([]);
+		expect(made.startsWith(`${temporaryRoot}/`)).toBe(true);
+	});
+
+	test('and gone after it', () => {
+		expect(made).toBeDefined();
+		expect(existsSync(made!)).toBe(false);
 	});
 });
