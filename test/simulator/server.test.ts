@@ -3,7 +3,7 @@ import {gatewayFault, statusFault, throttleFault} from '../../source/simulator/f
 import {goDuration} from '../../source/simulator/cluster/job-template.js';
 import {scenarioNames, scenarios, type Scenario} from '../../source/simulator/scenarios.js';
 import {startSimulator, type Simulator} from '../../source/simulator/server.js';
-import {getJson, simulatorsFor, type Json, type JsonResponse} from './http.js';
+import {getJson, manualClock, simulatorsFor, type Json, type JsonResponse} from './http.js';
 
 const running = {phase: 'Running', counters: {running: 3}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 2}}};
 
@@ -148,18 +148,16 @@ describe('job lifecycle', () => {
 		);
 	});
 
-	it('plays the demo to Completed at speed 200', async () => {
-		const simulator = await start({scenario: 'demo', autoplay: true, speed: 200});
+	it('plays the demo to Completed as its clock moves', async () => {
+		// Moved by hand, a second at a time (no step is held shorter): every step is there to be seen.
+		const clock = manualClock();
+		const simulator = await start({scenario: 'demo', autoplay: true, now: clock.now});
+		expect(Math.min(...simulator.scenario.steps.map(step => step.holdMs))).toBeGreaterThanOrEqual(1000);
 		const seen = new Set<string>();
-		const deadline = Date.now() + 5000;
-		while (Date.now() < deadline) {
+		for (let seconds = 0; seconds < 3600 && !seen.has('Completed'); seconds++) {
 			const {status, body} = await getJob(simulator);
 			seen.add(status === 404 ? 'absent' : ((body.status?.state?.phase as string | undefined) ?? ''));
-			if (seen.has('Completed')) {
-				break;
-			}
-
-			await new Promise(resolve => setTimeout(resolve, 5));
+			clock.advance(1000, simulator);
 		}
 
 		expect([...seen]).toEqual(expect.arrayContaining(['absent', 'Pending', 'Running', 'Completed']));
@@ -314,7 +312,14 @@ describe('faults', () => {
 		await expect(fetch(jobUrl(simulator), {signal: AbortSignal.timeout(100)})).rejects.toMatchObject({name: 'TimeoutError'});
 		simulator.injectFaults({kind: 'hang'});
 		const pending = fetch(jobUrl(simulator)).catch(() => 'released');
-		await new Promise(resolve => setTimeout(resolve, 50));
+		// Closed while the request hangs there, not before it came.
+		const asked = simulator.requestCount + 1;
+		const deadline = Date.now() + 5000;
+		while (simulator.requestCount < asked) {
+			if (Date.now() > deadline) throw new Error('gave up after 5000 ms waiting for the request to reach the server');
+			await new Promise(resolve => setTimeout(resolve, 10));
+		}
+
 		await simulator.close();
 		expect(await pending).toBe('released');
 	});
