@@ -1,4 +1,4 @@
-import {expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {LinkStatusLine} from '../../../source/tui/kit/link-status.js';
 import {Header} from '../../../source/tui/job/panels/header.js';
 import {RecentChanges} from '../../../source/tui/job/panels/recent-changes.js';
@@ -108,13 +108,47 @@ test('the frame never grows taller than the terminal, from 60×15 to 200×50', (
 	}
 });
 
-test('help overlay lists every key', () => {
-	const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" />);
-	for (const key of ['q, Ctrl+C', 'r ', 'p ', 'e ', 'o ', 'g ', 't ', '? ', 'Esc']) {
-		expect(frame()).toContain(key);
-	}
+/** The overlay's rows as [keys, what they do], read off its box, below its title. */
+function helpRowsShown(frame: string): Array<[string, string]> {
+	const lines = frame.split('\n');
+	return lines
+		.slice(lines.findIndex(line => /^│ Keys\s+│$/.test(line)) + 1)
+		.map(line => /^│ (\S+(?:, \S+)?) {2,}(\S.*?)\s*│$/.exec(line))
+		.filter(match => match !== null)
+		.map(match => [match[1]!, match[2]!]);
+}
 
-	expect(frame()).toContain('pause or resume: no request while paused');
+describe('the help overlay: every key with what it does, one row each', () => {
+	const quit: [string, string] = ['q, Ctrl+C', 'quit and restore the terminal'];
+	const refresh: [string, string] = ['r', 'fetch now (and reopen the watch stream)'];
+	const pause: [string, string] = ['p', 'pause or resume: no request while paused'];
+	const panels: Array<[string, string]> = [
+		['e', 'events of the job, its PodGroup and its troubled pods, full screen'],
+		['o', 'pods, trouble first, full screen'],
+		['g', 'the PodGroup and its conditions, full screen'],
+	];
+	const rest: Array<[string, string]> = [
+		['t', 'phase timeline, full screen'],
+		['?', 'show or hide the help'],
+		['Esc', 'back to the main view'],
+	];
+	const backToTable: [string, string] = ['Esc', "back to the namespace's table, from a job opened there"];
+
+	test('with details', () => {
+		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" />);
+		expect(helpRowsShown(frame())).toEqual([quit, refresh, pause, ...panels, ...rest]);
+		expect(frame()).toContain('Changed values stand out for a few seconds, marked ↑ ↓ or *.');
+	});
+
+	test('with --no-details: no e, o, g', () => {
+		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" details={false} />);
+		expect(helpRowsShown(frame())).toEqual([quit, refresh, pause, ...rest]);
+	});
+
+	test("a job opened from the namespace's table: Esc back to it as well", () => {
+		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" back />);
+		expect(helpRowsShown(frame())).toEqual([quit, refresh, pause, ...panels, ...rest, backToTable]);
+	});
 });
 
 test('without colour the whole screen has no escape code, and changes still show by their markers', () => {
