@@ -21,7 +21,7 @@ export type TlsFixtures = {
 };
 
 function openssl(dir: string, args: readonly string[]): void {
-	execFileSync('openssl', args, {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']});
+	execFileSync('openssl', args, {cwd: dir, env: {PATH: process.env['PATH']}, stdio: ['ignore', 'ignore', 'pipe']});
 }
 
 const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];

@@ -7,7 +7,7 @@ import {errorFromResponse} from '../../../source/api/api-error.js';
 // Huawei's published scheme, hashed and HMAC'd by openssl, not by node:crypto or the signer's code.
 
 function openssl(input: string, hmacKey?: string): string {
-	const output = execFileSync('openssl', ['dgst', '-sha256', ...(hmacKey === undefined ? [] : ['-hmac', hmacKey])], {input, encoding: 'utf8'});
+	const output = execFileSync('openssl', ['dgst', '-sha256', ...(hmacKey === undefined ? [] : ['-hmac', hmacKey])], {input, encoding: 'utf8', env: {PATH: process.env['PATH']}});
 	return /([0-9a-f]{64})\s*$/.exec(output)![1]!;
 }
 
