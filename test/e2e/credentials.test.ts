@@ -1,20 +1,18 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync} from 'node:fs';
 import {createServer, type IncomingMessage, type Server} from 'node:http';
 import {connect, type AddressInfo, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
+import type {Simulator} from '../../source/simulator/index.js';
 import type {CliRun} from './support/run-cli.js';
 import {e2eFixture} from './support/fixture.js';
 import {waitUntil} from './support/wait.js';
 
-// Each credential source, through the built CLI, against the simulator's IAM endpoint and gateway checks,
-// in every output mode, with --debug: what a user sees works, and no secret shows up anywhere.
+// The CCI credential sources through the built CLI, against the simulator's IAM endpoint and gateway checks:
+// their order, renewal, refusals and proxy. secrets.test.ts searches every source in every output mode.
 
 const secrets = {
-	envToken: 'tok-ENV-1a2b3c4d5e6f7a8b',
-	fileToken: 'tok-FILE-9z8y7x6w5v4u3t',
 	password: 'Pw-hunter2-SECRET-41',
 	secretKey: 'SK-s3cr3t-0123456789abcdefXYZ',
 	securityToken: 'STS-temporary-token-7f7f7f',
@@ -56,43 +54,6 @@ const keyEnv = (secretKey = secrets.secretKey) => ({
 	HUAWEICLOUD_SDK_PROJECT_ID: keys.projectId,
 });
 
-type CredentialPath = {
-	readonly name: string;
-	readonly simulator: SimulatorOptions;
-	readonly env: (sim: Simulator) => Record<string, string>;
-	readonly args: () => string[];
-	readonly source: RegExp;
-};
-
-const paths: CredentialPath[] = [
-	{
-		name: '--token-file',
-		simulator: {token: secrets.fileToken},
-		env: () => ({}),
-		args() {
-			const file = join(directory(), 'token');
-			writeFileSync(file, `${secrets.fileToken}\n`, {mode: 0o600});
-			return ['--token-file', file];
-		},
-		source: /token from --token-file \S+token/,
-	},
-	{name: 'HW_AUTH_TOKEN', simulator: {token: secrets.envToken}, env: () => ({HW_AUTH_TOKEN: secrets.envToken}), args: () => [], source: /token from HW_AUTH_TOKEN/},
-	{
-		name: 'IAM password',
-		simulator: {iam: iamUser},
-		env: sim => iamEnv(sim),
-		args: () => [],
-		source: /IAM token for user alice \(domain acme, project cn-north-4\)/,
-	},
-	{name: 'AK/SK', simulator: {aksk: keys}, env: () => keyEnv(), args: () => [], source: /AK\/SK signature \(HUAWEICLOUD_SDK_AK\/SK, temporary\)/},
-];
-
-const modes = [
-	{name: 'text', args: ['-o', 'text'], until: /phase=Inqueue/},
-	{name: 'json', args: ['-o', 'json'], until: /"event":"change"/},
-	{name: 'tui --once', args: ['-o', 'tui', '--once'], until: undefined},
-] as const;
-
 /** No secret, and no token IAM issued, in anything the program wrote. */
 function expectNoSecrets(...texts: string[]) {
 	const all = texts.join('\n');
@@ -102,8 +63,6 @@ function expectNoSecrets(...texts: string[]) {
 
 	expect(all).not.toMatch(issuedToken);
 }
-
-const cases = paths.flatMap(path => modes.map(mode => [`${path.name}, ${mode.name}`, path, mode] as const));
 
 test('--help lists the credential sources in the order they are tried', async () => {
 	run = runCli(['--help']);
@@ -116,37 +75,6 @@ test('--help lists the credential sources in the order they are tried', async ()
 	for (const name of ['HW_PROJECT_NAME', 'HW_PROJECT_ID', 'HW_AUTH_URL', 'HW_ACCESS_KEY', 'HW_SECRET_KEY', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID']) {
 		expect(help).toContain(name);
 	}
-});
-
-describe('every credential source in every output mode, with --debug', () => {
-	test.each(cases)('%s: gets the job, and no secret is written anywhere', async (_, path, mode) => {
-		simulator = await startSimulator({scenario: 'seed', autoplay: false, ...path.simulator});
-		const debug = join(directory(), 'debug.log');
-		run = runCli([...target(simulator), ...mode.args, ...path.args(), '--interval', '200ms', '--debug', debug], path.env(simulator));
-		if (mode.until) {
-			await run.waitFor(mode.until);
-			run.child.kill('SIGTERM');
-			expect(await run.exit()).toBe(143);
-		} else {
-			expect(await run.exit()).toBe(0);
-			// The screen says which source is in use.
-			expect(run.stdout()).toMatch(path.source);
-			expect(run.stdout()).toContain('Inqueue');
-		}
-
-		const log = readFileSync(debug, 'utf8');
-		// The job itself: a GET (--once, polling) or, watching, a list of it by name.
-		expect(log).toMatch(
-			/ GET http:\/\/127\.0\.0\.1:\d+\/apis\/batch\.volcano\.sh\/v1alpha1\/namespaces\/cci-namespace-42263891\/jobs(\/openmpi-hello-3-com|\?fieldSelector=metadata\.name%3Dopenmpi-hello-3-com) 200 /,
-		);
-		if (path.name === 'IAM password') {
-			expect(log).toMatch(/ POST http:\/\/127\.0\.0\.1:\d+\/v3\/auth\/tokens\?nocatalog=true 201 /);
-		}
-
-		// The simulator refused nothing: each source authenticated every request.
-		expect(simulator.requests.map(request => request.status)).not.toContain(401);
-		expectNoSecrets(run.stdout(), run.stderr(), log);
-	});
 });
 
 describe('IAM password', () => {
