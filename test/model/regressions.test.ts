@@ -11,7 +11,7 @@ import {createJobWatcher} from '../../source/watch/job-watcher.js';
 import {initialJobView, reduceJobView, type JobViewAction} from '../../source/state/job-view.js';
 import {loadFixture, target} from '../helpers/helpers.js';
 import {status} from '../helpers/api-status.js';
-import {manualSleep} from '../helpers/fake-time.js';
+import {manualSleep, until} from '../helpers/fake-time.js';
 
 describe('sanitize.ts', () => {
 	test('ESC followed by a character outside the BMP leaves no lone surrogate', () => {
@@ -120,9 +120,7 @@ describe('watch-job.ts', () => {
 			if (event.type === 'retry') retries++;
 		});
 		const done = watcher.run();
-		while (retries === 0) {
-			await tick();
-		}
+		await until(() => retries > 0, 'the first retry');
 
 		watcher.setPaused(true);
 		for (let index = 0; index < 50; index++) {
