@@ -1,41 +1,24 @@
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:http';
 import {createServer as createNetServer} from 'node:net';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {scenarios, type Scenario, type Simulator} from '../../source/simulator/index.js';
+import {scenarios, type Scenario} from '../../source/simulator/index.js';
+import {temporaryDirectory} from '../helpers/temp-dir.js';
 import {expectScreenRestored} from './support/pty.js';
-import {e2eFixture} from './support/fixture.js';
+import {e2eFixture, fast, target} from './support/fixture.js';
 import {pause, waitUntil} from './support/wait.js';
 
 // How a run ends (exit codes, the TUI included), the --debug log, `simulate`'s flags and the answer size caps,
 // each as the README and docs/output.md promise it.
 
 const servers: Server[] = [];
-const directories: string[] = [];
 const {startSimulator, runCli, runInPty} = e2eFixture(async () => {
 	for (const server of servers.splice(0)) {
 		server.closeAllConnections();
 		await new Promise(resolve => server.close(resolve));
 	}
-
-	for (const directory of directories.splice(0)) rmSync(directory, {recursive: true, force: true});
 });
-
-function temporaryDirectory(): string {
-	const directory = mkdtempSync(join(tmpdir(), 'vcjob-watch-outcomes-'));
-	directories.push(directory);
-	return directory;
-}
-
-/** Nothing of the person running the tests: an empty home, no kubeconfig, no proxy, no credentials. */
-function environment(extra: Record<string, string> = {}): Record<string, string> {
-	return {HOME: temporaryDirectory(), ...extra};
-}
-
-const fast = ['--interval', '100ms', '--max-wait', '300ms'];
-const target = (sim: Simulator) => [sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url];
 
 /** A job that runs, then goes through `through` to `end`; the steps move only when the test says. */
 function endingIn(through: string, end: string): Scenario {
@@ -58,7 +41,7 @@ describe('--exit-on-finish', () => {
 		['Aborted', 'Aborting'],
 	])('text: %s exits 1, and the phase on its way there does not end the watch', async (end, through) => {
 		const sim = await startSimulator({scenario: endingIn(through, end), autoplay: false});
-		const run = runCli([...target(sim), '-o', 'text', '--exit-on-finish', ...fast], environment());
+		const run = runCli([...target(sim), '-o', 'text', '--exit-on-finish', ...fast]);
 		await run.waitFor(/phase=Running/);
 		sim.advance();
 		await run.waitFor(new RegExp(`phase=${through} .*terminating=3`));
@@ -70,7 +53,7 @@ describe('--exit-on-finish', () => {
 	test.each(['Terminated', 'Aborted'])('json: %s exits 1 after the change object that says so', async end => {
 		const sim = await startSimulator({scenario: endingIn('Running', end), autoplay: false});
 		sim.goTo(2);
-		const run = runCli([...target(sim), '-o', 'json', '--exit-on-finish', ...fast], environment());
+		const run = runCli([...target(sim), '-o', 'json', '--exit-on-finish', ...fast]);
 		expect(await run.exit()).toBe(1);
 		const objects = run
 			.stdout()
@@ -83,7 +66,7 @@ describe('--exit-on-finish', () => {
 	test('tui: Completed exits 0, the terminal restored, the last state left in the scrollback', async () => {
 		const sim = await startSimulator({scenario: 'demo', autoplay: false});
 		sim.goTo(5);
-		const pty = runInPty([...target(sim), '--exit-on-finish', '--interval', '200ms'], {columns: 100, rows: 30}, environment());
+		const pty = runInPty([...target(sim), '--exit-on-finish', '--interval', '200ms'], {columns: 100, rows: 30});
 		await pty.waitForScreen(/Running/);
 		sim.goTo(sim.scenario.steps.length - 1);
 		expect(await pty.exit()).toBe(0);
@@ -93,7 +76,7 @@ describe('--exit-on-finish', () => {
 	test('tui: Failed exits 1, the terminal restored', async () => {
 		const sim = await startSimulator({scenario: 'fail', autoplay: false});
 		sim.goTo(0);
-		const pty = runInPty([...target(sim), '--exit-on-finish', '--interval', '200ms'], {columns: 100, rows: 30}, environment());
+		const pty = runInPty([...target(sim), '--exit-on-finish', '--interval', '200ms'], {columns: 100, rows: 30});
 		await pty.waitForScreen(/openmpi-crash/);
 		sim.goTo(sim.scenario.steps.length - 1);
 		expect(await pty.exit()).toBe(1);
@@ -103,7 +86,7 @@ describe('--exit-on-finish', () => {
 	test('tui: without it, a finished job stays on screen until q', async () => {
 		const sim = await startSimulator({scenario: 'demo', autoplay: false});
 		sim.goTo(sim.scenario.steps.length - 1);
-		const pty = runInPty([...target(sim), '--poll', '--interval', '200ms'], {columns: 100, rows: 30}, environment());
+		const pty = runInPty([...target(sim), '--poll', '--interval', '200ms'], {columns: 100, rows: 30});
 		await pty.waitForScreen(/Completed/);
 		// Polls go on after the end: the program is still there for the next ones.
 		const seen = sim.requestCount;
@@ -119,7 +102,7 @@ describe('--debug FILE', () => {
 		const token = 'debug-log-token-7f3a';
 		const sim = await startSimulator({scenario: 'seed', autoplay: false, token});
 		const log = join(temporaryDirectory(), 'requests.log');
-		const run = runCli([...target(sim), '--once', '-o', 'text', '--debug', log], environment({HW_AUTH_TOKEN: token}));
+		const run = runCli([...target(sim), '--once', '-o', 'text', '--debug', log], {HW_AUTH_TOKEN: token});
 		expect(await run.exit()).toBe(0);
 		const lines = readFileSync(log, 'utf8').trim().split('\n');
 		expect(lines.length).toBeGreaterThan(0);
@@ -144,7 +127,7 @@ describe('--debug FILE', () => {
 	test('a request that got no answer: "no-answer", and still its duration', async () => {
 		const port = await freePort();
 		const log = join(temporaryDirectory(), 'requests.log');
-		const run = runCli(['job', '-n', 'ns', '-s', `http://127.0.0.1:${port}`, '--once', '-o', 'text', ...fast, '--debug', log], environment());
+		const run = runCli(['job', '-n', 'ns', '-s', `http://127.0.0.1:${port}`, '--once', '-o', 'text', ...fast, '--debug', log]);
 		expect(await run.exit()).toBe(5);
 		const lines = readFileSync(log, 'utf8').trim().split('\n');
 		// The first try and its retries, every one written.
@@ -167,7 +150,7 @@ describe('simulate', () => {
 
 	test('--port N: listens on N, and says so', async () => {
 		const port = await freePort();
-		const run = runCli(['simulate', '--port', String(port), '--scenario', 'seed'], environment());
+		const run = runCli(['simulate', '--port', String(port), '--scenario', 'seed']);
 		const banner = await run.waitFor(/^watch it: .*$/m);
 		expect(banner).toContain(`simulator listening on http://127.0.0.1:${port} (scenario seed)`);
 		const answer = await fetch(`http://127.0.0.1:${port}${jobPath}/openmpi-hello-3-com`);
@@ -177,8 +160,8 @@ describe('simulate', () => {
 
 	test('VCJOB_SIMULATOR_TOKEN: required as X-Auth-Token when set, not asked for otherwise', async () => {
 		const token = 'simulator-token-5c1d';
-		const guarded = runCli(['simulate', '--scenario', 'seed'], environment({VCJOB_SIMULATOR_TOKEN: token}));
-		const open = runCli(['simulate', '--scenario', 'seed'], environment());
+		const guarded = runCli(['simulate', '--scenario', 'seed'], {VCJOB_SIMULATOR_TOKEN: token});
+		const open = runCli(['simulate', '--scenario', 'seed']);
 		const url = (banner: string) => /^simulator listening on (\S+)/m.exec(banner)![1]!;
 		const guardedUrl = url(await guarded.waitFor(/^watch it: .*$/m));
 		expect(guarded.stdout()).toContain('(scenario seed, token required)');
@@ -196,8 +179,8 @@ describe('simulate', () => {
 
 	test('--loop: after the end the scenario starts over as a new job; without it the job stays as it ended', async () => {
 		// The demo lasts about a minute of simulated time: two seconds at --speed 30, Completed for a third of one.
-		const looping = runCli(['simulate', '--scenario', 'demo', '--speed', '30', '--loop'], environment());
-		const once = runCli(['simulate', '--scenario', 'demo', '--speed', '30'], environment());
+		const looping = runCli(['simulate', '--scenario', 'demo', '--speed', '30', '--loop']);
+		const once = runCli(['simulate', '--scenario', 'demo', '--speed', '30']);
 		const url = (banner: string) => /^simulator listening on (\S+)/m.exec(banner)![1]!;
 		const jobs = {looping: `${url(await looping.waitFor(/^watch it: .*$/m))}${jobPath}/openmpi-hello`, once: `${url(await once.waitFor(/^watch it: .*$/m))}${jobPath}/openmpi-hello`};
 		const read = async (job: string) => {
@@ -260,7 +243,7 @@ describe('answer size caps, by default', () => {
 		const list = JSON.stringify({apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'JobList', metadata: {resourceVersion: '200'}, items});
 		expect(list.length).toBeGreaterThan(4 * 1024 * 1024);
 		const {url} = await serve(list);
-		const run = runCli(['-n', namespace, '-s', url, '--once', '-o', 'text'], environment());
+		const run = runCli(['-n', namespace, '-s', url, '--once', '-o', 'text']);
 		expect(await run.exit()).toBe(0);
 		const lines = run.stdout().trim().split('\n');
 		expect(lines).toHaveLength(10);
@@ -271,7 +254,7 @@ describe('answer size caps, by default', () => {
 		const big = JSON.stringify({...job('huge', 7), metadata: {...job('huge', 7).metadata, annotations: {padding: padding.repeat(10)}}});
 		expect(big.length).toBeGreaterThan(4 * 1024 * 1024);
 		const {url, requests} = await serve(big);
-		const run = runCli(['huge', '-n', namespace, '-s', url, '--once', '-o', 'text', ...fast], environment());
+		const run = runCli(['huge', '-n', namespace, '-s', url, '--once', '-o', 'text', ...fast]);
 		expect(await run.exit()).toBe(5);
 		expect(run.stdout()).toMatch(/answer refused: larger than 4096 KB \(status 200\)/);
 		expect(run.stdout()).not.toMatch(/phase=Running/);
@@ -281,7 +264,7 @@ describe('answer size caps, by default', () => {
 	test('a list over 32 MB: refused as too large', async () => {
 		const list = JSON.stringify({kind: 'JobList', metadata: {resourceVersion: '1'}, items: [], padding: 'x'.repeat(33 * 1024 * 1024)});
 		const {url} = await serve(list);
-		const run = runCli(['-n', namespace, '-s', url, '--once', '-o', 'text', ...fast], environment());
+		const run = runCli(['-n', namespace, '-s', url, '--once', '-o', 'text', ...fast]);
 		expect(await run.exit()).toBe(5);
 		expect(run.stdout()).toMatch(/answer refused: larger than 32768 KB/);
 	});
