@@ -73,9 +73,9 @@ export async function runTui<State, O extends Outcome>(
 		await tui.close();
 		failed = driver.closeOpened?.();
 		store.dispose();
+		// A watch that failed leaves it too, before its error is thrown.
+		if (tui.fullScreen) writeRecord();
 	}
-
-	if (tui.fullScreen) writeRecord();
 
 	if (failed) throw failed.error;
 	return code;

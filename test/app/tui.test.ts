@@ -61,11 +61,25 @@ describe('the TUI runner', () => {
 		expect(io.out()).toMatch(recordLine);
 	});
 
-	test('a watch that fails leaves the terminal restored and throws', async () => {
+	test('a watch that fails: thrown once the terminal is restored and the record written', async () => {
 		const failure = new Error('bug');
 		const {io, running} = live({crash: failure});
 		await expect(running).rejects.toBe(failure);
-		expect(io.out()).not.toContain('record:');
+		expect(io.out()).toMatch(recordLine);
+	});
+
+	test('the process ending under it (an uncaught exception, a second signal): on exit, the screen left, then the record line', async () => {
+		const before = new Set(process.listeners('exit'));
+		const {io, driver, running} = live({events: ['appeared', 'Running']});
+		await until(() => driver.calls.includes('run'));
+		const added = process.listeners('exit').filter(listener => !before.has(listener));
+		expect(added.length).toBeGreaterThan(0);
+		// Called as the process's exit would call them, without ending this one.
+		const written = io.out().length;
+		for (const listener of added) listener.call(process, 1);
+		expect(io.out().slice(written)).toMatch(/^\u001B\[0m\u001B\[\?25h\u001B\[\?1049l\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ record: 2 seen\n$/);
+		io.interrupt();
+		await running;
 	});
 });
 
