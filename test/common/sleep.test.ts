@@ -1,4 +1,4 @@
-import {describe, expect, test} from 'vitest';
+import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {sleep} from '../../source/common/sleep.js';
 
 async function outcome(promise: Promise<void>): Promise<'resolved' | unknown> {
@@ -10,34 +10,59 @@ async function outcome(promise: Promise<void>): Promise<'resolved' | unknown> {
 	}
 }
 
-describe('sleep (real timers, short waits)', () => {
-	test('resolves after the time', async () => {
-		const started = performance.now();
-		await sleep(30, new AbortController().signal);
-		expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+/** Whether the promise has settled yet, after the callbacks already due have run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+	let done = false;
+	void promise.then(
+		() => (done = true),
+		() => (done = true),
+	);
+	await vi.advanceTimersByTimeAsync(0);
+	return done;
+}
+
+describe('sleep (fake timers: time passes only when the test says)', () => {
+	beforeEach(() => {
+		vi.useFakeTimers();
 	});
 
-	test('wake ends it early', async () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	test('resolves after the time, not before', async () => {
+		const asleep = sleep(30, new AbortController().signal);
+		await vi.advanceTimersByTimeAsync(29);
+		expect(await settled(asleep)).toBe(false);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(await settled(asleep)).toBe(true);
+	});
+
+	test('wake ends it early, and its timer goes', async () => {
 		const wake = new AbortController();
-		const started = performance.now();
-		setTimeout(() => wake.abort(), 10);
-		await sleep(60_000, new AbortController().signal, wake.signal);
-		expect(performance.now() - started).toBeLessThan(5000);
+		const asleep = sleep(60_000, new AbortController().signal, wake.signal);
+		await vi.advanceTimersByTimeAsync(10);
+		expect(await settled(asleep)).toBe(false);
+		wake.abort();
+		expect(await settled(asleep)).toBe(true);
+		expect(vi.getTimerCount()).toBe(0);
 	});
 
 	test('a wake already aborted ends it at once', async () => {
 		const wake = new AbortController();
 		wake.abort();
-		const started = performance.now();
-		await sleep(60_000, new AbortController().signal, wake.signal);
-		expect(performance.now() - started).toBeLessThan(1000);
+		expect(await settled(sleep(60_000, new AbortController().signal, wake.signal))).toBe(true);
+		expect(vi.getTimerCount()).toBe(0);
 	});
 
-	test('stop rejects with its reason', async () => {
+	test('stop rejects with its reason, and its timer goes', async () => {
 		const stop = new AbortController();
 		const reason = new Error('stopped');
 		setTimeout(() => stop.abort(reason), 10);
-		expect(await outcome(sleep(60_000, stop.signal))).toBe(reason);
+		const asleep = outcome(sleep(60_000, stop.signal));
+		await vi.advanceTimersByTimeAsync(10);
+		expect(await asleep).toBe(reason);
+		expect(vi.getTimerCount()).toBe(0);
 	});
 
 	test('a stop already aborted rejects at once, even when wake is aborted too', async () => {
@@ -68,7 +93,9 @@ describe('sleep (real timers, short waits)', () => {
 		}
 
 		for (let index = 0; index < 5; index++) {
-			await sleep(1, stop.signal, wake.signal);
+			const asleep = sleep(1, stop.signal, wake.signal);
+			await vi.advanceTimersByTimeAsync(1);
+			await asleep;
 		}
 
 		expect(added).toBe(10);
