@@ -1,6 +1,6 @@
 // The built CLI against the simulator over real TLS (a CA and certificates made by openssl for this run),
 // with kubeconfig files, an exec credential plugin, and a real forward proxy on 127.0.0.1.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -12,6 +12,7 @@ import {startTestProxy, type TestProxy} from '../helpers/test-proxy.js';
 import type {PtyRun} from './support/pty.js';
 import type {CliRun} from './support/run-cli.js';
 import {e2eFixture} from './support/fixture.js';
+import {waitUntil} from './support/wait.js';
 
 const plugin = fileURLToPath(new URL('../fixtures/exec-plugin.mjs', import.meta.url));
 const namespace = 'cci-namespace-42263891';
@@ -202,11 +203,14 @@ describe('kubeconfig', () => {
 		const path = kubeconfig('config', {ca: 'data'}, execUser({PLUGIN_TOKEN: 'exec-token', PLUGIN_EXPIRES: '800'}, state));
 		const cliRun = cli([job, '--kubeconfig', path, '-o', 'json', '--poll', '--interval', '100ms']);
 		await cliRun.waitFor(/"event":"change"/);
-		while (sim.requestCount < 20) await new Promise(resolve => setTimeout(resolve, 50));
-		const runs = pluginRuns(state);
-		// About two seconds of polls at 100 ms: a few runs (one per 800 ms), not one per request.
-		expect(runs).toBeGreaterThanOrEqual(2);
-		expect(runs).toBeLessThan(sim.requestCount / 3);
+		await waitUntil(() => existsSync(join(state, 'info-3.json')), "the exec plugin's third run");
+		// When each run began (the plugin writes info-N.json first): a run once its token expired, 800 ms on,
+		// never one per 100 ms poll. File times are coarse (a tick of the kernel's clock): 20 ms of slack.
+		const began = [1, 2, 3].map(run => statSync(join(state, `info-${run}.json`)).mtimeMs);
+		expect(began[1]! - began[0]!).toBeGreaterThanOrEqual(780);
+		expect(began[2]! - began[1]!).toBeGreaterThanOrEqual(780);
+		// Until it expired, the token was used: polls between the runs, each accepted.
+		expect(sim.requests.filter(request => request.at > began[0]! && request.at < began[1]!).length).toBeGreaterThan(0);
 		expect(sim.requests.every(request => request.status === 200)).toBe(true);
 		const info = JSON.parse(readFileSync(join(state, 'info-1.json'), 'utf8')) as unknown;
 		expect(info).toEqual({kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1', spec: {interactive: false}});
