@@ -2,14 +2,14 @@
 // nothing the program wrote (stdout, stderr, the --debug log, the live screen's whole byte stream) holds it or
 // an obvious encoding of it.
 import {randomBytes} from 'node:crypto';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
+import {temporaryDirectory} from '../helpers/temp-dir.js';
 import {makeTlsFixtures, type TlsFixtures} from '../helpers/tls-fixtures.js';
-import {e2eFixture} from './support/fixture.js';
+import {e2eFixture, target} from './support/fixture.js';
 
 const plugin = fileURLToPath(new URL('../fixtures/exec-plugin.mjs', import.meta.url));
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -17,8 +17,6 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 const secret = (tag: string) => `${tag}-${randomBytes(12).toString('hex')}`;
 
 let tls: TlsFixtures;
-// The test's folder: a HOME of its own for each run, with its kubeconfig, token files and debug log.
-let folder = '';
 
 beforeAll(() => {
 	tls = makeTlsFixtures();
@@ -28,10 +26,7 @@ afterAll(() => {
 	tls.remove();
 });
 
-const {startSimulator, runCli, runInPty} = e2eFixture(() => {
-	if (folder) rmSync(folder, {recursive: true, force: true});
-	folder = '';
-});
+const {startSimulator, runCli, runInPty} = e2eFixture();
 
 type Setup = {
 	/** The run's HOME, which holds its files. */
@@ -87,7 +82,6 @@ function token(name: string, value: string): Record<string, string> {
 }
 
 const kubeArgs = (simulator: Simulator, path: string) => [simulator.scenario.jobName, '--kubeconfig', path];
-const cciArgs = (simulator: Simulator) => [simulator.scenario.jobName, '-n', simulator.scenario.namespace, '-s', simulator.url];
 const sentWith = (simulator: Simulator, what: (request: Simulator['requests'][number]) => boolean, description: string) => () => {
 	expect(simulator.requests.some(request => what(request)), `the server was sent ${description}`).toBe(true);
 };
@@ -203,7 +197,7 @@ const sources: Source[] = [
 			const simulator = await seed({token: refused ? secret('other') : value});
 			return {
 				simulator,
-				args: [...cciArgs(simulator), '--token-file', file(home, 'cci-token', `${value}\n`)],
+				args: [...target(simulator), '--token-file', file(home, 'cci-token', `${value}\n`)],
 				env: {},
 				secrets: () => token('token file', value),
 				sent: sentWith(simulator, request => request.authToken === value, 'the token as X-Auth-Token'),
@@ -218,7 +212,7 @@ const sources: Source[] = [
 			const simulator = await seed({token: refused ? secret('other') : value});
 			return {
 				simulator,
-				args: cciArgs(simulator),
+				args: target(simulator),
 				env: {HW_AUTH_TOKEN: value},
 				secrets: () => token('HW_AUTH_TOKEN', value),
 				sent: sentWith(simulator, request => request.authToken === value, 'the token as X-Auth-Token'),
@@ -238,7 +232,7 @@ const sources: Source[] = [
 			const issued = () => [...new Set(simulator.requests.flatMap(request => (request.authToken ? [request.authToken] : [])))];
 			return {
 				simulator,
-				args: cciArgs(simulator),
+				args: target(simulator),
 				env,
 				secrets() {
 					return {...token('password', password), ...Object.fromEntries(issued().flatMap((value, index) => Object.entries(token(`issued token ${index + 1}`, value))))};
@@ -260,7 +254,7 @@ const sources: Source[] = [
 			const simulator = await seed({aksk: refused ? {...keys, secretKey: secret('other')} : keys});
 			return {
 				simulator,
-				args: cciArgs(simulator),
+				args: target(simulator),
 				env: {
 					HUAWEICLOUD_SDK_AK: keys.accessKey,
 					HUAWEICLOUD_SDK_SK: keys.secretKey,
@@ -330,7 +324,7 @@ const modes: Mode[] = [
 	tui,
 ];
 
-// eslint-disable-next-line no-control-regex -- the terminal's escape sequences
+// Escape sequences: CSI, OSC, charset and keypad ones.
 const escapes = /\u001B(?:\[[\d;?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[()][\dA-Z]|[=>78])/g;
 
 /** Fails naming the secret and where it was found; the text without escapes and line breaks is searched too. */
@@ -346,7 +340,7 @@ function expectNoSecrets(secrets: Readonly<Record<string, string>>, written: Rea
 }
 
 /** One run: its own HOME and simulator; the server was sent the credential, and nothing written holds a secret. */
-async function check(source: Source, mode: Mode, refused: boolean): Promise<void> {
+async function check(folder: string, source: Source, mode: Mode, refused: boolean): Promise<void> {
 	const home = mkdtempSync(join(folder, 'home-'));
 	const setup = {home, ...(await source.setup(home, refused))};
 	const debug = join(home, 'debug.log');
@@ -376,10 +370,11 @@ async function check(source: Source, mode: Mode, refused: boolean): Promise<void
 const cases = sources.flatMap(source => [false, true].map(refused => [`${source.name}, ${refused ? 'refused (401)' : 'accepted'}`, source, refused] as const));
 
 describe('no secret anywhere: every credential source in every output mode, with --debug', () => {
-	// The modes of one case run side by side, each with its own simulator: the matrix in about a fifth of the time.
+	// The modes of one case run side by side, each with its own simulator and HOME, so that their waits overlap.
 	test.each(cases)(`%s: ${modes.map(mode => mode.name).join(', ')}`, async (_, source, refused) => {
-		folder = mkdtempSync(join(tmpdir(), 'vcjob-watch-secrets-'));
-		const results = await Promise.allSettled(modes.map(async mode => check(source, mode, refused)));
+		// A HOME for each run, with its kubeconfig, token files and debug log; removed after the test.
+		const folder = temporaryDirectory('vcjob-watch-secrets-');
+		const results = await Promise.allSettled(modes.map(async mode => check(folder, source, mode, refused)));
 		const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [`${modes[index]!.name}: ${String(result.reason)}`] : []));
 		expect(failures).toEqual([]);
 	});
