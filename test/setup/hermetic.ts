@@ -1,9 +1,8 @@
 // In every test worker, before its test files: nothing of the person's cluster, credentials, proxies or home
 // (test/e2e/hermetic.test.ts checks it). Temporary folders go into one folder that the run removes after.
-import {mkdtempSync} from 'node:fs';
-import {join} from 'node:path';
 import {inject} from 'vitest';
 import {privateVariablesIn} from '../helpers/environment.js';
+import {createTemporaryDirectory} from '../helpers/temp-dir.js';
 
 for (const name of privateVariablesIn(process.env)) delete process.env[name];
 
@@ -11,5 +10,6 @@ const temporaryRoot = inject('testTemporaryRoot');
 // os.tmpdir() reads TMPDIR at each call.
 process.env['TMPDIR'] = temporaryRoot;
 if (!process.env['HOME']?.startsWith(`${temporaryRoot}/`)) {
-	process.env['HOME'] = mkdtempSync(join(temporaryRoot, 'home-'));
+	// Removed when the worker exits, and with the whole folder after the run.
+	process.env['HOME'] = createTemporaryDirectory('home-');
 }
