@@ -110,7 +110,9 @@ describe('vcjob-watch simulate', () => {
 	test('listens, says where, and stops on a signal', async () => {
 		const io = fakeIo();
 		const running = simulate({port: 0, scenario: 'static', speed: 1, loop: false}, io);
+		const deadline = Date.now() + 10_000;
 		while (!io.out().includes('watch it:')) {
+			if (Date.now() > deadline) throw new Error(`gave up after 10000 ms waiting for the simulator to say where it listens; it wrote:\n${io.out()}`);
 			await new Promise(resolve => setTimeout(resolve, 10));
 		}
 
