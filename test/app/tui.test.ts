@@ -83,9 +83,11 @@ describe('the TUI runner', () => {
 	});
 });
 
-/** Resolves once the runner got that far (it loads the view's Ink side first). */
+/** Resolves once the runner got that far (it loads the view's Ink side first); fails after 10 s saying so. */
 async function until(condition: () => boolean): Promise<void> {
+	const deadline = Date.now() + 10_000;
 	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('gave up after 10000 ms waiting for the runner to get that far');
 		await new Promise(resolve => setImmediate(resolve));
 	}
 }

@@ -8,7 +8,7 @@ import type {WatchMode} from '../../source/watch/job-watcher.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
 import {namespace, rawJob, type RawSpec} from '../helpers/namespace-helpers.js';
 import {status} from '../helpers/api-status.js';
-import {instantSleep} from '../helpers/fake-time.js';
+import {instantSleep, until} from '../helpers/fake-time.js';
 
 // One entry per list the watcher makes (one page each): the jobs, or an error. The script running out stops it.
 type Answer = RawSpec[] | ApiError;
@@ -274,7 +274,7 @@ describe('list, then watch', () => {
 	test('r while watching: the stream is closed and the namespace listed again', async () => {
 		const harness = watchHarness([[{name: 'a'}], [{name: 'a', rv: '5', running: 1}]], [{events: [], then: 'hold'}]);
 		const running = harness.watcher.run();
-		while (!harness.events.some(item => item.type === 'watching' && item.opened)) await tick();
+		await until(() => harness.events.some(item => item.type === 'watching' && item.opened), 'the stream to open');
 		harness.watcher.pollNow();
 		await running;
 		expect(harness.requests).toEqual(['list', 'watch rv=101', 'list', 'watch rv=103']);
