@@ -47,6 +47,8 @@ type Source = {
 	readonly shows: RegExp;
 	/** What the --debug log says beside the job's requests, when accepted. */
 	readonly logs?: RegExp;
+	/** What a refusal tells the person to check: about this source, not another. */
+	readonly hint: RegExp;
 	setup(home: string, refused: boolean): Promise<Omit<Setup, 'home'>>;
 };
 
@@ -90,6 +92,7 @@ const sources: Source[] = [
 	{
 		name: 'kubeconfig token',
 		shows: /token from kubeconfig user tester/,
+		hint: /the token of kubeconfig user tester has expired or is invalid/,
 		async setup(home, refused) {
 			const value = secret('kube-token');
 			const simulator = await seed({token: refused ? secret('other') : value});
@@ -105,6 +108,7 @@ const sources: Source[] = [
 	{
 		name: 'kubeconfig tokenFile',
 		shows: /token from tokenFile \/\S+/,
+		hint: /the token in \/\S+\/sa-token has expired or is invalid/,
 		async setup(home, refused) {
 			const value = secret('kube-file-token');
 			const simulator = await seed({token: refused ? secret('other') : value});
@@ -121,6 +125,7 @@ const sources: Source[] = [
 	{
 		name: 'kubeconfig basic auth',
 		shows: /user name and password of kubeconfig user tester/,
+		hint: /the user name or password of kubeconfig user tester was refused/,
 		async setup(home, refused) {
 			const username = 'kube-admin';
 			const password = secret('basic-pw');
@@ -138,6 +143,7 @@ const sources: Source[] = [
 	{
 		name: 'kubeconfig exec plugin',
 		shows: /exec plugin node \(kubeconfig user tester\)/,
+		hint: /the credentials from exec plugin node \(kubeconfig user tester\) were refused/,
 		async setup(home, refused) {
 			const value = secret('exec-token');
 			const simulator = await seed({token: refused ? secret('other') : value});
@@ -164,6 +170,7 @@ const sources: Source[] = [
 	{
 		name: 'kubeconfig client certificate',
 		shows: /client certificate of kubeconfig user tester/,
+		hint: /the client certificate of kubeconfig user tester was refused/,
 		async setup(home, refused) {
 			// Refused: the certificate passes the handshake, and the server still wants a token this user lacks.
 			const simulator = await seed({
@@ -192,6 +199,7 @@ const sources: Source[] = [
 	{
 		name: '--token-file',
 		shows: /token from --token-file \S+/,
+		hint: /the token in \/\S+\/cci-token has expired or is invalid/,
 		async setup(home, refused) {
 			const value = secret('cci-file-token');
 			const simulator = await seed({token: refused ? secret('other') : value});
@@ -207,6 +215,7 @@ const sources: Source[] = [
 	{
 		name: 'HW_AUTH_TOKEN',
 		shows: /token from HW_AUTH_TOKEN/,
+		hint: /the token in HW_AUTH_TOKEN has expired \(after 24 hours\) or is invalid/,
 		async setup(home, refused) {
 			const value = secret('hw-auth-token');
 			const simulator = await seed({token: refused ? secret('other') : value});
@@ -223,6 +232,7 @@ const sources: Source[] = [
 		name: 'IAM password',
 		shows: /IAM token for user alice \(domain acme, project cn-north-4\)/,
 		logs: / POST http:\/\/127\.0\.0\.1:\d+\/v3\/auth\/tokens\?nocatalog=true 201 /,
+		hint: /check HW_USER_NAME \(alice\), HW_USER_PASSWORD and HW_DOMAIN_NAME/,
 		async setup(home, refused) {
 			const password = secret('iam-pw');
 			const iam = {user: 'alice', password: refused ? secret('other') : password, domain: 'acme', project: {name: 'cn-north-4'}};
@@ -249,6 +259,7 @@ const sources: Source[] = [
 	{
 		name: 'AK/SK',
 		shows: /AK\/SK signature \(HUAWEICLOUD_SDK_AK\/SK, temporary\)/,
+		hint: /check the keys in HUAWEICLOUD_SDK_AK\/SK/,
 		async setup(home, refused) {
 			const keys = {accessKey: 'HPUAK0000000000000001', secretKey: secret('sk'), securityToken: secret('sts'), projectId: '0a1b2c3d4e5f'};
 			const simulator = await seed({aksk: refused ? {...keys, secretKey: secret('other')} : keys});
@@ -349,6 +360,8 @@ async function check(folder: string, source: Source, mode: Mode, refused: boolea
 	const statuses = setup.simulator.requests.map(request => request.status);
 	if (refused) {
 		expect(statuses).toContain(401);
+		// The lines say it whole (the screen may cut it at its width).
+		if (mode.name !== '--once -o tui' && mode !== tui) expect(shown).toMatch(source.hint);
 	} else {
 		expect(statuses).not.toContain(401);
 		// The screen names the source (the line modes do not name it).

@@ -177,7 +177,12 @@ export function kubeSettings(
 		credentials = basicCredentials(user.username ?? '', user.password ?? '', label);
 	} else if (tls.cert) {
 		// The certificate is the credential: no header, and no CCI token sent to this cluster either.
-		credentials = {description: `client certificate of ${label}`, async authorize() {}};
+		credentials = {
+			description: `client certificate of ${label}`,
+			async authorize() {},
+			// Else a 401 would point at HW_AUTH_TOKEN and --token-file, which this cluster is never sent.
+			unauthorizedHint: `the client certificate of ${label} was refused: check that the cluster's CA signed it, that it has not expired and that the server maps it to a user`,
+		};
 	}
 
 	if (selection.namespace) {
