@@ -2,7 +2,7 @@
 // nothing the program wrote (stdout, stderr, the --debug log, the live screen's whole byte stream) holds it or
 // an obvious encoding of it.
 import {randomBytes} from 'node:crypto';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
@@ -390,5 +390,65 @@ describe('no secret anywhere: every credential source in every output mode, with
 		const results = await Promise.allSettled(modes.map(async mode => check(folder, source, mode, refused)));
 		const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [`${modes[index]!.name}: ${String(result.reason)}`] : []));
 		expect(failures).toEqual([]);
+	});
+});
+
+describe('an exec plugin whose answer cannot be used (another apiVersion), though it holds a token', () => {
+	test('--once -o text, -o json and the live TUI: the plugin and what to fix are named, the token is not echoed', async () => {
+		const folder = temporaryDirectory('vcjob-watch-secrets-');
+		const value = secret('exec-token');
+		const runOne = async (mode: string) => {
+			const home = mkdtempSync(join(folder, 'home-'));
+			const state = mkdtempSync(join(home, 'plugin-'));
+			const simulator = await seed({token: value});
+			const exec = {
+				apiVersion: 'client.authentication.k8s.io/v1',
+				command: process.execPath,
+				args: [plugin],
+				env: [
+					{name: 'PLUGIN_STATE', value: state},
+					{name: 'PLUGIN_TOKEN', value},
+					{name: 'PLUGIN_MODE', value: 'wrong-version'},
+				],
+				interactiveMode: 'Never',
+			};
+			const args = [...kubeArgs(simulator, kubeconfig(home, simulator, {exec})), '--debug', join(home, 'debug.log')];
+			let streams: Record<string, string>;
+			if (mode === 'tui') {
+				const pty = runInPty([...args, '--interval', '200ms'], {columns: 200, rows: 30}, {HOME: home});
+				await pty.waitForScreen(/exec plugin node \(kubeconfig user tester\): answered with apiVersion/);
+				pty.type('q');
+				expect(await pty.exit()).toBe(0);
+				streams = {terminal: pty.raw()};
+			} else {
+				const run = runCli([...args, ...(mode === 'once' ? ['--once', '-o', 'text'] : ['-o', 'json'])], {HOME: home});
+				if (mode === 'once') {
+					expect(await run.exit()).toBe(3);
+				} else {
+					await run.waitFor(/"event":"error"/);
+					run.child.kill('SIGTERM');
+					expect(await run.exit()).toBe(143);
+				}
+
+				expect(run.stdout()).toMatch(
+					/exec plugin node \(kubeconfig user tester\): answered with apiVersion client\.authentication\.k8s\.io\/v1alpha1; the kubeconfig asks for client\.authentication\.k8s\.io\/v1/,
+				);
+				expect(run.stdout()).toMatch(/users\[\]\.user\.exec/);
+				expect(run.stdout()).not.toMatch(/HW_AUTH_TOKEN|--token-file/);
+				streams = {stdout: run.stdout(), stderr: run.stderr()};
+			}
+
+			// The plugin ran and printed its token; nothing reached the server without one.
+			expect(readFileSync(join(state, 'runs'), 'utf8')).not.toBe('0');
+			expect(simulator.requests).toEqual([]);
+			// One line a request: none here, so there may be no file at all.
+			const debug = join(home, 'debug.log');
+			const log = existsSync(debug) ? readFileSync(debug, 'utf8') : '';
+			expectNoSecrets(token('exec token', value), {...streams, 'debug log': log});
+		};
+
+		const modes = ['once', 'json', 'tui'];
+		const results = await Promise.allSettled(modes.map(async mode => runOne(mode)));
+		expect(results.flatMap((result, index) => (result.status === 'rejected' ? [`${modes[index]}: ${String(result.reason)}`] : []))).toEqual([]);
 	});
 });

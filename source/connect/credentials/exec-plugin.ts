@@ -55,8 +55,9 @@ export function execCredentials(options: ExecCredentialsOptions): ExecCredential
 	let running: Promise<Issued> | undefined;
 	let runs = 0;
 
-	const failure = (summary: string, hint?: string) =>
-		new ApiError({category: 'unauthorized', summary: `exec plugin ${name}${who}: ${summary}`, ...(hint ? {hint} : {})});
+	// Without a hint of its own, a 401's generic one would point at HW_AUTH_TOKEN and --token-file.
+	const failure = (summary: string, hint = `fix the plugin or users[].user.exec in the kubeconfig (run ${name} by hand to see what it prints); it runs again at the next check`) =>
+		new ApiError({category: 'unauthorized', summary: `exec plugin ${name}${who}: ${summary}`, hint});
 
 	function parse(stdout: string): Issued {
 		let document: unknown;
