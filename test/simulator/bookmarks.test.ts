@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Simulator} from '../../source/simulator/server.js';
-import {jobRv, jobsUrl, manualClock, nextEvent, pass, passUntilEvent, pending, watchesFor, type Json, type WatchStream} from './http.js';
+import {everythingSent, jobRv, jobsUrl, manualClock, nextEvent, pass, passUntilEvent, pending, watchesFor} from './http.js';
 
 // Bookmarks as the cacher sends them: about once a minute, only once the kind's cache has moved past the
 // resourceVersion the watch started from; one 2 s before the deadline; the initial-events-end one.
@@ -12,17 +12,6 @@ async function quietJob(options: {bookmarks?: 'none'; bookmarkIntervalMs?: numbe
 	const clock = manualClock();
 	const simulator = await start({scenario: 'static', now: clock.now, manyJobs: {count: 5, changesPerSecond: 0, namespace: 'elsewhere'}, ...options});
 	return {clock, simulator, job: await jobRv(simulator)};
-}
-
-/**
- * Every event the stream was sent so far, however slowly they arrive: the server ends its streams (after what it
- * has written), and the stream is read to its end.
- */
-async function everythingSent(simulator: Simulator, stream: WatchStream): Promise<Json[]> {
-	simulator.dropWatches('end');
-	const {events, ended} = await stream.collect(10_000);
-	expect(ended, 'the stream to end').toBe(true);
-	return events;
 }
 
 function watchJob(simulator: Simulator, from: number, extra = '') {
@@ -134,11 +123,11 @@ describe('the initial-events-end bookmark', () => {
 		const simulator = await start({scenario: 'static', now: manualClock().now, initialEventsEndBookmark: false});
 		for (const query of ['?watch=1&allowWatchBookmarks=true', '?watch=1&allowWatchBookmarks=true&resourceVersion=0']) {
 			const stream = await watch(jobsUrl(simulator, query));
-			expect((await pending(stream, 200)).map(event => event.type)).toEqual(['ADDED']);
+			expect((await everythingSent(simulator, stream)).map(event => event.type)).toEqual(['ADDED']);
 		}
 
 		const asked = await watch(jobsUrl(simulator, '?watch=1&allowWatchBookmarks=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan'));
-		expect((await pending(asked, 200)).map(event => [event.type, event.object.metadata.annotations])).toEqual([
+		expect((await everythingSent(simulator, asked)).map(event => [event.type, event.object.metadata.annotations])).toEqual([
 			['ADDED', undefined],
 			['BOOKMARK', {'k8s.io/initial-events-end': 'true'}],
 		]);
@@ -148,7 +137,7 @@ describe('the initial-events-end bookmark', () => {
 		const simulator = await start({scenario: 'static', now: manualClock().now});
 		const base = `${simulator.url}/api/v1/namespaces/${simulator.scenario.namespace}`;
 		const pods = await watch(`${base}/pods?watch=1&allowWatchBookmarks=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`);
-		const podEvents = await pending(pods, 200);
+		const podEvents = await everythingSent(simulator, pods);
 		expect(podEvents.map(event => event.type)).toEqual(['ADDED', 'ADDED', 'ADDED', 'BOOKMARK']);
 		expect(podEvents[0]!.object).toMatchObject({kind: 'Pod', apiVersion: 'v1'});
 		expect(podEvents[3]!.object).toEqual({
@@ -159,7 +148,7 @@ describe('the initial-events-end bookmark', () => {
 			status: {},
 		});
 		const events = await watch(`${base}/events?watch=1&allowWatchBookmarks=true`);
-		const last = (await pending(events, 200)).at(-1)!;
+		const last = (await everythingSent(simulator, events)).at(-1)!;
 		expect(last.object).toMatchObject({kind: 'Event', apiVersion: 'v1', involvedObject: {}, eventTime: null});
 	});
 });

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Simulator} from '../../source/simulator/server.js';
-import {getJson, manualClock, nextEvent, pass, pending, rv, watchesFor, type Json, type WatchStream} from './http.js';
+import {everythingSent, getJson, manualClock, nextEvent, pass, rv, watchesFor, type Json} from './http.js';
 
 // Pods, events and PodGroups are listed and watched by the same rules as jobs.
 
@@ -15,10 +15,6 @@ function url(simulator: Simulator, resource: 'pods' | 'events' | 'podgroups', qu
 
 const jobPods = `labelSelector=${encodeURIComponent('volcano.sh/job-name=openmpi-hello')}`;
 
-/** Events until none comes for a moment. */
-async function drain(stream: WatchStream): Promise<Json[]> {
-	return pending(stream, 300);
-}
 
 describe('watching pods, events and PodGroups', () => {
 	it('streams pods: ADDED, MODIFIED as they run, DELETED as the job completes, each at a newer resourceVersion', async () => {
@@ -30,7 +26,7 @@ describe('watching pods, events and PodGroups', () => {
 		expect(stream.response.headers.get('transfer-encoding')).toBe('chunked');
 		expect(stream.response.headers.get('content-type')).toBe('application/json');
 		for (let step = 4; step < simulator.scenario.steps.length; step++) simulator.goTo(step);
-		const events = await drain(stream);
+		const events = await everythingSent(simulator, stream);
 		const types = new Set(events.map(event => event.type as string));
 		expect(types).toEqual(new Set(['MODIFIED', 'DELETED']));
 		const versions = events.map(event => rv(event.object));
@@ -53,7 +49,7 @@ describe('watching pods, events and PodGroups', () => {
 		const added = await nextEvent(stream);
 		expect(added).toMatchObject({type: 'ADDED', object: {kind: 'PodGroup', apiVersion: 'scheduling.volcano.sh/v1beta1', status: {phase: 'Pending'}}});
 		for (let step = 3; step <= 7; step++) simulator.goTo(step);
-		const events = await drain(stream);
+		const events = await everythingSent(simulator, stream);
 		expect(events.filter(event => event.type === 'MODIFIED').map(event => event.object.status.phase)).toEqual(
 			expect.arrayContaining(['Inqueue', 'Running']),
 		);
@@ -76,9 +72,9 @@ describe('watching pods, events and PodGroups', () => {
 	it('serves the deprecated /watch/ paths, and a named one as a watch of that object', async () => {
 		const simulator = await start({scenario: 'static', now: manualClock().now});
 		const all = await watch(url(simulator, 'pods', '', 'watch/'));
-		expect((await drain(all)).map(event => event.type)).toEqual(['ADDED', 'ADDED', 'ADDED']);
+		expect((await everythingSent(simulator, all)).map(event => event.type)).toEqual(['ADDED', 'ADDED', 'ADDED']);
 		const one = await watch(url(simulator, 'pods', '/openmpi-static-mpiworker-1', 'watch/'));
-		expect((await drain(one)).map(event => event.object.metadata.name)).toEqual(['openmpi-static-mpiworker-1']);
+		expect((await everythingSent(simulator, one)).map(event => event.object.metadata.name)).toEqual(['openmpi-static-mpiworker-1']);
 	});
 
 	it('refuses a watch from a resourceVersion out of the window with 410, and forbidden resources with 403', async () => {

@@ -177,6 +177,17 @@ export async function nextEvent(stream: WatchStream, timeoutMs?: number): Promis
 	return item;
 }
 
+/**
+ * Every event the stream was sent so far, however slowly they arrive: the simulator ends its streams (after what
+ * it has written), and the stream is read to its end. For the last look at a stream.
+ */
+export async function everythingSent(simulator: Simulator, stream: WatchStream): Promise<Json[]> {
+	simulator.dropWatches('end');
+	const {events, ended} = await stream.collect(10_000);
+	expect(ended, 'the stream to end').toBe(true);
+	return events;
+}
+
 /** The events already on the wire (a short wait for them to arrive, no more). */
 export async function pending(stream: WatchStream, settleMs = 100): Promise<Json[]> {
 	return (await stream.collect(settleMs)).events;

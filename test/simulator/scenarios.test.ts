@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {scenarios} from '../../source/simulator/scenarios.js';
-import {getJson, jobRv, jobsUrl, manualClock, nextEvent, pass, passUntilEvent, pending, rv, watchesFor, type Json} from './http.js';
+import {everythingSent, getJson, jobRv, jobsUrl, manualClock, nextEvent, pass, passUntilEvent, pending, rv, watchesFor, type Json} from './http.js';
 
 // The scenarios made to show what a real API server does to a watcher: an idle job on a busy cluster, a quiet
 // cluster, a busy namespace.
@@ -73,7 +73,7 @@ describe('quiet', () => {
 		pass(clock, simulator, 20 * minute - (clock.now() - Date.UTC(2026, 11, 5, 10)) - 5000, 5000);
 		expect(await jobRv(simulator)).toBe(own);
 		pass(clock, simulator, 30_000);
-		const phases = (await pending(stream)).filter(event => event.type === 'MODIFIED').map(event => event.object.status.state.phase as string);
+		const phases = (await everythingSent(simulator, stream)).filter(event => event.type === 'MODIFIED').map(event => event.object.status.state.phase as string);
 		expect(phases).toEqual(['Running', 'Completing', 'Completed']);
 	});
 });
