@@ -19,9 +19,12 @@ test('simulate --forbid refuses those resources with 403 and serves the rest', a
 
 	// Two steps of 2 s and 3 s at speed 20: the gang is Inqueue and unschedulable within a second.
 	let group: Record<string, any> | undefined;
-	for (let tries = 0; tries < 60 && group?.['status']?.conditions === undefined; tries++) {
+	const deadline = Date.now() + 10_000;
+	for (;;) {
 		const list = (await (await fetch(url('podgroups'))).json()) as {items: Array<Record<string, any>>};
 		group = list.items[0];
+		if (group?.['status']?.conditions !== undefined) break;
+		if (Date.now() > deadline) throw new Error(`gave up after 10000 ms waiting for the PodGroup's conditions; last: ${JSON.stringify(group)}`);
 		await new Promise(resolve => setTimeout(resolve, 50));
 	}
 
