@@ -129,6 +129,8 @@ async function bundle(options) {
 		write: false,
 		metafile: true,
 		logLevel: 'warning',
+		// source/cli/boot/production-mode.ts sets NODE_ENV at run time for dist/cli.js; here it is defined.
+		logOverride: {'assign-to-define': 'silent'},
 		outfile: 'bundle.mjs',
 		...options,
 		plugins: [meowPackagePlugin, inkNoDevtoolsPlugin, ...(options.plugins ?? [])],
