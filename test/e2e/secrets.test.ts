@@ -5,9 +5,10 @@ import {randomBytes} from 'node:crypto';
 import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {afterAll, beforeAll, describe, expect, onTestFinished, test} from 'vitest';
 import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
 import {temporaryDirectory} from '../helpers/temp-dir.js';
+import {startTestProxy} from '../helpers/test-proxy.js';
 import {makeTlsFixtures, type TlsFixtures} from '../helpers/tls-fixtures.js';
 import {e2eFixture, target} from './support/fixture.js';
 
@@ -39,6 +40,8 @@ type Setup = {
 	readonly secrets: () => Readonly<Record<string, string>>;
 	/** That the server was given the credential (accepted or not), so a run that never sent it cannot pass. */
 	readonly sent: () => void;
+	/** Refused: who refused it, and what the --debug log says of the request; default, the simulator with a 401. */
+	readonly refusal?: {readonly check: () => void; readonly logged: string};
 };
 
 type Source = {
@@ -278,6 +281,36 @@ const sources: Source[] = [
 			};
 		},
 	},
+	{
+		name: 'proxy password (HTTP_PROXY)',
+		shows: /no credentials/,
+		hint: /the proxy at 127\.0\.0\.1:\d+ wants credentials \(407\)/,
+		async setup(_, refused) {
+			const password = secret('proxy-pw');
+			const proxy = await startTestProxy({credentials: `proxy-user:${refused ? secret('other') : password}`});
+			onTestFinished(async () => proxy.close());
+			const simulator = await seed({});
+			return {
+				simulator,
+				args: target(simulator),
+				env: {HTTP_PROXY: `http://proxy-user:${password}@127.0.0.1:${proxy.port}`},
+				secrets: () => ({...token('password', password), 'user:password (base64)': b64(`proxy-user:${password}`)}),
+				// It opens tunnels only for the right password.
+				sent() {
+					expect(proxy.connects, 'a tunnel asked of the proxy').toContain(`127.0.0.1:${simulator.port}`);
+					if (!refused) expect(proxy.refused).toBe(0);
+				},
+				refusal: {
+					check() {
+						expect(proxy.refused).toBeGreaterThan(0);
+						expect(simulator.requests).toEqual([]);
+					},
+					// The API server never answered: the proxy refused the tunnel.
+					logged: 'no-answer',
+				},
+			};
+		},
+	},
 ];
 
 /** What a run wrote, everything of it, by where it went; and what a person saw of it. */
@@ -309,7 +342,7 @@ function once(output: 'text' | 'json' | 'tui'): Mode {
 			const run = runCli([...setup.args, '--once', '-o', output, '--debug', debug], {HOME: setup.home, ...setup.env});
 			// 3: the server refused the credential.
 			expect(await run.exit(), `exit code; stdout:\n${run.stdout()}\nstderr:\n${run.stderr()}`).toBe(refused ? 3 : 0);
-			expect(run.stdout()).toMatch(refused ? /401/ : /Inqueue/);
+			expect(run.stdout()).toMatch(refused ? /40[17]/ : /Inqueue/);
 			return {streams: {stdout: run.stdout(), stderr: run.stderr()}, shown: run.stdout()};
 		},
 	};
@@ -319,7 +352,7 @@ const tui: Mode = {
 	name: 'live TUI',
 	async run(setup, refused, debug) {
 		const pty = runInPty([...setup.args, '--interval', '200ms', '--debug', debug], {columns: 120, rows: 40}, {HOME: setup.home, ...setup.env});
-		const screen = await pty.waitForScreen(refused ? /401|[Uu]nauthori[sz]ed|refused/ : /Inqueue[\s\S]*q quit/);
+		const screen = await pty.waitForScreen(refused ? /40[17]|[Uu]nauthori[sz]ed|refused|wants credentials/ : /Inqueue[\s\S]*q quit/);
 		pty.type('q');
 		expect(await pty.exit()).toBe(0);
 		return {streams: {terminal: pty.raw()}, shown: screen};
@@ -358,8 +391,9 @@ async function check(folder: string, source: Source, mode: Mode, refused: boolea
 	const {streams, shown} = await mode.run(setup, refused, debug);
 	setup.sent();
 	const statuses = setup.simulator.requests.map(request => request.status);
+	const refusal = setup.refusal ?? {check: () => expect(statuses).toContain(401), logged: '401'};
 	if (refused) {
-		expect(statuses).toContain(401);
+		refusal.check();
 		// The lines say it whole (the screen may cut it at its width).
 		if (mode.name !== '--once -o tui' && mode !== tui) expect(shown).toMatch(source.hint);
 	} else {
@@ -373,14 +407,14 @@ async function check(folder: string, source: Source, mode: Mode, refused: boolea
 	// Accepted: the job itself, a GET (--once) or, watching, a list of it by name.
 	expect(log).toMatch(
 		refused
-			? / (GET|POST) https?:\/\/127\.0\.0\.1:\d+\/\S+ 401 /
+			? new RegExp(String.raw` (GET|POST) https?://127\.0\.0\.1:\d+/\S+ ${refusal.logged} `)
 			: / GET https?:\/\/127\.0\.0\.1:\d+\/apis\/batch\.volcano\.sh\/v1alpha1\/namespaces\/cci-namespace-42263891\/jobs(\/openmpi-hello-3-com|\?fieldSelector=metadata\.name%3Dopenmpi-hello-3-com) 200 /,
 	);
 	if (source.logs && !refused) expect(log).toMatch(source.logs);
 	expectNoSecrets(setup.secrets(), {...streams, 'debug log': log});
 }
 
-const cases = sources.flatMap(source => [false, true].map(refused => [`${source.name}, ${refused ? 'refused (401)' : 'accepted'}`, source, refused] as const));
+const cases = sources.flatMap(source => [false, true].map(refused => [`${source.name}, ${refused ? 'refused' : 'accepted'}`, source, refused] as const));
 
 describe('no secret anywhere: every credential source in every output mode, with --debug', () => {
 	// The modes of one case run side by side, each with its own simulator and HOME, so that their waits overlap.
