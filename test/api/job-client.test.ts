@@ -269,7 +269,8 @@ describe('faults', () => {
 		expect(error.category).toBe('timeout');
 		expect(error.retryable).toBe(true);
 		expect(error.summary).toBe(`no answer from ${new URL(simulator.url).host} within 0.15s`);
-		expect(performance.now() - started).toBeLessThan(3000);
+		// Not before its time (how much later depends on the machine, so it is not checked).
+		expect(performance.now() - started).toBeGreaterThanOrEqual(145);
 	});
 
 	test('a slow answer within the timeout is fine', async () => {
