@@ -65,8 +65,8 @@ describe('injectCollectionFaults', () => {
 		const html = await fetch(jobsUrl(simulator));
 		expect([html.status, html.headers.get('content-type')]).toEqual([502, 'text/html']);
 		await html.arrayBuffer();
-		await expect((async () => JSON.parse(await (await fetch(jobsUrl(simulator))).text()) as unknown)()).rejects.toThrow();
-		await expect(fetch(jobsUrl(simulator, '?watch=1'))).rejects.toThrow();
+		await expect((async () => JSON.parse(await (await fetch(jobsUrl(simulator))).text()) as unknown)()).rejects.toThrow('terminated');
+		await expect(fetch(jobsUrl(simulator, '?watch=1'))).rejects.toThrow('fetch failed');
 		expect((await getJson(jobsUrl(simulator))).status).toBe(200);
 	});
 });

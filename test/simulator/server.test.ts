@@ -281,7 +281,7 @@ describe('faults', () => {
 	it('resets the connection', async () => {
 		const simulator = await start({scenario: 'static'});
 		simulator.injectFaults({kind: 'reset'});
-		await expect(fetch(jobUrl(simulator))).rejects.toThrow();
+		await expect(fetch(jobUrl(simulator))).rejects.toThrow('fetch failed');
 		expect(simulator.requests.at(-1)!.status).toBe(0);
 		expect((await getJob(simulator)).status).toBe(200);
 	});
@@ -294,7 +294,7 @@ describe('faults', () => {
 				const response = await fetch(jobUrl(simulator));
 				JSON.parse(await response.text());
 			})(),
-		).rejects.toThrow();
+		).rejects.toThrow('terminated');
 	});
 
 	it('sends a proxy HTML page', async () => {
@@ -334,7 +334,7 @@ describe('faults', () => {
 		const garbage = await fetch(jobUrl(simulator));
 		expect(garbage.headers.get('content-type')).toBe('application/json');
 		const garbageText = await garbage.text();
-		expect(() => JSON.parse(garbageText)).toThrow();
+		expect(() => JSON.parse(garbageText)).toThrow(SyntaxError);
 
 		const started = Date.now();
 		expect((await getJob(simulator)).status).toBe(200);
