@@ -251,6 +251,7 @@ const networkCodes: Readonly<Record<string, string>> = {
 };
 
 // OpenSSL's verification codes that name no certificate in their spelling.
+const notTlsCodes: ReadonlySet<string> = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER']);
 const tlsCodes = new Set(['EPROTO', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'HOSTNAME_MISMATCH']);
 
 function causeCode(error: unknown): string | undefined {
@@ -327,7 +328,7 @@ export function errorFromException(error: unknown, host: string, proxy?: string)
 }
 
 /** What a person can do about an error that retrying will not fix. */
-export function errorHint(error: Pick<ApiError, 'category' | 'hint'>, namespace: string): string | undefined {
+export function errorHint(error: Pick<ApiError, 'category' | 'hint' | 'code'>, namespace: string): string | undefined {
 	if (error.hint) {
 		return error.hint;
 	}
@@ -342,6 +343,11 @@ export function errorHint(error: Pick<ApiError, 'category' | 'hint'>, namespace:
 		}
 
 		case 'tls': {
+			// No certificate was exchanged: the other end did not speak TLS (plain http, or something else on the port).
+			if (error.code !== undefined && notTlsCodes.has(error.code)) {
+				return 'the server did not answer in TLS: check that the address is https and the port is the API server\'s';
+			}
+
 			return 'the server certificate could not be verified: give its CA with --certificate-authority FILE or the kubeconfig';
 		}
 

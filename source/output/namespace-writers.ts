@@ -3,7 +3,7 @@ import {formatWait} from '../common/duration.js';
 import type {JobDelta} from '../watch/job-index.js';
 import {terminalSafeJson} from '../common/sanitize.js';
 import type {NamespaceEvent, NamespaceListener} from '../watch/namespace-watcher.js';
-import {describeChange, isoSeconds, jobLine} from './text-writer.js';
+import {againIn, describeChange, isoSeconds, jobLine} from './text-writer.js';
 
 // The namespace in text and NDJSON: one line (object) per job that was added, changed or deleted; the first
 // listing writes one per job, later ones only what changed. Never the whole table again.
@@ -84,7 +84,7 @@ export function createNamespaceTextWriter(write: (line: string) => void, target:
 				if (event.error.summary === lastRefusal) return;
 				lastRefusal = event.error.summary;
 				const hint = errorHint(event.error, target.namespace);
-				line(event.at, target.namespace, `error: ${event.error.summary}${hint ? ` (${hint})` : ''}; checking again in ${formatWait(event.delayMs)}`);
+				line(event.at, target.namespace, `error: ${event.error.summary}${hint ? ` (${hint})` : ''}${againIn(event.delayMs)}`);
 				return;
 			}
 

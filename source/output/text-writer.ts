@@ -5,6 +5,11 @@ import type {Change, Job} from '../model/job.js';
 import type {DetailPart, DetailsListener} from '../watch/details-poller.js';
 import type {WatchEvent, WatchListener} from '../watch/job-watcher.js';
 
+/** When the next look comes; nothing after --once's only look. */
+export function againIn(delayMs: number | undefined): string {
+	return delayMs === undefined ? '' : `; checking again in ${formatWait(delayMs)}`;
+}
+
 export function isoSeconds(time: number): string {
 	return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -101,7 +106,7 @@ export function createTextWriter(write: (line: string) => void, target: {namespa
 				const hint = errorHint(event.error, target.namespace);
 				emit(
 					event.at,
-					`error: ${event.error.summary}${hint ? ` (${hint})` : ''}; checking again in ${formatWait(event.delayMs)}`,
+					`error: ${event.error.summary}${hint ? ` (${hint})` : ''}${againIn(event.delayMs)}`,
 					`refused:${event.error.summary}`,
 				);
 				return;

@@ -7,7 +7,8 @@ export type LinkStatus =
 	| {readonly kind: 'live'}
 	| {readonly kind: 'waiting'}
 	| {readonly kind: 'retrying'; readonly attempt: number; readonly delayMs: number; readonly retryAt: number; readonly error: ApiError}
-	| {readonly kind: 'refused'; readonly delayMs: number; readonly retryAt: number; readonly error: ApiError};
+	// No delayMs or retryAt: no other look comes (--once).
+	| {readonly kind: 'refused'; readonly delayMs?: number; readonly retryAt?: number; readonly error: ApiError};
 
 /**
  * How the job is followed. Polling (reason: why, when a watch was wanted and refused); or watching: since
@@ -65,7 +66,11 @@ export function reduceLink<S extends LinkFields>(state: S, action: LinkEvent, re
 		case 'refused': {
 			return {
 				...state,
-				connection: {kind: 'refused', delayMs: action.delayMs, retryAt: action.at + action.delayMs, error: action.error},
+				connection: {
+					kind: 'refused',
+					...(action.delayMs === undefined ? {} : {delayMs: action.delayMs, retryAt: action.at + action.delayMs}),
+					error: action.error,
+				},
 				staleSince: state.staleSince ?? action.at,
 				fetchingSlowly: false,
 				now: action.at,

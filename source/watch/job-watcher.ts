@@ -139,7 +139,8 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 		return settled.kind === 'ok' ? {kind: 'listed', listing: settled.value} : settled;
 	}
 
-	function report(outcome: PollOutcome): number {
+	/** `last`: --once's only look, so no event says when the next one comes. */
+	function report(outcome: PollOutcome, last = false): number {
 		const at = now();
 		switch (outcome.kind) {
 			case 'job': {
@@ -181,7 +182,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 
 			default: {
 				const delayMs = refusedDelayMs(options);
-				emit({type: 'refused', at, error: outcome.error, delayMs});
+				emit({type: 'refused', at, error: outcome.error, ...(last ? {} : {delayMs})});
 				return delayMs;
 			}
 		}
@@ -269,7 +270,7 @@ export function createJobWatcher(options: WatcherOptions): JobWatcher {
 		async pollOnce(retries) {
 			const outcome = await poll(retries);
 			if (outcome.kind !== 'gave-up') {
-				report(outcome);
+				report(outcome, true);
 			}
 
 			return outcome;

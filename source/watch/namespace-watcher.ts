@@ -134,7 +134,8 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 		else flushTimer = setTimeout(flush, waitMs);
 	}
 
-	function report(outcome: ListOutcome): number {
+	/** `last`: --once's only look, so no event says when the next one comes. */
+	function report(outcome: ListOutcome, last = false): number {
 		const at = now();
 		if (outcome.kind === 'listed') {
 			// What the stream brought before the list comes first: the list is newer.
@@ -148,7 +149,7 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 		}
 
 		const delayMs = refusedDelayMs(options);
-		emit({type: 'refused', at, error: outcome.error, delayMs});
+		emit({type: 'refused', at, error: outcome.error, ...(last ? {} : {delayMs})});
 		return delayMs;
 	}
 
@@ -210,7 +211,7 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 		},
 		async pollOnce(retries) {
 			const outcome = await poll(retries);
-			if (outcome.kind !== 'gave-up') report(outcome);
+			if (outcome.kind !== 'gave-up') report(outcome, true);
 			return outcome;
 		},
 		stop() {

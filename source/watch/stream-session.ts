@@ -22,7 +22,8 @@ export type StreamSessionEvent =
 	/** The watch was refused (auto mode): polling from now on, and why. */
 	| {readonly type: 'polling'; readonly at: number; readonly reason: string; readonly error: ApiError}
 	| {readonly type: 'retry'; readonly at: number; readonly attempt: number; readonly delayMs: number; readonly error: ApiError}
-	| {readonly type: 'refused'; readonly at: number; readonly error: ApiError; readonly delayMs: number};
+	// delayMs: when the next look comes; none after --once's only look.
+	| {readonly type: 'refused'; readonly at: number; readonly error: ApiError; readonly delayMs?: number};
 
 /** What the session asks of the server for one stream. */
 export type OpenStream = (request: {

@@ -247,16 +247,23 @@ describe('errorFromException', () => {
 		expect(error.summary).toBe(`${words} (cci.cn-north-4.myhuaweicloud.com)`);
 	});
 
-	test.each(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO'])(
+	test.each(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'])(
 		'%s → tls, not retried, with a hint about the certificate',
 		code => {
 			const error = errorFromException(fetchFailed(code), 'cci.example');
 			expect(error.category).toBe('tls');
 			expect(error.retryable).toBe(false);
 			expect(error.summary).toBe(`TLS failure talking to cci.example (${code})`);
-			expect(errorHint(error, 'team-a')).toContain('certificate');
+			expect(errorHint(error, 'team-a')).toContain('certificate could not be verified');
 		},
 	);
+
+	test.each(['ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO'])('%s → tls, not retried, and the hint says the other end did not speak TLS', code => {
+		const error = errorFromException(fetchFailed(code), 'cci.example');
+		expect(error.category).toBe('tls');
+		expect(error.retryable).toBe(false);
+		expect(errorHint(error, 'team-a')).toBe("the server did not answer in TLS: check that the address is https and the port is the API server's");
+	});
 
 	test('a cause chain several levels deep is followed', () => {
 		const error = new TypeError('fetch failed', {cause: new Error('wrapped', {cause: Object.assign(new Error('x'), {code: 'ECONNREFUSED'})})});

@@ -69,9 +69,9 @@ describe('--once that gave up: the last line, and stderr', () => {
 	const hostile = 'reset by peer \u202Egnp.exe\u202C \u009B31m';
 	const gaveUp = {kind: 'gave-up', error: apiError('network', hostile)} as const;
 
-	test('JSON: one final error object, through terminalSafeJson like every other line, for either view', async () => {
+	test("JSON: one final error object naming the job or the namespace, through terminalSafeJson like every other line", async () => {
 		for (const [script, fields] of [
-			[asJob(job), {}],
+			[asJob(job), {namespace: 'team-a', name: 'mpi-demo'}],
 			[asNamespace, {namespace: 'team-a'}],
 		] as const) {
 			const {lines, io} = await once({...script, outcome: gaveUp});

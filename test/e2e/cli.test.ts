@@ -151,6 +151,16 @@ describe('--once', () => {
 		expect(run.stdout() + run.stderr()).not.toContain(secret);
 	});
 
+	test('a refusal in --once promises no other look: no "checking again", no delayMs, in every output', async () => {
+		const sim = await start('seed', {token: 'the-right-token'});
+		for (const output of ['text', 'json', 'tui']) {
+			run = runCli([...target(sim), '--once', '-o', output], {HW_AUTH_TOKEN: 'a-wrong-token'});
+			expect(await run.exit(), output).toBe(3);
+			expect(run.stdout(), output).toMatch(/401 Unauthorized/);
+			expect(run.stdout(), output).not.toMatch(/checking again|delayMs/);
+		}
+	});
+
 	test('sends the token from --token-file and gets the job', async () => {
 		const sim = await start('seed', {token: 'file-token-123'});
 		const directory = mkdtempSync(join(tmpdir(), 'vcjob-watch-'));

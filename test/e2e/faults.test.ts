@@ -124,7 +124,7 @@ describe('broken transport and broken bodies', () => {
 		expect(run.stdout().split('\n')).toEqual([expect.stringMatching(
 			new RegExp(
 				`^\\S+Z cci-namespace-42263891/openmpi-static error: TLS failure talking to 127\\.0\\.0\\.1:${port} \\(EPROTO\\) ` +
-					'\\(the server certificate could not be verified: give its CA with --certificate-authority FILE or the kubeconfig\\); ' +
+					"\\(the server did not answer in TLS: check that the address is https and the port is the API server's\\); " +
 					'checking again in 0\\.3s$',
 			),
 		), '']);

@@ -118,6 +118,12 @@ describe('the job in text', () => {
 		]);
 	});
 
+	test('a refusal with no next look (--once) promises none', () => {
+		const {lines, listener} = writer();
+		listener({type: 'refused', at, error: forbidden});
+		expect(lines).toEqual([`${stamp} error: 403 Forbidden: jobs is forbidden (the credentials may not get Volcano jobs in namespace team-a)\n`]);
+	});
+
 	test('a stream that opens after failures says recovered, with the job; a routine reopening says nothing', () => {
 		const {lines, listener} = writer();
 		listener(jobEvent(running));

@@ -56,7 +56,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 
 	return {
 		label: `${job.namespace}/${job.name}`,
-		failureFields: {},
+		failureFields: ref,
 		watcher,
 		details,
 		writeLines(format, write) {

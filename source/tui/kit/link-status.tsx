@@ -103,7 +103,10 @@ export function LinkStatusLine(props: Props) {
 				state = (
 					<Text>
 						<Text {...theme.error}>
-							{indicator('✗')}refused: checking again in {formatWait(connection.delayMs)} at {formatClock(connection.retryAt)}
+							{indicator('✗')}refused
+							{connection.delayMs === undefined || connection.retryAt === undefined
+								? ''
+								: `: checking again in ${formatWait(connection.delayMs)} at ${formatClock(connection.retryAt)}`}
 						</Text>
 						<Text {...theme.muted}>{stale}</Text>
 					</Text>

@@ -49,6 +49,15 @@ test('refused: the error, what to do about it, and when it is checked again', ()
 	expect(frame()).toContain('checking again in 30s');
 });
 
+test('refused with no next look (--once): the error, and no promise of another check', () => {
+	const error = new ApiError({category: 'forbidden', summary: '403 Forbidden: jobs is forbidden', status: 403});
+	const state = reduceJobView(base, {type: 'refused', at, error}, options);
+	const {frame} = renderWithTheme(<LinkStatusLine {...state} intervalMs={2000} />);
+	expect(frame()).toContain('refused');
+	expect(frame()).toContain('403 Forbidden: jobs is forbidden');
+	expect(frame()).not.toContain('checking again');
+});
+
 test('header: name, resourceVersion marked when it moved, queue, uid prefix', () => {
 	const job = runningJob();
 	const highlights = {[jobPaths.resourceVersion]: {until: at + 1000}};
