@@ -1,10 +1,10 @@
-import {readFileSync, writeFileSync, mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {type Fault, proxyHtmlFault, scenarios, type Simulator, statusFault, throttleFault} from '../../source/simulator/index.js';
 import type {CliRun} from './support/run-cli.js';
 import {e2eFixture} from './support/fixture.js';
+import {temporaryDirectory} from '../helpers/temp-dir.js';
 
 const demo = scenarios['demo']!;
 const fast = ['--interval', '100ms', '--max-wait', '300ms'];
@@ -163,7 +163,7 @@ describe('--once', () => {
 
 	test('sends the token from --token-file and gets the job', async () => {
 		const sim = await start('seed', {token: 'file-token-123'});
-		const directory = mkdtempSync(join(tmpdir(), 'vcjob-watch-'));
+		const directory = temporaryDirectory();
 		const file = join(directory, 'token');
 		writeFileSync(file, 'file-token-123\n', {mode: 0o600});
 		run = runCli([...target(sim), '--once', '--token-file', file]);

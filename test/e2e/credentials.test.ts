@@ -1,13 +1,13 @@
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {createServer, type IncomingMessage, type Server} from 'node:http';
 import {connect, type AddressInfo, type Socket} from 'node:net';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import type {Simulator} from '../../source/simulator/index.js';
 import type {CliRun} from './support/run-cli.js';
 import {e2eFixture} from './support/fixture.js';
 import {waitUntil} from './support/wait.js';
+import {temporaryDirectory} from '../helpers/temp-dir.js';
 
 // The CCI credential sources through the built CLI, against the simulator's IAM endpoint and gateway checks:
 // their order, renewal, refusals and proxy. secrets.test.ts searches every source in every output mode.
@@ -33,7 +33,7 @@ const {startSimulator, runCli} = e2eFixture(async () => {
 	proxy = undefined;
 });
 
-const directory = () => mkdtempSync(join(tmpdir(), 'vcjob-watch-credentials-'));
+const directory = () => temporaryDirectory('vcjob-watch-credentials-');
 
 function target(sim: Simulator) {
 	return [sim.scenario.jobName, '-n', sim.scenario.namespace, '-s', sim.url];
