@@ -6,8 +6,8 @@ import {createJobClient, type JobClientOptions} from '../../source/api/job-clien
 import type {EventStream, RequestRecord} from '../../source/api/client.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
 import {statusBody} from '../../source/simulator/index.js';
-import {httpServersFor} from '../helpers/http-server.js';
-import {apiRejectionOf} from '../helpers/rejection.js';
+import {httpServersFor} from '../helpers/servers/http-server.js';
+import {apiRejectionOf} from '../helpers/fakes/rejection.js';
 
 // The watch request of the API client against a plain node:http server on 127.0.0.1: real sockets, chunks
 // as the server writes them, nothing mocked.

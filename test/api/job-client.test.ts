@@ -19,9 +19,9 @@ function tokenSequence(tokens: Array<string | undefined>): Credentials {
 	};
 }
 import {gatewayFault, proxyHtmlFault, type Scenario, type Simulator, statusFault, throttleFault} from '../../source/simulator/index.js';
-import {loadFixture} from '../helpers/helpers.js';
-import {httpServersFor} from '../helpers/http-server.js';
-import {apiRejectionOf, rejectionOf} from '../helpers/rejection.js';
+import {loadFixture} from '../helpers/objects/fixtures.js';
+import {httpServersFor} from '../helpers/servers/http-server.js';
+import {apiRejectionOf, rejectionOf} from '../helpers/fakes/rejection.js';
 import {simulatorsFor} from '../simulator/http.js';
 
 const start = simulatorsFor({scenario: 'seed', autoplay: false});

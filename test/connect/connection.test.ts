@@ -11,9 +11,9 @@ import {withDefaults} from '../../source/cli/flags.js';
 import {resolveOptions, type Flags} from '../../source/cli/options.js';
 import {UsageError, type Environment} from '../../source/common/usage-error.js';
 import {proxyFor, resolveConnection, type Connection} from '../../source/connect/connection.js';
-import {writeKubeconfig, type KubeconfigContext} from '../helpers/kubeconfig.js';
-import {startTestProxy, type TestProxy} from '../helpers/test-proxy.js';
-import {makeTlsFixtures, type TlsFixtures} from '../helpers/tls-fixtures.js';
+import {writeKubeconfig, type KubeconfigContext} from '../helpers/servers/kubeconfig.js';
+import {startTestProxy, type TestProxy} from '../helpers/servers/test-proxy.js';
+import {makeTlsFixtures, type TlsFixtures} from '../helpers/servers/tls-fixtures.js';
 
 let home: string;
 let tls: TlsFixtures;

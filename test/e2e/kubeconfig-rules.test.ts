@@ -3,7 +3,7 @@
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {oneContext, writeKubeconfig} from '../helpers/kubeconfig.js';
+import {oneContext, writeKubeconfig} from '../helpers/servers/kubeconfig.js';
 import {temporaryDirectory} from '../helpers/temp-dir.js';
 import {e2eFixture} from './support/fixture.js';
 

@@ -8,8 +8,8 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, onTestFinished, test} from 'vitest';
 import type {Simulator, SimulatorOptions} from '../../source/simulator/index.js';
 import {temporaryDirectory} from '../helpers/temp-dir.js';
-import {startTestProxy} from '../helpers/test-proxy.js';
-import {makeTlsFixtures, type TlsFixtures} from '../helpers/tls-fixtures.js';
+import {startTestProxy} from '../helpers/servers/test-proxy.js';
+import {makeTlsFixtures, type TlsFixtures} from '../helpers/servers/tls-fixtures.js';
 import {e2eFixture, target} from './support/fixture.js';
 
 const plugin = fileURLToPath(new URL('../fixtures/exec-plugin.mjs', import.meta.url));

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {describePolicy, diffJob, flattenJob, jobPaths} from '../../source/model/diff-job.js';
 import type {Change} from '../../source/model/job.js';
-import {edited, loadFixture, normalize, type RawObject} from '../helpers/helpers.js';
+import {edited, loadFixture, normalize, type RawObject} from '../helpers/objects/fixtures.js';
 
 const running = loadFixture('running-mpi');
 

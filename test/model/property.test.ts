@@ -9,9 +9,9 @@ import type {Job} from '../../source/model/job.js';
 import {initialJobView, reduceJobView, type JobViewAction, type JobViewState} from '../../source/state/job-view.js';
 import {Screen} from '../../source/tui/job/screen.js';
 import {colorTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
-import {loadFixture, stringsWithControls, target, unsafeCharacter, type RawObject} from '../helpers/helpers.js';
-import {status} from '../helpers/api-status.js';
-import {jobEvent} from '../helpers/jobs.js';
+import {loadFixture, stringsWithControls, target, unsafeCharacter, type RawObject} from '../helpers/objects/fixtures.js';
+import {status} from '../helpers/objects/api-status.js';
+import {jobEvent} from '../helpers/objects/jobs.js';
 
 // Characters that make terminal trouble, and the pieces escape sequences are made of, mixed with ordinary text.
 const trouble = fc.constantFrom(

@@ -9,9 +9,9 @@ import {normalizeJob} from '../../source/model/normalize-job.js';
 import {sanitize} from '../../source/common/sanitize.js';
 import {createJobWatcher} from '../../source/watch/job-watcher.js';
 import {initialJobView, reduceJobView, type JobViewAction} from '../../source/state/job-view.js';
-import {loadFixture, target} from '../helpers/helpers.js';
-import {status} from '../helpers/api-status.js';
-import {manualSleep, until} from '../helpers/fake-time.js';
+import {loadFixture, target} from '../helpers/objects/fixtures.js';
+import {status} from '../helpers/objects/api-status.js';
+import {manualSleep, until} from '../helpers/fakes/fake-time.js';
 
 describe('sanitize.ts', () => {
 	test('ESC followed by a character outside the BMP leaves no lone surrogate', () => {

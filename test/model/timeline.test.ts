@@ -1,8 +1,8 @@
 import {describe, expect, test} from 'vitest';
 import {buildTimeline, recordPhase, type SeenPhase} from '../../source/model/timeline.js';
 import type {Job} from '../../source/model/job.js';
-import type {RawObject} from '../helpers/helpers.js';
-import {editedJob as job} from '../helpers/jobs.js';
+import type {RawObject} from '../helpers/objects/fixtures.js';
+import {editedJob as job} from '../helpers/objects/jobs.js';
 
 const t = (time: string) => Date.parse(`2024-03-11T${time}Z`);
 const created = t('08:00:00');

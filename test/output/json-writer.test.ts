@@ -6,7 +6,7 @@ import type {Job} from '../../source/model/job.js';
 import {normalizeJob} from '../../source/model/normalize-job.js';
 import {createJsonDetailsWriter, createJsonWriter} from '../../source/output/json-writer.js';
 import type {WatchEvent} from '../../source/watch/job-watcher.js';
-import {loadFixture, type RawObject} from '../helpers/helpers.js';
+import {loadFixture, type RawObject} from '../helpers/objects/fixtures.js';
 
 const target = {namespace: 'team-a', name: 'mpi'};
 const at = Date.parse('2026-11-27T05:08:44.123Z');

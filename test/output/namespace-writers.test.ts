@@ -3,7 +3,7 @@ import {ApiError} from '../../source/api/api-error.js';
 import {createNamespaceJsonWriter, createNamespaceTextWriter} from '../../source/output/namespace-writers.js';
 import {createJobIndex} from '../../source/watch/job-index.js';
 import type {NamespaceEvent, NamespaceListener} from '../../source/watch/namespace-watcher.js';
-import {unsafeCharacter, type RawObject} from '../helpers/helpers.js';
+import {unsafeCharacter, type RawObject} from '../helpers/objects/fixtures.js';
 
 const target = {namespace: 'team-a'};
 const at = Date.parse('2026-11-27T09:01:48.900Z');

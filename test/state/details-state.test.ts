@@ -5,9 +5,9 @@ import {keptEvents, normalizeEvents} from '../../source/model/normalize-events.j
 import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
 import {normalizePods} from '../../source/model/normalize-pods.js';
 import type {DetailPart, DetailResult, DetailsEvent, DetailValues} from '../../source/watch/details-poller.js';
-import {jobUid, loadClusterFixture} from '../helpers/cluster-fixtures.js';
-import type {RawObject} from '../helpers/helpers.js';
-import {status} from '../helpers/api-status.js';
+import {jobUid, loadClusterFixture} from '../helpers/objects/cluster-fixtures.js';
+import type {RawObject} from '../helpers/objects/fixtures.js';
+import {status} from '../helpers/objects/api-status.js';
 
 const t0 = Date.parse('2024-03-11T08:20:00Z');
 const podList = loadClusterFixture('pods');

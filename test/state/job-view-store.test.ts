@@ -1,9 +1,9 @@
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import {createJobViewStore} from '../../source/state/job-view-store.js';
-import {status} from '../helpers/api-status.js';
-import {fakeWatcher} from '../helpers/fake-watcher.js';
-import {jobAt as job, jobEvent} from '../helpers/jobs.js';
+import {status} from '../helpers/objects/api-status.js';
+import {fakeWatcher} from '../helpers/fakes/fake-watcher.js';
+import {jobAt as job, jobEvent} from '../helpers/objects/jobs.js';
 
 const notFound = status(404);
 

@@ -14,10 +14,10 @@ import {
 	type JobViewState,
 	type JobViewOptions,
 } from '../../source/state/job-view.js';
-import {jobUid, loadClusterFixture} from '../helpers/cluster-fixtures.js';
-import {loadFixture, normalize} from '../helpers/helpers.js';
-import {status} from '../helpers/api-status.js';
-import {jobAt as job, jobEvent} from '../helpers/jobs.js';
+import {jobUid, loadClusterFixture} from '../helpers/objects/cluster-fixtures.js';
+import {loadFixture, normalize} from '../helpers/objects/fixtures.js';
+import {status} from '../helpers/objects/api-status.js';
+import {jobAt as job, jobEvent} from '../helpers/objects/jobs.js';
 
 const options: JobViewOptions = {highlightMs: 5000, maxRecent: 50};
 const t0 = Date.parse('2024-03-11T08:20:00Z');

@@ -4,7 +4,7 @@ import {jobPaths} from '../../source/model/diff-job.js';
 import {diffJobSummary} from '../../source/model/diff-job.js';
 import type {JobDelta} from '../../source/watch/job-index.js';
 import {initialNamespaceState, nextNamespaceExpiry, reduceNamespace, type NamespaceState} from '../../source/state/namespace-state.js';
-import {added, jobsEvent, namespace, rawJob, summary, type RawSpec} from '../helpers/namespace-helpers.js';
+import {added, jobsEvent, namespace, rawJob, summary, type RawSpec} from '../helpers/objects/namespace-jobs.js';
 
 const options = {highlightMs: 4000};
 const t0 = Date.parse('2026-11-27T08:00:00Z');

@@ -25,8 +25,8 @@ import {createNamespaceStore} from '../../source/state/namespace-store.js';
 import type {JobSession} from '../../source/tui/namespace/use-job-session.js';
 import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import type {NamespaceEvent} from '../../source/watch/namespace-watcher.js';
-import {fakeWatcher, openedJob, runningJob} from '../helpers/render-helpers.js';
-import {added, jobsEvent, namespace} from '../helpers/namespace-helpers.js';
+import {fakeWatcher, openedJob, runningJob} from '../helpers/fakes/render-helpers.js';
+import {added, jobsEvent, namespace} from '../helpers/objects/namespace-jobs.js';
 
 /** What a terminal sends for each key of the tables; `text` is a printable key no row takes. */
 const bytes: Record<keyof typeof namedKeys, string> = {

@@ -16,11 +16,11 @@ import {
 	type Wanted,
 } from '../../source/watch/details-poller.js';
 import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
-import {earlierUid, gangMessage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from '../helpers/cluster-fixtures.js';
-import {edited, loadFixture, normalize, type RawObject} from '../helpers/helpers.js';
-import {status} from '../helpers/api-status.js';
-import {manualSleep} from '../helpers/fake-time.js';
-import {jobEvent} from '../helpers/jobs.js';
+import {earlierUid, gangMessage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from '../helpers/objects/cluster-fixtures.js';
+import {edited, loadFixture, normalize, type RawObject} from '../helpers/objects/fixtures.js';
+import {status} from '../helpers/objects/api-status.js';
+import {manualSleep} from '../helpers/fakes/fake-time.js';
+import {jobEvent} from '../helpers/objects/jobs.js';
 
 const namespace = 'cci-namespace-42263891';
 const t0 = Date.parse('2024-03-11T08:20:00Z');

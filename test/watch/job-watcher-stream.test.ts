@@ -7,10 +7,10 @@ import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent}
 import {initialJobView, reduceJobView, type JobViewState} from '../../source/state/job-view.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
 import {statusBody} from '../../source/simulator/index.js';
-import type {RawObject} from '../helpers/helpers.js';
-import {status} from '../helpers/api-status.js';
-import {instantSleep, ofType} from '../helpers/fake-time.js';
-import {written} from '../helpers/jobs.js';
+import type {RawObject} from '../helpers/objects/fixtures.js';
+import {status} from '../helpers/objects/api-status.js';
+import {instantSleep, ofType} from '../helpers/fakes/fake-time.js';
+import {written} from '../helpers/objects/jobs.js';
 
 // The watcher's watch mode as a state machine: a scripted client (GET answers, streams of events), an
 // instant sleep that records each wait, a clock that moves 100 ms a call. What is checked is the order of

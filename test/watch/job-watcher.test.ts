@@ -4,10 +4,10 @@ import {ApiError, errorFromResponse} from '../../source/api/api-error.js';
 import type {ApiObject} from '../../source/api/client.js';
 import {createJobWatcher, type JobWatcher, type WatcherOptions, type WatchEvent} from '../../source/watch/job-watcher.js';
 import {gatewayBody} from '../../source/simulator/index.js';
-import {edited, loadFixture, type RawObject} from '../helpers/helpers.js';
-import {status} from '../helpers/api-status.js';
-import {instantSleep, manualSleep, ofType, until} from '../helpers/fake-time.js';
-import {written} from '../helpers/jobs.js';
+import {edited, loadFixture, type RawObject} from '../helpers/objects/fixtures.js';
+import {status} from '../helpers/objects/api-status.js';
+import {instantSleep, manualSleep, ofType, until} from '../helpers/fakes/fake-time.js';
+import {written} from '../helpers/objects/jobs.js';
 
 // What the scripted client answers, one entry per getJob call: a job object, an error to throw, or a
 // function for answers that need the call's signal. When the script runs out, the watcher is stopped.

@@ -2,7 +2,7 @@ import {describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
 import {createApiClient, type ApiClient, type ApiObject} from '../../source/api/client.js';
 import {jobsPath, listJobs} from '../../source/watch/list-pager.js';
-import {namespace, rawJob} from '../helpers/namespace-helpers.js';
+import {namespace, rawJob} from '../helpers/objects/namespace-jobs.js';
 import {simulatorsFor} from '../simulator/http.js';
 
 type Call = {path: string; query: Record<string, string>};

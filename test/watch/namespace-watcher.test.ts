@@ -6,9 +6,9 @@ import {normalizeJobSummary} from '../../source/model/normalize-job.js';
 import {createNamespaceWatcher, type NamespaceEvent, type NamespaceWatcher} from '../../source/watch/namespace-watcher.js';
 import type {WatchMode} from '../../source/watch/job-watcher.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';
-import {namespace, rawJob, type RawSpec} from '../helpers/namespace-helpers.js';
-import {status} from '../helpers/api-status.js';
-import {instantSleep, until} from '../helpers/fake-time.js';
+import {namespace, rawJob, type RawSpec} from '../helpers/objects/namespace-jobs.js';
+import {status} from '../helpers/objects/api-status.js';
+import {instantSleep, until} from '../helpers/fakes/fake-time.js';
 
 // One entry per list the watcher makes (one page each): the jobs, or an error. The script running out stops it.
 type Answer = RawSpec[] | ApiError;

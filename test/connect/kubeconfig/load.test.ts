@@ -4,7 +4,7 @@ import {delimiter, join} from 'node:path';
 import {afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {UsageError} from '../../../source/common/usage-error.js';
 import {kubeconfigPaths, loadKubeconfig, prepareKubeconfigLoading, selectContext} from '../../../source/connect/kubeconfig/load.js';
-import {writeKubeconfig, type KubeconfigSpec} from '../../helpers/kubeconfig.js';
+import {writeKubeconfig, type KubeconfigSpec} from '../../helpers/servers/kubeconfig.js';
 
 beforeAll(prepareKubeconfigLoading);
 

@@ -4,7 +4,7 @@ import {App} from '../../../source/tui/job/job-app.js';
 import {plainTheme, ThemeProvider} from '../../../source/tui/kit/theme.js';
 import type {WatchEvent} from '../../../source/watch/job-watcher.js';
 import {createJobViewStore} from '../../../source/state/job-view-store.js';
-import {fakeWatcher, runningJob, tick} from '../../helpers/render-helpers.js';
+import {fakeWatcher, runningJob, tick} from '../../helpers/fakes/render-helpers.js';
 
 function setup() {
 	const {watcher, calls, emit} = fakeWatcher<WatchEvent>();

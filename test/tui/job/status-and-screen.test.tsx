@@ -6,7 +6,7 @@ import {Screen} from '../../../source/tui/job/screen.js';
 import {ApiError} from '../../../source/api/api-error.js';
 import {jobPaths} from '../../../source/model/diff-job.js';
 import {initialJobView, reduceJobView, type JobViewState} from '../../../source/state/job-view.js';
-import {renderWithTheme, runningJob} from '../../helpers/render-helpers.js';
+import {renderWithTheme, runningJob} from '../../helpers/fakes/render-helpers.js';
 
 const at = Date.parse('2026-11-27T02:10:00Z');
 const clock = (time: number) => new Date(time).toTimeString().slice(0, 8);

@@ -2,7 +2,7 @@ import {describe, expect, test} from 'vitest';
 import {LinkStatusLine} from '../../../source/tui/kit/link-status.js';
 import {ApiError} from '../../../source/api/api-error.js';
 import {initialJobView, reduceJobView, type JobViewAction, type JobViewState} from '../../../source/state/job-view.js';
-import {renderWithTheme, runningJob} from '../../helpers/render-helpers.js';
+import {renderWithTheme, runningJob} from '../../helpers/fakes/render-helpers.js';
 
 // The status line while watching: which transport is live, since when, and ages that move by the minute.
 

@@ -5,8 +5,8 @@ import {createNamespaceStore} from '../../../source/state/namespace-store.js';
 import type {NamespaceEvent} from '../../../source/watch/namespace-watcher.js';
 import type {JobSession} from '../../../source/tui/namespace/use-job-session.js';
 import {NamespaceApp} from '../../../source/tui/namespace/namespace-app.js';
-import {fakeWatcher, openedJob, tick} from '../../helpers/render-helpers.js';
-import {added, jobsEvent, namespace} from '../../helpers/namespace-helpers.js';
+import {fakeWatcher, openedJob, tick} from '../../helpers/fakes/render-helpers.js';
+import {added, jobsEvent, namespace} from '../../helpers/objects/namespace-jobs.js';
 
 function setup() {
 	const {watcher, calls, emit} = fakeWatcher<NamespaceEvent>();

@@ -6,7 +6,7 @@ import {colorTheme, plainTheme, ThemeProvider} from '../../../source/tui/kit/the
 import {diffJobSummary} from '../../../source/model/diff-job.js';
 import {initialNamespaceState, reduceNamespace, type NamespaceState} from '../../../source/state/namespace-state.js';
 import {initialTableView, reduceTableView, visibleRows, type TableView} from '../../../source/tui/namespace/namespace-view.js';
-import {added, jobsEvent, namespace, rawJob, summary, type RawSpec} from '../../helpers/namespace-helpers.js';
+import {added, jobsEvent, namespace, rawJob, summary, type RawSpec} from '../../helpers/objects/namespace-jobs.js';
 
 const t0 = Date.parse('2026-11-27T08:00:00Z');
 const options = {highlightMs: 4000};

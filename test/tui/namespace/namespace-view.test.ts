@@ -11,7 +11,7 @@ import {
 	type TableView,
 	type ViewAction,
 } from '../../../source/tui/namespace/namespace-view.js';
-import {summary, type RawSpec} from '../../helpers/namespace-helpers.js';
+import {summary, type RawSpec} from '../../helpers/objects/namespace-jobs.js';
 
 function rows(...specs: Array<RawSpec & {changedAt?: number; deletedAt?: number}>): Map<string, NamespaceRow> {
 	return new Map(

@@ -3,7 +3,7 @@ import {PodCounters} from '../../../../source/tui/job/panels/pod-counters.js';
 import {PoliciesTable} from '../../../../source/tui/job/panels/policies-table.js';
 import {TasksTable} from '../../../../source/tui/job/panels/tasks-table.js';
 import {jobPaths} from '../../../../source/model/diff-job.js';
-import {renderWithTheme, runningJob} from '../../../helpers/render-helpers.js';
+import {renderWithTheme, runningJob} from '../../../helpers/fakes/render-helpers.js';
 
 const fresh = {until: Number.MAX_SAFE_INTEGER};
 

@@ -10,7 +10,7 @@ import type {EventInfo, PodGroupInfo, PodInfo} from '../../../../source/model/cl
 import {detailPaths, type DetailView} from '../../../../source/state/details-state.js';
 import {buildTimeline} from '../../../../source/model/timeline.js';
 import {initialJobView, reduceJobView, type JobViewState} from '../../../../source/state/job-view.js';
-import {renderWithTheme, runningJob, runningRaw} from '../../../helpers/render-helpers.js';
+import {renderWithTheme, runningJob, runningRaw} from '../../../helpers/fakes/render-helpers.js';
 import {normalizeJob} from '../../../../source/model/normalize-job.js';
 
 const at = Date.parse('2026-11-27T02:10:00Z');

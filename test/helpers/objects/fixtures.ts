@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
-import {normalizeJob} from '../../source/model/normalize-job.js';
-import type {Job} from '../../source/model/job.js';
+import {normalizeJob} from '../../../source/model/normalize-job.js';
+import type {Job} from '../../../source/model/job.js';
 
 export type RawObject = Record<string, any>;
 
@@ -8,7 +8,7 @@ export const fixtureNames = ['seed-inqueue', 'running-mpi', 'completed-zeroed', 
 
 /** A fresh copy of a fixture from test/fixtures, as JSON.parse gives it. */
 export function loadFixture(name: (typeof fixtureNames)[number]): RawObject {
-	return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as RawObject;
+	return JSON.parse(readFileSync(new URL(`../../fixtures/${name}.json`, import.meta.url), 'utf8')) as RawObject;
 }
 
 export const target = {namespace: 'cci-namespace-42263891', name: 'mpi-allreduce'};

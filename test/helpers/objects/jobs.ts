@@ -1,7 +1,7 @@
-import {diffJob} from '../../source/model/diff-job.js';
-import type {Job} from '../../source/model/job.js';
-import type {WatchEvent} from '../../source/watch/job-watcher.js';
-import {edited, loadFixture, normalize, type RawObject} from './helpers.js';
+import {diffJob} from '../../../source/model/diff-job.js';
+import type {Job} from '../../../source/model/job.js';
+import type {WatchEvent} from '../../../source/watch/job-watcher.js';
+import {edited, loadFixture, normalize, type RawObject} from './fixtures.js';
 
 const running = loadFixture('running-mpi');
 

@@ -1,13 +1,13 @@
 import {render} from 'ink-testing-library';
 import type {ReactElement} from 'react';
-import {colorTheme, plainTheme, ThemeProvider} from '../../source/tui/kit/theme.js';
-import {normalizeJob} from '../../source/model/normalize-job.js';
-import type {Job} from '../../source/model/job.js';
-import {createJobViewStore} from '../../source/state/job-view-store.js';
-import type {JobSession} from '../../source/tui/namespace/use-job-session.js';
-import type {WatchEvent} from '../../source/watch/job-watcher.js';
+import {colorTheme, plainTheme, ThemeProvider} from '../../../source/tui/kit/theme.js';
+import {normalizeJob} from '../../../source/model/normalize-job.js';
+import type {Job} from '../../../source/model/job.js';
+import {createJobViewStore} from '../../../source/state/job-view-store.js';
+import type {JobSession} from '../../../source/tui/namespace/use-job-session.js';
+import type {WatchEvent} from '../../../source/watch/job-watcher.js';
 import {fakeWatcher} from './fake-watcher.js';
-import {namespace} from './namespace-helpers.js';
+import {namespace} from '../objects/namespace-jobs.js';
 
 /** Renders with a theme; `frame()` is the last frame, for assertions that print the screen when they fail. */
 export function renderWithTheme(element: ReactElement, color = false) {

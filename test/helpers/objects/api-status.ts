@@ -1,5 +1,5 @@
-import {type ApiError, errorFromResponse} from '../../source/api/api-error.js';
-import {statusBody, type StatusFaultOptions} from '../../source/simulator/index.js';
+import {type ApiError, errorFromResponse} from '../../../source/api/api-error.js';
+import {statusBody, type StatusFaultOptions} from '../../../source/simulator/index.js';
 
 /** The error the client makes of a Kubernetes Status answer with this code (and reason, message, Retry-After). */
 export function status(code: number, options?: StatusFaultOptions): ApiError {

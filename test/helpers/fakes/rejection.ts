@@ -1,5 +1,5 @@
 import {expect} from 'vitest';
-import {ApiError} from '../../source/api/api-error.js';
+import {ApiError} from '../../../source/api/api-error.js';
 
 /** What `promise` rejected with; the test fails if it resolved. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {

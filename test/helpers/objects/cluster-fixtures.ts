@@ -1,11 +1,11 @@
 import {readFileSync} from 'node:fs';
-import type {RawObject} from './helpers.js';
+import type {RawObject} from './fixtures.js';
 
 export const clusterFixtureNames = ['podgroup-unschedulable', 'podgroup-running', 'pods', 'events', 'hostile'] as const;
 
 /** A fresh copy of a fixture from test/fixtures/cluster: real-shaped PodGroups, PodLists and EventLists. */
 export function loadClusterFixture(name: (typeof clusterFixtureNames)[number]): RawObject {
-	return JSON.parse(readFileSync(new URL(`../fixtures/cluster/${name}.json`, import.meta.url), 'utf8')) as RawObject;
+	return JSON.parse(readFileSync(new URL(`../../fixtures/cluster/${name}.json`, import.meta.url), 'utf8')) as RawObject;
 }
 
 export const jobUid = '5d1c0e2a-7f43-4d6b-9a51-3b7f0c2e8a11';

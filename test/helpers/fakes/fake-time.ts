@@ -1,6 +1,6 @@
 import {setImmediate as tick} from 'node:timers/promises';
 import {expect} from 'vitest';
-import type {Sleep} from '../../source/common/sleep.js';
+import type {Sleep} from '../../../source/common/sleep.js';
 
 /** The events of one type, typed as such. */
 export function ofType<E extends {type: string}, T extends E['type']>(events: readonly E[], type: T): Array<Extract<E, {type: T}>> {
