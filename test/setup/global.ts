@@ -1,6 +1,6 @@
 // Once per `vitest run`, before any test file: dist/ rebuilt if the sources are newer (the end-to-end tests
 // run it), a temporary folder that holds every test's HOME and temporary files, and the person's HOME kept
-// for test/e2e/hermetic.test.ts alone.
+// for test/e2e/program/hermetic.test.ts alone.
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {tmpdir, userInfo} from 'node:os';
@@ -66,7 +66,7 @@ function buildIfStale() {
 	process.stdout.write(`dist/ was stale (${reason}): built with tsc in ${((performance.now() - started) / 1000).toFixed(1)} s${errors}\n`);
 }
 
-// Credentials and a proxy that lead nowhere, set here so that test/e2e/hermetic.test.ts fails whenever
+// Credentials and a proxy that lead nowhere, set here so that test/e2e/program/hermetic.test.ts fails whenever
 // they reach a test: the runner's own would reach it the same way.
 const planted: Record<string, string> = {
 	KUBECONFIG: '/nonexistent/kubeconfig-that-must-not-reach-a-test',

@@ -1,5 +1,5 @@
 // In every test worker, before its test files: nothing of the person's cluster, credentials, proxies or home
-// (test/e2e/hermetic.test.ts checks it). Temporary folders go into one folder that the run removes after.
+// (test/e2e/program/hermetic.test.ts checks it). Temporary folders go into one folder that the run removes after.
 import {inject} from 'vitest';
 import {privateVariablesIn} from '../helpers/environment.js';
 import {createTemporaryDirectory} from '../helpers/temp-dir.js';
