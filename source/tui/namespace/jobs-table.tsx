@@ -51,10 +51,10 @@ export function planJobColumns(width: number, longestName: number): JobColumns {
 	let used = selectionCells + cost('name', name) + cost('phase', name);
 	const chosen = new Set<ColumnKey>(['name', 'phase']);
 	for (const key of keepFirst) {
-		if (used + cost(key, name) <= width) {
-			chosen.add(key);
-			used += cost(key, name);
-		}
+		// In order: a narrower column further down the list does not take the place of one that did not fit.
+		if (used + cost(key, name) > width) break;
+		chosen.add(key);
+		used += cost(key, name);
 	}
 
 	const nameCells = name + Math.max(0, Math.min(wantName - name, width - used));

@@ -55,7 +55,25 @@ describe('NamespaceScreen', () => {
 		expect(shown).toContain(`rows 1–${fit} of 1000`);
 		expect(lines.filter(line => /train-\d{4}/.test(line))).toHaveLength(fit);
 		expect(shown).toMatch(/NAME +PHASE +PEND +RUN +SUCC +FAIL +MIN/);
-		if (columns >= 100) expect(shown).toMatch(/RETRY +AGE +QUEUE/);
+	});
+
+	test('narrower terminals lose columns from the end of the order of importance; the name and phase always stay', () => {
+		const dropOrder = ['QUEUE', 'AGE', 'RETRY', 'MIN', 'SUCC', 'FAIL', 'PEND', 'RUN'];
+		const seen = new Set<number>();
+		for (let columns = 200; columns >= 30; columns--) {
+			const header = frame(thousand, {columns, rows: 15}, initialTableView, true)
+				.split('\n')
+				.map(line => strip(line))
+				.find(line => /\bNAME\b/.test(line))!;
+			const shown = new Set(header.trim().split(/\s+/));
+			expect(shown.has('NAME') && shown.has('PHASE'), `${columns}: ${header}`).toBe(true);
+			const dropped = dropOrder.filter(column => !shown.has(column));
+			expect(dropped, `${columns} columns: ${header}`).toEqual(dropOrder.slice(0, dropped.length));
+			seen.add(dropped.length);
+		}
+
+		// Every step of the order is met somewhere between 200 and 30 columns.
+		expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
 	});
 
 	test('the header counts the jobs by phase, trouble first', () => {
