@@ -1,6 +1,4 @@
 import {readFileSync} from 'node:fs';
-import {createServer, type IncomingMessage, type Server} from 'node:http';
-import {connect, type AddressInfo, type Socket} from 'node:net';
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
 import type {Simulator} from '../../../source/simulator/index.js';
@@ -8,6 +6,7 @@ import type {CliRun} from '../support/run-cli.js';
 import {e2eFixture} from '../support/fixture.js';
 import {waitUntil} from '../support/wait.js';
 import {temporaryDirectory} from '../../helpers/temp-dir.js';
+import {startTestProxy, type TestProxy} from '../../helpers/servers/test-proxy.js';
 
 // The CCI credential sources through the built CLI, against the simulator's IAM endpoint and gateway checks:
 // their order, renewal, refusals and proxy. secrets.test.ts searches every source in every output mode.
@@ -25,11 +24,10 @@ const keys = {accessKey: 'HPUAK0000000000000001', secretKey: secrets.secretKey, 
 
 let simulator: Simulator | undefined;
 let run: CliRun | undefined;
-let proxy: Server | undefined;
+let proxy: TestProxy | undefined;
 
 const {startSimulator, runCli} = e2eFixture(async () => {
-	proxy?.closeAllConnections();
-	await new Promise<void>(resolve => (proxy ? proxy.close(() => resolve()) : resolve()));
+	await proxy?.close();
 	proxy = undefined;
 });
 
@@ -147,31 +145,13 @@ describe('IAM password', () => {
 
 	test('the login and the job requests both go through HTTP_PROXY (the same dispatcher)', async () => {
 		simulator = await startSimulator({scenario: 'seed', autoplay: false, iam: iamUser});
-		const tunnels: string[] = [];
-		// A proxy that opens CONNECT tunnels, as undici asks of it for every target.
-		proxy = createServer((_, response) => {
-			response.writeHead(405).end();
-		});
-		proxy.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
-			tunnels.push(request.url!);
-			const [host, port] = request.url!.split(':');
-			const upstream = connect(Number(port), host === 'localhost' ? '127.0.0.1' : host, () => {
-				client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-				upstream.write(head);
-				upstream.pipe(client);
-				client.pipe(upstream);
-			});
-			upstream.on('error', () => client.destroy());
-			client.on('error', () => upstream.destroy());
-		});
-		await new Promise<void>(resolve => proxy!.listen(0, '127.0.0.1', () => resolve()));
-		const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+		proxy = await startTestProxy();
 		// IAM at another origin (localhost) than the API (127.0.0.1): each gets a tunnel of its own.
-		const env = {...iamEnv(simulator), HW_AUTH_URL: `http://localhost:${simulator.port}/v3`, HTTP_PROXY: proxyUrl};
+		const env = {...iamEnv(simulator), HW_AUTH_URL: `http://localhost:${simulator.port}/v3`, HTTP_PROXY: proxy.url};
 		run = runCli(['--no-details', ...target(simulator), '--once'], env);
 		expect(await run.exit()).toBe(0);
 		expect(run.stdout()).toContain('phase=Inqueue');
-		expect(tunnels).toEqual([`localhost:${simulator.port}`, `127.0.0.1:${simulator.port}`]);
+		expect(proxy.connects).toEqual([`localhost:${simulator.port}`, `127.0.0.1:${simulator.port}`]);
 		expect(simulator.requests.map(request => `${request.method} ${request.status}`)).toEqual(['POST 201', 'GET 200']);
 	});
 });
