@@ -1,29 +1,12 @@
 import {describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
-import {diffJob} from '../../source/model/diff-job.js';
 import type {EventInfo, PodGroupInfo} from '../../source/model/cluster.js';
-import type {Job} from '../../source/model/job.js';
-import {normalizeJob} from '../../source/model/normalize-job.js';
 import {createJsonDetailsWriter, createJsonWriter} from '../../source/output/json-writer.js';
-import type {WatchEvent} from '../../source/watch/job-watcher.js';
-import {loadFixture, type RawObject} from '../helpers/objects/fixtures.js';
+import {at, job, jobEvent, pending, rawJob, running, target} from './writer-events.js';
+import {loadFixture} from '../helpers/objects/fixtures.js';
 
-const target = {namespace: 'team-a', name: 'mpi'};
-const at = Date.parse('2026-11-27T05:08:44.123Z');
 const time = '2026-11-27T05:08:44Z';
 
-function rawJob(resourceVersion: string, status: RawObject, uid = 'uid-1'): RawObject {
-	return {metadata: {name: 'mpi', namespace: 'team-a', uid, resourceVersion}, spec: {maxRetry: 3}, status};
-}
-
-const job = (raw: RawObject): Job => normalizeJob(raw, target);
-
-function jobEvent(raw: RawObject, previous?: Job, rvChanged = true): WatchEvent {
-	const next = job(raw);
-	return {type: 'job', at, raw, job: next, ...(previous ? {previous} : {}), changes: previous ? diffJob(previous, next) : [], rvChanged};
-}
-
-/** The lines written, each checked to be one JSON object ending in a newline, and the objects. */
 function writer() {
 	const lines: string[] = [];
 	const listener = createJsonWriter(line => lines.push(line), target);
@@ -40,8 +23,6 @@ function parseLine(line: string): Record<string, unknown> {
 const unavailable = new ApiError({category: 'server', summary: '503 ServiceUnavailable: unavailable', status: 503, reason: 'ServiceUnavailable', requestId: 'req-1'});
 const forbidden = new ApiError({category: 'forbidden', summary: '403 Forbidden: jobs is forbidden', status: 403, reason: 'Forbidden'});
 const notFound = new ApiError({category: 'not-found', summary: '404 NotFound: jobs "mpi" not found', status: 404, reason: 'NotFound'});
-const pending = rawJob('10', {state: {phase: 'Pending'}, pending: 3});
-const running = rawJob('11', {state: {phase: 'Running'}, running: 3});
 
 describe('the job in NDJSON', () => {
 	test('a change: the job as sent, first, and the changes as path/old/new (null for none)', () => {

@@ -1,27 +1,11 @@
 import {describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
-import {diffJob} from '../../source/model/diff-job.js';
 import type {EventInfo, PodGroupInfo} from '../../source/model/cluster.js';
-import type {Job} from '../../source/model/job.js';
-import {normalizeJob} from '../../source/model/normalize-job.js';
 import {createTextDetailsWriter, createTextWriter, jobLine} from '../../source/output/text-writer.js';
-import type {WatchEvent} from '../../source/watch/job-watcher.js';
+import {at, job, jobEvent, pending, rawJob, running, target} from './writer-events.js';
 import {loadFixture, unsafeCharacter, type RawObject} from '../helpers/objects/fixtures.js';
 
-const target = {namespace: 'team-a', name: 'mpi'};
-const at = Date.parse('2026-11-27T05:08:44.123Z');
 const stamp = '2026-11-27T05:08:44Z team-a/mpi';
-
-function rawJob(resourceVersion: string, status: RawObject, uid = 'uid-1'): RawObject {
-	return {metadata: {name: 'mpi', namespace: 'team-a', uid, resourceVersion}, spec: {maxRetry: 3}, status};
-}
-
-const job = (raw: RawObject): Job => normalizeJob(raw, target);
-
-function jobEvent(raw: RawObject, previous?: Job, rvChanged = true): WatchEvent {
-	const next = job(raw);
-	return {type: 'job', at, raw, job: next, ...(previous ? {previous} : {}), changes: previous ? diffJob(previous, next) : [], rvChanged};
-}
 
 function writer() {
 	const lines: string[] = [];
@@ -32,8 +16,6 @@ function writer() {
 const unavailable = new ApiError({category: 'server', summary: '503 ServiceUnavailable: the server is currently unable to handle the request', status: 503});
 const forbidden = new ApiError({category: 'forbidden', summary: '403 Forbidden: jobs is forbidden', status: 403});
 const notFound = new ApiError({category: 'not-found', summary: '404 NotFound: jobs "mpi" not found', status: 404});
-const pending = rawJob('10', {state: {phase: 'Pending'}, pending: 3});
-const running = rawJob('11', {state: {phase: 'Running'}, running: 3});
 
 describe('jobLine', () => {
 	test('the fields a script greps for, in order; "-" for what the server has not set', () => {
