@@ -25,7 +25,7 @@ import {createNamespaceStore} from '../../source/state/namespace-store.js';
 import type {JobSession} from '../../source/tui/namespace/use-job-session.js';
 import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import type {NamespaceEvent} from '../../source/watch/namespace-watcher.js';
-import {fakeWatcher, openedJob, runningJob} from '../helpers/fakes/render-helpers.js';
+import {fakeWatcher, openedJob, press, pressIdle, ready, runningJob, settle, untilPasses, type Rendered} from '../helpers/fakes/render-helpers.js';
 import {added, jobsEvent, namespace} from '../helpers/objects/namespace-jobs.js';
 
 /** What a terminal sends for each key of the tables; `text` is a printable key no row takes. */
@@ -46,13 +46,17 @@ const bytes: Record<keyof typeof namedKeys, string> = {
 };
 
 const typed = (key: string) => (Object.hasOwn(bytes, key) ? bytes[key as keyof typeof bytes] : key);
-const tick = async () => new Promise(resolve => setTimeout(resolve, 40));
 
-async function press(stdin: {write(data: string): void}, keys: readonly string[]) {
-	for (const key of keys) {
-		stdin.write(typed(key));
-		await tick();
-	}
+/** Keys that bring the app to a screen: each changes the frame, which is what is waited for. */
+async function pressAll(app: Rendered, keys: readonly string[]) {
+	for (const key of keys) await press(app, typed(key));
+}
+
+/** The key under test: typed, then waited on until its check passes, then settled, so that the check sees all it led to. */
+async function pressChecked(app: Rendered, key: string, what: string, check: () => void) {
+	app.stdin.write(typed(key));
+	await untilPasses(app, what, check);
+	await settle(app);
 }
 
 /** Every [screen, key, action] of a table: what the drive tests press. */
@@ -130,6 +134,9 @@ function jobSetup() {
 	return {...result, calls, quits, backs: () => backs};
 }
 
+/** The job's main view is drawn (with the job the setup emitted). */
+const jobShown = (frame: string) => frame.includes('r refresh') && frame.includes('Running');
+
 type JobView = 'main' | 'help' | 'events' | 'pods' | 'podGroup' | 'timeline';
 
 /** Which view the frame shows: the help's note, the main view's hints, or a full view's first line. */
@@ -173,20 +180,20 @@ const toJobScreen = {job: [], 'job-full': ['t'], 'job-help': ['?']} as const;
 describe("every key of a job's view does what the table says, on every screen it is listed for", () => {
 	test.each(cases(jobKeys))('%s: %s fires %s', async (screen, key, action) => {
 		const app = jobSetup();
-		await tick();
-		await press(app.stdin, toJobScreen[screen]);
+		await ready(app, "the job's main view", jobShown);
+		await pressAll(app, toJobScreen[screen]);
 		const before = jobView(app.lastFrame() ?? '');
-		await press(app.stdin, [key]);
-		const after = jobView(app.lastFrame() ?? '');
 		expect(Object.keys(jobChecks)).toContain(action);
+		await pressChecked(app, key, `${screen}: ${key} to fire ${action}`, () => jobChecks[action as JobAction](app, before, jobView(app.lastFrame() ?? '')));
+		const after = jobView(app.lastFrame() ?? '');
 		jobChecks[action as JobAction](app, before, after);
 	});
 
 	test('a key no row takes does nothing', async () => {
 		const app = jobSetup();
-		await tick();
+		await ready(app, "the job's main view", jobShown);
 		const frame = app.lastFrame();
-		await press(app.stdin, ['x', 'Q', '1', 'up', 'down', 'enter', 'pageDown', 'home', 'space', 'backspace']);
+		for (const key of ['x', 'Q', '1', 'up', 'down', 'enter', 'pageDown', 'home', 'space', 'backspace']) await pressIdle(app, typed(key));
 		expect(app.lastFrame()).toBe(frame);
 		expect([app.calls, app.quits, app.backs()]).toEqual([[], [], 0]);
 	});
@@ -200,10 +207,10 @@ describe("every key of a job's view does what the table says, on every screen it
 			</ThemeProvider>,
 		);
 		emit({type: 'job', at: Date.now(), raw: {}, job: runningJob(), changes: [], rvChanged: true});
-		await tick();
-		await press(app.stdin, ['e', 'o', 'g']);
+		await ready(app, "the job's main view", jobShown);
+		for (const key of ['e', 'o', 'g']) await pressIdle(app, key);
 		expect(jobView(app.lastFrame() ?? '')).toBe('main');
-		await press(app.stdin, ['t']);
+		await pressAll(app, ['t']);
 		expect(jobView(app.lastFrame() ?? '')).toBe('timeline');
 	});
 });
@@ -263,11 +270,11 @@ const toTableScreen = {table: ['j', 'j'], 'table-help': ['j', 'j', '?'], filter:
 describe("every key of the namespace's table and of its filter does what the table says", () => {
 	test.each([...cases(tableKeys), ...cases(filterKeys)])('%s: %s fires %s', async (screen, key, action) => {
 		const app = tableSetup();
-		await tick();
+		await ready(app, 'the table', frame => frame.includes('› train-00 '));
 		expect(Object.keys(tableChecks)).toContain(action);
 		const {before = [], check} = tableChecks[action as TableAction | FilterAction];
-		await press(app.stdin, [...toTableScreen[screen], ...before]);
-		await press(app.stdin, [key]);
+		await pressAll(app, [...toTableScreen[screen], ...before]);
+		await pressChecked(app, key, `${screen}: ${key} to fire ${action}`, () => check(app, screen));
 		check(app, screen);
 	});
 });

@@ -61,9 +61,94 @@ export function runningJob(overrides?: Parameters<typeof runningRaw>[0]): Job {
 	return normalizeJob(runningRaw(overrides), {namespace: 'default', name: 'mpi-demo'});
 }
 
-/** A pause long enough for Ink to read what was typed and draw its next frame (at most 30 frames a second). */
-export async function tick(): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, 50));
+/** What the waits below need of an app rendered by ink-testing-library. */
+export type Rendered = {
+	readonly stdin: {write(data: string): void; listenerCount(event: string): number};
+	readonly frames: readonly string[];
+	lastFrame(): string | undefined;
+};
+
+/** How long a wait goes on before it fails, naming what it waited for: far more than a loaded machine needs. */
+const waitMs = 5000;
+
+const turn = async () => new Promise(resolve => setImmediate(resolve));
+
+/**
+ * Resolves once `check` passes (returns without throwing), so that the `expect` a test ends with can be what it
+ * waits for. Looks on every turn of the event loop at first, then every 2 ms; after 5 s fails with what was
+ * awaited, why the check failed the last time, and the last frame.
+ */
+export async function untilPasses(app: Pick<Rendered, 'lastFrame'>, what: string, check: () => void): Promise<void> {
+	const deadline = performance.now() + waitMs;
+	for (let looks = 0; ; looks++) {
+		try {
+			check();
+			return;
+		} catch (error) {
+			if (performance.now() > deadline) {
+				const why = error instanceof Error && error !== notYet ? ` (last: ${error.message.split('\n')[0]})` : '';
+				throw new Error(`gave up after ${waitMs} ms waiting for ${what}${why}; the last frame:\n${app.lastFrame() ?? '(none)'}`, {cause: error});
+			}
+		}
+
+		await (looks < 10 ? turn() : new Promise(resolve => setTimeout(resolve, 2)));
+	}
+}
+
+const notYet = new Error('not yet');
+
+/** Resolves once `holds` returns true; fails as `untilPasses` does. */
+export async function until(app: Pick<Rendered, 'lastFrame'>, what: string, holds: () => boolean): Promise<void> {
+	await untilPasses(app, what, () => {
+		if (!holds()) throw notYet;
+	});
+}
+
+/**
+ * Resolves once Ink has drawn all that the keys typed and the events emitted so far lead to. ink-testing-library renders with
+ * `debug: true`, and Ink does not throttle in debug mode (`isUnthrottled`: its `maxFps`, 30 frames a second, a 34 ms
+ * throttle, is not used), so each React commit writes its frame to stdout at once. Ink's root is a legacy one (not
+ * concurrent) and `useInput` runs handlers inside `discreteUpdates`, so what a key sets is drawn before
+ * `stdin.write` returns. What can still come: effects (`useEffect`: an input handler attached, a job's view opened)
+ * and what they set, which React's scheduler runs on later `setImmediate` turns. So: turns of the event loop until
+ * three in a row wrote no frame.
+ */
+export async function settle(app: Pick<Rendered, 'frames'>): Promise<void> {
+	let written = app.frames.length;
+	for (let quiet = 0, turns = 0; quiet < 3; turns++) {
+		if (turns > 200) throw new Error('Ink still drawing after 200 turns of the event loop');
+		await turn();
+		quiet = app.frames.length === written ? quiet + 1 : 0;
+		written = app.frames.length;
+	}
+}
+
+/** Waits for the first frame `shows` holds for, with Ink reading keys (its `readable` listener on stdin), then settles. */
+export async function ready(app: Rendered, what: string, shows: (frame: string) => boolean): Promise<void> {
+	await until(app, `${what}, with keys read`, () => shows(app.lastFrame() ?? '') && app.stdin.listenerCount('readable') > 0);
+	await settle(app);
+}
+
+/**
+ * Types `key` and waits for what it does: `expected` holds, or without one, the frame changes. Then settles, so that
+ * the next key or assertion sees all that the key led to.
+ */
+export async function press(app: Rendered, key: string, expected?: {readonly what: string; readonly holds: () => boolean}): Promise<void> {
+	const before = app.lastFrame();
+	app.stdin.write(key);
+	await until(app, expected?.what ?? `the frame to change after ${JSON.stringify(key)}`, expected?.holds ?? (() => app.lastFrame() !== before));
+	await settle(app);
+}
+
+/**
+ * Types `key` where it should change nothing, and settles. A lone Esc is held by Ink's App for 20 ms
+ * (`pendingInputFlushDelayMilliseconds`), to tell it from the start of an escape sequence; a timer set after it
+ * for longer fires after it.
+ */
+export async function pressIdle(app: Rendered, key: string): Promise<void> {
+	app.stdin.write(key);
+	if (key === '\u001B') await new Promise(resolve => setTimeout(resolve, 25));
+	await settle(app);
 }
 
 /** A job opened from the namespace table: its view already holds the running job, under that name. */

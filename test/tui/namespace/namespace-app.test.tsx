@@ -5,7 +5,7 @@ import {createNamespaceStore} from '../../../source/state/namespace-store.js';
 import type {NamespaceEvent} from '../../../source/watch/namespace-watcher.js';
 import type {JobSession} from '../../../source/tui/namespace/use-job-session.js';
 import {NamespaceApp} from '../../../source/tui/namespace/namespace-app.js';
-import {fakeWatcher, openedJob, tick} from '../../helpers/fakes/render-helpers.js';
+import {fakeWatcher, openedJob, press, pressIdle, ready} from '../../helpers/fakes/render-helpers.js';
 import {added, jobsEvent, namespace} from '../../helpers/objects/namespace-jobs.js';
 
 function setup() {
@@ -34,16 +34,17 @@ function setup() {
 	return {...result, frame: () => result.lastFrame() ?? '', calls, quits, opened, closed};
 }
 
+/** Types each key and waits for the frame to change: every key here changes what the table shows. */
 async function keys(app: ReturnType<typeof setup>, ...sequence: string[]) {
-	for (const key of sequence) {
-		app.stdin.write(key);
-		await tick();
-	}
+	for (const key of sequence) await press(app, key);
 }
+
+/** Waits for the table's first frame, with keys read. */
+const shown = async (app: ReturnType<typeof setup>) => ready(app, 'the table', frame => frame.includes('› train-00 '));
 
 test('j, k and the arrows move the selection; End goes to the last job and the window follows', async () => {
 	const app = setup();
-	await tick();
+	await shown(app);
 	expect(app.frame()).toMatch(/^› train-00 /m);
 	await keys(app, 'j', 'j', '\u001B[B', 'k');
 	expect(app.frame()).toMatch(/^› train-02 /m);
@@ -54,7 +55,7 @@ test('j, k and the arrows move the selection; End goes to the last job and the w
 
 test('/ filters while typing (q and s are letters then), Enter keeps it, Esc clears it', async () => {
 	const app = setup();
-	await tick();
+	await shown(app);
 	await keys(app, '/', '3', 's', 'q');
 	expect(app.quits).toEqual([]);
 	expect(app.frame()).toContain('/3sq▏');
@@ -70,33 +71,35 @@ test('/ filters while typing (q and s are letters then), Enter keeps it, Esc cle
 
 test('s cycles the sort; r lists now; p pauses', async () => {
 	const app = setup();
-	await tick();
+	await shown(app);
 	await keys(app, 's');
 	expect(app.frame()).toContain('sort: phase, trouble first');
 	await keys(app, 's', 's', 's');
 	expect(app.frame()).toContain('sort: name');
-	await keys(app, 'r', 'p');
+	await press(app, 'r', {what: 'r to list now', holds: () => app.calls.length === 1});
+	await press(app, 'p', {what: 'p to pause', holds: () => app.calls.length === 2});
 	expect(app.calls).toEqual(['pollNow', 'paused:true']);
 });
 
 test("Enter opens the selected job's own view; Esc stops it and comes back to the table", async () => {
 	const app = setup();
-	await tick();
+	await shown(app);
 	await keys(app, 'j', '\r');
 	expect(app.opened).toEqual(['train-01']);
 	expect(app.frame()).toContain('team-a/train-01 rv');
 	expect(app.frame()).toContain('Esc jobs');
 	// Keys go to the job's view now: j is not a move in the table.
-	await keys(app, 'j', '\u001B');
+	await pressIdle(app, 'j');
+	await keys(app, '\u001B');
 	expect(app.closed).toEqual(['train-01']);
 	expect(app.frame()).toMatch(/^› train-01 /m);
-	await keys(app, 'q');
+	await press(app, 'q', {what: 'q to quit', holds: () => app.quits.length > 0});
 	expect(app.quits).toEqual(['quit']);
 });
 
 test('? lists every key of the table with what it does, one row each; ? again hides it', async () => {
 	const app = setup();
-	await tick();
+	await shown(app);
 	await keys(app, '?');
 	const lines = app.frame().split('\n');
 	const below = lines.slice(lines.findIndex(line => line.trim() === 'Keys') + 1).map(line => line.trimEnd());
