@@ -198,7 +198,7 @@ describe.runIf(process.platform === 'linux')('memory: at most two malloc arenas'
 		const sim = await start();
 		sim.goTo(5);
 		for (const [given, expected] of [[undefined, '2'], ['8', '8']] as const) {
-			run = runCli([...target(sim), '-o', 'text', ...fast], given === undefined ? {} : {MALLOC_ARENA_MAX: given});
+			run = runCli([...target(sim), '-o', 'text', ...fast], {MALLOC_ARENA_MAX: given});
 			await run.waitFor(/phase=Running/);
 			const environment = readFileSync(`/proc/${run.child.pid}/environ`, 'utf8').split('\0');
 			expect(environment).toContain(`MALLOC_ARENA_MAX=${expected}`);

@@ -57,7 +57,8 @@ describe('a process a test starts', () => {
 		const run = runCli([], {VCJOB_WATCH_SAMPLE: 'given'}, {command: printEnvironment});
 		expect(await run.exit()).toBe(0);
 		const {env, home} = printed(run.stdout());
-		expect(Object.keys(env).sort()).toEqual(['HOME', 'PATH', 'VCJOB_WATCH_SAMPLE']);
+		expect(Object.keys(env).sort()).toEqual(['HOME', 'MALLOC_ARENA_MAX', 'NODE_COMPILE_CACHE', 'PATH', 'VCJOB_WATCH_SAMPLE']);
+		expect(env['NODE_COMPILE_CACHE']!.startsWith(tmpdir())).toBe(true);
 		expect(env['PATH']).toBe(process.env['PATH']);
 		expect(env['VCJOB_WATCH_SAMPLE']).toBe('given');
 		expect(runnerHomes).not.toContain(env['HOME']);
@@ -85,7 +86,7 @@ describe('a process a test starts', () => {
 		const {env, home} = printed(pty.raw());
 		// `script` runs the command through sh, which sets PWD, SHLVL and _ for what it starts.
 		const fromShell = new Set(['PWD', 'SHLVL', '_']);
-		expect(Object.keys(env).filter(name => !fromShell.has(name)).sort()).toEqual(['HOME', 'PATH', 'TERM', 'VCJOB_WATCH_SAMPLE']);
+		expect(Object.keys(env).filter(name => !fromShell.has(name)).sort()).toEqual(['HOME', 'MALLOC_ARENA_MAX', 'NODE_COMPILE_CACHE', 'PATH', 'TERM', 'VCJOB_WATCH_SAMPLE']);
 		expect(env['TERM']).toBe('xterm-256color');
 		expect(runnerHomes).not.toContain(env['HOME']);
 		expect(home).toEqual([]);

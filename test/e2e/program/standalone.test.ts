@@ -107,7 +107,7 @@ describe.each(artefacts)('$name, alone in an empty folder', artefact => {
 
 	test('the TUI (Ink, React, yoga-layout WebAssembly) draws the job in a terminal; q quits and restores it', async () => {
 		// `script` and `stty` are found through the usual PATH; the program sees the empty one.
-		const pty = runInPty(target(), {columns: 100, rows: 30}, {HOME: folder, HW_AUTH_TOKEN: token}, {
+		const pty = runInPty(target(), {columns: 100, rows: 30}, {HOME: folder, HW_AUTH_TOKEN: token, MALLOC_ARENA_MAX: undefined}, {
 			command: artefact.command(),
 			cwd: folder,
 			programPath: emptyPath,

@@ -1,4 +1,6 @@
 import {spawn, type ChildProcess} from 'node:child_process';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {minimalEnvironment} from '../../helpers/environment.js';
 import {createTemporaryDirectory, removeTemporaryDirectory} from '../../helpers/temp-dir.js';
@@ -25,8 +27,18 @@ export type RunOptions = {
 };
 
 /**
- * Starts command with the environment a test gives it and nothing of the runner's but PATH: HOME is a
- * temporary folder of its own (removed once the process has gone) unless env names one.
+ * What every process a test starts has unless the test says otherwise (a key given as undefined drops it).
+ * Tests start the program by the hundred: MALLOC_ARENA_MAX already set spares each start the second boot of
+ * its relaunch (source/cli/boot/malloc-arenas.ts; the tests of that relaunch pass it as undefined), and one
+ * compile cache for the run (in its temporary folder) spares compiling the same modules again.
+ */
+export function startDefaults(): Record<string, string> {
+	return {MALLOC_ARENA_MAX: '2', NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache')};
+}
+
+/**
+ * Starts command with the environment a test gives it and nothing of the runner's but PATH and
+ * startDefaults(): HOME is a temporary folder of its own (removed once the process has gone) unless env names one.
  */
 export function spawnHermetic(
 	command: readonly string[],
@@ -35,7 +47,7 @@ export function spawnHermetic(
 ): ChildProcess {
 	const home = 'HOME' in env ? undefined : createTemporaryDirectory('vcjob-watch-home-');
 	const [file, ...args] = command;
-	const child = spawn(file!, args, {env: minimalEnvironment(env, home), cwd: options.cwd, stdio: options.stdio});
+	const child = spawn(file!, args, {env: minimalEnvironment({...startDefaults(), ...env}, home), cwd: options.cwd, stdio: options.stdio});
 	if (home) {
 		const remove = () => {
 			removeTemporaryDirectory(home);
