@@ -125,13 +125,15 @@ export function runInPty(
 			const pid = inner();
 			if (!pid) throw new Error('no program in the pty');
 			const tty = readlinkSync(`/proc/${pid}/fd/1`);
+			// Marked before stty: the kernel itself signals the new size to the program, which may redraw
+			// before stty has even exited.
+			const mark = raw.length;
+			terminal.resize(columns, rows);
 			await new Promise<void>((resolve, reject) => {
 				spawn('stty', ['-F', tty, 'cols', String(columns), 'rows', String(rows)], {env: {PATH: process.env['PATH']}}).on('exit', code =>
 					code === 0 ? resolve() : reject(new Error(`stty exited ${code}`)),
 				);
 			});
-			terminal.resize(columns, rows);
-			const mark = raw.length;
 			process.kill(pid, 'SIGWINCH');
 			// Done when the program has redrawn the whole screen for the new size (the full-screen renderer
 			// clears first); until then the emulator still shows the old frame, cut or reflowed.
