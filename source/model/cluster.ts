@@ -33,6 +33,35 @@ export type PodProblem = {
 	readonly container?: string;
 };
 
+/** How one run of a container ended, as the kubelet reports it (state.terminated, lastState.terminated). */
+export type ContainerExit = {
+	readonly exitCode?: number;
+	/** The signal the kubelet says killed it; rarely set (the exit code says 128+N instead). */
+	readonly signal?: number;
+	/** OOMKilled, Error, Completed, ContainerStatusUnknown, StartError … */
+	readonly reason?: string;
+	/**
+	 * The termination message, a line each: the container's own words, or with FallbackToLogsOnError the
+	 * end of its log, where a stack trace keeps its lines.
+	 */
+	readonly message?: readonly string[];
+	/** RFC 3339, as sent. */
+	readonly startedAt?: string;
+	readonly finishedAt?: string;
+};
+
+/** A container that has ended a run or restarted: what failure records are made of. */
+export type ContainerRuns = {
+	readonly name: string;
+	/** An init container: a failing one keeps the pod from starting. */
+	readonly init: boolean;
+	readonly restartCount: number;
+	/** The current run has ended. */
+	readonly terminated?: ContainerExit;
+	/** The run before the current one: after a restart in place, the only trace of the failure. */
+	readonly lastTerminated?: ContainerExit;
+};
+
 export type PodInfo = {
 	readonly name: string;
 	readonly uid?: string;
@@ -47,6 +76,11 @@ export type PodInfo = {
 	/** metadata.deletionTimestamp is set: the pod is going. */
 	readonly deleting: boolean;
 	readonly problem?: PodProblem;
+	/** status.reason and status.message: Evicted, DeadlineExceeded … and the kubelet's words. */
+	readonly reason?: string;
+	readonly message?: string;
+	/** Containers that ended a run or restarted, init containers first; absent when none did. */
+	readonly runs?: readonly ContainerRuns[];
 	/** 0 failing, 1 pending, 2 running not ready, 3 deleting, 4 running, 5 finished: trouble sorts first. */
 	readonly rank: number;
 };

@@ -1,9 +1,64 @@
-import type {PodInfo, PodProblem} from './cluster.js';
+import type {ContainerExit, ContainerRuns, PodInfo, PodProblem} from './cluster.js';
 import {sanitize, sanitizeOptional} from '../common/sanitize.js';
 import {asArray, asRecord, count, type UnknownRecord} from './wire.js';
 
 // Waiting reasons of a container that is merely starting: not trouble.
 const startingReasons = new Set(['ContainerCreating', 'PodInitializing']);
+
+// The kubelet keeps at most 4 KiB of a termination message; a server may send anything, so only the end
+// (where a log's last lines are) is read, a bounded number of lines.
+const messageTailChars = 16_384;
+const messageLines = 80;
+
+function integerOf(value: unknown): number | undefined {
+	return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
+function messageLinesOf(value: unknown): string[] | undefined {
+	if (typeof value !== 'string') return undefined;
+	const lines = value
+		.slice(-messageTailChars)
+		.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/)
+		.map(line => sanitize(line, 300))
+		.filter(line => line !== '')
+		.slice(-messageLines);
+	return lines.length === 0 ? undefined : lines;
+}
+
+function exitOf(value: unknown): ContainerExit | undefined {
+	const record = asRecord(value);
+	if (!record) return undefined;
+	const exitCode = integerOf(record['exitCode']);
+	// Signal 0 is Go's zero value, sent for "no signal".
+	const signal = integerOf(record['signal']) || undefined;
+	const reason = sanitizeOptional(record['reason'], 64);
+	const message = messageLinesOf(record['message']);
+	const startedAt = sanitizeOptional(record['startedAt'], 64);
+	const finishedAt = sanitizeOptional(record['finishedAt'], 64);
+	return {
+		...(exitCode === undefined ? {} : {exitCode}),
+		...(signal === undefined ? {} : {signal}),
+		...(reason === undefined ? {} : {reason}),
+		...(message === undefined ? {} : {message}),
+		...(startedAt === undefined ? {} : {startedAt}),
+		...(finishedAt === undefined ? {} : {finishedAt}),
+	};
+}
+
+function runsOf(status: UnknownRecord, init: boolean): ContainerRuns | undefined {
+	const restartCount = count(status['restartCount']);
+	const terminated = exitOf(asRecord(status['state'])?.['terminated']);
+	const lastTerminated = exitOf(asRecord(status['lastState'])?.['terminated']);
+	// A container running its first run has nothing to tell about failures: left out, so that PodInfo stays small.
+	if (restartCount === 0 && !terminated && !lastTerminated) return undefined;
+	return {
+		name: sanitizeOptional(status['name'], 64) ?? '',
+		init,
+		restartCount,
+		...(terminated === undefined ? {} : {terminated}),
+		...(lastTerminated === undefined ? {} : {lastTerminated}),
+	};
+}
 
 function containerProblem(status: UnknownRecord): PodProblem | undefined {
 	const container = sanitizeOptional(status['name'], 64);
@@ -98,6 +153,12 @@ export function normalizePod(value: unknown): PodInfo {
 	const task = sanitizeOptional(labels['volcano.sh/task-spec'], 64);
 	const node = sanitizeOptional(spec['nodeName'], 253);
 	const createdAt = sanitizeOptional(metadata['creationTimestamp'], 64);
+	const reason = sanitizeOptional(status['reason'], 64);
+	const message = sanitizeOptional(status['message'], 300);
+	const runs = [
+		...asArray(status['initContainerStatuses'], 50).map(entry => runsOf(asRecord(entry) ?? {}, true)),
+		...statuses.map(entry => runsOf(entry, false)),
+	].filter(entry => entry !== undefined);
 	return {
 		name: sanitizeOptional(metadata['name'], 253) ?? '(unnamed)',
 		...(uid === undefined ? {} : {uid}),
@@ -110,6 +171,9 @@ export function normalizePod(value: unknown): PodInfo {
 		...(createdAt === undefined ? {} : {createdAt}),
 		deleting,
 		...(problem === undefined ? {} : {problem}),
+		...(reason === undefined ? {} : {reason}),
+		...(message === undefined ? {} : {message}),
+		...(runs.length === 0 ? {} : {runs}),
 		rank: rankOf(phase, problem, ready, containers, deleting),
 	};
 }

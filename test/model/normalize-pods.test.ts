@@ -278,3 +278,63 @@ describe('hostile strings', () => {
 		expect(podGroupNameOf(hostile, jobUid)).toBe('pg-x');
 	});
 });
+
+describe('container runs: what failure records are made of', () => {
+	const finished = {startedAt: '2024-03-11T08:01:00Z', finishedAt: '2024-03-11T08:09:00Z'};
+
+	test('a container that ended or restarted: its restarts, its current and last exits; one still in its first run is left out', () => {
+		const info = normalizePod({
+			status: {
+				phase: 'Running',
+				initContainerStatuses: [{name: 'fetch', restartCount: 0, state: {terminated: {exitCode: 0, reason: 'Completed', ...finished}}}],
+				containerStatuses: [
+					{name: 'trainer', restartCount: 2, state: {running: {}}, lastState: {terminated: {exitCode: 137, reason: 'OOMKilled', signal: 0, ...finished}}},
+					{name: 'sidecar', restartCount: 0, state: {terminated: {exitCode: 143, signal: 15, reason: 'Error', message: 'bye', ...finished}}},
+					{name: 'fresh', restartCount: 0, state: {running: {}}},
+				],
+			},
+		});
+		expect(info.runs).toEqual([
+			{name: 'fetch', init: true, restartCount: 0, terminated: {exitCode: 0, reason: 'Completed', ...finished}},
+			{name: 'trainer', init: false, restartCount: 2, lastTerminated: {exitCode: 137, reason: 'OOMKilled', ...finished}},
+			{name: 'sidecar', init: false, restartCount: 0, terminated: {exitCode: 143, signal: 15, reason: 'Error', message: ['bye'], ...finished}},
+		]);
+	});
+
+	test('no container ended: no runs at all', () => {
+		expect(byName('mpimaster-0')).not.toHaveProperty('runs');
+	});
+
+	test('the pod\'s own reason and message, also when only a message is sent', () => {
+		expect(normalizePod({status: {phase: 'Failed', reason: 'Evicted', message: 'low on memory'}})).toMatchObject({reason: 'Evicted', message: 'low on memory'});
+		const info = normalizePod({status: {phase: 'Failed', message: 'node lost'}});
+		expect(info.message).toBe('node lost');
+		expect(info).not.toHaveProperty('reason');
+	});
+
+	test('a termination message keeps its lines, blank ones dropped, the last 80 of them', () => {
+		const trace = ['Traceback (most recent call last):', '  File "train.py", line 3', '', 'ZeroDivisionError: division by zero'].join('\n');
+		const exit = (message: string) =>
+			normalizePod({status: {phase: 'Failed', containerStatuses: [{name: 'c', state: {terminated: {exitCode: 1, message}}}]}}).runs?.[0]?.terminated?.message;
+		expect(exit(trace)).toEqual(['Traceback (most recent call last):', 'File "train.py", line 3', 'ZeroDivisionError: division by zero']);
+		expect(exit('a\r\nb\rc\u2028d')).toEqual(['a', 'b', 'c', 'd']);
+		const long = exit(Array.from({length: 200}, (_, index) => `line ${index}`).join('\n'));
+		expect(long).toHaveLength(80);
+		expect(long?.at(-1)).toBe('line 199');
+		expect(exit('x'.repeat(1000))?.[0]).toHaveLength(300);
+		expect(exit(' \n \n')).toBeUndefined();
+	});
+
+	test('wrong types: no exit code that is not an integer, no run from garbage', () => {
+		const info = normalizePod({
+			status: {
+				phase: 'Failed',
+				containerStatuses: [
+					{name: 'c', restartCount: '1', state: {terminated: {exitCode: '1', signal: 1.5, reason: 7, message: {}, finishedAt: []}}, lastState: {terminated: null}},
+					{name: 'd', restartCount: 0, state: {terminated: 'yes'}, lastState: []},
+				],
+			},
+		});
+		expect(info.runs).toEqual([{name: 'c', init: false, restartCount: 1, terminated: {reason: '7'}}]);
+	});
+});
