@@ -50,6 +50,7 @@ export const clusterDiscovery: ReadonlyMap<string, unknown> = new Map([
 			resources: [
 				{name: 'events', singularName: 'event', namespaced: true, kind: 'Event', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ev']},
 				{name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['po'], categories: ['all']},
+				{name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get']},
 				{name: 'pods/status', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get', 'patch', 'update']},
 			],
 		},

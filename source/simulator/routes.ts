@@ -5,6 +5,7 @@ import {rootDiscovery, type LocalEnd} from './discovery.js';
 
 const groupVersion = 'batch.volcano.sh/v1alpha1';
 const groupVersionPath = `/apis/${groupVersion}`;
+const podLogPattern = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log\/?$/;
 const jobPathPattern = /^\/apis\/batch\.volcano\.sh\/v1alpha1\/namespaces\/([^/]+)\/jobs\/([^/]+)\/?$/;
 const resourceList = {
 	kind: 'APIResourceList',
@@ -51,12 +52,16 @@ function decode(segment: string): string | undefined {
 export type Route =
 	| {readonly kind: 'job'; readonly namespace: string | undefined; readonly name: string | undefined}
 	| {readonly kind: 'discovery'; readonly body: unknown}
-	| {readonly kind: 'cluster'; readonly request: ClusterRequest & {readonly name: string}};
+	| {readonly kind: 'cluster'; readonly request: ClusterRequest & {readonly name: string}}
+	| {readonly kind: 'log'; readonly namespace: string; readonly name: string};
 
 /** What a path other than a collection's asks for; undefined when no service publishes it. */
 export function routeOf(pathname: string, socket: LocalEnd): Route | undefined {
 	const job = jobPathPattern.exec(pathname);
 	if (job) return {kind: 'job', namespace: decode(job[1]!), name: decode(job[2]!)};
+	const log = podLogPattern.exec(pathname);
+	const [logNamespace, logName] = log ? [decode(log[1]!), decode(log[2]!)] : [];
+	if (logNamespace !== undefined && logName !== undefined) return {kind: 'log', namespace: logNamespace, name: logName};
 	const bare = pathname.replace(/\/$/, '');
 	if (bare === groupVersionPath) return {kind: 'discovery', body: resourceList};
 	const discovery = clusterDiscovery.get(bare) ?? rootDiscovery(bare, socket);

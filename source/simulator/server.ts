@@ -15,6 +15,7 @@ import {createCluster} from './cluster/cluster.js';
 import {gatewayBody, statusBody, type CollectionFault, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {createFleet, type ManyJobsOptions} from './cluster/fleet/many-jobs.js';
+import {createPodLogs} from './pod-log-api.js';
 import {createScenarioPlayer} from './scenario-player.js';
 import {parseBool, pick, routeOf} from './routes.js';
 import {resolveScenario, type Scenario} from './scenarios.js';
@@ -66,8 +67,8 @@ export type SimulatorOptions = {
 	 * server's rule, 100 to 102,400 events keeping about 75 s of simulated time (apiserver/watch-window.ts).
 	 */
 	readonly historySize?: number;
-	/** These resources' lists, watches and gets are answered 403, as for a user whose role does not cover them. */
-	readonly forbidden?: readonly ClusterResource[];
+	/** These resources' lists, watches and gets are answered 403, as for a user whose role does not cover them; `pods/log`: pod logs. */
+	readonly forbidden?: ReadonlyArray<ClusterResource | 'pods/log'>;
 	/** The PodGroup is named `<job>` as before Volcano v1.6, not `<job>-<job uid>`; default: the scenario's choice. */
 	readonly legacyPodGroupName?: boolean;
 } & WatchSimulatorOptions;
@@ -154,7 +155,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		compactionIntervalMs: options.compactionIntervalMs ?? defaultCompactionIntervalMs,
 	});
 	const stores = Object.fromEntries(collectionResources.map(resource => [resource, createObjectStore(etcd)])) as Record<CollectionResource, ObjectStore>;
-	const forbidden = options.forbidden ?? [];
+	const forbidden = (options.forbidden ?? []).filter((resource): resource is ClusterResource => resource !== 'pods/log');
 	const faults = createFaultReplies({tooLargeWaitMs: options.tooLargeWaitMs ?? 3000});
 	const cluster = createCluster({
 		speed,
@@ -163,6 +164,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		store: (resource, rendered) => storeRendered(stores[resource], resource, rendered),
 	});
 	const sync = (at: number) => syncCluster(cluster, stores, scenario.namespace, at);
+	const podLogs = createPodLogs({
+		pod(namespace, name) {
+			const at = Date.now();
+			sync(at);
+			return cluster.pods(at).find(pod => pod.fields['metadata.namespace'] === namespace && pod.fields['metadata.name'] === name);
+		},
+		speed,
+		forbidden: options.forbidden?.includes('pods/log') ?? false,
+		user: simulatedUser,
+	});
 	const api = createApiServer({
 		...pick(options, ['bookmarkIntervalMs', 'bookmarks', 'initialEventsEndBookmark', 'progressNotifyMs', 'maxWatchSeconds', 'refuseWatch', 'tooLargeWaitMs', 'historySize']),
 		etcd,
@@ -291,6 +302,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		if (!route) return;
 		if (route.kind === 'discovery') {
 			sendJson({status: 200, body: route.body});
+			return;
+		}
+
+		if (route.kind === 'log') {
+			podLogs.serve({namespace: route.namespace, name: route.name, query: url.searchParams, response, sendJson, onStatus: setStatus});
 			return;
 		}
 

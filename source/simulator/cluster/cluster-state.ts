@@ -50,6 +50,8 @@ export type Rendered = {
 	readonly body: Record<string, unknown>;
 	readonly labels?: Readonly<Record<string, string>>;
 	readonly fields: Readonly<Record<string, string>>;
+	/** A pod's container runs by containerID, in ms (its status has seconds). */
+	readonly runs?: ReadonlyMap<string, {readonly startedAt: number; readonly finishedAt?: number}>;
 };
 
 /**

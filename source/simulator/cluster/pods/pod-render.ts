@@ -24,7 +24,11 @@ function containerId(pod: PodState, container: Container, run: number): string {
 	return `containerd://${hash(`${pod.uid}/${container.name}/${run}`)}`;
 }
 
-function terminated(termination: Termination, id: string): Record<string, unknown> {
+/** Container runs by containerID, in ms where the status has seconds: the times their logs are written at. */
+type RunTimes = Map<string, {readonly startedAt: number; readonly finishedAt?: number}>;
+
+function terminated(termination: Termination, id: string, runs: RunTimes): Record<string, unknown> {
+	runs.set(id, {startedAt: termination.startedAt, finishedAt: termination.finishedAt});
 	return {
 		terminated: {
 			exitCode: termination.exit.exitCode,
@@ -36,7 +40,7 @@ function terminated(termination: Termination, id: string): Record<string, unknow
 	};
 }
 
-function containerStatus(pod: PodState, container: Container, job: JobView, now: number): Record<string, unknown> {
+function containerStatus(pod: PodState, container: Container, job: JobView, now: number, runs: RunTimes): Record<string, unknown> {
 	const base = {name: container.name};
 	const image = {image: container.image};
 	if (pod.phase === 'Pending') {
@@ -57,8 +61,8 @@ function containerStatus(pod: PodState, container: Container, job: JobView, now:
 		const id = containerId(pod, container, pod.restarts);
 		return {
 			...base,
-			state: terminated({exit: pod.exit ?? {reason: 'Error', exitCode: 1}, startedAt: pod.runningAt ?? finishedAt, finishedAt}, id),
-			lastState: pod.lastExit ? terminated(pod.lastExit, containerId(pod, container, pod.restarts - 1)) : {},
+			state: terminated({exit: pod.exit ?? {reason: 'Error', exitCode: 1}, startedAt: pod.runningAt ?? finishedAt, finishedAt}, id, runs),
+			lastState: pod.lastExit ? terminated(pod.lastExit, containerId(pod, container, pod.restarts - 1), runs) : {},
 			ready: false,
 			restartCount: pod.restarts,
 			...image,
@@ -70,6 +74,7 @@ function containerStatus(pod: PodState, container: Container, job: JobView, now:
 
 	const view = pod.crash ? crashView(pod, now) : {restartCount: pod.restarts, runningSince: pod.runningAt ?? now, last: pod.lastExit};
 	const id = containerId(pod, container, view.restartCount);
+	if (view.waiting === undefined) runs.set(id, {startedAt: view.runningSince ?? now});
 	const state =
 		view.waiting === undefined
 			? {running: {startedAt: kubeTime(new Date(view.runningSince ?? now))}}
@@ -77,7 +82,7 @@ function containerStatus(pod: PodState, container: Container, job: JobView, now:
 	return {
 		...base,
 		state,
-		lastState: view.last ? terminated(view.last, containerId(pod, container, view.restartCount - 1)) : {},
+		lastState: view.last ? terminated(view.last, containerId(pod, container, view.restartCount - 1), runs) : {},
 		ready: view.waiting === undefined && pod.deletingAt === undefined,
 		restartCount: view.restartCount,
 		...image,
@@ -144,7 +149,8 @@ export function renderPod(pod: PodState, job: JobView, now: number): Rendered {
 		'volcano.sh/task-index': index,
 		'volcano.sh/task-spec': pod.task,
 	};
-	const statuses = pod.node === undefined ? [] : pod.containers.map(container => containerStatus(pod, container, job, now));
+	const runs: RunTimes = new Map();
+	const statuses = pod.node === undefined ? [] : pod.containers.map(container => containerStatus(pod, container, job, now, runs));
 	const conditions = podConditions(pod, statuses);
 	const body = {
 		metadata: {
@@ -200,6 +206,7 @@ export function renderPod(pod: PodState, job: JobView, now: number): Rendered {
 	return {
 		body,
 		labels,
+		runs,
 		fields: {
 			'metadata.name': pod.name,
 			'metadata.namespace': job.namespace,
