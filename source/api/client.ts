@@ -67,6 +67,24 @@ export type ApiClient = {
 	 * renewal and errors; then the body's events as they come, for as long as the server keeps it open.
 	 */
 	stream(path: string, options: StreamOptions): Promise<EventStream>;
+	/**
+	 * A GET of raw bytes (a pod's log), with the same credentials, timeout and errors as get(). At most
+	 * maxBytes are read: the rest is left unread and `cut` says so, since a server may ignore limitBytes.
+	 */
+	getBytes(path: string, options: GetBytesOptions): Promise<ApiBytes>;
+};
+
+export type GetBytesOptions = {
+	readonly query?: Readonly<Record<string, string>> | undefined;
+	readonly signal?: AbortSignal | undefined;
+	readonly maxBytes: number;
+};
+
+export type ApiBytes = {
+	readonly body: Uint8Array;
+	/** More was on its way than maxBytes. */
+	readonly cut: boolean;
+	readonly requestId?: string;
 };
 
 export const defaultMaxBodyBytes = 4 * 1024 * 1024;
@@ -126,6 +144,29 @@ async function readCapped(response: HttpResponse, maxBytes: number): Promise<{te
 	}
 
 	return {text: Buffer.concat(chunks).toString('utf8'), bytes};
+}
+
+/** Up to maxBytes of the body; the connection is dropped rather than drained when more comes. */
+async function readUpTo(response: HttpResponse, maxBytes: number): Promise<{body: Buffer; cut: boolean}> {
+	const chunks: Uint8Array[] = [];
+	let bytes = 0;
+	let cut = false;
+	if (response.body) {
+		for await (const chunk of response.body) {
+			const room = maxBytes - bytes;
+			if (chunk.byteLength > room) {
+				chunks.push(chunk.subarray(0, room));
+				cut = true;
+				await response.body.cancel().catch(() => {});
+				break;
+			}
+
+			chunks.push(chunk);
+			bytes += chunk.byteLength;
+		}
+	}
+
+	return {body: Buffer.concat(chunks), cut};
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -188,6 +229,34 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		try {
 			const response = await open(url, scope.signal, scope.deadline);
 			return await readJson(response, what);
+		} catch (error) {
+			if (signal?.aborted) {
+				throw signal.reason;
+			}
+
+			if (scope.timedOut) {
+				throw new ApiError({category: 'timeout', summary: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`});
+			}
+
+			throw errorFromException(error, url.host, options.proxy);
+		} finally {
+			scope.dispose();
+		}
+	}
+
+	async function getBytes(path: string, {query, signal, maxBytes: limit}: GetBytesOptions): Promise<ApiBytes> {
+		const url = apiUrl(options.server, path, query);
+		if (signal?.aborted) {
+			throw signal.reason;
+		}
+
+		const scope = requestScope(signal);
+		try {
+			// Errors still come as a Kubernetes Status in JSON; the body of a success is plain text.
+			const response = await open(url, scope.signal, scope.deadline, 'text/plain, application/json;q=0.9, */*;q=0.8');
+			const {body, cut} = await readUpTo(response, limit);
+			const requestId = response.headers.get('x-request-id');
+			return {body, cut, ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
 		} catch (error) {
 			if (signal?.aborted) {
 				throw signal.reason;
@@ -269,8 +338,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		return {events: events(), ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
 	}
 
-	async function send(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void): Promise<HttpResponse> {
-		const headers: Record<string, string> = {accept: 'application/json'};
+	async function send(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void, accept: string): Promise<HttpResponse> {
+		const headers: Record<string, string> = {accept};
 		deadline(false);
 		await credentials.authorize({method: 'GET', url, headers, signal});
 		deadline(options.timeoutMs);
@@ -294,8 +363,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 	}
 
 	/** Sends the request (renewing the credentials once after a 401) and returns a 2xx answer; anything else throws. */
-	async function open(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void): Promise<HttpResponse> {
-		let response = await send(url, signal, deadline);
+	async function open(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void, accept = 'application/json'): Promise<HttpResponse> {
+		let response = await send(url, signal, deadline, accept);
 		// A 401 may only mean the credentials aged: renew once (a file re-read, a new IAM token, an exec
 		// plugin run again) and ask again. Once: a loop of 401s could lock an account.
 		if (response.status === 401 && credentials.renew) {
@@ -303,7 +372,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 			const error = errorFromResponse({status: 401, body: text, requestId: response.headers.get('x-request-id')}, now());
 			deadline(false);
 			if (await credentials.renew(error)) {
-				response = await send(url, signal, deadline);
+				response = await send(url, signal, deadline, accept);
 			} else {
 				throw withHint(error);
 			}
@@ -359,5 +428,5 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		return {raw: raw as Record<string, unknown>, bytes, ...(requestId ? {requestId} : {})};
 	}
 
-	return {server: options.server, get, stream};
+	return {server: options.server, get, stream, getBytes};
 }

@@ -21,3 +21,7 @@ export function podsPath(namespace: string): string {
 export function eventsPath(namespace: string): string {
 	return `/api/v1/namespaces/${encode(namespace)}/events`;
 }
+
+export function podLogPath(namespace: string, pod: string): string {
+	return `/api/v1/namespaces/${encode(namespace)}/pods/${encode(pod)}/log`;
+}
