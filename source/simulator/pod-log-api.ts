@@ -114,6 +114,7 @@ function terminatedRun(pod: Pod, runs: Runs, container: string, terminated: Term
 		startedAt: times?.startedAt ?? ms(terminated.startedAt),
 		finishedAt: times?.finishedAt ?? ms(terminated.finishedAt),
 		exit: {reason: terminated.reason ?? 'Error', exitCode: terminated.exitCode ?? 1},
+		...(times?.program ? {program: times.program} : {}),
 	};
 }
 
@@ -130,7 +131,9 @@ function chooseRun(pod: Pod, runs: Runs, container: string, previous: boolean): 
 	}
 
 	if (running) {
+		const program = runs?.get(status.containerID ?? '')?.program;
 		return {
+			...(program ? {program} : {}),
 			containerId: status.containerID ?? '',
 			pod: podName,
 			container,

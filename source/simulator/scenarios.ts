@@ -104,14 +104,26 @@ const recreateSteps: readonly Step[] = [
 	{holdMs: 10_000, job: completed},
 ];
 
-// The failing worker (mpiworker-0: within a task, the lowest indices take the phases furthest along) runs out of
-// memory: the kubelet restarts it a few times, then the pod fails.
+// The first attempt: a worker (mpiworker-0: within a task, the lowest indices take the phases furthest along) runs
+// out of memory, the kubelet restarts it a few times, then the pod fails.
 const outOfMemory: PodScript = {exit: {reason: 'OOMKilled', exitCode: 137}};
 const crashLooping: ClusterStep = {pods: {'mpiworker-0': {...outOfMemory, restartEveryMs: 2500}}};
 const crashed: ClusterStep = {pods: {'mpiworker-0': outOfMemory}};
 
-// One attempt of the failing job: pods start, a worker crashes over and over and fails, PodFailed → RestartJob.
-function attempt(retryCount: number, version: number): Step[] {
+// The second attempt: the master (restartPolicy Never, so its pod fails at the first exit) raises ValueError and
+// writes it to its termination message; its log also holds escape sequences and a 1 MiB line.
+const tracebackExit = {reason: 'Error', exitCode: 1, message: 'ValueError: loss is nan; lower the learning rate\n'};
+const masterTraining: ClusterStep = {pods: {'mpimaster-0': {program: 'train-tty'}}};
+const masterRaised: ClusterStep = {pods: {'mpimaster-0': {program: 'train-tty', exit: tracebackExit}}};
+// The third: the master is stopped by SIGTERM (128 + 15), which the runtime reports as Error.
+const masterTerminated: ClusterStep = {pods: {'mpimaster-0': {program: 'train', exit: {reason: 'Error', exitCode: 143}}}};
+const masterTrainingAgain: ClusterStep = {pods: {'mpimaster-0': {program: 'train'}}};
+
+const workerFailed: JobSnapshot = {phase: 'Running', counters: {running: 2, failed: 1}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 1, Failed: 1}}};
+const masterFailed: JobSnapshot = {phase: 'Running', counters: {running: 2, failed: 1}, pods: {mpimaster: {Failed: 1}, mpiworker: {Running: 2}}};
+
+// One attempt of the failing job: pods start, one fails, PodFailed → RestartJob.
+function attempt(retryCount: number, version: number, runningHints: ClusterStep, failed: JobSnapshot, failedHints: ClusterStep): Step[] {
 	return [
 		{holdMs: 1500, job: {phase: 'Pending', retryCount, version}},
 		{
@@ -133,42 +145,36 @@ function attempt(retryCount: number, version: number): Step[] {
 				retryCount,
 				version,
 			},
-			cluster: crashLooping,
+			cluster: runningHints,
 		},
-		{
-			holdMs: 1500,
-			job: {
-				phase: 'Running',
-				counters: {running: 2, failed: 1},
-				pods: {mpimaster: {Running: 1}, mpiworker: {Running: 1, Failed: 1}},
-				retryCount,
-				version,
-			},
-			cluster: crashed,
-		},
+		{holdMs: 1500, job: {...failed, retryCount, version}, cluster: failedHints},
 	];
 }
 
+// RestartJob deletes every pod of the job (the failed one too) and creates them again under the same names.
 const failSteps: readonly Step[] = [
-	...attempt(0, 0),
+	...attempt(0, 0, crashLooping, workerFailed, crashed),
 	{holdMs: 3000, job: {phase: 'Restarting', counters: {terminating: 3}, retryCount: 1, version: 1}},
-	...attempt(1, 2),
+	...attempt(1, 2, masterTraining, masterFailed, masterRaised),
 	{holdMs: 3000, job: {phase: 'Restarting', counters: {terminating: 3}, retryCount: 2, version: 3}},
-	...attempt(2, 4),
-	// The last retry keeps failed pods (PodRetainPhaseSoft), so the failure stays countable.
+	...attempt(2, 4, masterTrainingAgain, masterFailed, masterTerminated),
+	// The last retry keeps failed pods (PodRetainPhaseSoft), so the failure stays countable. Its hints say how the
+	// master ended, for a simulator started at these steps.
 	{
 		holdMs: 3000,
 		job: {
 			phase: 'Restarting',
 			counters: {terminating: 2, failed: 1},
-			pods: {mpiworker: {Failed: 1}},
+			pods: {mpimaster: {Failed: 1}},
 			retryCount: 3,
 			version: 5,
 		},
+		cluster: masterTerminated,
 	},
 	{
 		holdMs: 10_000,
-		job: {phase: 'Failed', counters: {failed: 1}, pods: {mpiworker: {Failed: 1}}, retryCount: 3, version: 6},
+		job: {phase: 'Failed', counters: {failed: 1}, pods: {mpimaster: {Failed: 1}}, retryCount: 3, version: 6},
+		cluster: masterTerminated,
 	},
 ];
 
@@ -255,10 +261,11 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 	fail: {
 		name: 'fail',
 		description:
-			'A worker keeps running out of memory (OOMKilled, exit 137, restarts rising) and fails: PodFailed → RestartJob three times, then Failed with retryCount 3 (maxRetry 3).',
+			'Fails three times, PodFailed → RestartJob each time: a worker runs out of memory (OOMKilled, exit 137, restarts rising); the master (restartPolicy Never) raises ValueError (exit 1, a traceback, a termination message; escape sequences and a 1 MiB line in its log); the master is stopped by SIGTERM (143, Error). Then Failed with retryCount 3 (maxRetry 3).',
 		namespace,
 		jobName: 'openmpi-crash',
 		steps: failSteps,
+		look: {restartPolicies: {mpimaster: 'Never'}, policies: {mpimaster: [{event: 'PodFailed', action: 'RestartJob'}]}},
 	},
 	flaky: {
 		name: 'flaky',

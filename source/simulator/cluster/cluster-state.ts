@@ -1,7 +1,7 @@
 import type {EventRecord} from './events/event-record.js';
 import type {JobView} from './job-view.js';
 import type {PodGroupState} from './pod-groups/pod-group-state.js';
-import type {Exit, PodState} from './pods/pod-state.js';
+import type {Exit, PodState, Program} from './pods/pod-state.js';
 
 // What the cluster model is given (its options, each step's hints), what it holds between steps (one record the
 // pod, PodGroup and event models share, as they act on each other's objects), and what it gives out (Rendered).
@@ -16,6 +16,8 @@ export type PodScript = {
 	readonly imagePullError?: string;
 	/** The node already holds the image: no pull. */
 	readonly imagePresent?: boolean;
+	/** What its container runs; kept by the pod once seen. */
+	readonly program?: Program;
 };
 
 /** What the job's status does not say about the cluster in a step. */
@@ -51,7 +53,7 @@ export type Rendered = {
 	readonly labels?: Readonly<Record<string, string>>;
 	readonly fields: Readonly<Record<string, string>>;
 	/** A pod's container runs by containerID, in ms (its status has seconds). */
-	readonly runs?: ReadonlyMap<string, {readonly startedAt: number; readonly finishedAt?: number}>;
+	readonly runs?: ReadonlyMap<string, {readonly startedAt: number; readonly finishedAt?: number; readonly program?: Program}>;
 };
 
 /**

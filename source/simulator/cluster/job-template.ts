@@ -40,6 +40,10 @@ export type ContainerLook = {
 	readonly images?: Readonly<Record<string, string>>;
 	/** Each container's cpu and memory, requested and limited alike; default 250m and 1Gi. */
 	readonly resources?: {readonly cpu: string; readonly memory: string};
+	/** The pod template's restartPolicy by task name; default OnFailure. */
+	readonly restartPolicies?: Readonly<Record<string, string>>;
+	/** Policies added to a task's own, by task name. */
+	readonly policies?: Readonly<Record<string, readonly unknown[]>>;
 };
 
 export type JobTemplate = {
@@ -107,6 +111,7 @@ function task(
 	policies: readonly unknown[],
 	containerImage = image,
 	resources = defaultResources,
+	restartPolicy = 'OnFailure',
 ): Record<string, unknown> {
 	return {
 		name,
@@ -119,7 +124,7 @@ function task(
 			spec: {
 				containers: [container(name, command, containerImage, resources)],
 				imagePullSecrets: [{name: 'imagepull-secret'}],
-				restartPolicy: 'OnFailure',
+				restartPolicy,
 			},
 		},
 	};
@@ -141,11 +146,20 @@ function demoSpec(look: ContainerLook = {}): JobTemplate['spec'] {
 				'mpimaster',
 				1,
 				'MPI_HOST=`cat /etc/volcano/mpiworker.host | tr "\\n" ","`;\nmkdir -p /var/run/sshd; /usr/sbin/sshd;\nmpiexec --allow-run-as-root --host ${MPI_HOST} -np 2 mpi_hello_world',
-				[{event: 'TaskCompleted', action: 'CompleteJob'}],
+				[{event: 'TaskCompleted', action: 'CompleteJob'}, ...(look.policies?.['mpimaster'] ?? [])],
 				imageOf('mpimaster'),
 				resources,
+				look.restartPolicies?.['mpimaster'],
 			),
-			task('mpiworker', 2, 'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;', [{event: 'PodFailed', action: 'RestartJob', timeout: '5m'}], imageOf('mpiworker'), resources),
+			task(
+				'mpiworker',
+				2,
+				'mkdir -p /var/run/sshd; /usr/sbin/sshd -D;',
+				[{event: 'PodFailed', action: 'RestartJob', timeout: '5m'}, ...(look.policies?.['mpiworker'] ?? [])],
+				imageOf('mpiworker'),
+				resources,
+				look.restartPolicies?.['mpiworker'],
+			),
 		],
 	};
 }

