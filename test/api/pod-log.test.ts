@@ -86,10 +86,8 @@ describe('readPodLogTail against the simulator', () => {
 		const deadline = Date.now() + 3000;
 		let tail: PodLogTail | undefined;
 		while (Date.now() < deadline) {
-			// eslint-disable-next-line no-await-in-loop
 			tail = await readPodLogTail(api, request).catch(() => undefined);
 			if (tail) break;
-			// eslint-disable-next-line no-await-in-loop
 			await sleep(20);
 		}
 
@@ -147,7 +145,6 @@ describe('readPodLogTail with hostile text', () => {
 			bytes: body.byteLength,
 		});
 		for (const line of linesOf(tail)) {
-			// eslint-disable-next-line no-control-regex
 			expect(line).not.toMatch(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
 		}
 	});
