@@ -216,10 +216,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		};
 	}
 
-	async function get(
+	/** One request, its answer read by `read`; an abort, the deadline and a failure each said the one way. */
+	async function request<T>(
 		path: string,
-		{query, what = 'a JSON object', signal}: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined} = {},
-	): Promise<ApiObject> {
+		query: Readonly<Record<string, string>> | undefined,
+		signal: AbortSignal | undefined,
+		read: (response: HttpResponse) => Promise<T>,
+		accept?: string,
+	): Promise<T> {
 		const url = apiUrl(options.server, path, query);
 		if (signal?.aborted) {
 			throw signal.reason;
@@ -227,8 +231,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
 		const scope = requestScope(signal);
 		try {
-			const response = await open(url, scope.signal, scope.deadline);
-			return await readJson(response, what);
+			return await read(await open(url, scope.signal, scope.deadline, accept));
 		} catch (error) {
 			if (signal?.aborted) {
 				throw signal.reason;
@@ -244,32 +247,26 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		}
 	}
 
+	async function get(
+		path: string,
+		{query, what = 'a JSON object', signal}: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined} = {},
+	): Promise<ApiObject> {
+		return request(path, query, signal, async response => readJson(response, what));
+	}
+
 	async function getBytes(path: string, {query, signal, maxBytes: limit}: GetBytesOptions): Promise<ApiBytes> {
-		const url = apiUrl(options.server, path, query);
-		if (signal?.aborted) {
-			throw signal.reason;
-		}
-
-		const scope = requestScope(signal);
-		try {
-			// Errors still come as a Kubernetes Status in JSON; the body of a success is plain text.
-			const response = await open(url, scope.signal, scope.deadline, 'text/plain, application/json;q=0.9, */*;q=0.8');
-			const {body, cut} = await readUpTo(response, limit);
-			const requestId = response.headers.get('x-request-id');
-			return {body, cut, ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
-		} catch (error) {
-			if (signal?.aborted) {
-				throw signal.reason;
-			}
-
-			if (scope.timedOut) {
-				throw new ApiError({category: 'timeout', summary: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`});
-			}
-
-			throw errorFromException(error, url.host, options.proxy);
-		} finally {
-			scope.dispose();
-		}
+		// Errors still come as a Kubernetes Status in JSON; the body of a success is plain text.
+		return request(
+			path,
+			query,
+			signal,
+			async response => {
+				const {body, cut} = await readUpTo(response, limit);
+				const requestId = response.headers.get('x-request-id');
+				return {body, cut, ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
+			},
+			'text/plain, application/json;q=0.9, */*;q=0.8',
+		);
 	}
 
 	async function stream(path: string, {query, signal, idleTimeoutMs}: StreamOptions): Promise<EventStream> {
