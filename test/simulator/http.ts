@@ -3,6 +3,22 @@ import {startSimulator, type Simulator, type SimulatorOptions} from '../../sourc
 
 export type Json = Record<string, any>;
 
+/** The ERROR event kube-apiserver ends a watch with when it starts before the window: 410 Expired. */
+export function expiredEvent(from: string | number, current: string | number): Json {
+	return {
+		type: 'ERROR',
+		object: {
+			kind: 'Status',
+			apiVersion: 'v1',
+			metadata: {},
+			status: 'Failure',
+			message: `too old resource version: ${from} (${current})`,
+			reason: 'Expired',
+			code: 410,
+		},
+	};
+}
+
 export type JsonResponse = {readonly status: number; readonly body: Json; readonly response: Response};
 
 /** One request to the simulator, its body read as JSON (errors too: the simulator answers every one with a Status). */

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Scenario} from '../../../source/simulator/scenarios.js';
-import {getJson, jobRv, jobsUrl, manualClock, nextEvent, rv, watchesFor, type Json} from '../http.js';
+import {expiredEvent, getJson, jobRv, jobsUrl, manualClock, nextEvent, rv, watchesFor, type Json} from '../http.js';
 
 const running = {phase: 'Running', counters: {running: 3}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 2}}};
 const finishing = {phase: 'Running', counters: {running: 2, succeeded: 1}};
@@ -222,18 +222,7 @@ describe('watch', () => {
 		const {events, ended} = await stream.collect(2000);
 		expect(ended).toBe(true);
 		expect(events).toEqual([
-			{
-				type: 'ERROR',
-				object: {
-					kind: 'Status',
-					apiVersion: 'v1',
-					metadata: {},
-					status: 'Failure',
-					message: `too old resource version: ${old} (${simulator.resourceVersion})`,
-					reason: 'Expired',
-					code: 410,
-				},
-			},
+			expiredEvent(old, simulator.resourceVersion),
 		]);
 
 		// The newest resourceVersion is still good.

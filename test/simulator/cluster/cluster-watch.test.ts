@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Simulator} from '../../../source/simulator/server.js';
-import {everythingSent, getJson, manualClock, nextEvent, pass, rv, watchesFor, type Json} from '../http.js';
+import {everythingSent, expiredEvent, getJson, manualClock, nextEvent, pass, rv, watchesFor, type Json} from '../http.js';
 
 // Pods, events and PodGroups are listed and watched by the same rules as jobs.
 
@@ -88,18 +88,7 @@ describe('watching pods, events and PodGroups', () => {
 		const refused = await stream.collect(2000);
 		expect(refused.ended).toBe(true);
 		expect(refused.events).toEqual([
-			{
-				type: 'ERROR',
-				object: {
-					kind: 'Status',
-					apiVersion: 'v1',
-					metadata: {},
-					status: 'Failure',
-					message: `too old resource version: ${old} (${simulator.resourceVersion})`,
-					reason: 'Expired',
-					code: 410,
-				},
-			},
+			expiredEvent(old, simulator.resourceVersion),
 		]);
 
 		const forbidden = await getJson(url(simulator, 'events', '?watch=1'));
