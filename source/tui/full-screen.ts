@@ -69,8 +69,7 @@ export function mountTui(node: ReactNode, terminal: Terminal, altScreen: boolean
 			instance.unmount();
 			await instance.waitUntilExit().catch(() => {});
 			if (screen) {
-				screen.dispose();
-				leaveScreen();
+				leaveOnExit();
 				process.off('exit', leaveOnExit);
 			}
 		},
