@@ -42,6 +42,8 @@ export type Options = {
 	/** The PodGroup, pods and events: fetched every detailsIntervalMs, or never when false (--no-details). */
 	readonly details: boolean;
 	readonly detailsIntervalMs: number;
+	/** Lines of a failed container's log read once per failure (0: none); needs the details. */
+	readonly logLines: number;
 	readonly output: OutputMode;
 	readonly once: boolean;
 	readonly exitOnFinish: boolean;

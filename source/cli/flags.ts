@@ -131,6 +131,16 @@ export const flagTable = {
 		default: true,
 		description: "no PodGroup, pods or events: the job's own requests are the only ones",
 	},
+	logLines: {
+		section: 'options',
+		type: 'number',
+		value: 'N',
+		default: 20,
+		defaultNote: '0: no log is read',
+		description:
+			"lines of a failed container's log read once, when its failure is first seen (one request, at most 16 KiB), and kept with the failure (not with `--no-details`)",
+		see: ['Why did it fail?', 'screen.md#why-did-it-fail-failures'],
+	},
 	output: {
 		section: 'options',
 		type: 'string',

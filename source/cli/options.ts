@@ -9,6 +9,9 @@ export type {Flags} from './flags.js';
 
 const outputs: readonly OutputMode[] = ['tui', 'text', 'json'];
 
+// More than a screen holds is what `kubectl logs` is for; the bytes stay capped at 16 KiB whatever this is.
+const maxLogLines = 1000;
+
 function duration(flag: string, text: string): number {
 	const value = parseDuration(text);
 	if (value === undefined) {
@@ -128,6 +131,10 @@ export function resolveOptions(
 		throw new UsageError('--watch and --poll: choose one (without either, the job is watched, and polled if the server refuses)');
 	}
 
+	if (!Number.isInteger(flags.logLines) || flags.logLines < 0 || flags.logLines > maxLogLines) {
+		throw new UsageError(`--log-lines must be a whole number from 0 to ${maxLogLines}`);
+	}
+
 	if (!Number.isFinite(flags.speed) || flags.speed <= 0) {
 		throw new UsageError('--speed must be a positive number');
 	}
@@ -148,6 +155,7 @@ export function resolveOptions(
 		highlightMs: duration('highlight', flags.highlight),
 		details: flags.details,
 		detailsIntervalMs: duration('details-interval', flags.detailsInterval),
+		logLines: flags.logLines,
 		output: output as OutputMode,
 		once: flags.once,
 		exitOnFinish: flags.exitOnFinish,

@@ -233,3 +233,23 @@ export function recordFailures(
 	const records = [...state.records, ...ordered.map(entry => entry.record)];
 	return {records: records.slice(Math.max(0, records.length - Math.max(0, cap))), seen};
 }
+
+// Phases Volcano enters after a pod failed (a policy's RestartJob, AbortJob, TerminateJob, or maxRetry spent).
+const failurePhases = new Set(['Restarting', 'Aborting', 'Failed', 'Terminating']);
+
+/**
+ * Whether the job's status says a pod just failed: its failed counter or a task's Failed count rose, or it
+ * turned to a phase a failure leads to. Volcano may delete the failed pods seconds later, so their evidence
+ * is read at once.
+ */
+export function failureSignal(before: Pick<Job, 'phase' | 'counters' | 'tasks'>, after: Pick<Job, 'phase' | 'counters' | 'tasks'>): boolean {
+	if (after.counters.failed > before.counters.failed) return true;
+	if (after.phase !== before.phase && failurePhases.has(after.phase)) return true;
+	const failedBefore = new Map(before.tasks.map(task => [task.name, task.pods['Failed'] ?? 0]));
+	return after.tasks.some(task => (task.pods['Failed'] ?? 0) > (failedBefore.get(task.name) ?? 0));
+}
+
+/** Whether a job first seen already shows a failure: its pods are worth reading for the evidence left. */
+export function showsFailure(job: Pick<Job, 'phase' | 'counters'>): boolean {
+	return job.counters.failed > 0 || failurePhases.has(job.phase);
+}

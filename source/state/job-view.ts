@@ -6,6 +6,8 @@ import {recordPhase, type SeenPhase} from '../model/timeline.js';
 import type {Change, Counters, Job} from '../model/job.js';
 import type {DetailsEvent} from '../watch/details-poller.js';
 import type {WatchEvent} from '../watch/job-watcher.js';
+import type {FailureEvent, FailureEvidence} from '../watch/failure-watcher.js';
+import {maxFailureRecords} from '../model/failures.js';
 
 export type {LinkStatus, FollowMode} from './link-status.js';
 
@@ -57,9 +59,14 @@ export type JobViewState = {
 	 * deleted, so succeeded and failed read 0 after completion.
 	 */
 	readonly runningCounters?: {readonly uid: string; readonly counters: Counters; readonly at: number};
+	/** Failed container runs and pods with their log tails, oldest first; kept after the pods are gone. */
+	readonly failures: readonly FailureEvidence[];
 };
 
-export type JobViewAction = WatchEvent | DetailsEvent | {readonly type: 'tick'; readonly at: number};
+export type JobViewAction = WatchEvent | DetailsEvent | FailureEvent | {readonly type: 'tick'; readonly at: number};
+
+/** Highlight key of a failure record: it stands out when recorded. */
+export const failurePath = (key: string) => `failures[${key}]`;
 
 export type JobViewOptions = {
 	readonly highlightMs: number;
@@ -79,7 +86,21 @@ export function initialJobView(namespace: string, name: string, now: number): Jo
 		now,
 		details: idleDetails,
 		seenPhases: [],
+		failures: [],
 	};
+}
+
+/** A record added (and highlighted), or its log filled in. */
+function onFailure(state: JobViewState, {evidence, at}: FailureEvent, options: JobViewOptions): JobViewState {
+	const index = state.failures.findIndex(known => known.record.key === evidence.record.key);
+	if (index >= 0) {
+		const failures = state.failures.with(index, evidence);
+		return {...state, failures};
+	}
+
+	const failures = [...state.failures, evidence].slice(-maxFailureRecords);
+	const highlights = {...withoutExpired(state.highlights, at), [failurePath(evidence.record.key)]: {until: at + options.highlightMs}};
+	return {...state, failures, highlights};
 }
 
 function withoutExpired(highlights: Readonly<Record<string, Highlight>>, now: number) {
@@ -239,6 +260,10 @@ export function reduceJobView(state: JobViewState, action: JobViewAction, option
 			const highlights: Record<string, Highlight> = {...withoutExpired(state.highlights, action.at)};
 			for (const key of changed) highlights[key] = {until};
 			return {...state, details, highlights};
+		}
+
+		case 'failure': {
+			return onFailure(state, action, options);
 		}
 
 		case 'tick': {

@@ -5,6 +5,7 @@ import type {ApiClient} from '../api/client.js';
 import {normalizeEvents} from '../model/normalize-events.js';
 import {normalizePodGroup} from '../model/normalize-podgroup.js';
 import {normalizePods, podGroupNameOf} from '../model/normalize-pods.js';
+import {failureSignal, showsFailure} from '../model/failures.js';
 import {refusedDelayMs, retryDelayMs, type RetrySettings} from './retry-policy.js';
 import {createListeners} from '../common/listeners.js';
 import {createPausableWait} from './pausable-wait.js';
@@ -59,6 +60,11 @@ export type DetailsWatcherOptions = RetrySettings & {
 	 * changes every second (pods starting one by one in a large gang) costs about 20 rounds a minute, not 60.
 	 */
 	readonly changeMinGapMs?: number;
+	/**
+	 * When the job's status says a pod just failed (failureSignal), read the pods at once, wanted or not:
+	 * Volcano may delete a failed pod seconds later, and with it the evidence of why.
+	 */
+	readonly podsOnFailure?: boolean;
 	readonly sleep?: Sleep;
 	readonly now?: () => number;
 	readonly random?: () => number;
@@ -109,6 +115,8 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	let roundNow = false;
 	let changeDueAt: number | undefined;
 	let wokenByChange = false;
+	// The next round reads the pods even when no panel wants them: a failure was signalled.
+	let podsForFailure = false;
 
 	const {wait} = waits;
 	const wake = () => {
@@ -125,6 +133,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 
 	const reset = () => {
 		changeDueAt = undefined;
+		podsForFailure = false;
 		podGroupName = undefined;
 		podGroupUid = undefined;
 		groupFromPods = undefined;
@@ -143,8 +152,13 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 			if (job && job.uid !== uid) reset();
 			const first = job === undefined;
 			job = {name, uid};
-			if (first) wake();
-			else if (event.rvChanged) jobChanged();
+			if (first) {
+				podsForFailure = options.podsOnFailure === true && showsFailure(event.job);
+				wake();
+			} else if (event.rvChanged && options.podsOnFailure && event.previous && failureSignal(event.previous, event.job)) {
+				podsForFailure = true;
+				wake();
+			} else if (event.rvChanged) jobChanged();
 		} else if (event.type === 'not-found') {
 			if (job) {
 				job = undefined;
@@ -239,7 +253,8 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 		lastRoundAt = now();
 		// Pods first: their names say whose events to fetch, and their annotation may name the PodGroup.
 		const parts: DetailPart[] = [];
-		if (wanted.pods || wanted.events || wanted.podGroup) parts.push('pods');
+		if (wanted.pods || wanted.events || wanted.podGroup || podsForFailure) parts.push('pods');
+		podsForFailure = false;
 		if (wanted.podGroup || wanted.events) parts.push('podGroup');
 		if (wanted.events) parts.push('events');
 		for (const part of parts) {

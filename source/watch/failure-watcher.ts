@@ -1,0 +1,154 @@
+// Failure evidence: records of failed container runs and failed pods, kept after Volcano deletes the pods, each
+// with the last lines of its log read once. Fed by the details loop's pod lists; its own requests are the logs.
+import {asApiError} from '../api/api-error.js';
+import type {ApiClient} from '../api/client.js';
+import {defaultLogBytes, readPodLogTail} from '../api/pod-log.js';
+import {createListeners} from '../common/listeners.js';
+import {maxFailureRecords, noFailures, recordFailures, type FailureRecord, type FailureState} from '../model/failures.js';
+import type {Job} from '../model/job.js';
+import type {DetailsWatcher} from './details-poller.js';
+import type {JobWatcher} from './job-watcher.js';
+
+/** What is known of a record's log. */
+export type FailureLog =
+	/** Asked for, or waiting its turn. */
+	| {readonly status: 'pending'}
+	/** --log-lines 0, or the record names no container (a pod evicted before it ran). */
+	| {readonly status: 'none'}
+	| {
+			readonly status: 'lines';
+			/** Oldest first, printable, each on one line. */
+			readonly lines: readonly string[];
+			/** The byte limit cut the text. */
+			readonly cut: boolean;
+			/** Read with previous=true: the run before the container's current one. */
+			readonly previous: boolean;
+	  }
+	/** Why it could not be read, in one line: no permission, the pod is gone, an error. */
+	| {readonly status: 'unavailable'; readonly note: string};
+
+export type FailureEvidence = {readonly record: FailureRecord; readonly log: FailureLog};
+
+/** A record seen (log pending or none), then the same key again when its log is known. */
+export type FailureEvent = {readonly type: 'failure'; readonly at: number; readonly evidence: FailureEvidence};
+
+export type FailureListener = (event: FailureEvent) => void;
+
+export type FailureWatcherOptions = {
+	readonly api: Pick<ApiClient, 'getBytes'>;
+	readonly namespace: string;
+	readonly jobWatcher: Pick<JobWatcher, 'subscribe'>;
+	readonly details: Pick<DetailsWatcher, 'subscribe'>;
+	/** Lines of each failed run's log to read (0: none). */
+	readonly logLines: number;
+	readonly logBytes?: number;
+	/** Records kept, newest first dropped last. */
+	readonly maxRecords?: number;
+	readonly now?: () => number;
+};
+
+export type FailureWatcher = {
+	subscribe(listener: FailureListener): () => void;
+	/** Every record so far with its log, oldest first. */
+	evidence(): readonly FailureEvidence[];
+	/** Resolves when no log read is waiting or under way: for --once and the end of --exit-on-finish. */
+	settled(): Promise<void>;
+	stop(): void;
+};
+
+/**
+ * Records failures from every pod list the details loop reads and reads each new record's log tail, one
+ * request at a time, never twice for the same run. A 403 or 404 on a log is a line in the record, never an
+ * error of the watch.
+ */
+export function createFailureWatcher(options: FailureWatcherOptions): FailureWatcher {
+	const now = options.now ?? Date.now;
+	const cap = options.maxRecords ?? maxFailureRecords;
+	const {emit, subscribe} = createListeners<FailureEvent>();
+	const stopper = new AbortController();
+	let state: FailureState = noFailures;
+	let job: Pick<Job, 'version' | 'retryCount'> = {version: 0, retryCount: 0};
+	const evidence = new Map<string, FailureEvidence>();
+	const queue: FailureRecord[] = [];
+	let reading: Promise<void> | undefined;
+
+	const set = (record: FailureRecord, log: FailureLog) => {
+		// A record that fell off the cap while its log was read is not brought back.
+		if (!state.records.some(kept => kept.key === record.key)) return;
+		const next = {record, log};
+		evidence.set(record.key, next);
+		emit({type: 'failure', at: now(), evidence: next});
+	};
+
+	async function readLog(record: FailureRecord): Promise<void> {
+		try {
+			const tail = await readPodLogTail(options.api, {
+				namespace: options.namespace,
+				pod: record.pod,
+				container: record.container!,
+				previous: record.restartedInPlace,
+				tailLines: options.logLines,
+				limitBytes: options.logBytes ?? defaultLogBytes,
+				signal: stopper.signal,
+			});
+			if (stopper.signal.aborted) return;
+			set(record, tail.kind === 'lines' ? {status: 'lines', lines: tail.lines, cut: tail.cut, previous: record.restartedInPlace === true} : {status: 'unavailable', note: tail.message});
+		} catch (error) {
+			if (stopper.signal.aborted) return;
+			set(record, {status: 'unavailable', note: `log not read: ${asApiError(error).summary}`});
+		}
+	}
+
+	async function drain(): Promise<void> {
+		for (let record = queue.shift(); record && !stopper.signal.aborted; record = queue.shift()) {
+			// eslint-disable-next-line no-await-in-loop
+			await readLog(record);
+		}
+
+		reading = undefined;
+	}
+
+	const onPods = (pods: Parameters<typeof recordFailures>[1], at: number) => {
+		const before = new Set(state.records.map(record => record.key));
+		const next = recordFailures(state, pods, job, at, cap);
+		if (next === state) return;
+		state = next;
+		const kept = new Set(state.records.map(record => record.key));
+		for (const key of evidence.keys()) if (!kept.has(key)) evidence.delete(key);
+		// The reads wait for records that fell off the cap: they are not read.
+		for (let index = queue.length - 1; index >= 0; index--) if (!kept.has(queue[index]!.key)) queue.splice(index, 1);
+		for (const record of state.records) {
+			if (before.has(record.key)) continue;
+			const wantsLog = options.logLines > 0 && record.container !== undefined;
+			const log: FailureLog = wantsLog ? {status: 'pending'} : {status: 'none'};
+			evidence.set(record.key, {record, log});
+			emit({type: 'failure', at, evidence: {record, log}});
+			if (wantsLog) queue.push(record);
+		}
+
+		if (queue.length > 0 && !reading) reading = drain();
+	};
+
+	const unsubscribeJob = options.jobWatcher.subscribe(event => {
+		if (event.type === 'job') job = {version: event.job.version, retryCount: event.job.retryCount};
+	});
+	const unsubscribeDetails = options.details.subscribe(event => {
+		if (event.type === 'details' && event.part === 'pods' && event.result.status === 'ok') onPods(event.result.value, event.at);
+	});
+
+	return {
+		subscribe,
+		evidence: () => state.records.map(record => evidence.get(record.key)!),
+		async settled() {
+			while (reading) {
+				// eslint-disable-next-line no-await-in-loop
+				await reading;
+			}
+		},
+		stop() {
+			stopper.abort();
+			unsubscribeJob();
+			unsubscribeDetails();
+		},
+	};
+}
