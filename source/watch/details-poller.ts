@@ -80,6 +80,11 @@ export type DetailsWatcher = {
 	pollNow(): void;
 	/** Only what is on screen is fetched: each request costs API budget. */
 	setWanted(wanted: Wanted): void;
+	/**
+	 * Reads the pods at once, wanted or not; resolves when a read that began after this call has ended (well
+	 * or not), or at stop(). For a failed job's last evidence before the program exits.
+	 */
+	readPodsNow(): Promise<void>;
 };
 
 type JobIdentity = {readonly name: string; readonly uid: string};
@@ -117,6 +122,8 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 	let wokenByChange = false;
 	// The next round reads the pods even when no panel wants them: a failure was signalled.
 	let podsForFailure = false;
+	// readPodsNow's callers, waiting for a pods read that begins after their call.
+	let podsWaiters: Array<() => void> = [];
 
 	const {wait} = waits;
 	const wake = () => {
@@ -194,6 +201,8 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 		// The job watcher may report another job (or none) while a request is out: its answer, or its
 		// failure, belongs to the job that was reset away, and neither it nor its backoff may outlive that.
 		const stale = () => job?.uid !== current.uid;
+		const waiting = part === 'pods' ? podsWaiters : [];
+		if (part === 'pods') podsWaiters = [];
 		try {
 			switch (part) {
 				case 'pods': {
@@ -240,8 +249,15 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 		} catch (error) {
 			if (signal.aborted) throw error;
 			if (!stale()) fail(part, error);
+		} finally {
+			for (const resolve of waiting) resolve();
 		}
 	}
+
+	const releaseWaiters = () => {
+		for (const resolve of podsWaiters) resolve();
+		podsWaiters = [];
+	};
 
 	async function round(): Promise<void> {
 		// A wake that came before the round (the first job, a panel opened, a resume after pollNow, a job
@@ -309,6 +325,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 				if (!stopSignal.aborted) throw error;
 			} finally {
 				unsubscribe();
+				releaseWaiters();
 			}
 		},
 		async fetchOnce() {
@@ -317,10 +334,21 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 		stop() {
 			waits.stop();
 			unsubscribe();
+			releaseWaiters();
 		},
 		pollNow() {
 			for (const part of detailParts) notBefore[part] = 0;
 			wake();
+		},
+		async readPodsNow() {
+			if (stopSignal.aborted) return;
+			const read = new Promise<void>(resolve => {
+				podsWaiters.push(resolve);
+			});
+			podsForFailure = true;
+			notBefore.pods = 0;
+			wake();
+			await read;
 		},
 		setWanted(next) {
 			const more = detailParts.some(part => next[part] && !wanted[part]);

@@ -9,6 +9,12 @@ import type {Job} from '../model/job.js';
 import type {DetailsWatcher} from './details-poller.js';
 import type {JobWatcher} from './job-watcher.js';
 
+// The most extra reads of a tail that a line longer than the byte limit cut short.
+const maxLongLineTries = 4;
+
+/** Stands for lines a tail cut by a long line may have left out. */
+export const skippedLines = '…';
+
 /** What is known of a record's log. */
 export type FailureLog =
 	/** Asked for, or waiting its turn. */
@@ -80,19 +86,44 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 		emit({type: 'failure', at: now(), evidence: next});
 	};
 
+	const read = async (record: FailureRecord, tailLines: number) =>
+		readPodLogTail(options.api, {
+			namespace: options.namespace,
+			pod: record.pod,
+			container: record.container!,
+			previous: record.restartedInPlace,
+			tailLines,
+			limitBytes: options.logBytes ?? defaultLogBytes,
+			signal: stopper.signal,
+		});
+
 	async function readLog(record: FailureRecord): Promise<void> {
 		try {
-			const tail = await readPodLogTail(options.api, {
-				namespace: options.namespace,
-				pod: record.pod,
-				container: record.container!,
-				previous: record.restartedInPlace,
-				tailLines: options.logLines,
-				limitBytes: options.logBytes ?? defaultLogBytes,
-				signal: stopper.signal,
-			});
+			const tail = await read(record, options.logLines);
 			if (stopper.signal.aborted) return;
-			set(record, tail.kind === 'lines' ? {status: 'lines', lines: tail.lines, cut: tail.cut, previous: record.restartedInPlace === true} : {status: 'unavailable', note: tail.message});
+			if (tail.kind !== 'lines') {
+				set(record, {status: 'unavailable', note: tail.message});
+				return;
+			}
+
+			let {lines, cut} = tail;
+			// limitBytes counts from the start of the tail: one long line (a dump, a progress bar) fills it and
+			// the lines after it, where a traceback usually is, never come. Those lines are asked for again,
+			// fewer each time until an answer is not cut: rare, and a few more requests, one at a time.
+			const after = options.logLines - lines.length;
+			for (let count = after, tries = 0; cut && count > 0 && tries < maxLongLineTries; count = Math.floor(count / 2), tries++) {
+				// eslint-disable-next-line no-await-in-loop
+				const rest = await read(record, count);
+				if (stopper.signal.aborted) return;
+				if (rest.kind !== 'lines') break;
+				if (!rest.cut) {
+					// Fewer than asked at first: lines between the long one and these may be missing.
+					lines = [...lines, ...(count < after ? [skippedLines] : []), ...rest.lines];
+					cut = false;
+				}
+			}
+
+			set(record, {status: 'lines', lines, cut, previous: record.restartedInPlace === true});
 		} catch (error) {
 			if (stopper.signal.aborted) return;
 			set(record, {status: 'unavailable', note: `log not read: ${asApiError(error).summary}`});

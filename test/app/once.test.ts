@@ -17,6 +17,8 @@ const loops = {
 	recheckMs: 30_000,
 	details: true,
 	detailsIntervalMs: 10_000,
+	logLines: 20,
+	timeoutMs: 1000,
 	highlightMs: 4000,
 	exitOnFinish: false,
 } as const;

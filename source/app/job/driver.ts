@@ -8,6 +8,15 @@ import {createTextDetailsWriter, createTextWriter} from '../../output/text-write
 import {createJobViewStore} from '../../state/job-view-store.js';
 import type {JobViewState} from '../../state/job-view.js';
 import {createDetailsWatcher, everythingWanted, type DetailsWatcher} from '../../watch/details-poller.js';
+import {createFailureWatcher, type FailureWatcher} from '../../watch/failure-watcher.js';
+import {
+	createJsonFailureWriter,
+	createTextFailureWriter,
+	failureSummaryJson,
+	failureSummaryText,
+	type FailureSummary,
+} from '../../output/failure-writers.js';
+import type {LineFormat} from '../view-driver.js';
 import {createJobWatcher, type JobWatcher, type PollOutcome} from '../../watch/job-watcher.js';
 import {exitCodes, failedRequestExitCode} from '../exit-codes.js';
 import type {Options} from '../options.js';
@@ -20,12 +29,39 @@ export type JobDriver = ViewDriver<JobViewState, PollOutcome> & {
 	readonly watcher: JobWatcher;
 	/** Undefined with --no-details. */
 	readonly details: DetailsWatcher | undefined;
+	/** Failure records and their log tails; undefined with --no-details (they come from the pods). */
+	readonly failures: FailureWatcher | undefined;
 };
 
 type JobOptions = Pick<
 	Options,
-	'mode' | 'watchIdleMs' | 'intervalMs' | 'maxWaitMs' | 'recheckMs' | 'details' | 'detailsIntervalMs' | 'highlightMs' | 'exitOnFinish'
+	| 'mode'
+	| 'watchIdleMs'
+	| 'intervalMs'
+	| 'maxWaitMs'
+	| 'recheckMs'
+	| 'timeoutMs'
+	| 'details'
+	| 'detailsIntervalMs'
+	| 'logLines'
+	| 'highlightMs'
+	| 'exitOnFinish'
 >;
+
+/** How long the end of a failed job waits for its last evidence: a pods read and a log read, each bounded. */
+function evidenceDeadlineMs(timeoutMs: number): number {
+	return 2 * timeoutMs + 1000;
+}
+
+function within(promise: Promise<void>, ms: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	return Promise.race([
+		promise,
+		new Promise<void>(resolve => {
+			timer = setTimeout(resolve, ms);
+		}),
+	]).finally(() => clearTimeout(timer));
+}
 
 export function createJobDriver(options: JobOptions, clientOptions: ClientOptions, job: JobRef): JobDriver {
 	const watcher = createJobWatcher({
@@ -49,25 +85,56 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 				intervalMs: options.detailsIntervalMs,
 				maxWaitMs: Math.max(options.maxWaitMs, options.detailsIntervalMs),
 				refusedWaitMs: options.recheckMs,
+				podsOnFailure: true,
+			})
+		: undefined;
+	// Failed runs seen in the pods, each with its log's tail: evidence Volcano deletes with the pods.
+	const failures = details
+		? createFailureWatcher({
+				api: createApiClient(clientOptions),
+				namespace: job.namespace,
+				jobWatcher: watcher,
+				details,
+				logLines: options.logLines,
 			})
 		: undefined;
 	// Only the job's coordinates: the writers spread them into every line.
 	const ref = {namespace: job.namespace, name: job.name};
+
+	// Set by writeLines: --exit-on-finish ends a failed job's lines with it.
+	let writeSummary: ((summary: FailureSummary) => void) | undefined;
+	const summaryWriter = (format: LineFormat, write: (line: string) => void) => (summary: FailureSummary) => {
+		write(format === 'json' ? failureSummaryJson(summary, ref) : failureSummaryText(summary, ref));
+	};
+
+	/** The pods read once more and every log read ended, within a deadline: the failure's last evidence. */
+	const lastEvidence = async () => {
+		if (!details || !failures) return;
+		const deadline = evidenceDeadlineMs(options.timeoutMs);
+		await within(
+			details.readPodsNow().then(async () => failures.settled()),
+			deadline,
+		);
+	};
 
 	return {
 		label: `${job.namespace}/${job.name}`,
 		failureFields: ref,
 		watcher,
 		details,
+		failures,
 		writeLines(format, write) {
 			watcher.subscribe(format === 'json' ? createJsonWriter(write, ref) : createTextWriter(write, ref));
 			details?.subscribe(format === 'json' ? createJsonDetailsWriter(write, ref) : createTextDetailsWriter(write, ref));
+			failures?.subscribe(format === 'json' ? createJsonFailureWriter(write, ref) : createTextFailureWriter(write, ref));
+			writeSummary = summaryWriter(format, write);
 			// The lines report every part: all of them are wanted (the TUI wants only what is on screen).
 			details?.setWanted(everythingWanted);
 		},
 		createStore() {
 			const store = createJobViewStore(watcher, {...ref, highlightMs: options.highlightMs});
 			details?.subscribe(store.dispatch);
+			failures?.subscribe(store.dispatch);
 			return store;
 		},
 		async once(retries) {
@@ -76,6 +143,8 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 			if (outcome.kind === 'job' && details) {
 				details.setWanted(everythingWanted);
 				await details.fetchOnce().catch(() => {});
+				// The evidence of failures the pods still show, with their logs' tails.
+				await within(failures?.settled() ?? Promise.resolve(), evidenceDeadlineMs(options.timeoutMs));
 			}
 
 			return outcome;
@@ -91,6 +160,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 		stop() {
 			watcher.stop();
 			details?.stop();
+			failures?.stop();
 		},
 		exitCode(outcome) {
 			switch (outcome.kind) {
@@ -110,11 +180,24 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 			}
 		},
 		watchForFinish(onFinish) {
-			// A phase the job only leaves by outside action: Completed is 0, Failed, Terminated or Aborted 1.
+			// A phase the job only leaves by outside action: Completed is 0, Failed, Terminated or Aborted 1. A
+			// failed job's end waits for its last evidence, then writes the summary last.
+			let finishing = false;
 			watcher.subscribe(event => {
-				if (event.type !== 'job') return;
+				if (event.type !== 'job' || finishing) return;
 				const outcome = finishedOutcome(event.job.phase);
-				if (outcome) onFinish(outcome === 'success' ? exitCodes.ok : exitCodes.jobFailed);
+				if (!outcome) return;
+				finishing = true;
+				if (outcome === 'success') {
+					onFinish(exitCodes.ok);
+					return;
+				}
+
+				const {phase} = event.job;
+				void lastEvidence().then(() => {
+					writeSummary?.({at: Date.now(), phase, evidence: failures?.evidence() ?? [], details: details !== undefined});
+					onFinish(exitCodes.jobFailed);
+				});
 			});
 		},
 		async loadTui() {
