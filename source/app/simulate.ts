@@ -8,19 +8,23 @@ export type SimulateOptions = {
 	readonly speed: number;
 	readonly loop: boolean;
 	readonly token?: string | undefined;
-	/** Comma-separated resources answered 403: pods, events, podgroups. */
+	/** Comma-separated resources answered 403: pods, pods/log, events, podgroups. */
 	readonly forbid?: string | undefined;
 };
 
-function forbiddenResources(list: string | undefined): ClusterResource[] {
+type Forbiddable = ClusterResource | 'pods/log';
+// pods/log is the subresource a user may be refused while allowed to list pods.
+const forbiddable: readonly Forbiddable[] = [...clusterResources, 'pods/log'];
+
+function forbiddenResources(list: string | undefined): Forbiddable[] {
 	const names = (list ?? '').split(',').map(name => name.trim()).filter(Boolean);
 	for (const name of names) {
-		if (!(clusterResources as readonly string[]).includes(name)) {
-			throw new UsageError(`--forbid ${JSON.stringify(name)}: choose among ${clusterResources.join(', ')}`);
+		if (!(forbiddable as readonly string[]).includes(name)) {
+			throw new UsageError(`--forbid ${JSON.stringify(name)}: choose among ${forbiddable.join(', ')}`);
 		}
 	}
 
-	return names as ClusterResource[];
+	return names as Forbiddable[];
 }
 
 /** `vcjob-watch simulate`: the simulator on its own, for curl, kubectl --raw, tests; until a signal. */

@@ -251,7 +251,7 @@ export const flagTable = {
 		type: 'string',
 		value: 'LIST',
 		description:
-			'`simulate` only: answer 403 for these, comma-separated: `pods`, `events`, `podgroups` (as for a user without the rights)',
+			'`simulate` only: answer 403 for these, comma-separated: `pods`, `pods/log`, `events`, `podgroups` (as for a user without the rights)',
 	},
 } as const satisfies Readonly<Record<string, FlagSpec>>;
 

@@ -34,5 +34,25 @@ test('simulate --forbid refuses those resources with 403 and serves the rest', a
 test('simulate --forbid names what it accepts', async () => {
 	run = runCli(['simulate', '--forbid', 'pods,nodes']);
 	expect(await run.exit()).toBe(2);
-	expect(run.stderr()).toContain('--forbid "nodes": choose among pods, events, podgroups');
+	expect(run.stderr()).toContain('--forbid "nodes": choose among pods, events, podgroups, pods/log');
+});
+
+test('simulate --forbid pods/log refuses the logs only: the pods are listed, their logs answer 403', async () => {
+	run = runCli(['simulate', '--scenario', 'fail', '--forbid', 'pods/log']);
+	const banner = await run.waitFor(/^watch it: .*$/m);
+	expect(banner).toMatch(/\(scenario fail, 403 for pods\/log\)/);
+	const podsUrl = /^pods: (\S+)$/m.exec(banner)![1]!.replace(/\?.*$/, '');
+	let names: string[] = [];
+	const deadline = Date.now() + 10_000;
+	while (names.length === 0) {
+		const list = await fetch(podsUrl);
+		expect(list.status).toBe(200);
+		names = ((await list.json()) as {items: Array<{metadata: {name: string}}>}).items.map(item => item.metadata.name);
+		if (Date.now() > deadline) throw new Error('gave up after 10000 ms waiting for the fail scenario to create pods');
+		if (names.length === 0) await new Promise(resolve => setTimeout(resolve, 50));
+	}
+
+	const log = await fetch(`${podsUrl}/${names[0]!}/log`);
+	expect(log.status).toBe(403);
+	expect(await log.json()).toMatchObject({reason: 'Forbidden', message: expect.stringContaining('cannot get resource "pods/log"')});
 });
