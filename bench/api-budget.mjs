@@ -31,9 +31,10 @@ const child = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), sim.sc
 // The simulator keeps the last 200 requests: read them often enough that none is missed.
 const counted = new Set();
 const counts = {};
-// The job: its GET, or (watch mode, the default) its list and watch (a watch is logged when it ends).
+// The job: its GET, or (watch mode, the default) its list and watch (a watch is logged when it ends). A pod's
+// log (read once per failure) is a kind of its own.
 const kindOf = request =>
-	/\/jobs[/?]/.test(request.path) ? 'job' : request.path.includes('/pods') ? 'pods' : request.path.includes('/podgroups') ? 'podgroup' : request.path.includes('/events') ? 'events' : 'other';
+	/\/jobs[/?]/.test(request.path) ? 'job' : /\/pods\/[^/?]+\/log/.test(request.path) ? 'logs' : request.path.includes('/pods') ? 'pods' : request.path.includes('/podgroups') ? 'podgroup' : request.path.includes('/events') ? 'events' : 'other';
 const collect = () => {
 	for (const request of sim.requests) {
 		if (counted.has(request)) continue;

@@ -136,9 +136,8 @@ export const flagTable = {
 		type: 'number',
 		value: 'N',
 		default: 20,
-		defaultNote: '0: no log is read',
 		description:
-			"lines of a failed container's log read once, when its failure is first seen (one request, at most 16 KiB), and kept with the failure (not with `--no-details`)",
+			"lines of a failed container's log read once, when its failure is first seen (one request, at most 16 KiB), and kept with the failure; `0` reads none (not with `--no-details`)",
 		see: ['Why did it fail?', 'screen.md#why-did-it-fail-failures'],
 	},
 	output: {
