@@ -2,6 +2,7 @@ import type {Dispatcher} from 'undici';
 import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
 import {noCredentials, type Credentials} from './credentials.js';
 import {fetchTransport, nodeTransport, type HttpResponse, type Transport} from './http-transport.js';
+import {readCapped, readJson, readUpTo} from './response-body.js';
 import {sanitize} from '../common/sanitize.js';
 import {readWatchEvents, type RawWatchEvent} from './watch-decoder.js';
 
@@ -72,6 +73,11 @@ export type ApiClient = {
 	 * maxBytes are read: the rest is left unread and `cut` says so, since a server may ignore limitBytes.
 	 */
 	getBytes(path: string, options: GetBytesOptions): Promise<ApiBytes>;
+	/**
+	 * A streaming GET of raw bytes (a followed log): the headers within the timeout, as for get(), then the
+	 * body's chunks for as long as the server keeps it open. Stopping the iteration closes the connection.
+	 */
+	streamBytes(path: string, options: ByteStreamOptions): Promise<ByteStream>;
 };
 
 export type GetBytesOptions = {
@@ -87,7 +93,24 @@ export type ApiBytes = {
 	readonly requestId?: string;
 };
 
+export type ByteStreamOptions = {
+	readonly query?: Readonly<Record<string, string>> | undefined;
+	readonly signal?: AbortSignal | undefined;
+	/** Silence longer than this ends the stream with a timeout; absent, a stream may be silent for good (a quiet container's log). */
+	readonly idleTimeoutMs?: number | undefined;
+};
+
+/** An open stream of raw bytes (a followed log). */
+export type ByteStream = {
+	readonly requestId?: string;
+	/** The body's chunks as they arrive; ends when the server ends the body, throws ApiError for a broken connection. */
+	readonly chunks: AsyncIterable<Uint8Array>;
+};
+
 export const defaultMaxBodyBytes = 4 * 1024 * 1024;
+
+// Errors still come as a Kubernetes Status in JSON; the body of a success is plain text.
+const textAccept = 'text/plain, application/json;q=0.9, */*;q=0.8';
 
 /**
  * The fetch to send with: Node's own unless a dispatcher (TLS settings, proxies) comes from the undici
@@ -114,59 +137,6 @@ export function apiUrl(server: string, path: string, query?: Readonly<Record<str
 	base.search = query ? new URLSearchParams(query).toString() : '';
 	base.hash = '';
 	return base;
-}
-
-async function readCapped(response: HttpResponse, maxBytes: number): Promise<{text: string; bytes: number}> {
-	const declared = Number(response.headers.get('content-length'));
-	const tooLarge = () =>
-		new ApiError({
-			category: 'malformed',
-			summary: `answer refused: larger than ${Math.round(maxBytes / 1024)} KB (status ${response.status})`,
-			status: response.status,
-		});
-	if (Number.isFinite(declared) && declared > maxBytes) {
-		await response.body?.cancel();
-		throw tooLarge();
-	}
-
-	const chunks: Uint8Array[] = [];
-	let bytes = 0;
-	if (response.body) {
-		for await (const chunk of response.body) {
-			bytes += chunk.byteLength;
-			if (bytes > maxBytes) {
-				await response.body.cancel().catch(() => {});
-				throw tooLarge();
-			}
-
-			chunks.push(chunk);
-		}
-	}
-
-	return {text: Buffer.concat(chunks).toString('utf8'), bytes};
-}
-
-/** Up to maxBytes of the body; the connection is dropped rather than drained when more comes. */
-async function readUpTo(response: HttpResponse, maxBytes: number): Promise<{body: Buffer; cut: boolean}> {
-	const chunks: Uint8Array[] = [];
-	let bytes = 0;
-	let cut = false;
-	if (response.body) {
-		for await (const chunk of response.body) {
-			const room = maxBytes - bytes;
-			if (chunk.byteLength > room) {
-				chunks.push(chunk.subarray(0, room));
-				cut = true;
-				await response.body.cancel().catch(() => {});
-				break;
-			}
-
-			chunks.push(chunk);
-			bytes += chunk.byteLength;
-		}
-	}
-
-	return {body: Buffer.concat(chunks), cut};
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -251,11 +221,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		path: string,
 		{query, what = 'a JSON object', signal}: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined} = {},
 	): Promise<ApiObject> {
-		return request(path, query, signal, async response => readJson(response, what));
+		return request(path, query, signal, async response => readJson(response, what, maxBytes));
 	}
 
 	async function getBytes(path: string, {query, signal, maxBytes: limit}: GetBytesOptions): Promise<ApiBytes> {
-		// Errors still come as a Kubernetes Status in JSON; the body of a success is plain text.
 		return request(
 			path,
 			query,
@@ -265,18 +234,29 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 				const requestId = response.headers.get('x-request-id');
 				return {body, cut, ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
 			},
-			'text/plain, application/json;q=0.9, */*;q=0.8',
+			textAccept,
 		);
 	}
 
-	async function stream(path: string, {query, signal, idleTimeoutMs}: StreamOptions): Promise<EventStream> {
+	/**
+	 * Opens a streaming GET and hands over its body's chunks. Before the headers the per-request timeout holds;
+	 * after them only idleTimeoutMs, re-armed by every chunk (none: the stream may stay silent for good). A
+	 * body not read to its end (the caller stopped, a failure) closes the connection.
+	 */
+	async function openBody(
+		path: string,
+		{query, signal, idleTimeoutMs}: ByteStreamOptions,
+		accept: string,
+		silence: (host: string, seconds: number) => string,
+	): Promise<{chunks: AsyncGenerator<Uint8Array>; failure: (error: unknown) => Error; requestId?: string}> {
 		const url = apiUrl(options.server, path, query);
 		if (signal?.aborted) {
 			throw signal.reason;
 		}
 
 		const scope = requestScope(signal);
-		const failure = (error: unknown) => {
+		let opened = false;
+		const failure = (error: unknown): Error => {
 			if (signal?.aborted) {
 				return signal.reason as Error;
 			}
@@ -284,19 +264,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 			if (scope.timedOut) {
 				return new ApiError({
 					category: 'timeout',
-					summary: opened
-						? `the watch stream from ${url.host} went silent (nothing for ${idleTimeoutMs / 1000}s, not even a bookmark)`
-						: `no answer from ${url.host} within ${options.timeoutMs / 1000}s`,
+					summary: opened ? silence(url.host, (idleTimeoutMs ?? 0) / 1000) : `no answer from ${url.host} within ${options.timeoutMs / 1000}s`,
 				});
 			}
 
 			return errorFromException(error, url.host, options.proxy);
 		};
 
-		let opened = false;
 		let response: HttpResponse;
 		try {
-			response = await open(url, scope.signal, scope.deadline);
+			response = await open(url, scope.signal, scope.deadline, accept);
 		} catch (error) {
 			scope.dispose();
 			throw failure(error);
@@ -305,20 +282,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		opened = true;
 		const requestId = response.headers.get('x-request-id') ?? undefined;
 		const body = response.body;
-		// From here on the timeout is for silence: every chunk, a bookmark included, re-arms it.
-		scope.deadline(idleTimeoutMs);
+		// From here on the timeout is for silence: every chunk re-arms it.
+		const rearm = () => scope.deadline(idleTimeoutMs ?? false);
+		rearm();
 		async function* chunks(): AsyncGenerator<Uint8Array> {
-			if (!body) return;
-			for await (const chunk of body) {
-				scope.deadline(idleTimeoutMs);
-				yield chunk;
-			}
-		}
-
-		async function* events(): AsyncGenerator<RawWatchEvent> {
 			let ended = false;
 			try {
-				yield* readWatchEvents(chunks(), maxBytes);
+				if (body) {
+					for await (const chunk of body) {
+						rearm();
+						yield chunk;
+					}
+				}
+
 				ended = true;
 			} catch (error) {
 				throw failure(error);
@@ -332,7 +308,30 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 			}
 		}
 
-		return {events: events(), ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
+		return {chunks: chunks(), failure, ...(requestId ? {requestId: sanitize(requestId, 64)} : {})};
+	}
+
+	async function stream(path: string, {query, signal, idleTimeoutMs}: StreamOptions): Promise<EventStream> {
+		const {chunks, failure, requestId} = await openBody(
+			path,
+			{query, signal, idleTimeoutMs},
+			'application/json',
+			(host, seconds) => `the watch stream from ${host} went silent (nothing for ${seconds}s, not even a bookmark)`,
+		);
+		async function* events(): AsyncGenerator<RawWatchEvent> {
+			try {
+				yield* readWatchEvents(chunks, maxBytes);
+			} catch (error) {
+				throw failure(error);
+			}
+		}
+
+		return {events: events(), ...(requestId ? {requestId} : {})};
+	}
+
+	async function streamBytes(path: string, streamOptions: ByteStreamOptions): Promise<ByteStream> {
+		const {chunks, requestId} = await openBody(path, streamOptions, textAccept, (host, seconds) => `the stream from ${host} went silent (nothing for ${seconds}s)`);
+		return {chunks, ...(requestId ? {requestId} : {})};
 	}
 
 	async function send(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void, accept: string): Promise<HttpResponse> {
@@ -407,23 +406,5 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		return response;
 	}
 
-	async function readJson(response: HttpResponse, what: string): Promise<ApiObject> {
-		const {text, bytes} = await readCapped(response, maxBytes);
-		const requestId = response.headers.get('x-request-id');
-		let raw: unknown;
-		try {
-			raw = JSON.parse(text);
-		} catch {
-			const problem = text.trim() === '' ? 'an empty answer' : /^\s*</.test(text) ? 'an HTML page' : 'an answer that is not JSON (or was cut short)';
-			throw new ApiError({category: 'malformed', summary: `${response.status}: ${problem} instead of ${what}`, status: response.status});
-		}
-
-		if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-			throw new ApiError({category: 'malformed', summary: `${response.status}: JSON that is not ${what}`, status: response.status});
-		}
-
-		return {raw: raw as Record<string, unknown>, bytes, ...(requestId ? {requestId} : {})};
-	}
-
-	return {server: options.server, get, stream, getBytes};
+	return {server: options.server, get, stream, getBytes, streamBytes};
 }
