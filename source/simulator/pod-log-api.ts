@@ -5,7 +5,7 @@ import {statusBody} from './faults.js';
 
 // GET /api/v1/namespaces/NS/pods/NAME/log as kube-apiserver answers it: its own checks (RBAC on pods/log, the
 // options' validation, the pod, the container), then what the kubelet does with the pod's status (which run,
-// which error), its tailLines, sinceSeconds, timestamps and limitBytes, and follow until the run ends.
+// which error), its tailLines, sinceSeconds or sinceTime, timestamps and limitBytes, and follow until the run ends.
 
 // The parts of a pod (as pod-render.ts writes it) that decide its log.
 type Terminated = {readonly containerID?: string; readonly startedAt?: string; readonly finishedAt?: string; readonly reason?: string; readonly exitCode?: number};
@@ -49,6 +49,8 @@ type Query = {
 	readonly tailLines?: number;
 	readonly limitBytes?: number;
 	readonly sinceSeconds?: number;
+	/** Wall-clock ms, whole seconds: the API server passes sinceTime on to the kubelet as RFC3339 without a fraction. */
+	readonly sinceTime?: number;
 };
 
 // The kubelet looks at the container again this often while following.
@@ -71,6 +73,14 @@ function readQuery(query: URLSearchParams): Query | Reply {
 		numbers[name] = Number(value);
 	}
 
+	// metav1.Time's query form: Go's time.Parse with RFC3339 (a fraction is accepted, and dropped on the way on).
+	const sinceTime = query.get('sinceTime');
+	if (sinceTime !== null && sinceTime !== '') {
+		const at = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(sinceTime) ? Date.parse(sinceTime) : Number.NaN;
+		if (Number.isNaN(at)) return badRequest(`parsing time ${JSON.stringify(sinceTime)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(sinceTime)} as "2006"`);
+		numbers['sinceTime'] = Math.floor(at / 1000) * 1000;
+	}
+
 	return {
 		container: query.get('container') ?? '',
 		previous: flag('previous'),
@@ -82,11 +92,14 @@ function readQuery(query: URLSearchParams): Query | Reply {
 
 // ValidatePodLogOptions.
 function invalid(name: string, query: Query): Reply | undefined {
-	const causes = [
+	const both = query.sinceSeconds !== undefined && query.sinceTime !== undefined;
+	const causes: Array<{reason: string; message: string; field: string}> = [
 		...(query.tailLines !== undefined && query.tailLines < 0 ? [['tailLines', query.tailLines, 'must be greater than or equal to 0'] as const] : []),
 		...(query.limitBytes !== undefined && query.limitBytes < 1 ? [['limitBytes', query.limitBytes, 'must be greater than 0'] as const] : []),
-		...(query.sinceSeconds !== undefined && query.sinceSeconds < 1 ? [['sinceSeconds', query.sinceSeconds, 'must be greater than 0'] as const] : []),
+		...(!both && query.sinceSeconds !== undefined && query.sinceSeconds < 1 ? [['sinceSeconds', query.sinceSeconds, 'must be greater than 0'] as const] : []),
 	].map(([field, value, why]) => ({reason: 'FieldValueInvalid', message: `Invalid value: ${value}: ${why}`, field}));
+	// field.Forbidden on the empty path: the cause has no field, and its line starts with ": ".
+	if (both) causes.push({reason: 'FieldValueForbidden', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified', field: ''});
 	if (causes.length === 0) return undefined;
 	const listed = causes.map(cause => `${cause.field}: ${cause.message}`);
 	return {
@@ -94,7 +107,7 @@ function invalid(name: string, query: Query): Reply | undefined {
 		body: statusBody(422, {
 			reason: 'Invalid',
 			message: `PodLogOptions "${name}" is invalid: ${listed.length === 1 ? listed[0] : `[${listed.join(', ')}]`}`,
-			details: {name, kind: 'PodLogOptions', causes},
+			details: {name, kind: 'PodLogOptions', causes: causes.map(({field, ...cause}) => (field === '' ? cause : {...cause, field}))},
 		}),
 	};
 }
@@ -170,7 +183,17 @@ function runNow(pod: Pod | undefined, runs: Runs, run: ContainerRun): 'running' 
 	return 'gone';
 }
 
-export function createPodLogs(options: PodLogOptions): {serve(exchange: PodLogExchange): void} {
+export type PodLogs = {
+	serve(exchange: PodLogExchange): void;
+	/** Log answers under way: a followed log stays open until its run ends or the client goes. */
+	readonly open: number;
+	/** Cuts every open log answer mid-stream, as a proxy or a restarting API server would. */
+	drop(): void;
+};
+
+export function createPodLogs(options: PodLogOptions): PodLogs {
+	const open = new Set<ServerResponse>();
+
 	function serve(exchange: PodLogExchange): void {
 		const {namespace, name, response} = exchange;
 		if (options.forbidden) {
@@ -226,6 +249,8 @@ export function createPodLogs(options: PodLogOptions): {serve(exchange: PodLogEx
 		}
 
 		exchange.onStatus(200);
+		open.add(response);
+		response.on('close', () => open.delete(response));
 		response.writeHead(200, {'Content-Type': 'text/plain'});
 		stream(exchange, query, run);
 	}
@@ -254,8 +279,9 @@ export function createPodLogs(options: PodLogOptions): {serve(exchange: PodLogEx
 		const all = runLog(run, now, options.speed);
 		let lines = all;
 		if (query.tailLines !== undefined) lines = query.tailLines === 0 ? [] : lines.slice(-query.tailLines);
-		if (query.sinceSeconds !== undefined) {
-			const since = now - query.sinceSeconds * 1000;
+		// The kubelet's filter: lines written at or after the time (sinceSeconds counted back from now).
+		const since = query.sinceTime ?? (query.sinceSeconds === undefined ? undefined : now - query.sinceSeconds * 1000);
+		if (since !== undefined) {
 			lines = lines.filter(line => line.at >= since);
 		}
 
@@ -284,5 +310,13 @@ export function createPodLogs(options: PodLogOptions): {serve(exchange: PodLogEx
 		});
 	}
 
-	return {serve};
+	return {
+		serve,
+		get open() {
+			return open.size;
+		},
+		drop() {
+			for (const response of open) response.destroy();
+		},
+	};
 }

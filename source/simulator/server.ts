@@ -105,6 +105,10 @@ export type Simulator = {
 	revokeTokens(): void;
 	/** The last 200 requests, oldest first. */
 	readonly requests: readonly SimulatedRequest[];
+	/** Pod log answers still open: a followed log until its container stops or the client goes. */
+	readonly openLogs: number;
+	/** Cuts every open pod log answer mid-stream, as a proxy would. */
+	dropLogs(): void;
 	/** With manyJobs: make this many changes to those jobs now. */
 	changeJobs(count: number): void;
 	/** etcd's current revision: one counter for every write in the cluster, served or not. */
@@ -409,6 +413,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		get requests() {
 			return [...requestLog];
 		},
+		get openLogs() {
+			return podLogs.open;
+		},
+		dropLogs: podLogs.drop,
 		async close() {
 			closing ??= new Promise<void>(resolve => {
 				ticker.close();

@@ -199,6 +199,57 @@ describe('pod logs', () => {
 		expect(followed.text).toBe('mpiexec: all 2 processes exited normally\n');
 	});
 
+	it('keeps the lines written at or after sinceTime, taken to the second as the API server passes it on', async () => {
+		const simulator = await running(1300);
+		const stamped = (await log(simulator, 'openmpi-hello-mpiworker-0', '?timestamps=true')).text.split('\n').slice(0, -1);
+		const times = stamped.map(line => line.slice(0, line.indexOf(' ')));
+		// A line past the first second of the log: the ones of its second before it come too, the earlier ones do not.
+		const pick = times.find(time => Math.floor(Date.parse(time) / 1000) > Math.floor(Date.parse(times[0]!) / 1000))!;
+		const second = Math.floor(Date.parse(pick) / 1000) * 1000;
+		const since = (await log(simulator, 'openmpi-hello-mpiworker-0', `?timestamps=true&sinceTime=${encodeURIComponent(pick)}`)).text.split('\n').slice(0, -1);
+		const expected = stamped.filter(line => Date.parse(line.slice(0, line.indexOf(' '))) >= second);
+		expect(since.slice(0, expected.length)).toEqual(expected);
+		expect(expected.length).toBeLessThan(stamped.length);
+		expect(Date.parse(since[0]!.slice(0, since[0]!.indexOf(' ')))).toBeLessThanOrEqual(Date.parse(pick));
+	});
+
+	it('refuses sinceTime with sinceSeconds (422) and a sinceTime that is not RFC3339 (400)', async () => {
+		const simulator = await running(0);
+		const pod = 'openmpi-hello-mpimaster-0';
+		const both = await refusal(simulator, pod, '?sinceSeconds=10&sinceTime=2026-12-05T10:00:00Z');
+		expect(both.status).toBe(422);
+		expect(both.body).toMatchObject({
+			reason: 'Invalid',
+			message: `PodLogOptions "${pod}" is invalid: : Forbidden: at most one of \`sinceTime\` or \`sinceSeconds\` may be specified`,
+			details: {causes: [{reason: 'FieldValueForbidden', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'}]},
+		});
+		expect(await refusal(simulator, pod, '?sinceTime=yesterday')).toEqual({
+			status: 400,
+			body: badRequest('parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"'),
+		});
+	});
+
+	it('counts the log answers still open, and can cut them mid-stream', async () => {
+		const simulator = await running(50);
+		expect(simulator.openLogs).toBe(0);
+		const response = await fetch(logPath(simulator, 'openmpi-hello-mpimaster-0', '?follow=true'));
+		const reader = response.body!.getReader();
+		await reader.read();
+		expect(simulator.openLogs).toBe(1);
+		simulator.dropLogs();
+		const cut = await (async () => {
+			for (;;) {
+				const {done} = await reader.read();
+				if (done) return false;
+			}
+		})().catch(() => true);
+		expect(cut).toBe(true);
+		// The server hears of the close in its own time.
+		const closedBy = Date.now() + 3000;
+		while (simulator.openLogs > 0 && Date.now() < closedBy) await sleep(10);
+		expect(simulator.openLogs).toBe(0);
+	});
+
 	it('answers 403 Forbidden for pods/log in the forbidden mode, the pods themselves still readable', async () => {
 		const simulator = await start({scenario: 'demo', speed: 100, forbidden: ['pods/log']});
 		simulator.goTo(demoRunning);
