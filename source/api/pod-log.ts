@@ -63,17 +63,24 @@ export async function readPodLogTail(api: Pick<ApiClient, 'getBytes'>, request: 
 		const wasCut = cut || body.byteLength >= limitBytes;
 		return {kind: 'lines', lines: logLines(body, {tailLines, cut: wasCut, maxCells: request.maxLineCells ?? defaultLogLineCells}), cut: wasCut, bytes: body.byteLength};
 	} catch (error) {
-		if (error instanceof ApiError && error.category === 'forbidden') {
-			return {kind: 'forbidden', message: `no permission to read logs in ${sanitize(request.namespace, 100)}`};
-		}
-
-		// A Kubernetes Status 404: the pod (or this run of it) no longer exists. A proxy's 404 stays an error.
-		if (error instanceof ApiError && error.category === 'not-found') {
-			return {kind: 'gone', message: 'the pod is gone'};
-		}
-
+		const refusal = logRefusal(error, request.namespace);
+		if (refusal) return refusal;
 		throw error;
 	}
+}
+
+/** A 403 or a Status 404 said as an answer about the log; undefined for any other failure. */
+export function logRefusal(error: unknown, namespace: string): {readonly kind: 'forbidden' | 'gone'; readonly message: string} | undefined {
+	if (error instanceof ApiError && error.category === 'forbidden') {
+		return {kind: 'forbidden', message: `no permission to read logs in ${sanitize(namespace, 100)}`};
+	}
+
+	// A Kubernetes Status 404: the pod (or this run of it) no longer exists. A proxy's 404 stays an error.
+	if (error instanceof ApiError && error.category === 'not-found') {
+		return {kind: 'gone', message: 'the pod is gone'};
+	}
+
+	return undefined;
 }
 
 /** Log bytes as at most tailLines printable lines; `cut`: the text stops mid-way, maybe mid-character. */
