@@ -43,6 +43,24 @@ export async function fetchPods(api: Pick<ApiClient, 'get'>, namespace: string, 
 	return raw;
 }
 
+/** Volcano labels each pod with its job's name (`volcano.sh/job-name`). */
+export const jobNameLabel = 'volcano.sh/job-name';
+
+/**
+ * The pods of several jobs in one list: `volcano.sh/job-name=a`, or `volcano.sh/job-name in (a,b,…)`. The names
+ * must be label values (jobNameSelectable), or the server refuses the selector.
+ */
+export async function fetchJobsPods(api: Pick<ApiClient, 'get'>, namespace: string, jobNames: readonly string[], signal?: AbortSignal) {
+	const labelSelector = jobNames.length === 1 ? `${jobNameLabel}=${jobNames[0]}` : `${jobNameLabel} in (${jobNames.join(',')})`;
+	const {raw} = await api.get(podsPath(namespace), {query: {labelSelector}, what: 'a pod list', signal});
+	return raw;
+}
+
+/** A label value (63 characters at most, letters, digits, `-_.` inside): what a label selector can name. */
+export function jobNameSelectable(name: string): boolean {
+	return /^[A-Za-z\d]([-\w.]{0,61}[A-Za-z\d])?$/.test(name);
+}
+
 /**
  * Events of the named objects, one request per name: a field selector matches one name, and listing the
  * whole namespace's events costs more in a busy namespace than a few small answers.

@@ -2,13 +2,42 @@ import {errorHint} from '../api/api-error.js';
 import {formatWait} from '../common/duration.js';
 import type {JobDelta} from '../watch/job-index.js';
 import {terminalSafeJson} from '../common/sanitize.js';
-import type {NamespaceEvent, NamespaceListener} from '../watch/namespace-watcher.js';
+import {exitLabel} from '../model/exit-label.js';
+import type {FailureRecord} from '../model/failures.js';
+import type {NamespaceEvent} from '../watch/namespace-watcher.js';
+import type {LastExitEvent} from '../watch/namespace-exits.js';
 import {againIn, describeChange, isoSeconds, jobLine} from './text-writer.js';
 
 // The namespace in text and NDJSON: one line (object) per job that was added, changed or deleted; the first
-// listing writes one per job, later ones only what changed. Never the whole table again.
+// listing writes one per job, later ones only what changed. Never the whole table again. A job's latest failure,
+// once its pods are read, is a line (object) of its own.
 
 type Target = {readonly namespace: string};
+
+/** The watcher's events and the latest failures read from the pods. */
+export type NamespaceLineListener = (event: NamespaceEvent | LastExitEvent) => void;
+
+function field(name: string, value: string | number | undefined): string {
+	if (value === undefined || value === '') return '';
+	const text = String(value);
+	return ` ${name}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
+}
+
+/** `last-exit OOMKilled pod=… container=… exit=137 …`: the label the table shows, then where it comes from. */
+function lastExitText(record: FailureRecord): string {
+	return [
+		`last-exit ${exitLabel(record)}`,
+		field('pod', record.pod),
+		field('container', record.container),
+		field('task', record.task),
+		field('exit', record.exitCode),
+		field('meaning', record.meaning),
+		field('reason', record.reason),
+		field('pod-reason', record.podReason),
+		field('finished', record.finishedAt),
+		field('retries', record.retryCount),
+	].join('');
+}
 
 /** Failed attempts since the last good answer, for the "recovered" line. */
 function failureCounter() {
@@ -39,12 +68,17 @@ function textFor(delta: JobDelta, first: boolean): string {
 	}
 }
 
-export function createNamespaceTextWriter(write: (line: string) => void, target: Target): NamespaceListener {
+export function createNamespaceTextWriter(write: (line: string) => void, target: Target): NamespaceLineListener {
 	const failures = failureCounter();
 	let lastRefusal = '';
 	const line = (at: number, who: string, text: string) => write(`${isoSeconds(at)} ${who} ${text}\n`);
-	return (event: NamespaceEvent) => {
+	return event => {
 		switch (event.type) {
+			case 'last-exit': {
+				line(event.at, `${event.namespace}/${event.name}`, lastExitText(event.record));
+				return;
+			}
+
 			case 'jobs': {
 				const failed = failures.take();
 				lastRefusal = '';
@@ -118,13 +152,44 @@ function objectFor(delta: JobDelta, first: boolean, time: string): Record<string
 	};
 }
 
-export function createNamespaceJsonWriter(write: (line: string) => void, target: Target): NamespaceListener {
+/** The record as JSON: the table's label, then its fields (absent ones left out). */
+function lastExitObject(event: LastExitEvent, time: string): Record<string, unknown> {
+	const {record} = event;
+	return {
+		time,
+		event: 'last-exit',
+		namespace: event.namespace,
+		name: event.name,
+		uid: event.uid,
+		lastExit: exitLabel(record),
+		pod: record.pod,
+		...(record.container === undefined ? {} : {container: record.container}),
+		...(record.task === undefined ? {} : {task: record.task}),
+		...(record.exitCode === undefined ? {} : {exitCode: record.exitCode}),
+		...(record.signal === undefined ? {} : {signal: record.signal}),
+		...(record.meaning === undefined ? {} : {meaning: record.meaning}),
+		...(record.reason === undefined ? {} : {reason: record.reason}),
+		...(record.message === undefined ? {} : {message: record.message}),
+		...(record.podReason === undefined ? {} : {podReason: record.podReason}),
+		...(record.podMessage === undefined ? {} : {podMessage: record.podMessage}),
+		...(record.finishedAt === undefined ? {} : {finishedAt: record.finishedAt}),
+		version: record.version,
+		retryCount: record.retryCount,
+	};
+}
+
+export function createNamespaceJsonWriter(write: (line: string) => void, target: Target): NamespaceLineListener {
 	const failures = failureCounter();
 	let lastRefusal = '';
 	const emit = (object: Record<string, unknown>) => write(`${terminalSafeJson(object)}\n`);
-	return (event: NamespaceEvent) => {
+	return event => {
 		const time = isoSeconds(event.at);
 		switch (event.type) {
+			case 'last-exit': {
+				emit(lastExitObject(event, time));
+				return;
+			}
+
 			case 'jobs': {
 				const failed = failures.take();
 				lastRefusal = '';

@@ -1,7 +1,9 @@
 import {jobPaths} from '../model/diff-job.js';
 import {minuteOf} from '../common/duration.js';
+import {showsFailure, type FailureRecord} from '../model/failures.js';
 import type {JobSummary} from '../model/job.js';
 import type {NamespaceEvent} from '../watch/namespace-watcher.js';
+import type {LastExitEvent} from '../watch/namespace-exits.js';
 import {isLinkEvent, reduceLink, type LinkStatus, type FollowMode} from './link-status.js';
 import type {Highlight} from './job-view.js';
 
@@ -14,7 +16,20 @@ export type NamespaceRow = {
 	readonly changedAt?: number;
 	/** Set when the job went away: the row stays, marked, for as long as a highlight does. */
 	readonly deletedAt?: number;
+	/** The latest failure its pods showed, read when the list said one failed (namespace-exits.ts). */
+	readonly lastExit?: FailureRecord;
 };
+
+/** The highlight key of a row's latest failure, beside the job's own paths. */
+export const lastExitPath = 'failures.last';
+
+/**
+ * Whether the job has failed pods or has failed before, from the list alone: pods counted failed, a retry
+ * spent, or a phase a failure leads to (Restarting, Aborting, Terminating, Failed, Aborted, Terminated).
+ */
+export function hasFailures(job: Pick<JobSummary, 'phase' | 'phaseKind' | 'counters' | 'retryCount'>): boolean {
+	return showsFailure(job) || job.retryCount > 0 || job.phaseKind === 'failure';
+}
 
 export type NamespaceState = {
 	readonly namespace: string;
@@ -40,7 +55,7 @@ export type NamespaceState = {
 	readonly expiries: ReadonlyMap<string, number>;
 };
 
-export type NamespaceAction = NamespaceEvent | {readonly type: 'tick'; readonly at: number};
+export type NamespaceAction = NamespaceEvent | LastExitEvent | {readonly type: 'tick'; readonly at: number};
 
 export type NamespaceStateOptions = {
 	readonly highlightMs: number;
@@ -132,13 +147,13 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 					highlights[change.path] = change.direction ? {until, direction: change.direction} : {until};
 				}
 
-				rows.set(key, {job: delta.job, highlights, changedAt: at});
+				rows.set(key, {job: delta.job, highlights, changedAt: at, ...lastExitOf(row)});
 				expiries.set(key, Math.max(until, expiries.get(key) ?? 0));
 				break;
 			}
 
 			case 'deleted': {
-				rows.set(key, {job: delta.job, highlights: {[jobPaths.deletion]: {until}}, changedAt: at, deletedAt: at});
+				rows.set(key, {job: delta.job, highlights: {[jobPaths.deletion]: {until}}, changedAt: at, deletedAt: at, ...lastExitOf(row)});
 				expiries.set(key, until);
 				break;
 			}
@@ -146,6 +161,26 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 	}
 
 	return {...base, ...transport, rows, expiries, lastChangeAt: flash ? at : state.lastChangeAt};
+}
+
+const lastExitOf = (row: NamespaceRow | undefined) => (row?.lastExit ? {lastExit: row.lastExit} : {});
+
+/** A job's latest failure, read from its pods: news (a failure seen happening) stands out like a change. */
+function onLastExit(state: NamespaceState, event: LastExitEvent, options: NamespaceStateOptions): NamespaceState {
+	const row = state.rows.get(event.key);
+	// A job gone meanwhile, or one deleted and created again under its name (another uid).
+	if (!row || row.deletedAt !== undefined || (event.uid !== '' && row.job.uid !== event.uid)) return state;
+	const rows = new Map(state.rows);
+	if (!event.news) {
+		rows.set(event.key, {...row, lastExit: event.record});
+		return {...state, rows};
+	}
+
+	const until = event.at + options.highlightMs;
+	const expiries = new Map(state.expiries);
+	rows.set(event.key, {...row, lastExit: event.record, highlights: {...row.highlights, [lastExitPath]: {until}}, changedAt: event.at});
+	expiries.set(event.key, Math.max(until, expiries.get(event.key) ?? 0));
+	return {...state, rows, expiries, lastChangeAt: event.at};
 }
 
 /** After trouble, a stream that opens goes on from the listing, if there was one. */
@@ -193,6 +228,10 @@ export function reduceNamespace(state: NamespaceState, action: NamespaceAction, 
 
 		case 'tick': {
 			return onTick(state, action.at);
+		}
+
+		case 'last-exit': {
+			return onLastExit(state, action, options);
 		}
 	}
 }

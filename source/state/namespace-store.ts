@@ -8,6 +8,7 @@ import {
 } from './namespace-state.js';
 import {createTimedStore, type Store} from './timed-store.js';
 import type {NamespaceWatcher} from '../watch/namespace-watcher.js';
+import type {NamespaceExits} from '../watch/namespace-exits.js';
 
 const expiryStepMs = 1000;
 
@@ -17,6 +18,8 @@ export type NamespaceStoreOptions = NamespaceStateOptions & {
 	readonly namespace: string;
 	readonly selector?: string | undefined;
 	readonly now?: () => number;
+	/** The latest failure of each job, when the pods are read (not with --no-details). */
+	readonly exits?: Pick<NamespaceExits, 'subscribe'> | undefined;
 };
 
 /**
@@ -35,7 +38,14 @@ export function createNamespaceStore(watcher: Pick<NamespaceWatcher, 'subscribe'
 			return due === undefined ? undefined : Math.ceil(due / expiryStepMs) * expiryStepMs;
 		},
 		tick: (at): NamespaceAction => ({type: 'tick', at}),
-		subscribe: listener => watcher.subscribe(listener),
+		subscribe(listener) {
+			const unsubscribe = watcher.subscribe(listener);
+			const unsubscribeExits = options.exits?.subscribe(listener);
+			return () => {
+				unsubscribe();
+				unsubscribeExits?.();
+			};
+		},
 		now,
 	});
 }

@@ -4,6 +4,7 @@ import {createNamespaceJsonWriter, createNamespaceTextWriter} from '../../source
 import {createJobIndex} from '../../source/watch/job-index.js';
 import type {NamespaceEvent, NamespaceListener} from '../../source/watch/namespace-watcher.js';
 import {unsafeCharacter, type RawObject} from '../helpers/objects/fixtures.js';
+import {failureRecord, lastExitEvent} from '../helpers/objects/last-exits.js';
 
 const target = {namespace: 'team-a'};
 const at = Date.parse('2026-11-27T09:01:48.900Z');
@@ -188,5 +189,43 @@ describe('the namespace in NDJSON', () => {
 		listener(listings()([hostile]));
 		expect(lines[0]).not.toMatch(/[\u009B\u202E\u2028]/u);
 		expect(objects()[0]!['job']).toEqual(hostile);
+	});
+});
+
+describe('the latest failure of a job, once its pods are read', () => {
+	const oom = failureRecord('a-worker-0', 137, 'OOMKilled', {task: 'worker', finishedAt: '2026-11-27T09:01:40Z', retryCount: 1, version: 2});
+	const traceback = failureRecord('a-master-0', 1, 'Error', {message: ['ValueError: loss is nan', 'at "train.py" = 3'], container: 'main process'});
+
+	test('text: a line of its own, the label the table shows first, then where it comes from', () => {
+		const lines: string[] = [];
+		const listener = createNamespaceTextWriter(line => lines.push(line), target);
+		listener(lastExitEvent(at, 'a', oom));
+		listener(lastExitEvent(at, 'a', traceback));
+		expect(lines).toEqual([
+			`${time} team-a/a last-exit OOMKilled pod=a-worker-0 container=trainer task=worker exit=137 meaning="out of memory (OOMKilled)" reason=OOMKilled finished=2026-11-27T09:01:40Z retries=1\n`,
+			`${time} team-a/a last-exit exit 1 pod=a-master-0 container="main process" exit=1 meaning=error reason=Error retries=0\n`,
+		]);
+	});
+
+	test('json: a "last-exit" object with the label and the record\'s fields', () => {
+		const lines: string[] = [];
+		const listener = createNamespaceJsonWriter(line => lines.push(line), target);
+		listener(lastExitEvent(at, 'a', traceback));
+		expect(JSON.parse(lines[0]!)).toEqual({
+			time,
+			event: 'last-exit',
+			namespace: 'team-a',
+			name: 'a',
+			uid: 'uid-a',
+			lastExit: 'exit 1',
+			pod: 'a-master-0',
+			container: 'main process',
+			exitCode: 1,
+			meaning: 'error',
+			reason: 'Error',
+			message: ['ValueError: loss is nan', 'at "train.py" = 3'],
+			version: 1,
+			retryCount: 0,
+		});
 	});
 });

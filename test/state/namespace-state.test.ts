@@ -3,8 +3,16 @@ import {ApiError} from '../../source/api/api-error.js';
 import {jobPaths} from '../../source/model/diff-job.js';
 import {diffJobSummary} from '../../source/model/diff-job.js';
 import type {JobDelta} from '../../source/watch/job-index.js';
-import {initialNamespaceState, nextNamespaceExpiry, reduceNamespace, type NamespaceState} from '../../source/state/namespace-state.js';
+import {
+	hasFailures,
+	initialNamespaceState,
+	lastExitPath,
+	nextNamespaceExpiry,
+	reduceNamespace,
+	type NamespaceState,
+} from '../../source/state/namespace-state.js';
 import {added, jobsEvent, namespace, rawJob, summary, type RawSpec} from '../helpers/objects/namespace-jobs.js';
+import {failureRecord, lastExitEvent} from '../helpers/objects/last-exits.js';
 
 const options = {highlightMs: 4000};
 const t0 = Date.parse('2026-11-27T08:00:00Z');
@@ -114,5 +122,57 @@ describe('watching', () => {
 		expect(reduceNamespace(state, {type: 'tick', at: t0 + 60_010}, options).now).toBe(t0 + 60_010);
 		const changed = reduceNamespace(state, jobsEvent(t0 + 7000, [modified({name: 'a'}, {name: 'a', rv: '2', running: 1})]), options);
 		expect(changed.transport).toEqual({kind: 'watching', since: t0 + 5000, lastEventAt: t0 + 7000});
+	});
+});
+
+describe('failures', () => {
+	test('the mark comes from the list alone: failed pods, a retry spent, or a failure phase', () => {
+		expect(hasFailures(summary({name: 'a'}))).toBe(false);
+		expect(hasFailures(summary({name: 'a', phase: 'Completed', running: 0, succeeded: 2}))).toBe(false);
+		expect(hasFailures(summary({name: 'a', failed: 1}))).toBe(true);
+		expect(hasFailures(summary({name: 'a', retryCount: 1}))).toBe(true);
+		for (const phase of ['Failed', 'Aborted', 'Terminated', 'Restarting', 'Aborting', 'Terminating']) {
+			expect(hasFailures(summary({name: 'a', phase})), phase).toBe(true);
+		}
+	});
+
+	test('a failure seen happening is kept on its row and stands out like a change, until the highlight ends', () => {
+		const before = listed({name: 'a'}, {name: 'b'});
+		const at = t0 + 3000;
+		const oom = failureRecord('a-worker-0', 137, 'OOMKilled');
+		const after = reduceNamespace(before, lastExitEvent(at, 'a', oom), options);
+		expect(after.rows.get('uid-a')).toMatchObject({lastExit: oom, highlights: {[lastExitPath]: {until: at + 4000}}, changedAt: at});
+		expect(after.rows.get('uid-b')).toBe(before.rows.get('uid-b'));
+		expect(after.lastChangeAt).toBe(at);
+		expect(nextNamespaceExpiry(after)).toBe(at + 4000);
+		const settled = reduceNamespace(after, {type: 'tick', at: at + 4000}, options);
+		expect(settled.rows.get('uid-a')).toMatchObject({lastExit: oom, highlights: {}});
+	});
+
+	test('one the job already had when first listed is kept quietly: nothing flashes', () => {
+		const before = listed({name: 'a', phase: 'Failed', failed: 1});
+		const after = reduceNamespace(before, lastExitEvent(t0 + 500, 'a', failureRecord('a-worker-0', 1), false), options);
+		expect(after.rows.get('uid-a')).toMatchObject({lastExit: {exitCode: 1}, highlights: {}});
+		expect(after.expiries.size).toBe(0);
+		expect(after.lastChangeAt).toBeUndefined();
+	});
+
+	test('the last exit stays through the job\'s later changes and its deletion; the next one replaces it', () => {
+		let state = listed({name: 'a', failed: 1});
+		state = reduceNamespace(state, lastExitEvent(t0 + 1000, 'a', failureRecord('a-worker-0', 137, 'OOMKilled')), options);
+		state = reduceNamespace(state, jobsEvent(t0 + 2000, [modified({name: 'a', failed: 1}, {name: 'a', rv: '2', phase: 'Restarting', retryCount: 1})]), options);
+		expect(state.rows.get('uid-a')!.lastExit).toMatchObject({reason: 'OOMKilled'});
+		state = reduceNamespace(state, lastExitEvent(t0 + 3000, 'a', failureRecord('a-master-0', 143)), options);
+		expect(state.rows.get('uid-a')!.lastExit).toMatchObject({pod: 'a-master-0', exitCode: 143});
+		state = reduceNamespace(state, jobsEvent(t0 + 4000, [{kind: 'deleted', job: summary({name: 'a', rv: '2', phase: 'Restarting', retryCount: 1})}]), options);
+		expect(state.rows.get('uid-a')).toMatchObject({deletedAt: t0 + 4000, lastExit: {exitCode: 143}});
+	});
+
+	test('an exit for a job no longer shown, deleted, or created again under its name (another uid) changes nothing', () => {
+		const state = listed({name: 'a'});
+		expect(reduceNamespace(state, lastExitEvent(t0 + 1000, 'gone', failureRecord('gone-0', 1)), options)).toBe(state);
+		const deleted = reduceNamespace(state, jobsEvent(t0 + 1000, [{kind: 'deleted', job: summary({name: 'a'})}]), options);
+		expect(reduceNamespace(deleted, lastExitEvent(t0 + 2000, 'a', failureRecord('a-0', 1)), options)).toBe(deleted);
+		expect(reduceNamespace(state, {...lastExitEvent(t0 + 1000, 'a', failureRecord('a-0', 1)), uid: 'uid-older'}, options)).toBe(state);
 	});
 });

@@ -6,6 +6,7 @@ import type {NamespaceState} from '../../state/namespace-state.js';
 import {createNamespaceStore} from '../../state/namespace-store.js';
 import type {JobSession} from '../../tui/namespace/use-job-session.js';
 import {createNamespaceWatcher, type ListOutcome, type NamespaceWatcher} from '../../watch/namespace-watcher.js';
+import {createNamespaceExits, type NamespaceExits} from '../../watch/namespace-exits.js';
 import {exitCodes, failedRequestExitCode} from '../exit-codes.js';
 import {createJobDriver} from '../job/driver.js';
 import type {Options} from '../options.js';
@@ -17,15 +18,33 @@ const listPageMaxBytes = 32 * 1024 * 1024;
 
 export type NamespaceDriver = ViewDriver<NamespaceState, ListOutcome> & {
 	readonly watcher: NamespaceWatcher;
+	/** The latest failure of each job that fails, from its pods; undefined with --no-details. */
+	readonly exits: NamespaceExits | undefined;
 	/** Starts watching one job for its own view (Enter in the table); its close() stops that watch. */
 	openJob(name: string): JobSession;
 };
 
 type NamespaceOptions = Parameters<typeof createJobDriver>[0] & Pick<Options, 'selector'>;
 
+/** How long --once waits for the pods of the jobs that show a failure: each list within its timeout. */
+function exitsDeadlineMs(timeoutMs: number): number {
+	return 2 * timeoutMs + 1000;
+}
+
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	return Promise.race([
+		promise,
+		new Promise<void>(resolve => {
+			timer = setTimeout(resolve, ms);
+		}),
+	]).finally(() => clearTimeout(timer));
+}
+
 export function createNamespaceDriver(options: NamespaceOptions, clientOptions: ClientOptions, namespace: string): NamespaceDriver {
+	const api = createApiClient({...clientOptions, maxBodyBytes: listPageMaxBytes});
 	const watcher = createNamespaceWatcher({
-		api: createApiClient({...clientOptions, maxBodyBytes: listPageMaxBytes}),
+		api,
 		namespace,
 		selector: options.selector,
 		mode: options.mode,
@@ -34,6 +53,8 @@ export function createNamespaceDriver(options: NamespaceOptions, clientOptions: 
 		maxWaitMs: options.maxWaitMs,
 		refusedWaitMs: options.recheckMs,
 	});
+	// The pods of a job the list says failed, for the table's LAST EXIT: no request while nothing fails.
+	const exits = options.details ? createNamespaceExits({api, namespace, watcher}) : undefined;
 
 	// A job opened from the table gets the loops and store of a single-job watch, stopped when it is closed.
 	const sessions = new Set<JobSession>();
@@ -64,15 +85,24 @@ export function createNamespaceDriver(options: NamespaceOptions, clientOptions: 
 		label: namespace,
 		failureFields: {namespace},
 		watcher,
+		exits,
 		openJob,
 		writeLines(format, write) {
-			watcher.subscribe(format === 'json' ? createNamespaceJsonWriter(write, {namespace}) : createNamespaceTextWriter(write, {namespace}));
+			const writer = format === 'json' ? createNamespaceJsonWriter(write, {namespace}) : createNamespaceTextWriter(write, {namespace});
+			watcher.subscribe(writer);
+			exits?.subscribe(writer);
 		},
-		createStore: () => createNamespaceStore(watcher, {namespace, selector: options.selector, highlightMs: options.highlightMs}),
-		once: async retries => watcher.pollOnce(retries),
+		createStore: () => createNamespaceStore(watcher, {namespace, selector: options.selector, highlightMs: options.highlightMs, exits}),
+		async once(retries) {
+			const outcome = await watcher.pollOnce(retries);
+			// The pods of the jobs that show a failure, read on that list: the frame's LAST EXIT.
+			if (exits) await within(exits.settled(), exitsDeadlineMs(options.timeoutMs));
+			return outcome;
+		},
 		run: async () => watcher.run(),
 		stop() {
 			watcher.stop();
+			exits?.stop();
 		},
 		exitCode: outcome => (outcome.kind === 'listed' ? exitCodes.ok : failedRequestExitCode(outcome.kind)),
 		closeOpened() {

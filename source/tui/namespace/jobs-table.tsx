@@ -1,14 +1,16 @@
 import {jobPaths} from '../../model/diff-job.js';
 import {formatSpan} from '../../common/duration.js';
-import type {NamespaceRow} from '../../state/namespace-state.js';
+import {exitLabel} from '../../model/exit-label.js';
+import {hasFailures, lastExitPath, type NamespaceRow} from '../../state/namespace-state.js';
 import type {CounterName} from '../../model/job.js';
 import {type Cell, type Column, Table} from '../kit/table.js';
 import {type Theme, useTheme} from '../kit/theme.js';
 
-type ColumnKey = 'name' | 'phase' | 'pending' | 'running' | 'succeeded' | 'failed' | 'min' | 'retries' | 'age' | 'queue';
+type ColumnKey = 'name' | 'mark' | 'phase' | 'pending' | 'running' | 'succeeded' | 'failed' | 'min' | 'retries' | 'exit' | 'age' | 'queue';
 
 const titles: Readonly<Record<ColumnKey, string>> = {
 	name: 'NAME',
+	mark: '',
 	phase: 'PHASE',
 	pending: 'PEND',
 	running: 'RUN',
@@ -16,12 +18,14 @@ const titles: Readonly<Record<ColumnKey, string>> = {
 	failed: 'FAIL',
 	min: 'MIN',
 	retries: 'RETRY',
+	exit: 'LAST EXIT',
 	age: 'AGE',
 	queue: 'QUEUE',
 };
 
-// Text cells of the fixed columns: "Completing", counts up to 9999, "10/10", "23h59m".
+// Text cells of the fixed columns: the mark, "Completing", counts up to 9999, "10/10", "OOMKilled", "23h59m".
 const fixedWidths: Readonly<Record<Exclude<ColumnKey, 'name' | 'queue'>, number>> = {
+	mark: 1,
 	phase: 10,
 	pending: 4,
 	running: 4,
@@ -29,12 +33,14 @@ const fixedWidths: Readonly<Record<Exclude<ColumnKey, 'name' | 'queue'>, number>
 	failed: 4,
 	min: 3,
 	retries: 5,
+	exit: 9,
 	age: 6,
 };
 
-const order: readonly ColumnKey[] = ['name', 'phase', 'pending', 'running', 'succeeded', 'failed', 'min', 'retries', 'age', 'queue'];
-// What goes first when the terminal is narrow: the name and phase stay, then the counts that say most.
-const keepFirst: readonly ColumnKey[] = ['running', 'pending', 'failed', 'succeeded', 'min', 'retries', 'age', 'queue'];
+const order: readonly ColumnKey[] = ['name', 'mark', 'phase', 'pending', 'running', 'succeeded', 'failed', 'min', 'retries', 'exit', 'age', 'queue'];
+// What goes first when the terminal is narrow: the name, the failure mark and the phase stay, then the counts that
+// say most. The last exit goes first: it needs the pods, and the mark already says there was a failure.
+const keepFirst: readonly ColumnKey[] = ['running', 'pending', 'failed', 'succeeded', 'min', 'retries', 'age', 'queue', 'exit'];
 const minNameCells = 12;
 const maxNameCells = 48;
 const maxQueueCells = 16;
@@ -48,8 +54,8 @@ export function planJobColumns(width: number, longestName: number): JobColumns {
 	// Each column: its text, one cell for the change marker, one for the gap.
 	const cost = (key: ColumnKey, name: number) => (key === 'name' ? name : key === 'queue' ? titles.queue.length : fixedWidths[key]) + 2;
 	const name = Math.min(wantName, minNameCells);
-	let used = selectionCells + cost('name', name) + cost('phase', name);
-	const chosen = new Set<ColumnKey>(['name', 'phase']);
+	let used = selectionCells + cost('name', name) + cost('mark', name) + cost('phase', name);
+	const chosen = new Set<ColumnKey>(['name', 'mark', 'phase']);
 	for (const key of keepFirst) {
 		// In order: a narrower column further down the list does not take the place of one that did not fit.
 		if (used + cost(key, name) > width) break;
@@ -81,6 +87,11 @@ function cellFor(key: ColumnKey, row: NamespaceRow, theme: Theme, now: number): 
 	switch (key) {
 		case 'name': {
 			return {text: job.name, highlight: highlights[jobPaths.uid], ...(gone ? {style: theme.muted} : {})};
+		}
+
+		case 'mark': {
+			// Text, not only colour: `!` shows on any terminal, with or without colour.
+			return hasFailures(job) ? {text: '!', style: gone ? theme.muted : theme.error} : {text: ''};
 		}
 
 		case 'phase': {
@@ -119,6 +130,11 @@ function cellFor(key: ColumnKey, row: NamespaceRow, theme: Theme, now: number): 
 			};
 		}
 
+		case 'exit': {
+			const {lastExit} = row;
+			return lastExit ? {text: exitLabel(lastExit), highlight: highlights[lastExitPath], style: gone ? theme.muted : theme.error} : {text: ''};
+		}
+
 		case 'age': {
 			const created = job.creationTimestamp === undefined ? Number.NaN : Date.parse(job.creationTimestamp);
 			return {text: Number.isNaN(created) ? '—' : formatSpan(now - created), style: theme.muted};
@@ -140,12 +156,15 @@ type Props = {
 	readonly now: number;
 };
 
-/** The jobs, one line each: phase in its colour, pod counts against minAvailable, retries, age, queue. */
+/**
+ * The jobs, one line each: `!` on a job with failures, phase in its colour, pod counts against minAvailable,
+ * retries, the last failure's exit, age, queue.
+ */
 export function JobsTable({rows, selected, columns, width, now}: Props) {
 	const theme = useTheme();
 	const tableColumns: Column[] = columns.keys.map(key => ({
 		title: titles[key],
-		...(key === 'name' || key === 'phase' ? {} : {align: key === 'age' || key === 'queue' ? ('left' as const) : ('right' as const)}),
+		...(key === 'name' || key === 'mark' || key === 'phase' ? {} : {align: key === 'age' || key === 'queue' || key === 'exit' ? ('left' as const) : ('right' as const)}),
 		width: key === 'name' ? columns.nameCells : key === 'queue' ? columns.queueCells : fixedWidths[key],
 	}));
 	const cells = rows.map(row => columns.keys.map(key => cellFor(key, row, theme, now)));

@@ -29,7 +29,7 @@ describe('the namespace table', () => {
 		const screen = await pty.waitForScreen(/rows 1–12 of 41/);
 		const lines = screen.split('\n');
 		expect(lines).toHaveLength(20);
-		expect(screen).toMatch(/NAME\s+PHASE\s+PEND\s+RUN\s+SUCC\s+FAIL\s+MIN\s+RETRY\s+AGE\s+QUEUE/);
+		expect(screen).toMatch(/NAME\s+PHASE\s+PEND\s+RUN\s+SUCC\s+FAIL\s+MIN\s+RETRY\s+LAST EXIT\s+AGE\s+QUEUE/);
 		expect(screen).toMatch(/› openmpi-static\s+Running/);
 		// One list, then a watch: the status line says which.
 		await pty.waitForScreen(/● live · watching \(stream since \d\d:\d\d:\d\d/);
@@ -55,7 +55,7 @@ describe('the namespace table', () => {
 		expect(pty.scrollback()).toBe(0);
 		await pty.resize(120, 40);
 		const wide = await pty.waitForScreen(/rows 1–32 of 101/);
-		expect(wide).toMatch(/RETRY\s+AGE\s+QUEUE/);
+		expect(wide).toMatch(/RETRY\s+LAST EXIT\s+AGE\s+QUEUE/);
 	});
 
 	test('/ filters by name; Enter opens the selected job and Esc comes back; q restores the terminal', async () => {

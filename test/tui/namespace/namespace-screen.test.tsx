@@ -7,6 +7,7 @@ import {diffJobSummary} from '../../../source/model/diff-job.js';
 import {initialNamespaceState, reduceNamespace, type NamespaceState} from '../../../source/state/namespace-state.js';
 import {initialTableView, reduceTableView, visibleRows, type TableView} from '../../../source/tui/namespace/namespace-view.js';
 import {added, jobsEvent, namespace, rawJob, summary, type RawSpec} from '../../helpers/objects/namespace-jobs.js';
+import {failureRecord, lastExitEvent} from '../../helpers/objects/last-exits.js';
 
 const t0 = Date.parse('2026-11-27T08:00:00Z');
 const options = {highlightMs: 4000};
@@ -58,7 +59,7 @@ describe('NamespaceScreen', () => {
 	});
 
 	test('narrower terminals lose columns from the end of the order of importance; the name and phase always stay', () => {
-		const dropOrder = ['QUEUE', 'AGE', 'RETRY', 'MIN', 'SUCC', 'FAIL', 'PEND', 'RUN'];
+		const dropOrder = ['LAST', 'QUEUE', 'AGE', 'RETRY', 'MIN', 'SUCC', 'FAIL', 'PEND', 'RUN'];
 		const seen = new Set<number>();
 		for (let columns = 200; columns >= 30; columns--) {
 			const header = frame(thousand, {columns, rows: 15}, initialTableView, true)
@@ -73,7 +74,55 @@ describe('NamespaceScreen', () => {
 		}
 
 		// Every step of the order is met somewhere between 200 and 30 columns.
-		expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+		expect([...seen].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+	});
+
+	describe('failures', () => {
+		const specs: RawSpec[] = [
+			{name: 'bert-oom', phase: 'Failed', running: 0, failed: 1, retryCount: 3},
+			{name: 'gpt-retry', phase: 'Running', retryCount: 1},
+			{name: 'llama-rs', phase: 'Restarting', running: 0},
+			{name: 'resnet-ok', phase: 'Running'},
+			{name: 'vit-done', phase: 'Completed', running: 0, succeeded: 2},
+		];
+		let state = listed(specs);
+		state = reduceNamespace(state, lastExitEvent(t0 + 1000, 'bert-oom', failureRecord('bert-oom-worker-0', 137, 'OOMKilled'), false), options);
+		state = reduceNamespace(state, lastExitEvent(t0 + 1000, 'gpt-retry', failureRecord('gpt-retry-master-0', 1), false), options);
+		state = reduceNamespace(state, lastExitEvent(t0 + 1000, 'llama-rs', failureRecord('llama-rs-master-0', 143), false), options);
+		const rowOf = (shown: string, name: string) => shown.split('\n').find(line => line.includes(name))!;
+
+		test.each([
+			[60, false],
+			[80, false],
+			[120, true],
+			[200, true],
+		])('at %i columns: `!` on every job with failures, LAST EXIT only where there is room (%s)', (columns, exits) => {
+			const shown = frame(state, {columns, rows: 20});
+			for (const line of shown.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(columns);
+			for (const name of ['bert-oom', 'gpt-retry', 'llama-rs']) expect(rowOf(shown, name), name).toMatch(new RegExp(`${name} +! +\\S`));
+			for (const name of ['resnet-ok', 'vit-done']) expect(rowOf(shown, name), name).not.toContain('!');
+			expect(shown).toMatch(/NAME +PHASE +PEND +RUN +SUCC +FAIL +MIN/);
+			if (exits) {
+				expect(shown).toMatch(/RETRY +LAST EXIT +AGE/);
+				expect(rowOf(shown, 'bert-oom')).toMatch(/ 3\/3 +OOMKilled +\S/);
+				expect(rowOf(shown, 'gpt-retry')).toMatch(/ 1\/3 +exit 1 +\S/);
+				expect(rowOf(shown, 'llama-rs')).toMatch(/ 0\/3 +SIGTERM +\S/);
+				expect(rowOf(shown, 'resnet-ok')).toMatch(/ 0\/3 {4,}\S/);
+			} else {
+				expect(shown).not.toContain('LAST EXIT');
+				expect(shown).not.toMatch(/OOMKilled|SIGTERM|exit 1/);
+			}
+		});
+
+		test('the mark is text: it shows without colour, and in red with it; a new exit is marked like a change', () => {
+			const news = reduceNamespace(state, lastExitEvent(t0 + 2000, 'bert-oom', failureRecord('bert-oom-worker-1', 139)), options);
+			const plain = frame(news, {columns: 120, rows: 20});
+			expect(plain).not.toContain('\u001B');
+			expect(rowOf(plain, 'bert-oom')).toMatch(/bert-oom +! +Failed .* SIGSEGV +\* /);
+			const colour = frame(news, {columns: 120, rows: 20}, initialTableView, true);
+			expect(rowOf(colour, 'bert-oom')).toMatch(/\u001B\[31m!/);
+			expect(rowOf(colour, 'bert-oom')).toMatch(/\u001B\[43m\u001B\[30mSIGSEGV\s*\*/);
+		});
 	});
 
 	test('the header counts the jobs by phase, trouble first', () => {
