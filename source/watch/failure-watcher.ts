@@ -4,6 +4,7 @@ import {asApiError} from '../api/api-error.js';
 import type {ApiClient} from '../api/client.js';
 import {defaultLogBytes, readPodLogTail} from '../api/pod-log.js';
 import {createListeners} from '../common/listeners.js';
+import type {PodInfo} from '../model/cluster.js';
 import {maxFailureRecords, noFailures, recordFailures, type FailureRecord, type FailureState} from '../model/failures.js';
 import type {Job} from '../model/job.js';
 import type {DetailsWatcher} from './details-poller.js';
@@ -14,6 +15,9 @@ const maxLongLineTries = 4;
 
 /** Stands for lines a tail cut by a long line may have left out. */
 export const skippedLines = '…';
+
+const podGone = 'the pod is gone';
+const runGone = "the run's log is gone: the container ran again since";
 
 /** What is known of a record's log. */
 export type FailureLog =
@@ -77,6 +81,22 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 	const evidence = new Map<string, FailureEvidence>();
 	const queue: FailureRecord[] = [];
 	let reading: Promise<void> | undefined;
+	// The newest pod list, by name. The log API names a pod, not its uid, and keeps one previous run: a read
+	// after RestartJob re-created the pod, or after the container ran twice more, would fetch another run's log.
+	let current = new Map<string, PodInfo>();
+
+	/** Where the record's run's log is by the newest list: the current or the previous run, or why it is gone. */
+	const whereIs = (record: FailureRecord): {readonly previous: boolean} | {readonly gone: string} => {
+		const asRecorded = {previous: record.restartedInPlace === true};
+		const pod = current.get(record.pod);
+		// Not in the newest list: asked all the same, and a 404 says it is gone.
+		if (!pod) return asRecorded;
+		if (pod.uid !== undefined && record.podUid !== undefined && pod.uid !== record.podUid) return {gone: podGone};
+		const runs = pod.runs?.find(candidate => candidate.name === record.container && candidate.init === (record.initContainer === true));
+		if (!runs || record.run === undefined) return asRecorded;
+		if (runs.restartCount === record.run) return {previous: false};
+		return runs.restartCount === record.run + 1 ? {previous: true} : {gone: runGone};
+	};
 
 	const set = (record: FailureRecord, log: FailureLog) => {
 		// A record that fell off the cap while its log was read is not brought back.
@@ -86,20 +106,26 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 		emit({type: 'failure', at: now(), evidence: next});
 	};
 
-	const read = async (record: FailureRecord, tailLines: number) =>
+	const read = async (record: FailureRecord, previous: boolean, tailLines: number) =>
 		readPodLogTail(options.api, {
 			namespace: options.namespace,
 			pod: record.pod,
 			container: record.container!,
-			previous: record.restartedInPlace,
+			previous,
 			tailLines,
 			limitBytes: options.logBytes ?? defaultLogBytes,
 			signal: stopper.signal,
 		});
 
 	async function readLog(record: FailureRecord): Promise<void> {
+		const where = whereIs(record);
+		if ('gone' in where) {
+			set(record, {status: 'unavailable', note: where.gone});
+			return;
+		}
+
 		try {
-			const tail = await read(record, options.logLines);
+			const tail = await read(record, where.previous, options.logLines);
 			if (stopper.signal.aborted) return;
 			if (tail.kind !== 'lines') {
 				set(record, {status: 'unavailable', note: tail.message});
@@ -113,7 +139,7 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 			const after = options.logLines - lines.length;
 			for (let count = after, tries = 0; cut && count > 0 && tries < maxLongLineTries; count = Math.floor(count / 2), tries++) {
 				// eslint-disable-next-line no-await-in-loop
-				const rest = await read(record, count);
+				const rest = await read(record, where.previous, count);
 				if (stopper.signal.aborted) return;
 				if (rest.kind !== 'lines') break;
 				if (!rest.cut) {
@@ -123,7 +149,14 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 				}
 			}
 
-			set(record, {status: 'lines', lines, cut, previous: record.restartedInPlace === true});
+			// A list that came meanwhile shows the pod re-created or the run gone: which one answered is not known.
+			const later = whereIs(record);
+			if ('gone' in later) {
+				set(record, {status: 'unavailable', note: later.gone});
+				return;
+			}
+
+			set(record, {status: 'lines', lines, cut, previous: where.previous});
 		} catch (error) {
 			if (stopper.signal.aborted) return;
 			set(record, {status: 'unavailable', note: `log not read: ${asApiError(error).summary}`});
@@ -139,7 +172,8 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 		reading = undefined;
 	}
 
-	const onPods = (pods: Parameters<typeof recordFailures>[1], at: number) => {
+	const onPods = (pods: readonly PodInfo[], at: number) => {
+		current = new Map(pods.map(pod => [pod.name, pod]));
 		const before = new Set(state.records.map(record => record.key));
 		const next = recordFailures(state, pods, job, at, cap);
 		if (next === state) return;
