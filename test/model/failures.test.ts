@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest';
-import {describeExit, type FailureState, maxFailureRecords, noFailures, recordFailures} from '../../source/model/failures.js';
+import {describeExit, failureSignal, type FailureState, maxFailureRecords, noFailures, recordFailures, showsFailure} from '../../source/model/failures.js';
 import {normalizePod} from '../../source/model/normalize-pods.js';
 import {unsafeStrings, type RawObject} from '../helpers/objects/fixtures.js';
+import {jobAt} from '../helpers/objects/jobs.js';
 
 describe('describeExit', () => {
 	test.each([
@@ -298,5 +299,61 @@ describe('failure records', () => {
 		});
 		// Not the kubelet's OOMKilled: only its exact word counts.
 		expect(state.records[1]).toMatchObject({exitCode: 137, meaning: 'killed (SIGKILL)', message: ['eviltxt.exe']});
+	});
+});
+
+// The running job (3 running, retryCount 1) with its status edited as Volcano would write it.
+type Status = {phase?: string; failed?: number; running?: number; tasks?: Record<string, Record<string, number>>};
+function jobWith(status: Status) {
+	return jobAt(1, raw => {
+		if (status.phase) raw['status'].state.phase = status.phase;
+		if (status.failed !== undefined) raw['status'].failed = status.failed;
+		if (status.running !== undefined) raw['status'].running = status.running;
+		if (status.tasks) raw['status'].taskStatusCount = Object.fromEntries(Object.entries(status.tasks).map(([task, phase]) => [task, {phase}]));
+	});
+}
+
+describe('failureSignal: the job\'s status says a pod just failed', () => {
+	const running = jobWith({});
+
+	test.each<[string, Status]>([
+		['the failed counter rose', {failed: 1, running: 2}],
+		['a task\'s Failed count rose, the counter not (yet)', {tasks: {mpimaster: {Running: 1}, mpiworker: {Running: 1, Failed: 1}}}],
+		['a task with no Failed count before now has one', {tasks: {mpimaster: {Failed: 1}, mpiworker: {Running: 2}}}],
+		['the phase turned Restarting (RestartJob)', {phase: 'Restarting'}],
+		['the phase turned Aborting', {phase: 'Aborting'}],
+		['the phase turned Failed', {phase: 'Failed'}],
+		['the phase turned Terminating', {phase: 'Terminating'}],
+	])('%s', (_title, status) => {
+		expect(failureSignal(running, jobWith(status))).toBe(true);
+	});
+
+	test.each<[string, Status, Status]>([
+		['nothing moved', {}, {}],
+		['pods started and finished', {running: 2}, {running: 3}],
+		['the failed counter fell (RestartJob zeroed it)', {phase: 'Running', failed: 1}, {phase: 'Running', failed: 0}],
+		['a task\'s Failed count fell', {tasks: {mpiworker: {Failed: 2}}}, {tasks: {mpiworker: {Failed: 1, Running: 1}}}],
+		['a task\'s Failed count the same', {failed: 1, tasks: {mpiworker: {Failed: 1}}}, {failed: 1, tasks: {mpiworker: {Failed: 1}, mpimaster: {Running: 1}}}],
+		['still Restarting', {phase: 'Restarting'}, {phase: 'Restarting'}],
+		['still Failed', {phase: 'Failed', failed: 1}, {phase: 'Failed', failed: 1}],
+		['a phase no failure leads to', {phase: 'Restarting'}, {phase: 'Pending'}],
+		['Completed', {phase: 'Completing'}, {phase: 'Completed'}],
+	])('no signal: %s', (_title, before, after) => {
+		expect(failureSignal(jobWith(before), jobWith(after))).toBe(false);
+	});
+});
+
+describe('showsFailure: a job first seen already shows a failure', () => {
+	test.each<[Status, boolean]>([
+		[{}, false],
+		[{phase: 'Pending'}, false],
+		[{phase: 'Completed'}, false],
+		[{failed: 1}, true],
+		[{phase: 'Restarting'}, true],
+		[{phase: 'Aborting'}, true],
+		[{phase: 'Terminating'}, true],
+		[{phase: 'Failed'}, true],
+	])('%j: %s', (status, shows) => {
+		expect(showsFailure(jobWith(status))).toBe(shows);
 	});
 });
