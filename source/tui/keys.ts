@@ -7,8 +7,11 @@
 // Pure data and pure functions: no React, no Ink (cli/help.ts loads this file for `--help`). Texts may mark
 // `code` (common/markup.ts drops the marks on screen).
 
-/** A job's own view: the main view, a full view (`e` `o` `g` `t`), or the help. Every key acts in all three unless said. */
-export type JobScreen = 'job' | 'job-full' | 'job-help';
+/**
+ * A job's own view: the main view, a full view (`e` `g` `t`; the pods `o` and the failures `f` have keys of their
+ * own), a pod's log (`l` in the pods view), or the help. Every key acts on all of them unless said.
+ */
+export type JobScreen = 'job' | 'job-full' | 'job-pods' | 'job-failures' | 'job-log' | 'job-help';
 /** The namespace's table, and its help. */
 export type TableScreen = 'table' | 'table-help';
 /** The namespace's table while a filter is typed (after `/`). */
@@ -66,8 +69,11 @@ export type KeyRow<S extends Screen = Screen> = {
 /** The section a key table is in, on the reference pages and in `--help`. */
 export type KeySection = {readonly title: string; readonly intro: string};
 
-const jobEverywhere = ['job', 'job-full', 'job-help'] as const;
+const jobEverywhere = ['job', 'job-full', 'job-pods', 'job-failures', 'job-log', 'job-help'] as const;
 const onMain = ['job'] as const;
+// In a pod's log, p pauses the log: what moves on that screen is the log, not the job's counters.
+const jobPausable = ['job', 'job-full', 'job-pods', 'job-failures', 'job-help'] as const;
+const scrolled = ['job-failures', 'job-log'] as const;
 
 export const jobKeys = [
 	{
@@ -86,7 +92,7 @@ export const jobKeys = [
 	},
 	{
 		keys: {p: 'pause'},
-		on: jobEverywhere,
+		on: jobPausable,
 		description: 'pause or resume: no request while paused',
 		more: '(the status line says so)',
 		hint: {text: 'pause', on: onMain},
@@ -113,10 +119,65 @@ export const jobKeys = [
 		hint: {text: 'podgroup', on: onMain},
 	},
 	{keys: {t: 'timeline'}, on: jobEverywhere, description: 'phase timeline, full screen', hint: {text: 'timeline', on: onMain}},
+	{
+		keys: {f: 'failures'},
+		on: jobEverywhere,
+		needs: 'details',
+		description: 'every failure seen, newest first, with the end of its log, full screen',
+		more: '(kept after Volcano deletes the pods)',
+		hint: {text: 'failures', on: onMain},
+	},
 	{keys: {'?': 'help'}, on: jobEverywhere, description: 'show or hide the help', hint: {text: 'help', place: 'last'}},
 	{
+		keys: {up: 'select-up', down: 'select-down'},
+		on: ['job-pods'],
+		needs: 'details',
+		shown: '↑ ↓',
+		description: 'in the pods view: select a pod',
+		hint: {key: '↑↓', text: 'select'},
+	},
+	{
+		keys: {l: 'log'},
+		on: ['job-pods', 'job-log'],
+		needs: 'details',
+		description: "in the pods view: the selected pod's log, saved failed runs first, then live",
+		more: '; `l` again closes it (one log is followed at a time, only while it is on screen)',
+		hint: {text: 'log', on: ['job-pods']},
+	},
+	{keys: {c: 'container'}, on: ['job-log'], needs: 'details', description: 'in the log: the next container of the pod', hint: {text: 'container'}},
+	{
+		keys: {p: 'pause-log'},
+		on: ['job-log'],
+		needs: 'details',
+		description: "in the log: pause or resume the log (the job's watch goes on)",
+		hint: {text: 'pause log'},
+	},
+	{
+		keys: {up: 'scroll-up', down: 'scroll-down'},
+		on: scrolled,
+		needs: 'details',
+		shown: '↑ ↓',
+		description: 'in the failures and the log: scroll',
+		hint: {key: '↑↓', text: 'scroll'},
+	},
+	{
+		keys: {pageUp: 'page-up', pageDown: 'page-down', home: 'top', end: 'bottom'},
+		on: scrolled,
+		needs: 'details',
+		shown: 'PgUp PgDn',
+		description: 'a page up or down (`Home`, `End`: the top, the end)',
+	},
+	{
+		keys: {esc: 'close-log'},
+		on: ['job-log'],
+		needs: 'details',
+		description: 'in the log: close it, back to the pods',
+		more: '(`l` does it too)',
+		hint: {text: 'back', place: 'first'},
+	},
+	{
 		keys: {esc: 'main-view'},
-		on: ['job-full', 'job-help'],
+		on: ['job-full', 'job-pods', 'job-failures', 'job-help'],
 		description: 'back to the main view',
 		more: '(the key of a full view, pressed again, does it too)',
 		hint: {text: 'back', place: 'first'},
@@ -205,7 +266,7 @@ export const keySections = {
 	job: {
 		title: "A job's view",
 		intro:
-			"`vcjob-watch NAME`, or a job opened from the namespace's table with `Enter`. Its keys act alike in the main view, the full views (`e` `o` `g` `t`) and the help, but `Esc`: from a full view or the help it goes back to the main view, and from there to the table the job was opened from.",
+			"`vcjob-watch NAME`, or a job opened from the namespace's table with `Enter`. Its keys act alike in the main view, the full views (`e` `o` `g` `t` `f`) and the help, but `Esc`: from a full view or the help it goes back to the main view, and from there to the table the job was opened from. The pods view (`o`) selects a pod and opens its log (`l`); there `p` pauses the log and `Esc` goes back to the pods.",
 		rows: jobKeys as ReadonlyArray<KeyRow<JobScreen>>,
 	},
 	table: {

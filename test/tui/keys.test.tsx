@@ -27,6 +27,8 @@ import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import type {NamespaceEvent} from '../../source/watch/namespace-watcher.js';
 import {fakeWatcher, openedJob, press, pressIdle, ready, runningJob, settle, untilPasses, type Rendered} from '../helpers/fakes/render-helpers.js';
 import {added, jobsEvent, namespace} from '../helpers/objects/namespace-jobs.js';
+import {fakeLogs} from './job/failures/fake-log.js';
+import {lines, oomWorker, pod} from './job/failures/failure-fixtures.js';
 
 /** What a terminal sends for each key of the tables; `text` is a printable key no row takes. */
 const bytes: Record<keyof typeof namedKeys, string> = {
@@ -107,11 +109,29 @@ describe('the key tables', () => {
 	});
 });
 
+/** Three pods, the first with two containers; long failure records and a long live log, so that both views scroll. */
+const jobPods = [
+	pod('mpi-demo-mpimaster-0', {
+		containers: 2,
+		runs: [
+			{name: 'mpimaster', init: false, restartCount: 0},
+			{name: 'log-agent', init: false, restartCount: 0},
+		],
+	}),
+	pod('mpi-demo-mpiworker-0'),
+	pod('mpi-demo-mpiworker-1'),
+];
+const jobFailures = Array.from({length: 6}, (_, index) => ({
+	record: {...oomWorker, key: `k${index}`, pod: index === 5 ? 'mpi-demo-mpimaster-0' : `mpi-demo-mpiworker-${index}`, container: index === 5 ? 'mpimaster' : 'mpiworker'},
+	log: lines(60),
+}));
+
 function jobSetup() {
 	const {watcher, calls, emit} = fakeWatcher<WatchEvent>();
 	const store = createJobViewStore(watcher, {namespace: 'default', name: 'mpi-demo', highlightMs: 4000});
 	const quits: string[] = [];
 	let backs = 0;
+	const logs = fakeLogs(Array.from({length: 400}, (_, index) => `live line ${index + 1}`));
 	const details = {
 		setWanted() {},
 		pollNow: () => calls.push('details.pollNow'),
@@ -127,17 +147,20 @@ function jobSetup() {
 				onBack={() => {
 					backs++;
 				}}
+				openLog={logs.openLog}
 			/>
 		</ThemeProvider>,
 	);
 	emit({type: 'job', at: Date.now(), raw: {}, job: runningJob(), changes: [], rvChanged: true});
-	return {...result, calls, quits, backs: () => backs};
+	store.dispatch({type: 'details', part: 'pods', at: Date.now(), result: {status: 'ok', value: jobPods}});
+	for (const evidence of jobFailures) store.dispatch({type: 'failure', at: Date.now(), evidence});
+	return {...result, calls, quits, backs: () => backs, logs: logs.opened};
 }
 
 /** The job's main view is drawn (with the job the setup emitted). */
 const jobShown = (frame: string) => frame.includes('r refresh') && frame.includes('Running');
 
-type JobView = 'main' | 'help' | 'events' | 'pods' | 'podGroup' | 'timeline';
+type JobView = 'main' | 'help' | 'events' | 'pods' | 'podGroup' | 'timeline' | 'failures' | 'log';
 
 /** Which view the frame shows: the help's note, the main view's hints, or a full view's first line. */
 function jobView(frame: string): JobView {
@@ -149,6 +172,8 @@ function jobView(frame: string): JobView {
 		['Pods', 'pods'],
 		['PodGroup', 'podGroup'],
 		['Timeline', 'timeline'],
+		['Failures', 'failures'],
+		['Log ', 'log'],
 	] as const) {
 		if (body.startsWith(title)) return view;
 	}
@@ -156,8 +181,26 @@ function jobView(frame: string): JobView {
 	throw new Error(`no view recognised in\n${frame}`);
 }
 
-type JobCheck = (app: ReturnType<typeof jobSetup>, before: JobView, after: JobView) => void;
+type JobApp = ReturnType<typeof jobSetup>;
+type JobCheck = (app: JobApp, before: JobView, after: JobView, frames: {readonly before: string; readonly after: string}) => void;
 const panel = (view: JobView): JobCheck => (_, before, after) => expect(after).toBe(before === view ? 'main' : view);
+
+/** The pod the pods view marks ›. */
+const selectedPod = (frame: string) => /^› (\S+)/m.exec(frame)?.[1];
+
+/** Which lines a scrolled view shows: "lines 21–40 of 120". */
+function shownLines(frame: string) {
+	const match = /lines (\d+)–(\d+) of (\d+)/.exec(frame);
+	if (!match) throw new Error(`no lines shown in\n${frame}`);
+	const [first, last, count] = match.slice(1).map(Number) as [number, number, number];
+	return {first, last, count};
+}
+
+const moved = (check: (before: ReturnType<typeof shownLines>, after: ReturnType<typeof shownLines>) => void): JobCheck => (_, __, ___, frames) =>
+	check(shownLines(frames.before), shownLines(frames.after));
+
+/** The log view's follower is stopped and the pods view shows. */
+const logClosed: JobCheck = (app, _, after) => expect([after, app.logs.map(log => log.stopped)]).toEqual(['pods', [true]]);
 
 /** What each action of jobKeys does, seen from outside. A table action with no line here fails the test. */
 const jobChecks: Record<JobAction, JobCheck> = {
@@ -169,24 +212,55 @@ const jobChecks: Record<JobAction, JobCheck> = {
 	pods: panel('pods'),
 	podGroup: panel('podGroup'),
 	timeline: panel('timeline'),
+	failures: panel('failures'),
 	help: panel('help'),
+	'select-up': (_, __, ___, frames) => expect(selectedPod(frames.after)).toBe('mpi-demo-mpimaster-0'),
+	'select-down': (_, __, ___, frames) => expect(selectedPod(frames.after)).toBe('mpi-demo-mpiworker-1'),
+	log: (app, before, after) => (before === 'log' ? logClosed(app, before, after, {before: '', after: ''}) : expect(after).toBe('log')),
+	container: app => expect(app.logs.map(log => [log.container, log.stopped])).toEqual([
+		['mpimaster', true],
+		['log-agent', false],
+	]),
+	'pause-log': app => expect([app.logs[0]?.pauses, app.calls]).toEqual([[true], []]),
+	'scroll-up': moved((before, after) => expect(after.first).toBe(before.first - 1)),
+	'scroll-down': moved((before, after) => expect(after.first).toBe(before.first + 1)),
+	'page-up': moved((before, after) => expect(after.first).toBeLessThan(before.first - 1)),
+	'page-down': moved((before, after) => expect(after.first).toBeGreaterThan(before.first + 1)),
+	top: moved((_, after) => expect(after.first).toBe(1)),
+	bottom: moved((_, after) => expect(after.last).toBe(after.count)),
+	'close-log': logClosed,
 	'main-view': (_, __, after) => expect(after).toBe('main'),
 	jobs: app => expect(app.backs()).toBe(1),
 };
 
-/** Keys that bring a job's view to a screen: a full view is the timeline (always there), the help is ?. */
-const toJobScreen = {job: [], 'job-full': ['t'], 'job-help': ['?']} as const;
+/**
+ * Keys that bring a job's view to a screen: a full view is the timeline (always there), the pods view with its
+ * second pod selected, the failures a page down, a log (the first pod's) a page up from its end, the help is ?.
+ */
+const toJobScreen = {
+	job: [],
+	'job-full': ['t'],
+	'job-pods': ['o', 'down'],
+	'job-failures': ['f', 'pageDown'],
+	'job-log': ['o', 'l', 'pageUp'],
+	'job-help': ['?'],
+} as const;
 
 describe("every key of a job's view does what the table says, on every screen it is listed for", () => {
 	test.each(cases(jobKeys))('%s: %s fires %s', async (screen, key, action) => {
 		const app = jobSetup();
 		await ready(app, "the job's main view", jobShown);
 		await pressAll(app, toJobScreen[screen]);
-		const before = jobView(app.lastFrame() ?? '');
+		const frame = app.lastFrame() ?? '';
+		const before = jobView(frame);
+		const check = () => {
+			const after = app.lastFrame() ?? '';
+			jobChecks[action as JobAction](app, before, jobView(after), {before: frame, after});
+		};
+
 		expect(Object.keys(jobChecks)).toContain(action);
-		await pressChecked(app, key, `${screen}: ${key} to fire ${action}`, () => jobChecks[action as JobAction](app, before, jobView(app.lastFrame() ?? '')));
-		const after = jobView(app.lastFrame() ?? '');
-		jobChecks[action as JobAction](app, before, after);
+		await pressChecked(app, key, `${screen}: ${key} to fire ${action}`, check);
+		check();
 	});
 
 	test('a key no row takes does nothing', async () => {
@@ -198,7 +272,7 @@ describe("every key of a job's view does what the table says, on every screen it
 		expect([app.calls, app.quits, app.backs()]).toEqual([[], [], 0]);
 	});
 
-	test('without details, e, o and g do nothing', async () => {
+	test('without details, e, o, g and f do nothing', async () => {
 		const {watcher, emit} = fakeWatcher<WatchEvent>();
 		const store = createJobViewStore(watcher, {namespace: 'default', name: 'mpi-demo', highlightMs: 4000});
 		const app = render(
@@ -208,7 +282,7 @@ describe("every key of a job's view does what the table says, on every screen it
 		);
 		emit({type: 'job', at: Date.now(), raw: {}, job: runningJob(), changes: [], rvChanged: true});
 		await ready(app, "the job's main view", jobShown);
-		for (const key of ['e', 'o', 'g']) await pressIdle(app, key);
+		for (const key of ['e', 'o', 'g', 'f']) await pressIdle(app, key);
 		expect(jobView(app.lastFrame() ?? '')).toBe('main');
 		await pressAll(app, ['t']);
 		expect(jobView(app.lastFrame() ?? '')).toBe('timeline');

@@ -5,6 +5,7 @@ import {App} from '../../tui/job/job-app.js';
 import {Screen} from '../../tui/job/screen.js';
 import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
+import type {OpenLog} from '../../watch/log-follower.js';
 import type {ViewTui} from '../view-driver.js';
 
 export type JobTuiParts = {
@@ -13,12 +14,23 @@ export type JobTuiParts = {
 	readonly intervalMs: number;
 	/** Panels for the PodGroup, pods and events (not with --no-details). */
 	readonly withDetails: boolean;
+	/** Follows a pod's log in the pods view's log (`l`); without it the log shows the saved ends of failed runs only. */
+	readonly openLog?: OpenLog | undefined;
 };
 
-export function jobTui({watcher, details, intervalMs, withDetails}: JobTuiParts): ViewTui<JobViewState> {
+export function jobTui({watcher, details, intervalMs, withDetails, openLog}: JobTuiParts): ViewTui<JobViewState> {
 	return {
 		root: ({store, onQuit, source, notices}) => (
-			<App store={store} watcher={watcher} details={details} intervalMs={intervalMs} source={source} notices={notices} onQuit={onQuit} />
+			<App
+				store={store}
+				watcher={watcher}
+				details={details}
+				intervalMs={intervalMs}
+				source={source}
+				notices={notices}
+				onQuit={onQuit}
+				openLog={openLog}
+			/>
 		),
 		frame: (state, columns, source) => (
 			<Screen state={state} intervalMs={intervalMs} columns={columns} rows={200} keys={false} details={withDetails} source={source} />

@@ -4,12 +4,20 @@ import {helpRows, hintsFor, jobKeys, type JobScreen} from '../keys.js';
 import {KeyHints as HintLine, KeyLines} from '../kit/key-hints.js';
 import {useTheme} from '../kit/theme.js';
 
-/** The key table's screen for a view of the job: the main view, a full view, or the help. */
+const screens: Readonly<Partial<Record<View, JobScreen>>> = {
+	main: 'job',
+	help: 'job-help',
+	pods: 'job-pods',
+	failures: 'job-failures',
+	log: 'job-log',
+};
+
+/** The key table's screen for a view of the job: the main view, a full view (the pods and failures have keys of their own), a log, or the help. */
 export function jobScreen(view: View): JobScreen {
-	return view === 'main' ? 'job' : view === 'help' ? 'job-help' : 'job-full';
+	return screens[view] ?? 'job-full';
 }
 
-const everyJobScreen: readonly JobScreen[] = ['job', 'job-full', 'job-help'];
+const everyJobScreen: readonly JobScreen[] = ['job', 'job-full', 'job-pods', 'job-failures', 'job-log', 'job-help'];
 
 /** Every key, with what it does (tui/keys.ts's `jobKeys`; the panel keys only with details, Esc to the table only from it). */
 export function HelpOverlay({details = true, back = false}: {readonly details?: boolean; readonly back?: boolean}) {

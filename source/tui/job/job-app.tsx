@@ -1,14 +1,23 @@
 import {useInput, useStdin, useWindowSize} from 'ink';
 import {useState} from 'react';
+import {minuteOf} from '../../common/duration.js';
 import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
+import type {OpenLog} from '../../watch/log-follower.js';
 import type {JobViewStore} from '../../state/job-view-store.js';
 import {dispatchKey, jobKeys, type JobAction, type KeyHandlers} from '../keys.js';
 import {jobScreen} from './help-overlay.js';
+import {fullViewRows} from './layout.js';
+import {failuresViewLines} from './panels/failures-view.js';
+import {logViewLines} from './panels/log-view.js';
+import {selectedIndex} from './panels/pods-panel.js';
+import {logTargetFor, nextContainer, type LogTarget} from './pod-log.js';
 import {Screen} from './screen.js';
 import {planScreen, wantedFor, type View} from './screen-plan.js';
+import {scrollBy, type ScrollAction, type ScrollTop} from './scroll.js';
 import {useDetailsDemand} from './use-details-demand.js';
 import {useJobView} from './use-job-view.js';
+import {useLogFollow} from './use-log-follow.js';
 
 type Props = {
 	readonly store: JobViewStore;
@@ -22,22 +31,62 @@ type Props = {
 	readonly notices?: readonly string[];
 	/** Opened from the namespace's table: Esc in the main view goes back there. */
 	readonly onBack?: (() => void) | undefined;
+	/** Follows a pod's log in the log view; without it, the log view shows the saved ends of failed runs only. */
+	readonly openLog?: OpenLog | undefined;
 };
 
 /** The live TUI: the watch state, the terminal's size, and the keys. */
-export function App({store, watcher, details, intervalMs, onQuit, source, notices = [], onBack}: Props) {
+export function App({store, watcher, details, intervalMs, onQuit, source, notices = [], onBack, openLog}: Props) {
 	const state = useJobView(store);
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
 	const {isRawModeSupported} = useStdin();
 	const [view, setView] = useState<View>('main');
+	// The pods view's selection, by name (the list reorders as pods change); undefined: the first.
+	const [selectedPod, setSelectedPod] = useState<string>();
+	const [logTarget, setLogTarget] = useState<LogTarget>();
+	const [top, setTop] = useState<ScrollTop>(0);
 	const withDetails = details !== undefined;
 	const plan = planScreen(state, {columns, rows: rows - notices.length, details: withDetails});
 	useDetailsDemand(details, wantedFor(view, plan, withDetails));
+	// The log is followed only while its view is open: closing it, however, stops the follower.
+	const shownLog = view === 'log' ? logTarget : undefined;
+	const followed = useLogFollow(openLog, shownLog?.noLive === undefined ? shownLog?.pod : undefined, shownLog?.container);
+	const pods = state.details.pods.status === 'ok' || state.details.pods.status === 'error' ? (state.details.pods.value ?? []) : [];
+	const podNamed = (name: string) => pods.find(pod => pod.name === name);
+
+	const show = (next: View) => {
+		setView(next);
+		// A log opens at its end (and follows it); the failures at the newest.
+		setTop(next === 'log' ? 'end' : 0);
+	};
 
 	// The same key again goes back, like ? does for the help.
 	const toggle = (next: View) => {
-		setView(shown => (shown === next ? 'main' : next));
+		show(view === next ? 'main' : next);
+	};
+
+	const scroll = (action: ScrollAction) => {
+		const page = fullViewRows(rows, notices.length) - 1;
+		const now = minuteOf(state.now);
+		const count =
+			view === 'log' && logTarget
+				? logViewLines({target: logTarget, failures: state.failures, log: followed}).length
+				: failuresViewLines({failures: state.failures, highlights: state.highlights, now, width: columns}).length;
+		setTop(current => scrollBy(current, action, count, page, view === 'log'));
+	};
+
+	const selectBy = (by: number) => {
+		const index = selectedIndex(pods, selectedPod ?? '') + by;
+		const pod = pods[Math.min(Math.max(0, index), pods.length - 1)];
+		if (pod) setSelectedPod(pod.name);
+	};
+
+	const openLogView = () => {
+		const pod = pods[selectedIndex(pods, selectedPod ?? '')];
+		if (!pod) return;
+		setLogTarget(logTargetFor(pod, state.failures, openLog !== undefined));
+		show('log');
 	};
 
 	const handlers: KeyHandlers<JobAction> = {
@@ -52,8 +101,21 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 		pods: () => toggle('pods'),
 		podGroup: () => toggle('podGroup'),
 		timeline: () => toggle('timeline'),
+		failures: () => toggle('failures'),
 		help: () => toggle('help'),
-		'main-view': () => setView('main'),
+		'select-up': () => selectBy(-1),
+		'select-down': () => selectBy(1),
+		log: () => (view === 'log' ? show('pods') : openLogView()),
+		container: () => setLogTarget(target => target && nextContainer(target, podNamed(target.pod), state.failures)),
+		'pause-log': () => followed.togglePause(),
+		'scroll-up': () => scroll('scroll-up'),
+		'scroll-down': () => scroll('scroll-down'),
+		'page-up': () => scroll('page-up'),
+		'page-down': () => scroll('page-down'),
+		top: () => scroll('top'),
+		bottom: () => scroll('bottom'),
+		'close-log': () => show('pods'),
+		'main-view': () => show('main'),
 		jobs: () => onBack?.(),
 	};
 
@@ -76,6 +138,9 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 			source={source}
 			notices={notices}
 			back={onBack !== undefined}
+			selectedPod={selectedPod}
+			top={top}
+			log={shownLog && {target: shownLog, shown: followed}}
 		/>
 	);
 }

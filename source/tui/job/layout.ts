@@ -2,7 +2,7 @@
 // flickers (Ink redraws it whole and pushes copies into the scrollback), so every frame is planned to
 // fit, with one spare line.
 
-export const sectionNames = ['podGroup', 'tasks', 'pods', 'events', 'timeline', 'policies', 'recent'] as const;
+export const sectionNames = ['failures', 'podGroup', 'tasks', 'pods', 'events', 'timeline', 'policies', 'recent'] as const;
 export type SectionName = (typeof sectionNames)[number];
 
 export type SectionNeed = {
@@ -11,6 +11,10 @@ export type SectionNeed = {
 	readonly want: number;
 	/** Lines it takes besides its content: a title, a table heading. */
 	readonly overhead: number;
+	/** Lines it gets before the sections after it get theirs (default 2: a row and "+N more" say more than a heading alone). */
+	readonly first?: number;
+	/** Fewer lines than its first that it still says something in, when those do not fit (a one-line summary). */
+	readonly least?: number;
 };
 
 export type LayoutInput = {
@@ -40,13 +44,19 @@ const phaseMinWidth = 40;
 /** Header, two status lines, key hints and the spare line. */
 export const chromeLines = 5;
 
-/** Lines for sections in priority order: each gets up to two first (a row and "+N more" say more than a heading alone), then as many as it wants. */
+/** Lines for a full view's body (below the header and status, above the hints). */
+export function fullViewRows(rows: number, notices: number): number {
+	return Math.max(3, rows - notices - chromeLines);
+}
+
+/** Lines for sections in priority order: each gets its first few (two unless it says), then as many as it wants. */
 export function shareLines(left: number, sections: readonly SectionNeed[]): Record<SectionName, number> {
-	const give: Record<SectionName, number> = {podGroup: 0, tasks: 0, pods: 0, events: 0, timeline: 0, policies: 0, recent: 0};
+	const give: Record<SectionName, number> = {failures: 0, podGroup: 0, tasks: 0, pods: 0, events: 0, timeline: 0, policies: 0, recent: 0};
 	const fits = new Set<SectionName>();
 	for (const section of sections) {
-		const first = Math.max(1, Math.min(section.want, 2));
-		if (left >= section.overhead + first) {
+		const wanted = Math.max(1, Math.min(section.want, section.first ?? 2));
+		const first = Math.min(wanted, left - section.overhead);
+		if (first > 0 && first >= Math.min(wanted, section.least ?? wanted)) {
 			give[section.name] = first;
 			left -= section.overhead + first;
 			fits.add(section.name);

@@ -1,11 +1,12 @@
 import type {Wanted} from '../../watch/details-poller.js';
 import type {JobViewState} from '../../state/job-view.js';
 import {planLayout, type Layout, type SectionName, type SectionNeed} from './layout.js';
+import {failuresWant} from './panels/failures-panel.js';
 import {groupBySteps} from './panels/recent-changes.js';
 import {cellWidth} from '../kit/text-width.js';
 
-/** What fills the screen below the header: the main view, one panel full-screen, or the help. */
-export type View = 'main' | 'events' | 'pods' | 'podGroup' | 'timeline' | 'help';
+/** What fills the screen below the header: the main view, one panel full-screen, a pod's log, or the help. */
+export type View = 'main' | 'events' | 'pods' | 'podGroup' | 'timeline' | 'failures' | 'log' | 'help';
 
 export type ScreenPlan = {
 	readonly layout: Layout;
@@ -15,11 +16,11 @@ export type ScreenPlan = {
 	readonly wanted: Wanted;
 };
 
-// Top to bottom: scheduling's explanation under the phase, then what the job is made of, then history.
-const screenOrder: readonly SectionName[] = ['podGroup', 'tasks', 'pods', 'events', 'timeline', 'policies', 'recent'];
+// Top to bottom: why it failed and scheduling's explanation under the phase, then what the job is made of, then history.
+const screenOrder: readonly SectionName[] = ['failures', 'podGroup', 'tasks', 'pods', 'events', 'timeline', 'policies', 'recent'];
 
 // What gets lines first depends on what a person asks in that phase: "why is it Pending?", "are the pods
-// healthy?", "how did it end?".
+// healthy?", "how did it end?". Once a run has failed, "why did it fail?" comes first in every phase.
 const priorities: Readonly<Record<'waiting' | 'running' | 'other', readonly SectionName[]>> = {
 	waiting: ['podGroup', 'events', 'pods', 'tasks', 'timeline', 'recent', 'policies'],
 	running: ['tasks', 'pods', 'events', 'podGroup', 'recent', 'timeline', 'policies'],
@@ -43,6 +44,9 @@ export function planScreen(state: JobViewState, input: {readonly columns: number
 	const groupText = group ? `PodGroup ${group.phase}  ${group.reason ?? ''}: ${group.message ?? ''}` : '';
 	const groupLines = Math.min(kind === 'waiting' ? 3 : 1, Math.max(1, Math.ceil(cellWidth(groupText) / Math.max(1, input.columns))));
 	const needs: Record<SectionName, SectionNeed> = {
+		// The latest failure's head, its message and the end of its log before the other sections get theirs;
+		// a summary line when no more fits.
+		failures: {name: 'failures', want: failuresWant(state.failures), overhead: 0, first: 5, least: 1},
 		podGroup: {name: 'podGroup', want: groupLines, overhead: 0},
 		tasks: {name: 'tasks', want: tasks, overhead: tasks === 0 ? 0 : 2},
 		pods: {name: 'pods', want: pods || 1, overhead: pods ? 2 : 0},
@@ -52,12 +56,14 @@ export function planScreen(state: JobViewState, input: {readonly columns: number
 		recent: {name: 'recent', want: Math.max(1, groupBySteps(state.recent).length), overhead: 1},
 	};
 	const detailSections = new Set<SectionName>(['podGroup', 'pods', 'events']);
-	const sections = priorities[kind].filter(name => job !== undefined && (input.details || !detailSections.has(name))).map(name => needs[name]);
+	const order: readonly SectionName[] = state.failures.length > 0 ? ['failures', ...priorities[kind]] : priorities[kind];
+	const sections = order.filter(name => job !== undefined && (input.details || !detailSections.has(name))).map(name => needs[name]);
 	const layout = planLayout({rows: input.rows, columns: input.columns, sections});
 	return {
 		layout,
 		order: screenOrder,
-		wanted: {podGroup: layout.rows.podGroup > 0, pods: layout.rows.pods > 0, events: layout.rows.events > 0},
+		// Failure records come from the pods: while they are on screen, the pods are read for more.
+		wanted: {podGroup: layout.rows.podGroup > 0, pods: layout.rows.pods > 0 || layout.rows.failures > 0, events: layout.rows.events > 0},
 	};
 }
 
@@ -69,7 +75,9 @@ export function wantedFor(view: View, plan: ScreenPlan, details: boolean): Wante
 			return {podGroup: false, pods: false, events: true};
 		}
 
-		case 'pods': {
+		case 'pods':
+		case 'failures':
+		case 'log': {
 			return {podGroup: false, pods: true, events: false};
 		}
 

@@ -6,7 +6,13 @@ import {LinkStatusLine} from '../kit/link-status.js';
 import {EventsPanel} from './panels/events-panel.js';
 import {Header} from './panels/header.js';
 import {HelpOverlay, KeyHints} from './help-overlay.js';
-import {chromeLines} from './layout.js';
+import {fullViewRows} from './layout.js';
+import {summaryText} from './failure-text.js';
+import {FailuresPanel} from './panels/failures-panel.js';
+import {FailuresView} from './panels/failures-view.js';
+import {LogView, type ShownLog} from './panels/log-view.js';
+import {containersOf, type LogTarget} from './pod-log.js';
+import type {ScrollTop} from './scroll.js';
 import {PhasePanel} from './panels/phase-panel.js';
 import {PodCounters} from './panels/pod-counters.js';
 import {PodGroupPanel} from './panels/podgroup-panel.js';
@@ -34,18 +40,36 @@ type Props = {
 	readonly notices?: readonly string[];
 	/** Opened from the namespace's table: Esc goes back to it. */
 	readonly back?: boolean;
+	/** The pod selected in the pods view; undefined: the first. */
+	readonly selectedPod?: string | undefined;
+	/** The first line shown of the failures view or the log. */
+	readonly top?: ScrollTop;
+	/** The log view's pod and container, and its followed lines. */
+	readonly log?: {readonly target: LogTarget; readonly shown: ShownLog} | undefined;
 };
 
+/** Failure records per pod name: the pods view's FAILED column. */
+function failedPods(state: JobViewState): ReadonlyMap<string, number> {
+	const counts = new Map<string, number>();
+	for (const {record} of state.failures) counts.set(record.pod, (counts.get(record.pod) ?? 0) + 1);
+	return counts;
+}
+
 /** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
-export function Screen({state, intervalMs, columns, rows, view = 'main', keys = true, details = true, source, notices = [], back = false}: Props) {
+export function Screen(props: Props) {
+	const {state, intervalMs, columns, rows, view = 'main', keys = true, details = true, source, notices = [], back = false, top = 0} = props;
 	const theme = useTheme();
 	const {job, highlights} = state;
 	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
 	const now = minuteOf(state.now);
 	const plan = planScreen(state, {columns, rows: rows - notices.length, details});
 	const {layout} = plan;
-	const full = Math.max(3, rows - notices.length - chromeLines);
+	const full = fullViewRows(rows, notices.length);
+	const retries = job ? {count: job.retryCount, max: job.maxRetry} : undefined;
+	const pods = state.details.pods.status === 'ok' || state.details.pods.status === 'error' ? state.details.pods.value : undefined;
 	const timeline = () => buildTimeline(job, state.seenPhases, now);
+	// No room for the Failures panel (a short terminal): the latest failure still shows, in the phase panel.
+	const latestFailure = view === 'main' || view === 'help' ? state.failures.at(-1) : undefined;
 
 	let body;
 	if (view === 'help') {
@@ -53,7 +77,25 @@ export function Screen({state, intervalMs, columns, rows, view = 'main', keys = 
 	} else if (view === 'events') {
 		body = <EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 1} now={now} />;
 	} else if (view === 'pods') {
-		body = <PodsPanel full view={state.details.pods} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 2} now={now} />;
+		body = (
+			<PodsPanel
+				full
+				view={state.details.pods}
+				highlights={highlights}
+				namespace={state.namespace}
+				width={columns}
+				maxRows={full - 2}
+				now={now}
+				selected={keys ? (props.selectedPod ?? '') : undefined}
+				failed={failedPods(state)}
+			/>
+		);
+	} else if (view === 'failures') {
+		body = <FailuresView failures={state.failures} highlights={highlights} now={now} width={columns} maxRows={full} top={top} retries={retries} />;
+	} else if (view === 'log' && props.log) {
+		const {target, shown} = props.log;
+		const containers = containersOf(target.pod, pods?.find(pod => pod.name === target.pod), state.failures);
+		body = <LogView target={target} failures={state.failures} log={shown} containers={containers} maxRows={full} top={top} />;
 	} else if (view === 'podGroup') {
 		body = <PodGroupPanel view={state.details.podGroup} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full} full />;
 	} else if (view === 'timeline') {
@@ -61,6 +103,9 @@ export function Screen({state, intervalMs, columns, rows, view = 'main', keys = 
 	} else if (job) {
 		const lines = layout.rows;
 		const sections = {
+			failures: lines.failures > 0 && (
+				<FailuresPanel failures={state.failures} highlights={highlights} now={now} maxRows={lines.failures} retries={retries} keys={keys && details} />
+			),
 			podGroup: lines.podGroup > 0 && (
 				<PodGroupPanel view={state.details.podGroup} highlights={highlights} namespace={state.namespace} width={columns} maxRows={lines.podGroup} />
 			),
@@ -98,7 +143,14 @@ export function Screen({state, intervalMs, columns, rows, view = 'main', keys = 
 			<LinkStatusLine {...state} intervalMs={intervalMs} source={source} />
 			{job && (view === 'main' || view === 'help') && (
 				<Box flexDirection={layout.sideBySide ? 'row' : 'column'}>
-					<PhasePanel job={job} highlights={highlights} phaseSince={state.phaseSince} now={now} width={layout.phaseWidth} />
+					<PhasePanel
+						job={job}
+						highlights={highlights}
+						phaseSince={state.phaseSince}
+						now={now}
+						width={layout.phaseWidth}
+						failure={latestFailure && layout.rows.failures === 0 ? summaryText(latestFailure.record, now) : undefined}
+					/>
 					<PodCounters
 						job={job}
 						highlights={highlights}

@@ -122,7 +122,7 @@ function helpRowsShown(frame: string): Array<[string, string]> {
 	const lines = frame.split('\n');
 	return lines
 		.slice(lines.findIndex(line => /^│ Keys\s+│$/.test(line)) + 1)
-		.map(line => /^│ (\S+(?:, \S+)?) {2,}(\S.*?)\s*│$/.exec(line))
+		.map(line => /^│ (\S+(?:,? \S+)*?) {2,}(\S.*?)\s*│$/.exec(line))
 		.filter(match => match !== null)
 		.map(match => [match[1]!, match[2]!]);
 }
@@ -136,27 +136,36 @@ describe('the help overlay: every key with what it does, one row each', () => {
 		['o', 'pods, trouble first, full screen'],
 		['g', 'the PodGroup and its conditions, full screen'],
 	];
-	const rest: Array<[string, string]> = [
-		['t', 'phase timeline, full screen'],
-		['?', 'show or hide the help'],
-		['Esc', 'back to the main view'],
+	const timeline: [string, string] = ['t', 'phase timeline, full screen'];
+	const failures: [string, string] = ['f', 'every failure seen, newest first, with the end of its log, full screen'];
+	const help: [string, string] = ['?', 'show or hide the help'];
+	const podsAndLog: Array<[string, string]> = [
+		['↑ ↓', 'in the pods view: select a pod'],
+		['l', "in the pods view: the selected pod's log, saved failed runs first, then live"],
+		['c', 'in the log: the next container of the pod'],
+		['p', "in the log: pause or resume the log (the job's watch goes on)"],
+		['↑ ↓', 'in the failures and the log: scroll'],
+		['PgUp PgDn', 'a page up or down (Home, End: the top, the end)'],
+		['Esc', 'in the log: close it, back to the pods'],
 	];
+	const back: [string, string] = ['Esc', 'back to the main view'];
+	const withDetails = [quit, refresh, pause, ...panels, timeline, failures, help, ...podsAndLog, back];
 	const backToTable: [string, string] = ['Esc', "back to the namespace's table, from a job opened there"];
 
 	test('with details', () => {
 		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" />);
-		expect(helpRowsShown(frame())).toEqual([quit, refresh, pause, ...panels, ...rest]);
+		expect(helpRowsShown(frame())).toEqual(withDetails);
 		expect(frame()).toContain('Changed values stand out for a few seconds, marked ↑ ↓ or *.');
 	});
 
-	test('with --no-details: no e, o, g', () => {
+	test('with --no-details: no e, o, g, f, nor the keys of the pods view and the log', () => {
 		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" details={false} />);
-		expect(helpRowsShown(frame())).toEqual([quit, refresh, pause, ...rest]);
+		expect(helpRowsShown(frame())).toEqual([quit, refresh, pause, timeline, help, back]);
 	});
 
 	test("a job opened from the namespace's table: Esc back to it as well", () => {
 		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" back />);
-		expect(helpRowsShown(frame())).toEqual([quit, refresh, pause, ...panels, ...rest, backToTable]);
+		expect(helpRowsShown(frame())).toEqual([...withDetails, backToTable]);
 	});
 });
 

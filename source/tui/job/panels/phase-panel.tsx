@@ -12,10 +12,12 @@ type Props = {
 	readonly phaseSince?: PhaseSince | undefined;
 	readonly now: number;
 	readonly width: number;
+	/** The latest failure in a line, when no Failures panel has room: it stands in for "no reason given". */
+	readonly failure?: string | undefined;
 };
 
 /** The phase, coloured by kind, how long the job has been in it, retries and the job's own words. */
-export function PhasePanel({job, highlights, phaseSince, now, width}: Props) {
+export function PhasePanel({job, highlights, phaseSince, now, width, failure}: Props) {
 	const theme = useTheme();
 	let since: string | undefined;
 	if (phaseSince && phaseSince.phase === job.phase) {
@@ -63,7 +65,9 @@ export function PhasePanel({job, highlights, phaseSince, now, width}: Props) {
 						highlight={highlights[jobPaths.message] ?? highlights[jobPaths.reason]}
 						style={theme.muted}
 					/>
-				) : job.deletionTimestamp ? undefined : (
+				) : job.deletionTimestamp ? undefined : failure ? (
+					<Text {...theme.error}>last failure: {failure}</Text>
+				) : (
 					<Text {...theme.muted}>no reason given</Text>
 				)}
 			</Text>

@@ -18,6 +18,10 @@ type Props = {
 	readonly now: number;
 	/** Full screen: below the table, each troubled pod's reason in full, wrapped. */
 	readonly full?: boolean;
+	/** The selected pod's name (its log opens with `l`): every row gets a marker cell; undefined for none. */
+	readonly selected?: string | undefined;
+	/** Failure records kept per pod name: a column when any. */
+	readonly failed?: ReadonlyMap<string, number>;
 };
 
 function phaseStyle(pod: PodInfo, theme: Theme) {
@@ -35,8 +39,14 @@ function why(pod: PodInfo): string {
 	return `${problem.reason}${exit}${problem.message ? `: ${problem.message}` : ''}`;
 }
 
+/** Which pod is selected: the one named, else the first; -1 without a selection. */
+export function selectedIndex(pods: readonly PodInfo[], selected: string | undefined): number {
+	if (selected === undefined) return -1;
+	return Math.max(0, pods.findIndex(pod => pod.name === selected));
+}
+
 /** The job's pods, trouble first, with the reason a failing container gives. */
-export function PodsPanel({view, highlights, namespace, width, maxRows, now, full = false}: Props) {
+export function PodsPanel({view, highlights, namespace, width, maxRows, now, full = false, selected, failed}: Props) {
 	const theme = useTheme();
 	const pods = view.status === 'ok' || view.status === 'error' ? view.value : undefined;
 	const title = (
@@ -66,6 +76,7 @@ export function PodsPanel({view, highlights, namespace, width, maxRows, now, ful
 		{title: 'PHASE'},
 		{title: 'READY', align: 'right'},
 		{title: 'RST', align: 'right'},
+		...(failed && failed.size > 0 ? [{title: 'FAILED', align: 'right' as const}] : []),
 		...(wide ? [{title: 'NODE'}, {title: 'AGE', align: 'right' as const}] : []),
 		{title: 'WHY'},
 	];
@@ -78,6 +89,7 @@ export function PodsPanel({view, highlights, namespace, width, maxRows, now, ful
 			{text: pod.deleting ? `${pod.phase}↘` : pod.phase || '—', style: phaseStyle(pod, theme)},
 			{text: `${pod.ready}/${pod.containers}`},
 			{text: String(pod.restarts), ...(pod.restarts > 0 ? {style: theme.warning} : {style: theme.muted})},
+			...(failed && failed.size > 0 ? [{text: String(failed.get(pod.name) ?? 0), style: failed.has(pod.name) ? theme.error : theme.muted}] : []),
 			...(wide
 				? [{text: pod.node ?? '—', style: theme.muted}, {text: Number.isNaN(created) ? '—' : formatSpan(now - created), style: theme.muted}]
 				: []),
@@ -90,10 +102,14 @@ export function PodsPanel({view, highlights, namespace, width, maxRows, now, ful
 		: [];
 	const reasonRows = Math.min(reasons.length, Math.floor(maxRows / 2));
 	const tableRows = reasonRows > 0 ? maxRows - reasonRows - 1 : maxRows;
+	// The window of rows keeps the selection on screen (the "+N more" line below it).
+	const chosen = selectedIndex(pods, selected);
+	const start = chosen < 0 || tableRows <= 1 || pods.length <= tableRows ? 0 : Math.min(Math.max(0, chosen - tableRows + 2), pods.length - tableRows);
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
 				{title}
+				{start > 0 && <Text {...theme.muted}> · from row {start + 1}</Text>}
 				{view.status === 'error' && (
 					<>
 						<Text> </Text>
@@ -101,7 +117,7 @@ export function PodsPanel({view, highlights, namespace, width, maxRows, now, ful
 					</>
 				)}
 			</Text>
-			<Table columns={columns} rows={rows} maxRows={tableRows} width={width} />
+			<Table columns={columns} rows={rows.slice(start)} maxRows={tableRows} width={width} {...(chosen < 0 ? {} : {selected: chosen - start})} />
 			{reasonRows > 0 && <Text {...theme.label}>Why</Text>}
 			{reasons.slice(0, reasonRows).map((line, index) => (
 				// eslint-disable-next-line react/no-array-index-key
