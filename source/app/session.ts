@@ -15,6 +15,14 @@ export type Io = {
 	readonly signal: AbortSignal;
 };
 
+/**
+ * How long a last look waits for the evidence reads it started (a pods list, then logs, one at a time): about
+ * two requests, each within --timeout. What is not read by then is left out rather than holding the exit.
+ */
+export function evidenceDeadlineMs(timeoutMs: number): number {
+	return 2 * timeoutMs + 1000;
+}
+
 // --once still retries 429/5xx/network errors, a bounded number of times: about a minute at the defaults.
 export const onceRetries = 5;
 

@@ -29,3 +29,14 @@ export const sleep: Sleep = async (ms, stop, wake) =>
 			wake?.addEventListener('abort', done, {once: true});
 		}
 	});
+
+/** Waits for `promise`, but no longer than ms: what it was for goes on without it. */
+export async function within(promise: Promise<void>, ms: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	return Promise.race([
+		promise,
+		new Promise<void>(resolve => {
+			timer = setTimeout(resolve, ms);
+		}),
+	]).finally(() => clearTimeout(timer));
+}

@@ -2,7 +2,7 @@
 // known, and with --exit-on-finish a summary written last, so that a CI log ends with the reason.
 import {terminalSafeJson} from '../common/sanitize.js';
 import type {FailureRecord} from '../model/failures.js';
-import type {FailureEvidence, FailureListener, FailureLog} from '../watch/failure-watcher.js';
+import {skippedLines, type FailureEvidence, type FailureListener, type FailureLog} from '../watch/failure-watcher.js';
 import {isoSeconds} from './text-writer.js';
 
 type Target = {readonly namespace: string; readonly name: string};
@@ -38,12 +38,17 @@ export function failureFields(record: FailureRecord): string {
 
 const indent = '    ';
 
-function logNote(log: FailureLog): string | undefined {
+/** What the log lines below are; `shown` of them when fewer than were read (the summary's shorter tail). */
+function logNote(log: FailureLog, shown: number): string | undefined {
 	switch (log.status) {
 		case 'lines': {
 			const which = log.previous ? 'the run that failed (previous=true)' : 'the container';
-			const cut = log.cut ? ', cut at the byte limit' : '';
-			return log.lines.length === 0 ? `log: empty (${which})` : `log: last ${log.lines.length} lines of ${which}${cut}`;
+			const count = (lines: readonly string[]) => lines.filter(line => line !== skippedLines).length;
+			const read = count(log.lines);
+			if (read === 0) return `log: empty${log.previous ? ' (previous=true)' : ''}`;
+			const last = count(log.lines.slice(-shown));
+			const lines = last < read ? `${last} of ${read} lines` : `${read} ${read === 1 ? 'line' : 'lines'}`;
+			return `log: last ${lines} of ${which}${log.cut ? ', cut at the byte limit' : ''}`;
 		}
 
 		case 'unavailable': {
@@ -58,8 +63,8 @@ function logNote(log: FailureLog): string | undefined {
 
 /** The lines under a record: its termination message, the pod's message, its log tail. */
 export function evidenceLines({record, log}: FailureEvidence, maxLogLines = Number.POSITIVE_INFINITY): string[] {
-	const note = logNote(log);
 	const lines = log.status === 'lines' ? log.lines.slice(-maxLogLines) : [];
+	const note = logNote(log, lines.length);
 	return [
 		...(record.message ?? []).map(line => `${indent}message: ${line}`),
 		...(record.podMessage ? [`${indent}pod message: ${record.podMessage}`] : []),

@@ -63,6 +63,11 @@ export type FailureWatcher = {
 	evidence(): readonly FailureEvidence[];
 	/** Resolves when no log read is waiting or under way: for --once and the end of --exit-on-finish. */
 	settled(): Promise<void>;
+	/**
+	 * Gives up the log reads not done (the program is ending): each such record is told once more with `note`
+	 * instead of its log, so that no record goes unwritten. No request after this.
+	 */
+	abandon(note: string): void;
 	stop(): void;
 };
 
@@ -208,6 +213,13 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 			while (reading) {
 				// eslint-disable-next-line no-await-in-loop
 				await reading;
+			}
+		},
+		abandon(note) {
+			stopper.abort();
+			queue.length = 0;
+			for (const record of state.records) {
+				if (evidence.get(record.key)?.log.status === 'pending') set(record, {status: 'unavailable', note});
 			}
 		},
 		stop() {

@@ -170,7 +170,7 @@ describe('failures in text', () => {
 	test('an empty log says so', () => {
 		const {lines, listener} = textWriter();
 		listener(event(oomKilled, read([], {previous: true})));
-		expect(lines).toEqual([`${stamp} failure ${failureFields(oomKilled)}\n    log: empty (the run that failed (previous=true))\n`]);
+		expect(lines).toEqual([`${stamp} failure ${failureFields(oomKilled)}\n    log: empty (previous=true)\n`]);
 	});
 });
 
@@ -260,7 +260,7 @@ describe('the summary --exit-on-finish ends a failed job with', () => {
 		expect(text.split('\n')).toEqual([
 			`${stamp} summary: phase=Failed failures=2 latest: ${failureFields(raised)}`,
 			'    message: ValueError: loss is nan; lower the learning rate',
-			'    log: last 14 lines of the container',
+			'    log: last 10 of 14 lines of the container',
 			...longLog.slice(-10).map(line => `    | ${line}`),
 			'',
 		]);

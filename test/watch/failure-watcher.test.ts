@@ -370,6 +370,27 @@ describe('failure watcher over HTTP', () => {
 		expect(h.events).toHaveLength(1);
 	});
 
+	it('abandon(): the program ends with reads not done; each such record is told once more with the note, and nothing more is asked', async () => {
+		const simulator = await start({scenario: 'fail'});
+		const h = harness(simulator);
+		play(simulator, 0, 3);
+		const workerFailed = await h.read();
+		// The first read held: every record of the list is still pending.
+		const release = h.hold();
+		h.feed(workerFailed);
+		const pending = h.events.length;
+		expect(pending).toBeGreaterThan(0);
+		expect(h.events.every(event => event.evidence.log.status === 'pending')).toBe(true);
+		h.watcher.abandon('log not read: the program ended first');
+		release();
+		await h.watcher.settled();
+		const told = h.events.slice(pending).map(event => [event.evidence.record.key, event.evidence.log]);
+		expect(told).toEqual(h.events.slice(0, pending).map(event => [event.evidence.record.key, {status: 'unavailable', note: 'log not read: the program ended first'}]));
+		expect(h.watcher.evidence().every(item => item.log.status === 'unavailable')).toBe(true);
+		// The held read was the only one sent, and it was aborted.
+		expect(h.order.filter(entry => entry.startsWith('start'))).toHaveLength(1);
+	});
+
 	it('capped: the newest records kept; one that fell off while waiting for its turn is not read', async () => {
 		const simulator = await start({scenario: 'fail'});
 		const h = harness(simulator, {maxRecords: 1});

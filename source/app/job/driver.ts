@@ -9,6 +9,7 @@ import {createJobViewStore} from '../../state/job-view-store.js';
 import type {JobViewState} from '../../state/job-view.js';
 import {createDetailsWatcher, everythingWanted, type DetailsWatcher} from '../../watch/details-poller.js';
 import {createFailureWatcher, type FailureWatcher} from '../../watch/failure-watcher.js';
+import {logOpener, type OpenLog} from '../../watch/log-follower.js';
 import {
 	createJsonFailureWriter,
 	createTextFailureWriter,
@@ -20,7 +21,8 @@ import type {LineFormat} from '../view-driver.js';
 import {createJobWatcher, type JobWatcher, type PollOutcome} from '../../watch/job-watcher.js';
 import {exitCodes, failedRequestExitCode} from '../exit-codes.js';
 import type {Options} from '../options.js';
-import type {ClientOptions} from '../session.js';
+import {evidenceDeadlineMs, type ClientOptions} from '../session.js';
+import {within} from '../../common/sleep.js';
 import type {ViewDriver} from '../view-driver.js';
 
 export type JobRef = {readonly namespace: string; readonly name: string};
@@ -31,6 +33,8 @@ export type JobDriver = ViewDriver<JobViewState, PollOutcome> & {
 	readonly details: DetailsWatcher | undefined;
 	/** Failure records and their log tails; undefined with --no-details (they come from the pods). */
 	readonly failures: FailureWatcher | undefined;
+	/** A pod's log followed on demand (`l` in the pods view); undefined with --no-details. */
+	readonly openLog: OpenLog | undefined;
 };
 
 type JobOptions = Pick<
@@ -48,19 +52,9 @@ type JobOptions = Pick<
 	| 'exitOnFinish'
 >;
 
-/** How long the end of a failed job waits for its last evidence: a pods read and a log read, each bounded. */
-function evidenceDeadlineMs(timeoutMs: number): number {
-	return 2 * timeoutMs + 1000;
-}
-
-function within(promise: Promise<void>, ms: number): Promise<void> {
-	let timer: NodeJS.Timeout | undefined;
-	return Promise.race([
-		promise,
-		new Promise<void>(resolve => {
-			timer = setTimeout(resolve, ms);
-		}),
-	]).finally(() => clearTimeout(timer));
+/** What a record whose log was still to be read says when the program ends: every record gets its line. */
+function notReadInTime(timeoutMs: number): string {
+	return `log not read: the program ended first (it waits ${Math.round(evidenceDeadlineMs(timeoutMs) / 1000)} s for logs at the end)`;
 }
 
 export function createJobDriver(options: JobOptions, clientOptions: ClientOptions, job: JobRef): JobDriver {
@@ -98,6 +92,8 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 				logLines: options.logLines,
 			})
 		: undefined;
+	// A pod's log, followed only while the log view shows it.
+	const openLog = options.details ? logOpener({api: createApiClient(clientOptions), namespace: job.namespace}) : undefined;
 	// Only the job's coordinates: the writers spread them into every line.
 	const ref = {namespace: job.namespace, name: job.name};
 
@@ -110,11 +106,11 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 	/** The pods read once more and every log read ended, within a deadline: the failure's last evidence. */
 	const lastEvidence = async () => {
 		if (!details || !failures) return;
-		const deadline = evidenceDeadlineMs(options.timeoutMs);
 		await within(
 			details.readPodsNow().then(async () => failures.settled()),
-			deadline,
+			evidenceDeadlineMs(options.timeoutMs),
 		);
+		failures.abandon(notReadInTime(options.timeoutMs));
 	};
 
 	return {
@@ -123,6 +119,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 		watcher,
 		details,
 		failures,
+		openLog,
 		writeLines(format, write) {
 			watcher.subscribe(format === 'json' ? createJsonWriter(write, ref) : createTextWriter(write, ref));
 			details?.subscribe(format === 'json' ? createJsonDetailsWriter(write, ref) : createTextDetailsWriter(write, ref));
@@ -145,6 +142,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 				await details.fetchOnce().catch(() => {});
 				// The evidence of failures the pods still show, with their logs' tails.
 				await within(failures?.settled() ?? Promise.resolve(), evidenceDeadlineMs(options.timeoutMs));
+				failures?.abandon(notReadInTime(options.timeoutMs));
 			}
 
 			return outcome;
@@ -202,7 +200,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 		},
 		async loadTui() {
 			const {jobTui} = await import('./tui.js');
-			return jobTui({watcher, details, intervalMs: options.intervalMs, withDetails: options.details});
+			return jobTui({watcher, details, intervalMs: options.intervalMs, withDetails: options.details, openLog});
 		},
 	};
 }

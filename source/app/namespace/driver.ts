@@ -10,7 +10,8 @@ import {createNamespaceExits, type NamespaceExits} from '../../watch/namespace-e
 import {exitCodes, failedRequestExitCode} from '../exit-codes.js';
 import {createJobDriver} from '../job/driver.js';
 import type {Options} from '../options.js';
-import type {ClientOptions} from '../session.js';
+import {evidenceDeadlineMs, type ClientOptions} from '../session.js';
+import {within} from '../../common/sleep.js';
 import type {ViewDriver} from '../view-driver.js';
 
 // A page of 500 real jobs (a few KB each, more with many tasks) is far above one job's 4 MB cap.
@@ -25,21 +26,6 @@ export type NamespaceDriver = ViewDriver<NamespaceState, ListOutcome> & {
 };
 
 type NamespaceOptions = Parameters<typeof createJobDriver>[0] & Pick<Options, 'selector'>;
-
-/** How long --once waits for the pods of the jobs that show a failure: each list within its timeout. */
-function exitsDeadlineMs(timeoutMs: number): number {
-	return 2 * timeoutMs + 1000;
-}
-
-async function within(promise: Promise<void>, ms: number): Promise<void> {
-	let timer: NodeJS.Timeout | undefined;
-	return Promise.race([
-		promise,
-		new Promise<void>(resolve => {
-			timer = setTimeout(resolve, ms);
-		}),
-	]).finally(() => clearTimeout(timer));
-}
 
 export function createNamespaceDriver(options: NamespaceOptions, clientOptions: ClientOptions, namespace: string): NamespaceDriver {
 	const api = createApiClient({...clientOptions, maxBodyBytes: listPageMaxBytes});
@@ -71,6 +57,7 @@ export function createNamespaceDriver(options: NamespaceOptions, clientOptions: 
 			store,
 			watcher: job.watcher,
 			details: job.details,
+			openLog: job.openLog,
 			close() {
 				sessions.delete(session);
 				job.stop();
@@ -96,7 +83,7 @@ export function createNamespaceDriver(options: NamespaceOptions, clientOptions: 
 		async once(retries) {
 			const outcome = await watcher.pollOnce(retries);
 			// The pods of the jobs that show a failure, read on that list: the frame's LAST EXIT.
-			if (exits) await within(exits.settled(), exitsDeadlineMs(options.timeoutMs));
+			if (exits) await within(exits.settled(), evidenceDeadlineMs(options.timeoutMs));
 			return outcome;
 		},
 		run: async () => watcher.run(),

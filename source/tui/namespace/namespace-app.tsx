@@ -92,6 +92,7 @@ export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, sourc
 				store={session.store}
 				watcher={session.watcher}
 				details={session.details}
+				openLog={session.openLog}
 				intervalMs={intervalMs}
 				source={source}
 				notices={notices}

@@ -2,6 +2,7 @@ import {useEffect, useState} from 'react';
 import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
 import type {JobViewStore} from '../../state/job-view-store.js';
+import type {OpenLog} from '../../watch/log-follower.js';
 
 /** One job watched for its own view: its loops and store, running until close(). */
 export type JobSession = {
@@ -9,6 +10,8 @@ export type JobSession = {
 	readonly store: JobViewStore;
 	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
 	readonly details?: Pick<DetailsWatcher, 'setWanted' | 'pollNow'> | undefined;
+	/** The pods view's log (`l`); undefined with --no-details. */
+	readonly openLog?: OpenLog | undefined;
 	close(): void;
 };
 
