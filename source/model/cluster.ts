@@ -81,6 +81,8 @@ export type PodInfo = {
 	readonly message?: string;
 	/** Containers that ended a run or restarted, init containers first; absent when none did. */
 	readonly runs?: readonly ContainerRuns[];
+	/** spec.containers' names, the default container first; absent when the spec names none. */
+	readonly containerNames?: readonly string[];
 	/** 0 failing, 1 pending, 2 running not ready, 3 deleting, 4 running, 5 finished: trouble sorts first. */
 	readonly rank: number;
 };

@@ -137,6 +137,21 @@ function rankOf(phase: string, problem: PodProblem | undefined, ready: number, c
 }
 
 /** One pod for the pods panel. */
+/**
+ * The names of the pod's containers (not its init containers), the default one first: the one the annotation
+ * kubectl reads names, else the first. A log request must name one when the pod has several.
+ */
+function containerNamesOf(spec: Record<string, unknown>, annotations: Record<string, unknown>): string[] {
+	const names = asArray(spec['containers'], 50).flatMap(entry => {
+		const value = asRecord(entry)?.['name'];
+		// A name that is no string names no container a log request could ask for.
+		const name = typeof value === 'string' ? sanitizeOptional(value, 64) : undefined;
+		return name ? [name] : [];
+	});
+	const preferred = sanitizeOptional(annotations['kubectl.kubernetes.io/default-container'], 64);
+	return preferred && names.includes(preferred) ? [preferred, ...names.filter(name => name !== preferred)] : names;
+}
+
 export function normalizePod(value: unknown): PodInfo {
 	const raw = asRecord(value) ?? {};
 	const metadata = asRecord(raw['metadata']) ?? {};
@@ -155,6 +170,7 @@ export function normalizePod(value: unknown): PodInfo {
 	const createdAt = sanitizeOptional(metadata['creationTimestamp'], 64);
 	const reason = sanitizeOptional(status['reason'], 64);
 	const message = sanitizeOptional(status['message'], 300);
+	const containerNames = containerNamesOf(spec, asRecord(metadata['annotations']) ?? {});
 	const runs = [
 		...asArray(status['initContainerStatuses'], 50).map(entry => runsOf(asRecord(entry) ?? {}, true)),
 		...statuses.map(entry => runsOf(entry, false)),
@@ -174,6 +190,7 @@ export function normalizePod(value: unknown): PodInfo {
 		...(reason === undefined ? {} : {reason}),
 		...(message === undefined ? {} : {message}),
 		...(runs.length === 0 ? {} : {runs}),
+		...(containerNames.length === 0 ? {} : {containerNames}),
 		rank: rankOf(phase, problem, ready, containers, deleting),
 	};
 }

@@ -43,8 +43,19 @@ describe('the pods of a job in trouble', () => {
 			node: '192.168.0.11',
 			createdAt: '2024-03-11T08:05:21Z',
 			deleting: false,
+			containerNames: ['mpimaster'],
 			rank: 4,
 		});
+	});
+
+	test('container names: the spec\'s, the one kubectl.kubernetes.io/default-container names first; init containers not among them', () => {
+		const pod = normalizePod({
+			metadata: {name: 'p', annotations: {'kubectl.kubernetes.io/default-container': 'trainer'}},
+			spec: {initContainers: [{name: 'fetch'}], containers: [{name: 'sidecar'}, {name: 'trainer'}, {name: 42}, {}]},
+		});
+		expect(pod.containerNames).toEqual(['trainer', 'sidecar']);
+		expect(normalizePod({metadata: {name: 'q', annotations: {'kubectl.kubernetes.io/default-container': 'gone'}}, spec: {containers: [{name: 'a'}, {name: 'b'}]}}).containerNames).toEqual(['a', 'b']);
+		expect(normalizePod({metadata: {name: 'r'}, spec: {}}).containerNames).toBeUndefined();
 	});
 
 	test('ImagePullBackOff: the kubelet\'s message names the image, the container is named', () => {

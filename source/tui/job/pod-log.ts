@@ -11,8 +11,9 @@ export type LogTarget = {
 };
 
 /**
- * The pod's containers whose names are known, in the pod's order: those that ended a run or restarted, the one
- * in trouble, those of its failure records (kept after the pod was re-created). [''] when none is known.
+ * The pod's containers whose names are known: its spec's (the default first), those that ended a run or
+ * restarted, the one in trouble, those of its failure records (kept after the pod was re-created). [''] when
+ * none is known.
  */
 export function containersOf(pod: string, info: PodInfo | undefined, failures: readonly FailureEvidence[]): string[] {
 	const names: string[] = [];
@@ -20,13 +21,14 @@ export function containersOf(pod: string, info: PodInfo | undefined, failures: r
 		if (name !== undefined && !names.includes(name)) names.push(name);
 	};
 
+	for (const name of info?.containerNames ?? []) add(name);
 	for (const runs of info?.runs ?? []) add(runs.name);
 	add(info?.problem?.container);
 	for (const {record} of failures) if (record.pod === pod) add(record.container);
 	return names.length === 0 ? [''] : names;
 }
 
-/** The log a pod opens with: its latest failure's container, else the one in trouble, else the first known. */
+/** The log a pod opens with: its latest failure's container, else the one in trouble, else the default one. */
 export function logTargetFor(info: PodInfo, failures: readonly FailureEvidence[], canFollow: boolean): LogTarget {
 	const names = containersOf(info.name, info, failures);
 	const latest = failures.findLast(({record}) => record.pod === info.name && record.container !== undefined)?.record.container;

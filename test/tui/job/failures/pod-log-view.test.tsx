@@ -170,6 +170,16 @@ describe("the pods view's log (l)", () => {
 		expect(app.frame()).not.toContain('container 1 of');
 	});
 
+	test("a healthy pod of two containers opens its default one by name (the spec's), and c goes to the other", async () => {
+		const logs = fakeLogs();
+		const app = setup({openLog: logs.openLog, failures: [], podList: [pod('mpi-demo-mpimaster-0', {containers: 2, containerNames: ['mpimaster', 'log-agent']})]});
+		await ready(app, 'the main view', frame => frame.includes('r refresh'));
+		await press(app, 'o');
+		await press(app, 'l', {what: 'the log view', holds: () => app.frame().includes('Log mpi-demo-mpimaster-0/mpimaster')});
+		await press(app, 'c', {what: 'the next container', holds: () => app.frame().includes('Log mpi-demo-mpimaster-0/log-agent')});
+		expect(logs.opened.map(entry => entry.container)).toEqual(['mpimaster', 'log-agent']);
+	});
+
 	test('↑ at the first pod and ↓ at the last stay there; l with no pod listed does nothing', async () => {
 		const app = setup({podList: []});
 		await ready(app, 'the main view', frame => frame.includes('r refresh'));
