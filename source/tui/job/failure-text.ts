@@ -146,7 +146,8 @@ export function recordFieldLines(evidence: FailureEvidence, now: number, wrap: (
 	return lines;
 }
 
-/** The latest failure in one line: where, the exit, how long ago. */
+/** The latest failure in one line: the exit, where, how long ago. */
 export function summaryText(record: FailureRecord, now: number): string {
-	return `${whereText(record)} ${exitText(record)} (${formatSpan(now - failedAt(record))} ago)`;
+	// The exit first: on a narrow screen, the line is cut from the end, and the exit is the answer.
+	return `${exitText(record)} · ${whereText(record)} (${formatSpan(now - failedAt(record))} ago)`;
 }

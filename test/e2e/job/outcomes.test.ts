@@ -47,10 +47,13 @@ describe('--exit-on-finish', () => {
 		await run.waitFor(new RegExp(`phase=${through} .*terminating=3`));
 		sim.advance();
 		expect(await run.exit()).toBe(1);
-		expect(run.stdout().trim().split('\n').at(-1)).toMatch(new RegExp(`rv=\\d+ phase=${end} .*\\(phase ${through}→${end}`));
+		// The change that ended it, then the failure summary last (no pod failed here).
+		const [change, summary] = run.stdout().trim().split('\n').slice(-2);
+		expect(change).toMatch(new RegExp(`rv=\\d+ phase=${end} .*\\(phase ${through}→${end}`));
+		expect(summary).toMatch(new RegExp(`openmpi-end summary: phase=${end} failures=0 \\(no failed pod was seen while watched\\)$`));
 	});
 
-	test.each(['Terminated', 'Aborted'])('json: %s exits 1 after the change object that says so', async end => {
+	test.each(['Terminated', 'Aborted'])('json: %s exits 1 after the change object that says so and the failure summary', async end => {
 		const sim = await startSimulator({scenario: endingIn('Running', end), autoplay: false});
 		sim.goTo(2);
 		const run = runCli([...target(sim), '-o', 'json', '--exit-on-finish', ...fast]);
@@ -60,7 +63,8 @@ describe('--exit-on-finish', () => {
 			.trim()
 			.split('\n')
 			.map(line => JSON.parse(line) as {event: string; phase: string});
-		expect(objects.at(-1)).toMatchObject({event: 'change', phase: end});
+		expect(objects.at(-2)).toMatchObject({event: 'change', phase: end});
+		expect(objects.at(-1)).toMatchObject({event: 'failure-summary', phase: end, failures: 0});
 	});
 
 	test('tui: Completed exits 0, the terminal restored, the last state left in the scrollback', async () => {

@@ -117,7 +117,7 @@ describe.each(artefacts)('$name, alone in an empty folder', artefact => {
 		expect(shown).toMatch(/Policies/);
 		// Started again in place with at most two malloc arenas (source/cli/boot/malloc-arenas.ts), the executable too.
 		expect(readFileSync(`/proc/${pty.pid()}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
-		expect(shown).toMatch(/q quit · r refresh · p pause · e events · o pods · g podgroup · t timeline · \? help/);
+		expect(shown).toMatch(/q quit · r refresh · p pause · e events · o pods · g podgroup · t timeline · f failures · \? help/);
 		pty.type('q');
 		expect(await pty.exit()).toBe(0);
 		// The normal screen and the cursor are back, and one line of record is left.

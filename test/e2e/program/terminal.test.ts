@@ -70,8 +70,8 @@ describe('the full views: each key shows its own content, and the same key goes 
 	test.each([
 		// Events of the job's PodGroup, with the reason and the message.
 		['e', /^Events 1, newest first\s*\n\s+<1m\s+Scheduled podgroup\/openmpi-hello-[0-9a-f]{8}… pod group is ready\s*$/m],
-		// Every pod, with its task, phase and readiness.
-		['o', /^Pods 3\s*\nPOD\s+TASK\s+PHASE\s+READY\s+RST\s+WHY\s*\nopenmpi-hello-mpimaster-0\s+mpimaster\s+Running\s+1\/1\s+0\s*\nopenmpi-hello-mpiworker-0\s+mpiworker\s+Running\s+1\/1\s+0\s*\nopenmpi-hello-mpiworker-1\s+mpiworker/m],
+		// Every pod, with its task, phase and readiness; the first selected (› marks it, for l).
+		['o', /^Pods 3\s*\n {2}POD\s+TASK\s+PHASE\s+READY\s+RST\s+WHY\s*\n› openmpi-hello-mpimaster-0\s+mpimaster\s+Running\s+1\/1\s+0\s*\n {2}openmpi-hello-mpiworker-0\s+mpiworker\s+Running\s+1\/1\s+0\s*\n {2}openmpi-hello-mpiworker-1\s+mpiworker/m],
 		// The PodGroup's name, phase, minMember and queue, then its conditions.
 		['g', /^PodGroup openmpi-hello-[0-9a-f-]{36} Running\s+· minMember 3 · queue default\s*\nConditions, newest first\s*\n\d\d:\d\d:\d\d Scheduled=True tasks in gang are ready to be scheduled/m],
 		// Each phase with when it began, how long, and which is current.
@@ -81,7 +81,7 @@ describe('the full views: each key shows its own content, and the same key goes 
 		// The main view first, with the details the full views show.
 		await pty.waitForScreen(/PodGroup Running[\s\S]*Pods 3[\s\S]*Events 1, newest first[\s\S]*q quit · r refresh/);
 		pty.type(key);
-		const full = await pty.waitForScreen(/q quit · Esc back · \? help/);
+		const full = await pty.waitForScreen(/q quit · Esc back · (↑↓ select · l log · )?\? help/);
 		expect(full).toMatch(content);
 		// Only that view: no other panel of the main view.
 		for (const other of [/^Tasks$/m, /^Policies/m, /^Recent changes/m]) expect(full).not.toMatch(other);

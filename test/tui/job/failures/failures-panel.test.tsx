@@ -38,7 +38,7 @@ describe('the Failures panel on the main view', () => {
 			expectFits(frame, columns, rows);
 			if (rows === 15) {
 				// No line left for any section: the phase panel says what the job does not.
-				expect(frame).toContain('last failure: mpi-demo-mpimaster-0/mpimaster exit 143');
+				expect(frame).toContain('last failure: exit 143 terminated (SIGTERM)');
 				continue;
 			}
 
@@ -59,9 +59,9 @@ describe('the Failures panel on the main view', () => {
 
 	test('one line to spare: a single summary line', () => {
 		const frame = screen(failedState(threeFailures()), 60, 16);
-		expect(frame).toContain('Failures 3 (retries 2/3), latest: mpi-demo-mpimaster-0/mpim…');
+		expect(frame).toContain('Failures 3 (retries 2/3), latest: exit 143 terminated (SIGT…');
 		expect(frame).toContain('no reason given');
-		expect(screen(failedState(threeFailures()), 100, 11)).toContain('Failures 3 (retries 2/3), latest: mpi-demo-mpimaster-0/mpimaster exit 143 terminated (SIGTERM)');
+		expect(screen(failedState(threeFailures()), 100, 11)).toContain('Failures 3 (retries 2/3), latest: exit 143 terminated (SIGTERM) · mpi-demo-mpimaster-0/mpimaster');
 	});
 
 	test("the latest's termination message and the end of its log, as the rows allow", () => {
