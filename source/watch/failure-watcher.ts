@@ -7,6 +7,7 @@ import {createListeners} from '../common/listeners.js';
 import type {PodInfo} from '../model/cluster.js';
 import {maxFailureRecords, noFailures, recordFailures, type FailureRecord, type FailureState} from '../model/failures.js';
 import type {Job} from '../model/job.js';
+import {timeOf} from '../model/wire.js';
 import type {DetailsWatcher} from './details-poller.js';
 import type {JobWatcher} from './job-watcher.js';
 
@@ -68,6 +69,11 @@ export type FailureWatcher = {
 	 * instead of its log, so that no record goes unwritten. No request after this.
 	 */
 	abandon(note: string): void;
+	/**
+	 * Records seen elsewhere (the namespace's table read the job's pods before its view opened): told as new,
+	 * their logs read once the first pod list says where each run's log is. Records already known are skipped.
+	 */
+	seed(records: readonly FailureRecord[]): void;
 	stop(): void;
 };
 
@@ -177,26 +183,43 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 		reading = undefined;
 	}
 
-	const onPods = (pods: readonly PodInfo[], at: number) => {
-		current = new Map(pods.map(pod => [pod.name, pod]));
-		const before = new Set(state.records.map(record => record.key));
-		const next = recordFailures(state, pods, job, at, cap);
-		if (next === state) return;
-		state = next;
+	// Records known before the first pod list (seed): their logs wait for it, which says where each run's log is.
+	let listed = false;
+	let held: FailureRecord[] = [];
+
+	/** Tells each new record and queues its log read (after the first pod list). */
+	const admit = (added: readonly FailureRecord[], at: number) => {
 		const kept = new Set(state.records.map(record => record.key));
 		for (const key of evidence.keys()) if (!kept.has(key)) evidence.delete(key);
 		// The reads wait for records that fell off the cap: they are not read.
 		for (let index = queue.length - 1; index >= 0; index--) if (!kept.has(queue[index]!.key)) queue.splice(index, 1);
-		for (const record of state.records) {
-			if (before.has(record.key)) continue;
+		for (const record of added) {
+			if (!kept.has(record.key)) continue;
 			const wantsLog = options.logLines > 0 && record.container !== undefined;
 			const log: FailureLog = wantsLog ? {status: 'pending'} : {status: 'none'};
 			evidence.set(record.key, {record, log});
 			emit({type: 'failure', at, evidence: {record, log}});
-			if (wantsLog) queue.push(record);
+			if (wantsLog) (listed ? queue : held).push(record);
 		}
 
 		if (queue.length > 0 && !reading) reading = drain();
+	};
+
+	const onPods = (pods: readonly PodInfo[], at: number) => {
+		current = new Map(pods.map(pod => [pod.name, pod]));
+		if (!listed) {
+			listed = true;
+			queue.push(...held.filter(record => state.records.some(kept => kept.key === record.key)));
+			held = [];
+		}
+
+		const before = new Set(state.records.map(record => record.key));
+		const next = recordFailures(state, pods, job, at, cap);
+		if (next !== state) state = next;
+		admit(
+			state.records.filter(record => !before.has(record.key)),
+			at,
+		);
 	};
 
 	const unsubscribeJob = options.jobWatcher.subscribe(event => {
@@ -215,7 +238,16 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 				await reading;
 			}
 		},
+		seed(records) {
+			const known = new Set(state.records.map(record => record.key));
+			const added = records.filter(record => !known.has(record.key));
+			if (added.length === 0) return;
+			const all = [...state.records, ...added].sort((a, b) => (timeOf(a.finishedAt) ?? a.seenAt) - (timeOf(b.finishedAt) ?? b.seenAt));
+			state = {...state, records: all.slice(Math.max(0, all.length - cap))};
+			admit(added, now());
+		},
 		abandon(note) {
+			held = [];
 			stopper.abort();
 			queue.length = 0;
 			for (const record of state.records) {

@@ -39,6 +39,8 @@ export type NamespaceExits = {
 	subscribe(listener: LastExitListener): () => void;
 	/** Resolves when no pod list is waiting or under way: for --once. */
 	settled(): Promise<void>;
+	/** What the job's pods showed so far, oldest first: a job opened from the table starts with these. */
+	recordsFor(name: string): readonly FailureRecord[];
 	stop(): void;
 };
 
@@ -93,6 +95,8 @@ export function createNamespaceExits(options: NamespaceExitsOptions): NamespaceE
 	const queue = new Map<string, Wanted>();
 	// What each job's pods showed so far; only jobs that failed while watched are here.
 	const failures = new Map<string, FailureState>();
+	// The key of each job name in `failures`: the latest job under that name.
+	const keyOfName = new Map<string, string>();
 	let reading: Promise<void> | undefined;
 
 	function want(job: JobSummary, raw: Record<string, unknown> | undefined, news: boolean): void {
@@ -100,6 +104,7 @@ export function createNamespaceExits(options: NamespaceExitsOptions): NamespaceE
 		if (!jobNameSelectable(job.name)) return;
 		const key = job.uid || `name:${job.name}`;
 		if (!failures.has(key)) failures.set(key, noFailures);
+		keyOfName.set(job.name, key);
 		const queued = queue.get(key);
 		queue.set(key, {key, name: job.name, uid: job.uid, job: {version: versionOf(raw), retryCount: job.retryCount}, news: news || queued?.news === true});
 	}
@@ -120,6 +125,7 @@ export function createNamespaceExits(options: NamespaceExitsOptions): NamespaceE
 				const key = delta.job.uid || `name:${delta.job.name}`;
 				queue.delete(key);
 				failures.delete(key);
+				if (keyOfName.get(delta.job.name) === key) keyOfName.delete(delta.job.name);
 			}
 		}
 	}
@@ -177,6 +183,10 @@ export function createNamespaceExits(options: NamespaceExitsOptions): NamespaceE
 				// eslint-disable-next-line no-await-in-loop
 				await reading;
 			}
+		},
+		recordsFor(name) {
+			const key = keyOfName.get(name);
+			return (key === undefined ? undefined : failures.get(key)?.records) ?? [];
 		},
 		stop() {
 			stopper.abort();

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {createApiClient, type ApiClient} from '../../source/api/client.js';
 import type {PodInfo} from '../../source/model/cluster.js';
+import {noFailures, recordFailures} from '../../source/model/failures.js';
 import {normalizeJob} from '../../source/model/normalize-job.js';
 import {normalizePods} from '../../source/model/normalize-pods.js';
 import type {Simulator} from '../../source/simulator/server.js';
@@ -389,6 +390,44 @@ describe('failure watcher over HTTP', () => {
 		expect(h.watcher.evidence().every(item => item.log.status === 'unavailable')).toBe(true);
 		// The held read was the only one sent, and it was aborted.
 		expect(h.order.filter(entry => entry.startsWith('start'))).toHaveLength(1);
+	});
+
+	it('seed(): records read elsewhere are told at once, their logs read only after the first pod list, and not twice', async () => {
+		const simulator = await start({scenario: 'fail'});
+		const h = harness(simulator);
+		play(simulator, 0, 8);
+		// The master's ValueError, as the namespace's table read it from the pods.
+		const seen = recordFailures(noFailures, await h.read(), {version: 2, retryCount: 1}, Date.now()).records;
+		const raised = seen.find(record => record.pod === master)!;
+		expect(raised).toBeDefined();
+		h.watcher.seed(seen);
+		expect(h.events.map(event => [event.evidence.record.key, event.evidence.log.status])).toEqual(seen.map(record => [record.key, 'pending']));
+		// No pod list yet: where the run's log is, is not known, so nothing is asked.
+		await sleep(50);
+		expect(h.logRequests()).toEqual([]);
+		// The same pods listed: read once each, the same records not told as new again.
+		await h.look();
+		await h.watcher.settled();
+		// One read of the tail (the re-reads after the 1 MiB line ask for fewer lines).
+		expect(h.logRequests().filter(path => path.includes(master) && path.includes('tailLines=20'))).toHaveLength(1);
+		expect(logOf(h, master)).toMatchObject({status: 'lines', lines: expect.arrayContaining([lastWords])});
+		expect(h.events.filter(event => event.evidence.record.key === raised.key).map(event => event.evidence.log.status)).toEqual(['pending', 'lines']);
+		h.watcher.seed(seen);
+		expect(h.events.filter(event => event.evidence.record.key === raised.key)).toHaveLength(2);
+	});
+
+	it('seed(): a record whose pod was re-created since: the first list says so, and its log is not asked for', async () => {
+		const simulator = await start({scenario: 'fail'});
+		const h = harness(simulator);
+		play(simulator, 0, 8);
+		const seen = recordFailures(noFailures, await h.read(), {version: 2, retryCount: 1}, Date.now()).records.filter(record => record.pod === master);
+		// RestartJob: the master deleted and created again under its name.
+		play(simulator, 9, 12);
+		h.watcher.seed(seen);
+		await h.look();
+		await h.watcher.settled();
+		expect(logOf(h, master)).toEqual({status: 'unavailable', note: 'the pod is gone'});
+		expect(h.logRequests().filter(path => path.includes(master))).toEqual([]);
 	});
 
 	it('capped: the newest records kept; one that fell off while waiting for its turn is not read', async () => {

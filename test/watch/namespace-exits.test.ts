@@ -91,6 +91,22 @@ describe('createNamespaceExits', () => {
 		expect(run.podLists()).toHaveLength(7);
 	});
 
+	test('recordsFor: every failure its pods showed, oldest first, for the view a job opened from the table starts with', async () => {
+		const simulator = await start({scenario: 'fail', speed: 100});
+		const run = harness(simulator);
+		expect(run.exits.recordsFor('openmpi-crash')).toEqual([]);
+		await play(simulator, run, 0, 8);
+		const records = run.exits.recordsFor('openmpi-crash');
+		expect(records.map(record => [record.pod, record.exitCode])).toEqual(
+			expect.arrayContaining([
+				['openmpi-crash-mpiworker-0', 137],
+				['openmpi-crash-mpimaster-0', 1],
+			]),
+		);
+		expect(records.at(-1)).toMatchObject({pod: 'openmpi-crash-mpimaster-0', exitCode: 1});
+		expect(run.exits.recordsFor('another-job')).toEqual([]);
+	});
+
 	test('a job first seen already failed is read once, its exit the one it had, not news', async () => {
 		const simulator = await start({scenario: 'fail', speed: 100});
 		simulator.goTo(15);

@@ -48,6 +48,8 @@ export function createNamespaceDriver(options: NamespaceOptions, clientOptions: 
 	const openJob = (name: string): JobSession => {
 		const job = createJobDriver(options, clientOptions, {namespace, name});
 		const store = job.createStore();
+		// What the table's pod reads found: the job's view starts with those failures, not with none.
+		job.failures?.seed(exits?.recordsFor(name) ?? []);
 		const running = job.run().catch((error: unknown) => {
 			crashes.push(error);
 			watcher.stop();
