@@ -419,12 +419,13 @@ const shots = [
 	},
 	{
 		name: 'failed',
-		caption: 'Failed after three restarts (the fail scenario)',
+		caption: 'Failed after three restarts (the fail scenario): why, in the Failures panel',
 		scenario: 'fail',
 		async drive(ctx) {
 			await walk(ctx, range(0, ctx.sim.scenario.steps.length - 1));
 			await settle(ctx);
-			return ctx.run.hold(s => text(s).includes('Failed') && noHighlights(s), {label: 'Failed'});
+			// The last failure's log is read after the pods: the panel is whole when its last line is there.
+			return ctx.run.hold(s => text(s).includes('Failed') && text(s).includes('received SIGTERM') && noHighlights(s), {label: 'Failed, with its Failures panel'});
 		},
 	},
 	{
