@@ -1,8 +1,8 @@
 import {describe, expect, test} from 'vitest';
-import {nothingWanted} from '../../source/watch/details-poller.js';
-import {loadClusterFixture} from '../helpers/objects/cluster-fixtures.js';
-import {status} from '../helpers/objects/api-status.js';
-import {jobAt, jobEvent} from '../helpers/objects/jobs.js';
+import {nothingWanted} from '../../../source/watch/details-poller.js';
+import {loadClusterFixture} from '../../helpers/objects/cluster-fixtures.js';
+import {status} from '../../helpers/objects/api-status.js';
+import {jobAt, jobEvent} from '../../helpers/objects/jobs.js';
 import {harness, job, t0, type Call, type Harness} from './details-harness.js';
 
 // The details loop and failures: Volcano may delete a failed pod seconds after the job's status says it failed,

@@ -1,12 +1,12 @@
 import {describe, expect, test} from 'vitest';
-import {errorFromResponse} from '../../source/api/api-error.js';
-import type {EventInfo, PodGroupInfo, PodInfo} from '../../source/model/cluster.js';
-import {eventsPath, podGroupPath, podsPath} from '../../source/api/paths.js';
-import {fetchEvents, fetchPodGroup, fetchPods, podGroupCandidates} from '../../source/api/details-client.js';
-import {nothingWanted, type Wanted} from '../../source/watch/details-poller.js';
-import {earlierUid, gangMessage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from '../helpers/objects/cluster-fixtures.js';
-import {edited, type RawObject} from '../helpers/objects/fixtures.js';
-import {status} from '../helpers/objects/api-status.js';
+import {errorFromResponse} from '../../../source/api/api-error.js';
+import type {EventInfo, PodGroupInfo, PodInfo} from '../../../source/model/cluster.js';
+import {eventsPath, podGroupPath, podsPath} from '../../../source/api/paths.js';
+import {fetchEvents, fetchPodGroup, fetchPods, podGroupCandidates} from '../../../source/api/details-client.js';
+import {nothingWanted, type Wanted} from '../../../source/watch/details-poller.js';
+import {earlierUid, gangMessage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from '../../helpers/objects/cluster-fixtures.js';
+import {edited, type RawObject} from '../../helpers/objects/fixtures.js';
+import {status} from '../../helpers/objects/api-status.js';
 import {FakeCluster, harness, job, laterUid, namespace, recreated, t0, type Harness} from './details-harness.js';
 
 const valueOf = <T>(event: {result: {status: string; value?: T}} | undefined): T | undefined => event?.result.value;

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {skippedLines} from '../../source/watch/failure-watcher.js';
+import {skippedLines} from '../../../source/watch/failure-watcher.js';
 import {crashLooping, harness, lastWords, logOf, master, play, restartsIn, start, worker} from './failure-harness.js';
 
 describe('failure watcher over HTTP', () => {

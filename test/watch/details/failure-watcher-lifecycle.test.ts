@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {noFailures, recordFailures} from '../../source/model/failures.js';
+import {noFailures, recordFailures} from '../../../source/model/failures.js';
 import {harness, lastWords, logOf, master, play, sleep, start, worker} from './failure-harness.js';
 
 describe('failure watcher over HTTP: stopping, giving up, seeding, the cap', () => {

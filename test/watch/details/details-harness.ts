@@ -2,16 +2,16 @@
 // and a clock and sleep that move only when told.
 import {setImmediate as tick} from 'node:timers/promises';
 import {expect} from 'vitest';
-import type {ApiObject} from '../../source/api/client.js';
-import {eventsPath, podGroupPath, podsPath} from '../../source/api/paths.js';
-import type {Job} from '../../source/model/job.js';
-import {createDetailsWatcher, everythingWanted, type DetailsEvent, type DetailsWatcher, type DetailsWatcherOptions} from '../../source/watch/details-poller.js';
-import type {WatchEvent, WatchListener} from '../../source/watch/job-watcher.js';
-import {manualSleep} from '../helpers/fakes/fake-time.js';
-import {status} from '../helpers/objects/api-status.js';
-import {loadClusterFixture, podGroupName} from '../helpers/objects/cluster-fixtures.js';
-import {edited, loadFixture, normalize, type RawObject} from '../helpers/objects/fixtures.js';
-import {jobEvent} from '../helpers/objects/jobs.js';
+import type {ApiObject} from '../../../source/api/client.js';
+import {eventsPath, podGroupPath, podsPath} from '../../../source/api/paths.js';
+import type {Job} from '../../../source/model/job.js';
+import {createDetailsWatcher, everythingWanted, type DetailsEvent, type DetailsWatcher, type DetailsWatcherOptions} from '../../../source/watch/details-poller.js';
+import type {WatchEvent, WatchListener} from '../../../source/watch/job-watcher.js';
+import {manualSleep} from '../../helpers/fakes/fake-time.js';
+import {status} from '../../helpers/objects/api-status.js';
+import {loadClusterFixture, podGroupName} from '../../helpers/objects/cluster-fixtures.js';
+import {edited, loadFixture, normalize, type RawObject} from '../../helpers/objects/fixtures.js';
+import {jobEvent} from '../../helpers/objects/jobs.js';
 
 export const namespace = 'cci-namespace-42263891';
 export const t0 = Date.parse('2024-03-11T08:20:00Z');

@@ -1,13 +1,13 @@
 import {expect} from 'vitest';
-import {createApiClient, type ApiClient} from '../../source/api/client.js';
-import type {PodInfo} from '../../source/model/cluster.js';
-import {normalizeJob} from '../../source/model/normalize-job.js';
-import {normalizePods} from '../../source/model/normalize-pods.js';
-import type {Simulator} from '../../source/simulator/server.js';
-import type {DetailsListener} from '../../source/watch/details-poller.js';
-import {createFailureWatcher, type FailureEvent, type FailureWatcherOptions} from '../../source/watch/failure-watcher.js';
-import type {WatchListener} from '../../source/watch/job-watcher.js';
-import {getJson, simulatorsFor} from '../simulator/http.js';
+import {createApiClient, type ApiClient} from '../../../source/api/client.js';
+import type {PodInfo} from '../../../source/model/cluster.js';
+import {normalizeJob} from '../../../source/model/normalize-job.js';
+import {normalizePods} from '../../../source/model/normalize-pods.js';
+import type {Simulator} from '../../../source/simulator/server.js';
+import type {DetailsListener} from '../../../source/watch/details-poller.js';
+import {createFailureWatcher, type FailureEvent, type FailureWatcherOptions} from '../../../source/watch/failure-watcher.js';
+import type {WatchListener} from '../../../source/watch/job-watcher.js';
+import {getJson, simulatorsFor} from '../../simulator/http.js';
 
 // The failure watcher fed the fail scenario's pod lists as the details loop reads them, its log reads going to the
 // simulator over HTTP: steps 0–3 the OOM-killed worker, 4 Restarting, 5–8 the master's ValueError, 9 Restarting,
