@@ -8,16 +8,16 @@ import type {JobViewStore} from '../../state/job-view-store.js';
 import {dispatchKey, jobKeys, type JobAction, type KeyHandlers} from '../keys.js';
 import {jobScreen} from './help-overlay.js';
 import {fullViewRows} from './layout.js';
-import {failuresViewLines} from './panels/failures-view.js';
-import {logViewLines} from './panels/log-view.js';
+import {failuresViewLines} from './failures/failures-view.js';
+import {logViewLines} from './failures/log-view.js';
 import {selectedIndex} from './panels/pods-panel.js';
-import {logTargetFor, nextContainer, type LogTarget} from './pod-log.js';
+import {logTargetFor, nextContainer, type LogTarget} from './failures/pod-log.js';
 import {Screen} from './screen.js';
 import {planScreen, wantedFor, type View} from './screen-plan.js';
 import {scrollBy, type ScrollAction, type ScrollTop} from './scroll.js';
 import {useDetailsDemand} from './use-details-demand.js';
 import {useJobView} from './use-job-view.js';
-import {useLogFollow} from './use-log-follow.js';
+import {useLogFollow} from './failures/use-log-follow.js';
 
 type Props = {
 	readonly store: JobViewStore;

@@ -1,7 +1,7 @@
 import type {Wanted} from '../../watch/details-poller.js';
 import type {JobViewState} from '../../state/job-view.js';
 import {planLayout, type Layout, type SectionName, type SectionNeed} from './layout.js';
-import {failuresWant} from './panels/failures-panel.js';
+import {failuresWant} from './failures/failures-panel.js';
 import {groupBySteps} from './panels/recent-changes.js';
 import {cellWidth} from '../kit/text-width.js';
 

@@ -4,8 +4,8 @@ import type {FailureEvidence} from '../../../watch/failure-watcher.js';
 import type {LogFollowState} from '../../../watch/log-follower.js';
 import {line, StyledLines, styleOf, type Line, type Segment} from '../../kit/styled-line.js';
 import {useTheme} from '../../kit/theme.js';
-import {exitText, failedAt, logTailLines} from '../failure-text.js';
-import {savedFor, type LogTarget} from '../pod-log.js';
+import {exitText, failedAt, logTailLines} from './failure-text.js';
+import {savedFor, type LogTarget} from './pod-log.js';
 import {scrollText, scrollWindow, type ScrollTop} from '../scroll.js';
 
 /** The followed log as the view shows it: its lines held as they were while paused here. */

@@ -1,10 +1,10 @@
 // Failure records as text: the words the Failures panel, the `f` view and a pod's log share. Lines as data, so
 // that the screen plan can count what a panel could fill, and a view scroll, before anything is drawn.
-import {formatClock, formatDuration, formatSpan} from '../../common/duration.js';
-import type {FailureRecord} from '../../model/failures.js';
-import {timeOf} from '../../model/wire.js';
-import type {FailureEvidence, FailureLog} from '../../watch/failure-watcher.js';
-import {line, type Line, type Segment, type Tone} from '../kit/styled-line.js';
+import {formatClock, formatDuration, formatSpan} from '../../../common/duration.js';
+import type {FailureRecord} from '../../../model/failures.js';
+import {timeOf} from '../../../model/wire.js';
+import type {FailureEvidence, FailureLog} from '../../../watch/failure-watcher.js';
+import {line, type Line, type Segment, type Tone} from '../../kit/styled-line.js';
 
 /** When the run ended, else when it was seen. */
 export function failedAt(record: FailureRecord): number {

@@ -4,7 +4,7 @@ import type {FailureEvidence} from '../../../watch/failure-watcher.js';
 import {line, StyledLines, type Line} from '../../kit/styled-line.js';
 import {wrapCells} from '../../kit/text-width.js';
 import {useTheme} from '../../kit/theme.js';
-import {recordFieldLines, retriesText, titleSegments} from '../failure-text.js';
+import {recordFieldLines, retriesText, titleSegments} from './failure-text.js';
 import {scrollText, scrollWindow, type ScrollTop} from '../scroll.js';
 import type {Retries} from './failures-panel.js';
 

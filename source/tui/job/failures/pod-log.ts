@@ -1,6 +1,6 @@
 // Which log the log view shows: a pod of the pods view, one of its containers, and whether it is followed live.
-import type {PodInfo} from '../../model/cluster.js';
-import type {FailureEvidence} from '../../watch/failure-watcher.js';
+import type {PodInfo} from '../../../model/cluster.js';
+import type {FailureEvidence} from '../../../watch/failure-watcher.js';
 
 export type LogTarget = {
 	readonly pod: string;

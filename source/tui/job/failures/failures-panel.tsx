@@ -2,7 +2,7 @@ import {Box} from 'ink';
 import {failurePath, type Highlight} from '../../../state/job-view.js';
 import type {FailureEvidence} from '../../../watch/failure-watcher.js';
 import {line, StyledLines, type Line} from '../../kit/styled-line.js';
-import {firstMessage, headSegments, logTailLines, retriesText, summaryText} from '../failure-text.js';
+import {firstMessage, headSegments, logTailLines, retriesText, summaryText} from './failure-text.js';
 
 export type Retries = {readonly count: number; readonly max: number};
 

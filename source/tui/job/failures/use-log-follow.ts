@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useState, useSyncExternalStore} from 'react';
-import type {LogFollower, OpenLog} from '../../watch/log-follower.js';
-import type {ShownLog} from './panels/log-view.js';
+import type {LogFollower, OpenLog} from '../../../watch/log-follower.js';
+import type {ShownLog} from './log-view.js';
 
 export type FollowedLog = ShownLog & {
 	/** Holds the lines on screen (and asks the follower to), or lets them move again. */
