@@ -17,15 +17,22 @@ export function jobScreen(view: View): JobScreen {
 	return screens[view] ?? 'job-full';
 }
 
-const everyJobScreen: readonly JobScreen[] = ['job', 'job-full', 'job-pods', 'job-failures', 'job-log', 'job-help'];
+const viewNames: Readonly<Partial<Record<View, string>>> = {pods: 'the pods view', failures: 'the failures', log: 'the log'};
 
-/** Every key, with what it does (tui/keys.ts's `jobKeys`; the panel keys only with details, Esc to the table only from it). */
-export function HelpOverlay({details = true, back = false}: {readonly details?: boolean; readonly back?: boolean}) {
+/**
+ * The keys of the view the help was opened from, with what they do (tui/keys.ts's `jobKeys`; the panel keys only
+ * with details, Esc to the table only from it): one view's keys fit a small terminal where every view's do not.
+ */
+export function HelpOverlay({details = true, back = false, from = 'main'}: {readonly details?: boolean; readonly back?: boolean; readonly from?: View}) {
 	const theme = useTheme();
+	const name = viewNames[from];
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.border} paddingX={1}>
-			<Text {...theme.title}>Keys</Text>
-			<KeyLines rows={helpRows(jobKeys, everyJobScreen, {details, back})} />
+			<Text wrap="truncate-end">
+				<Text {...theme.title}>Keys{name ? ` in ${name}` : ''}</Text>
+				{from === 'main' && details ? <Text {...theme.muted}> · ? in the pods view, the failures or the log lists theirs</Text> : undefined}
+			</Text>
+			<KeyLines rows={helpRows(jobKeys, from === 'main' ? ['job', 'job-help'] : [jobScreen(from)], {details, back})} />
 			<Text {...theme.muted} wrap="truncate-end">
 				Changed values stand out for a few seconds, marked ↑ ↓ or *.
 			</Text>

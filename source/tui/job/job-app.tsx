@@ -42,6 +42,8 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
 	const {isRawModeSupported} = useStdin();
 	const [view, setView] = useState<View>('main');
+	// The view ? was pressed in: the help lists its keys, and ? again goes back to it (where it was scrolled to).
+	const [helpFrom, setHelpFrom] = useState<View>('main');
 	// The pods view's selection, by name (the list reorders as pods change); undefined: the first.
 	const [selectedPod, setSelectedPod] = useState<string>();
 	const [logTarget, setLogTarget] = useState<LogTarget>();
@@ -50,7 +52,8 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 	const plan = planScreen(state, {columns, rows: rows - notices.length, details: withDetails});
 	useDetailsDemand(details, wantedFor(view, plan, withDetails));
 	// The log is followed only while its view is open: closing it, however, stops the follower.
-	const shownLog = view === 'log' ? logTarget : undefined;
+	// The help over the log keeps it: ? again comes back to the same stream.
+	const shownLog = view === 'log' || (view === 'help' && helpFrom === 'log') ? logTarget : undefined;
 	const followed = useLogFollow(openLog, shownLog?.noLive === undefined ? shownLog?.pod : undefined, shownLog?.container);
 	const pods = state.details.pods.status === 'ok' || state.details.pods.status === 'error' ? (state.details.pods.value ?? []) : [];
 	const podNamed = (name: string) => pods.find(pod => pod.name === name);
@@ -102,7 +105,15 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 		podGroup: () => toggle('podGroup'),
 		timeline: () => toggle('timeline'),
 		failures: () => toggle('failures'),
-		help: () => toggle('help'),
+		help() {
+			if (view === 'help') {
+				setView(helpFrom);
+				return;
+			}
+
+			setHelpFrom(view);
+			setView('help');
+		},
 		'select-up': () => selectBy(-1),
 		'select-down': () => selectBy(1),
 		log: () => (view === 'log' ? show('pods') : openLogView()),
@@ -133,6 +144,7 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 			columns={columns}
 			rows={rows}
 			view={view}
+			helpFrom={helpFrom}
 			keys={isRawModeSupported === true}
 			details={withDetails}
 			source={source}

@@ -30,6 +30,8 @@ type Props = {
 	readonly columns: number;
 	readonly rows: number;
 	readonly view?: View;
+	/** The view the help was opened from: it lists that view's keys. */
+	readonly helpFrom?: View;
 	/** False when keys cannot be read (no TTY on stdin): no key hints then. */
 	readonly keys?: boolean;
 	/** False with --no-details: no PodGroup, pods or events panels (nothing fetched for them). */
@@ -57,7 +59,7 @@ function failedPods(state: JobViewState): ReadonlyMap<string, number> {
 
 /** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
 export function Screen(props: Props) {
-	const {state, intervalMs, columns, rows, view = 'main', keys = true, details = true, source, notices = [], back = false, top = 0} = props;
+	const {state, intervalMs, columns, rows, view = 'main', helpFrom = 'main', keys = true, details = true, source, notices = [], back = false, top = 0} = props;
 	const theme = useTheme();
 	const {job, highlights} = state;
 	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
@@ -73,7 +75,7 @@ export function Screen(props: Props) {
 
 	let body;
 	if (view === 'help') {
-		body = <HelpOverlay details={details} back={back} />;
+		body = <HelpOverlay details={details} back={back} from={helpFrom} />;
 	} else if (view === 'events') {
 		body = <EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 1} now={now} />;
 	} else if (view === 'pods') {

@@ -121,13 +121,13 @@ test('the frame never grows taller than the terminal, from 60×15 to 200×50', (
 function helpRowsShown(frame: string): Array<[string, string]> {
 	const lines = frame.split('\n');
 	return lines
-		.slice(lines.findIndex(line => /^│ Keys\s+│$/.test(line)) + 1)
+		.slice(lines.findIndex(line => /^│ Keys\b.*│$/.test(line)) + 1)
 		.map(line => /^│ (\S+(?:,? \S+)*?) {2,}(\S.*?)\s*│$/.exec(line))
 		.filter(match => match !== null)
 		.map(match => [match[1]!, match[2]!]);
 }
 
-describe('the help overlay: every key with what it does, one row each', () => {
+describe("the help overlay: the keys of the view it was opened from, with what they do, one row each", () => {
 	const quit: [string, string] = ['q, Ctrl+C', 'quit and restore the terminal'];
 	const refresh: [string, string] = ['r', 'fetch now (and reopen the watch stream)'];
 	const pause: [string, string] = ['p', 'pause or resume: no request while paused'];
@@ -139,23 +139,39 @@ describe('the help overlay: every key with what it does, one row each', () => {
 	const timeline: [string, string] = ['t', 'phase timeline, full screen'];
 	const failures: [string, string] = ['f', 'every failure seen, newest first, with the end of its log, full screen'];
 	const help: [string, string] = ['?', 'show or hide the help'];
-	const podsAndLog: Array<[string, string]> = [
-		['↑ ↓', 'in the pods view: select a pod'],
-		['l', "in the pods view: the selected pod's log, saved failed runs first, then live"],
-		['c', 'in the log: the next container of the pod'],
-		['p', "in the log: pause or resume the log (the job's watch goes on)"],
-		['↑ ↓', 'in the failures and the log: scroll'],
-		['PgUp PgDn', 'a page up or down (Home, End: the top, the end)'],
-		['Esc', 'in the log: close it, back to the pods'],
-	];
 	const back: [string, string] = ['Esc', 'back to the main view'];
-	const withDetails = [quit, refresh, pause, ...panels, timeline, failures, help, ...podsAndLog, back];
+	const withDetails = [quit, refresh, pause, ...panels, timeline, failures, help, back];
 	const backToTable: [string, string] = ['Esc', "back to the namespace's table, from a job opened there"];
 
-	test('with details', () => {
+	test('with details: the main view\'s keys, and where the others are', () => {
 		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={100} rows={30} view="help" />);
 		expect(helpRowsShown(frame())).toEqual(withDetails);
+		expect(frame()).toMatch(/^│ Keys · \? in the pods view, the failures or the log lists theirs\s+│$/m);
 		expect(frame()).toContain('Changed values stand out for a few seconds, marked ↑ ↓ or *.');
+	});
+
+	test('80×24: the whole overlay and the hint line fit', () => {
+		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={80} rows={24} view="help" />);
+		const lines = frame().split('\n');
+		expect(lines.length).toBeLessThanOrEqual(24);
+		// Every row there (the longest descriptions cut at the box's edge).
+		expect(helpRowsShown(frame()).map(([keys]) => keys)).toEqual(withDetails.map(([keys]) => keys));
+		expect(lines.some(line => line.startsWith('╰'))).toBe(true);
+	});
+
+	test('from the pods view, the failures and the log: their own keys', () => {
+		const shown = (from: 'pods' | 'failures' | 'log') =>
+			helpRowsShown(renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={120} rows={40} view="help" helpFrom={from} />).frame());
+		const pods = shown('pods');
+		expect(pods).toContainEqual(['↑ ↓', 'in the pods view: select a pod']);
+		expect(pods).toContainEqual(['l', "in the pods view: the selected pod's log, saved failed runs first, then live"]);
+		expect(pods).not.toContainEqual(['c', 'in the log: the next container of the pod']);
+		const log = shown('log');
+		expect(log).toContainEqual(['c', 'in the log: the next container of the pod']);
+		expect(log).toContainEqual(['p', "in the log: pause or resume the log (the job's watch goes on)"]);
+		expect(log).not.toContainEqual(pause);
+		expect(shown('failures')).toContainEqual(['↑ ↓', 'in the failures and the log: scroll']);
+		expect(shown('failures')).not.toContainEqual(['l', "in the pods view: the selected pod's log, saved failed runs first, then live"]);
 	});
 
 	test('with --no-details: no e, o, g, f, nor the keys of the pods view and the log', () => {

@@ -180,6 +180,19 @@ describe("the pods view's log (l)", () => {
 		expect(logs.opened.map(entry => entry.container)).toEqual(['mpimaster', 'log-agent']);
 	});
 
+	test('? in the log lists the log\'s keys, and ? again goes back to the log (the same stream), not to the main view', async () => {
+		const logs = fakeLogs();
+		const app = setup({openLog: logs.openLog});
+		await openWorkerLog(app);
+		await press(app, '?', {what: "the log's help", holds: () => app.frame().includes('Keys in the log')});
+		expect(app.frame()).toContain('in the log: the next container of the pod');
+		expect(app.frame()).not.toContain('pause or resume: no request while paused');
+		await press(app, '?', {what: 'the log again', holds: () => app.frame().includes('Log mpi-demo-mpiworker-0/')});
+		// The same stream all along: the help over the log neither stopped it nor opened another.
+		expect(logs.opened).toHaveLength(1);
+		expect(logs.opened[0]!.stopped).toBe(false);
+	});
+
 	test('↑ at the first pod and ↓ at the last stay there; l with no pod listed does nothing', async () => {
 		const app = setup({podList: []});
 		await ready(app, 'the main view', frame => frame.includes('r refresh'));
