@@ -19,6 +19,15 @@ export function jobScreen(view: View): JobScreen {
 
 const viewNames: Readonly<Partial<Record<View, string>>> = {pods: 'the pods view', failures: 'the failures', log: 'the log'};
 
+function rowsFor(from: View, details: boolean, back: boolean) {
+	return helpRows(jobKeys, from === 'main' ? ['job', 'job-help'] : [jobScreen(from)], {details, back});
+}
+
+/** The overlay's lines: its rows, the title and the note, the border. */
+export function helpOverlayHeight(from: View, details: boolean, back: boolean): number {
+	return rowsFor(from, details, back).length + 4;
+}
+
 /**
  * The keys of the view the help was opened from, with what they do (tui/keys.ts's `jobKeys`; the panel keys only
  * with details, Esc to the table only from it): one view's keys fit a small terminal where every view's do not.
@@ -32,7 +41,7 @@ export function HelpOverlay({details = true, back = false, from = 'main'}: {read
 				<Text {...theme.title}>Keys{name ? ` in ${name}` : ''}</Text>
 				{from === 'main' && details ? <Text {...theme.muted}> · ? in the pods view, the failures or the log lists theirs</Text> : undefined}
 			</Text>
-			<KeyLines rows={helpRows(jobKeys, from === 'main' ? ['job', 'job-help'] : [jobScreen(from)], {details, back})} />
+			<KeyLines rows={rowsFor(from, details, back)} />
 			<Text {...theme.muted} wrap="truncate-end">
 				Changed values stand out for a few seconds, marked ↑ ↓ or *.
 			</Text>

@@ -33,6 +33,8 @@ export type Layout = {
 	readonly countersPerRow: 2 | 3;
 	/** Content lines for each section; 0 hides it. */
 	readonly rows: Readonly<Record<SectionName, number>>;
+	/** Lines of the phase and pod counters panels, stacked or side by side. */
+	readonly panelsHeight: number;
 };
 
 const phaseHeight = 5; // three lines inside a border
@@ -89,5 +91,6 @@ export function planLayout(input: LayoutInput): Layout {
 		podsWidth: pods,
 		countersPerRow,
 		rows: shareLines(input.rows - chromeLines - panels, input.sections),
+		panelsHeight: panels,
 	};
 }

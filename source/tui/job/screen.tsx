@@ -5,7 +5,7 @@ import type {JobViewState} from '../../state/job-view.js';
 import {LinkStatusLine} from '../kit/link-status.js';
 import {EventsPanel} from './panels/events-panel.js';
 import {Header} from './panels/header.js';
-import {HelpOverlay, KeyHints} from './help-overlay.js';
+import {HelpOverlay, helpOverlayHeight, KeyHints} from './help-overlay.js';
 import {fullViewRows} from './layout.js';
 import {summaryText} from './failures/failure-text.js';
 import {FailuresPanel} from './failures/failures-panel.js';
@@ -72,6 +72,10 @@ export function Screen(props: Props) {
 	const timeline = () => buildTimeline(job, state.seenPhases, now);
 	// No room for the Failures panel (a short terminal): the latest failure still shows, in the phase panel.
 	const latestFailure = view === 'main' || view === 'help' ? state.failures.at(-1) : undefined;
+
+	// The help over a full view is a full view too; over the main view, it keeps the phase panels when both fit.
+	const helpOverPanels =
+		view === 'help' && helpFrom === 'main' && full >= layout.panelsHeight + helpOverlayHeight(helpFrom, details, back);
 
 	let body;
 	if (view === 'help') {
@@ -143,7 +147,7 @@ export function Screen(props: Props) {
 				</Text>
 			))}
 			<LinkStatusLine {...state} intervalMs={intervalMs} source={source} />
-			{job && (view === 'main' || view === 'help') && (
+			{job && (view === 'main' || helpOverPanels) && (
 				<Box flexDirection={layout.sideBySide ? 'row' : 'column'}>
 					<PhasePanel
 						job={job}

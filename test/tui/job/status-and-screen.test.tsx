@@ -159,6 +159,15 @@ describe("the help overlay: the keys of the view it was opened from, with what t
 		expect(lines.some(line => line.startsWith('╰'))).toBe(true);
 	});
 
+	test('80×24, from the pods view (more keys): a full view like the one it was opened from, whole', () => {
+		const {frame} = renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={80} rows={24} view="help" helpFrom="pods" />);
+		const lines = frame().split('\n');
+		expect(lines.length).toBeLessThanOrEqual(24);
+		expect(frame()).not.toMatch(/Running\s+for|pending\s+\d/);
+		expect(lines.some(line => line.startsWith('╰'))).toBe(true);
+		expect(lines.at(-1)).toMatch(/^q quit/);
+	});
+
 	test('from the pods view, the failures and the log: their own keys', () => {
 		const shown = (from: 'pods' | 'failures' | 'log') =>
 			helpRowsShown(renderWithTheme(<Screen state={withJob()} intervalMs={2000} columns={120} rows={40} view="help" helpFrom={from} />).frame());
