@@ -76,5 +76,8 @@ try {
 	process.exitCode = signalCode ?? code;
 } catch (error) {
 	if (error instanceof UsageError) fail(error.message);
+	// A look cut short by SIGINT, SIGTERM or SIGHUP (--once in its retry wait) ends as the signal asked, not
+	// as a crash.
+	if (signalCode !== undefined && controller.signal.aborted) process.exit(signalCode);
 	throw error;
 }

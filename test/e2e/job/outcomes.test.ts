@@ -101,6 +101,25 @@ describe('--exit-on-finish', () => {
 	});
 });
 
+describe('--once stopped by a signal while it retries', () => {
+	test.each(['text', 'json', 'tui'])('-o %s: SIGTERM ends it with 143, quietly, not with a stack trace', async output => {
+		// A server that keeps failing: the look is in its retry wait when the signal comes.
+		let requests = 0;
+		const server = createServer((_request, response) => {
+			requests++;
+			response.writeHead(503, {'content-type': 'text/plain'}).end('busy');
+		});
+		servers.push(server);
+		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+		const {port} = server.address() as {port: number};
+		const run = runCli(['mpi-demo', '-n', 'team-a', '-s', `http://127.0.0.1:${port}`, '--once', '-o', output]);
+		await waitUntil(() => requests >= 1, 'the first request');
+		run.child.kill('SIGTERM');
+		expect(await run.exit()).toBe(143);
+		expect(run.stderr()).not.toMatch(/Error: stopped|\bat .*\.js:\d+/);
+	});
+});
+
 describe('--debug FILE', () => {
 	test('a line per request: method, URL, status, duration, request id; never a header or a body', async () => {
 		const token = 'debug-log-token-7f3a';
