@@ -91,7 +91,8 @@ export function initialJobView(namespace: string, name: string, now: number): Jo
 }
 
 /** A record added (and highlighted), or its log filled in. */
-function onFailure(state: JobViewState, {evidence, at}: FailureEvent, options: JobViewOptions): JobViewState {
+function onFailure(state: JobViewState, action: FailureEvent, options: JobViewOptions): JobViewState {
+	const {evidence, at} = action;
 	const index = state.failures.findIndex(known => known.record.key === evidence.record.key);
 	if (index >= 0) {
 		const failures = state.failures.with(index, evidence);
@@ -99,6 +100,8 @@ function onFailure(state: JobViewState, {evidence, at}: FailureEvent, options: J
 	}
 
 	const failures = [...state.failures, evidence].slice(-maxFailureRecords);
+	// Evidence found already there is not news: like the job's first values, it does not flash.
+	if (action.old) return {...state, failures};
 	const highlights = {...withoutExpired(state.highlights, at), [failurePath(evidence.record.key)]: {until: at + options.highlightMs}};
 	return {...state, failures, highlights};
 }

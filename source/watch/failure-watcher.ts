@@ -41,7 +41,16 @@ export type FailureLog =
 export type FailureEvidence = {readonly record: FailureRecord; readonly log: FailureLog};
 
 /** A record seen (log pending or none), then the same key again when its log is known. */
-export type FailureEvent = {readonly type: 'failure'; readonly at: number; readonly evidence: FailureEvidence};
+export type FailureEvent = {
+	readonly type: 'failure';
+	readonly at: number;
+	readonly evidence: FailureEvidence;
+	/**
+	 * Found already there (in the first pod list, or seeded): evidence of before the watch, not a failure that
+	 * just happened; the screen does not flash it, as it does not flash the job's first values.
+	 */
+	readonly old?: true;
+};
 
 export type FailureListener = (event: FailureEvent) => void;
 
@@ -188,7 +197,7 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 	let held: FailureRecord[] = [];
 
 	/** Tells each new record and queues its log read (after the first pod list). */
-	const admit = (added: readonly FailureRecord[], at: number) => {
+	const admit = (added: readonly FailureRecord[], at: number, old: boolean) => {
 		const kept = new Set(state.records.map(record => record.key));
 		for (const key of evidence.keys()) if (!kept.has(key)) evidence.delete(key);
 		// The reads wait for records that fell off the cap: they are not read.
@@ -198,7 +207,7 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 			const wantsLog = options.logLines > 0 && record.container !== undefined;
 			const log: FailureLog = wantsLog ? {status: 'pending'} : {status: 'none'};
 			evidence.set(record.key, {record, log});
-			emit({type: 'failure', at, evidence: {record, log}});
+			emit({type: 'failure', at, evidence: {record, log}, ...(old ? {old} : {})});
 			if (wantsLog) (listed ? queue : held).push(record);
 		}
 
@@ -207,6 +216,7 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 
 	const onPods = (pods: readonly PodInfo[], at: number) => {
 		current = new Map(pods.map(pod => [pod.name, pod]));
+		const first = !listed;
 		if (!listed) {
 			listed = true;
 			queue.push(...held.filter(record => state.records.some(kept => kept.key === record.key)));
@@ -219,6 +229,7 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 		admit(
 			state.records.filter(record => !before.has(record.key)),
 			at,
+			first,
 		);
 	};
 
@@ -244,7 +255,7 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 			if (added.length === 0) return;
 			const all = [...state.records, ...added].sort((a, b) => (timeOf(a.finishedAt) ?? a.seenAt) - (timeOf(b.finishedAt) ?? b.seenAt));
 			state = {...state, records: all.slice(Math.max(0, all.length - cap))};
-			admit(added, now());
+			admit(added, now(), true);
 		},
 		abandon(note) {
 			held = [];

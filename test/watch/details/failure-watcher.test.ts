@@ -27,6 +27,10 @@ describe('failure watcher over HTTP', () => {
 		// Told twice each: when recorded (log pending) and when its log was read.
 		const told = (key: string) => h.events.filter(event => event.evidence.record.key === key).map(event => event.evidence.log.status);
 		for (const key of keys) expect(told(key)).toEqual(['pending', 'lines']);
+		// What the first list showed was there before the watch: told as old; the failures after it are news.
+		const firstRun = records.find(record => record.run === looping - 1)!;
+		expect(h.events.filter(event => event.old).map(event => event.evidence.record.key)).toEqual([firstRun.key]);
+		expect(h.events.find(event => event.evidence.record.key === keys.at(-1))?.old).toBeUndefined();
 		expect(h.logRequests()).toHaveLength(records.length);
 		expect(h.maxInFlight()).toBe(1);
 		expect(h.order).toEqual(records.flatMap(() => [`start ${worker}`, `end ${worker}`]));

@@ -91,6 +91,14 @@ describe('the Failures panel on the main view', () => {
 		expect(frame).toContain('Failures 4 (retries 2/3)');
 	});
 
+	test('a record found already there (the first pod list, or the table\'s) does not flash', () => {
+		const state = reduceJobView(failedState(threeFailures()), {type: 'failure', at, evidence: {record: {...oomWorker, key: 'old', pod: 'mpi-demo-mpiworker-1'}, log: {status: 'pending'}}, old: true}, options);
+		const frame = screen(state, 120, 40);
+		expect(frame).toContain('Failures 4 (retries 2/3)');
+		expect(frame).toContain('mpi-demo-mpiworker-1/mpiworker ');
+		expect(frame).not.toContain('mpi-demo-mpiworker-1/mpiworker*');
+	});
+
 	test('log pending, then its lines when read (the record keeps its place and no new highlight)', () => {
 		let state = failedState(threeFailures());
 		expect(screen(state, 120, 40)).toContain('      log pending…');
