@@ -7,7 +7,8 @@ import {isoSeconds} from './text-writer.js';
 
 type Target = {readonly namespace: string; readonly name: string};
 
-function field(name: string, value: string | number | undefined): string {
+/** ` name=value`, quoted when the value has a space, a quote or an equals sign; nothing when there is no value. */
+export function field(name: string, value: string | number | undefined): string {
 	if (value === undefined || value === '') return '';
 	const text = String(value);
 	return ` ${name}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;

@@ -7,6 +7,7 @@ import type {FailureRecord} from '../model/failures.js';
 import type {NamespaceEvent} from '../watch/namespace-watcher.js';
 import type {LastExitEvent} from '../watch/namespace-exits.js';
 import {againIn, describeChange, isoSeconds, jobLine} from './text-writer.js';
+import {field} from './failure-writers.js';
 
 // The namespace in text and NDJSON: one line (object) per job that was added, changed or deleted; the first
 // listing writes one per job, later ones only what changed. Never the whole table again. A job's latest failure,
@@ -16,12 +17,6 @@ type Target = {readonly namespace: string};
 
 /** The watcher's events and the latest failures read from the pods. */
 export type NamespaceLineListener = (event: NamespaceEvent | LastExitEvent) => void;
-
-function field(name: string, value: string | number | undefined): string {
-	if (value === undefined || value === '') return '';
-	const text = String(value);
-	return ` ${name}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
-}
 
 /** `last-exit OOMKilled pod=… container=… exit=137 …`: the label the table shows, then where it comes from. */
 function lastExitText(record: FailureRecord): string {

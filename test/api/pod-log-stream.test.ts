@@ -5,6 +5,7 @@ import {followPodLog, logTimeNanos, sinceTimeOf, type FollowedLine, type PodLogF
 import type {Simulator} from '../../source/simulator/index.js';
 import {httpServersFor} from '../helpers/servers/http-server.js';
 import {simulatorsFor} from '../simulator/http.js';
+import {eventually, sleep} from '../helpers/waits.js';
 
 const start = simulatorsFor({autoplay: false, backgroundWrites: false});
 const serve = httpServersFor();
@@ -14,17 +15,6 @@ const master = 'openmpi-hello-mpimaster-0';
 
 function apiFor(server: string, urls: string[] = []) {
 	return createApiClient({server, timeoutMs: 5000, onRequest: record => urls.push(record.url)});
-}
-
-async function sleep(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Waits (5 s at most) for a condition that comes about over HTTP. */
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-	const deadline = Date.now() + 5000;
-	while (!condition() && Date.now() < deadline) await sleep(10);
-	expect(condition(), `waited 5 s for ${what}`).toBe(true);
 }
 
 function streamOf(follow: PodLogFollow): AsyncIterable<readonly FollowedLine[]> {

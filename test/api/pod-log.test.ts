@@ -6,6 +6,7 @@ import type {Scenario, Simulator} from '../../source/simulator/index.js';
 import {seedJob} from '../../source/simulator/cluster/seed-job.js';
 import {httpServersFor} from '../helpers/servers/http-server.js';
 import {simulatorsFor, type Json} from '../simulator/http.js';
+import {sleep} from '../helpers/waits.js';
 
 const start = simulatorsFor({autoplay: false, backgroundWrites: false});
 const serve = httpServersFor();
@@ -14,10 +15,6 @@ const failCrashLooping = 2;
 
 function apiFor(server: string, onUrl?: (url: string) => void) {
 	return createApiClient({server, timeoutMs: 5000, ...(onUrl ? {onRequest: record => onUrl(record.url)} : {})});
-}
-
-async function sleep(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
 }
 
 function linesOf(tail: PodLogTail): readonly string[] {

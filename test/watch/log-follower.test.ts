@@ -5,6 +5,7 @@ import {createLogFollower, type LogFollower, type LogFollowerOptions, type LogFo
 import {manualSleep} from '../helpers/fakes/fake-time.js';
 import {httpServersFor} from '../helpers/servers/http-server.js';
 import {simulatorsFor} from '../simulator/http.js';
+import {eventually, sleep} from '../helpers/waits.js';
 
 const followers: LogFollower[] = [];
 // Followers stop before the simulators close, so no close waits on a stream still open.
@@ -15,17 +16,6 @@ const serve = httpServersFor();
 const demoRunning = 5;
 const demoMasterDone = 6;
 const master = 'openmpi-hello-mpimaster-0';
-
-async function sleep(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Waits (5 s at most) for a condition that comes about over HTTP. */
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-	const deadline = Date.now() + 5000;
-	while (!condition() && Date.now() < deadline) await sleep(10);
-	expect(condition(), `waited 5 s for ${what}`).toBe(true);
-}
 
 /** Notifications batched by hand: a scheduled one runs when the test says. */
 function manualSchedule() {

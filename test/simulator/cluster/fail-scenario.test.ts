@@ -2,15 +2,12 @@ import {describe, expect, it} from 'vitest';
 import type {Simulator} from '../../../source/simulator/server.js';
 import {megabyteLine} from '../../../source/simulator/cluster/pods/pod-log.js';
 import {getJson, simulatorsFor, type Json} from '../http.js';
+import {sleep} from '../../helpers/waits.js';
 
 // The fail scenario's three failures, read over HTTP: steps 0–3 the OOM-killed worker, 4 Restarting, 5–8 the
 // master's ValueError, 9 Restarting, 10–13 the master's SIGTERM, 14 Restarting, 15 Failed.
 const start = simulatorsFor({autoplay: false, backgroundWrites: false});
 const master = 'openmpi-crash-mpimaster-0';
-
-async function sleep(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
-}
 
 function podPath(simulator: Simulator, name = ''): string {
 	return `${simulator.url}/api/v1/namespaces/${simulator.scenario.namespace}/pods${name ? `/${name}` : ''}`;

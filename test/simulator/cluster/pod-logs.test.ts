@@ -3,6 +3,7 @@ import type {Scenario} from '../../../source/simulator/index.js';
 import type {Simulator} from '../../../source/simulator/server.js';
 import {seedJob} from '../../../source/simulator/cluster/seed-job.js';
 import {simulatorsFor, type Json} from '../http.js';
+import {sleep} from '../../helpers/waits.js';
 
 const start = simulatorsFor({autoplay: false, backgroundWrites: false});
 const demoRunning = 5;
@@ -21,10 +22,6 @@ async function log(simulator: Simulator, pod: string, query = ''): Promise<{stat
 async function refusal(simulator: Simulator, pod: string, query = ''): Promise<{status: number; body: Json}> {
 	const response = await fetch(logPath(simulator, pod, query));
 	return {status: response.status, body: (await response.json()) as Json};
-}
-
-async function sleep(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
 }
 
 function badRequest(message: string): Json {

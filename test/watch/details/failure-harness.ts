@@ -8,6 +8,7 @@ import type {DetailsListener} from '../../../source/watch/details-poller.js';
 import {createFailureWatcher, type FailureEvent, type FailureWatcherOptions} from '../../../source/watch/failure-watcher.js';
 import type {WatchListener} from '../../../source/watch/job-watcher.js';
 import {getJson, simulatorsFor} from '../../simulator/http.js';
+import {sleep} from '../../helpers/waits.js';
 
 // The failure watcher fed the fail scenario's pod lists as the details loop reads them, its log reads going to the
 // simulator over HTTP: steps 0–3 the OOM-killed worker, 4 Restarting, 5–8 the master's ValueError, 9 Restarting,
@@ -16,10 +17,6 @@ export const start = simulatorsFor({autoplay: false, backgroundWrites: false});
 export const worker = 'openmpi-crash-mpiworker-0';
 export const master = 'openmpi-crash-mpimaster-0';
 export const lastWords = 'ValueError: loss is nan; lower the learning rate';
-
-export async function sleep(ms: number): Promise<void> {
-	await new Promise(resolve => setTimeout(resolve, ms));
-}
 
 /** Steps from..to, one after the other, at once. */
 export function play(simulator: Simulator, from: number, to: number): void {

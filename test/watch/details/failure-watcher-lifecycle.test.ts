@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {noFailures, recordFailures} from '../../../source/model/failures.js';
-import {harness, lastWords, logOf, master, play, sleep, start, worker} from './failure-harness.js';
+import {sleep} from '../../helpers/waits.js';
+import {harness, lastWords, logOf, master, play, start, worker} from './failure-harness.js';
 
 describe('failure watcher over HTTP: stopping, giving up, seeding, the cap', () => {
 	it('stop() aborts a read under way: nothing more is told, settled() resolves', async () => {
