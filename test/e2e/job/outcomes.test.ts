@@ -47,8 +47,11 @@ describe('--exit-on-finish', () => {
 		await run.waitFor(new RegExp(`phase=${through} .*terminating=3`));
 		sim.advance();
 		expect(await run.exit()).toBe(1);
-		// The change that ended it, then the failure summary last (no pod failed here).
-		const [change, summary] = run.stdout().trim().split('\n').slice(-2);
+		// The change that ended it (the details read at the end may write a line after it), then the failure
+		// summary last (no pod failed here).
+		const lines = run.stdout().trim().split('\n');
+		const summary = lines.at(-1);
+		const change = lines.findLast(line => / rv=\d+ /.test(line));
 		expect(change).toMatch(new RegExp(`rv=\\d+ phase=${end} .*\\(phase ${through}→${end}`));
 		expect(summary).toMatch(new RegExp(`openmpi-end summary: phase=${end} failures=0 \\(no failed pod was seen while watched\\)$`));
 	});
@@ -63,7 +66,7 @@ describe('--exit-on-finish', () => {
 			.trim()
 			.split('\n')
 			.map(line => JSON.parse(line) as {event: string; phase: string});
-		expect(objects.at(-2)).toMatchObject({event: 'change', phase: end});
+		expect(objects.findLast(object => object.event === 'change')).toMatchObject({event: 'change', phase: end});
 		expect(objects.at(-1)).toMatchObject({event: 'failure-summary', phase: end, failures: 0});
 	});
 
