@@ -1,7 +1,9 @@
 import type {Dispatcher} from 'undici';
+import {requestScope} from './request-scope.js';
 import {ApiError, errorFromException, errorFromResponse} from './api-error.js';
 import {noCredentials, type Credentials} from './credentials.js';
-import {fetchTransport, nodeTransport, type HttpResponse, type Transport} from './http-transport.js';
+import {fetchFor, fetchTransport, nodeTransport, type HttpResponse, type Transport} from './http-transport.js';
+import {apiUrl} from './paths.js';
 import {readCapped, readJson, readUpTo} from './response-body.js';
 import {sanitize} from '../common/sanitize.js';
 import {readWatchEvents, type RawWatchEvent} from './watch-decoder.js';
@@ -78,7 +80,25 @@ export type ApiClient = {
 	 * body's chunks for as long as the server keeps it open. Stopping the iteration closes the connection.
 	 */
 	streamBytes(path: string, options: ByteStreamOptions): Promise<ByteStream>;
+	/**
+	 * A POST of a JSON object (a job to create, a Command), with the same credentials (the body signed too),
+	 * renewal, timeout and errors as get(); the answer's object. Never retried here: a create is not idempotent.
+	 */
+	post(path: string, options: WriteOptions): Promise<ApiObject>;
+	/** A DELETE, its options (DeleteOptions: propagationPolicy…) as the body; the answer's object. */
+	delete(path: string, options?: WriteOptions): Promise<ApiObject>;
 };
+
+export type WriteOptions = {
+	readonly query?: Readonly<Record<string, string>> | undefined;
+	/** Sent as JSON. */
+	readonly body?: unknown;
+	readonly what?: string;
+	readonly signal?: AbortSignal | undefined;
+};
+
+/** What a request writes: its method and JSON body; a GET has neither. */
+type Write = {readonly method: string; readonly body?: string};
 
 export type GetBytesOptions = {
 	readonly query?: Readonly<Record<string, string>> | undefined;
@@ -112,33 +132,6 @@ export const defaultMaxBodyBytes = 4 * 1024 * 1024;
 // Errors still come as a Kubernetes Status in JSON; the body of a success is plain text.
 const textAccept = 'text/plain, application/json;q=0.9, */*;q=0.8';
 
-/**
- * The fetch to send with: Node's own unless a dispatcher (TLS settings, proxies) comes from the undici
- * package, which must meet the fetch of the same package. Loaded only then: it costs about 30 MB of RSS.
- */
-export function fetchFor(options: {
-	readonly fetch?: typeof globalThis.fetch | undefined;
-	readonly dispatcher?: Dispatcher | undefined;
-}): typeof globalThis.fetch {
-	if (options.fetch) return options.fetch;
-	if (!options.dispatcher) return globalThis.fetch;
-	let undici: Promise<typeof globalThis.fetch> | undefined;
-	return async (input, init) => {
-		undici ??= import('undici').then(module => module.fetch as unknown as typeof globalThis.fetch);
-		return (await undici)(input, init);
-	};
-}
-
-/** The server's address with path appended (a server given with a path prefix keeps it) and query set. */
-export function apiUrl(server: string, path: string, query?: Readonly<Record<string, string>>): URL {
-	const base = new URL(server);
-	const prefix = base.pathname.replace(/\/+$/, '');
-	base.pathname = `${prefix}${path}`;
-	base.search = query ? new URLSearchParams(query).toString() : '';
-	base.hash = '';
-	return base;
-}
-
 export function createApiClient(options: ApiClientOptions): ApiClient {
 	// Node's http unless a dispatcher (proxy, TLS settings) or a test's fetch says otherwise.
 	const transport: Transport = options.fetch || options.dispatcher ? fetchTransport(fetchFor(options)) : nodeTransport;
@@ -149,43 +142,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 	const withHint = (error: ApiError) =>
 		error.category === 'unauthorized' && credentials.unauthorizedHint ? error.withHint(credentials.unauthorizedHint) : error;
 
-	/**
-	 * The request's own abort controller, tied to the caller's signal by hand: AbortSignal.any() on a signal
-	 * that lives as long as the watch leaks memory on every poll (measured: ~5 KB a request). `deadline`
-	 * arms the timeout while a request is on the wire, not while the credentials work (an IAM login has a
-	 * timeout of its own and names its own host): a slow IAM is not reported as a silent API server.
-	 */
-	function requestScope(signal: AbortSignal | undefined) {
-		const controller = new AbortController();
-		let timedOut = false;
-		let timer: NodeJS.Timeout | undefined;
-		const deadline = (ms: number | false) => {
-			clearTimeout(timer);
-			timer =
-				ms === false
-					? undefined
-					: setTimeout(() => {
-							timedOut = true;
-							controller.abort(new Error('timeout'));
-						}, ms);
-		};
-
-		const onAbort = () => controller.abort(signal?.reason);
-		signal?.addEventListener('abort', onAbort, {once: true});
-		return {
-			signal: controller.signal,
-			deadline,
-			get timedOut() {
-				return timedOut;
-			},
-			abort: () => controller.abort(new Error('closed')),
-			dispose() {
-				clearTimeout(timer);
-				signal?.removeEventListener('abort', onAbort);
-			},
-		};
-	}
-
 	/** One request, its answer read by `read`; an abort, the deadline and a failure each said the one way. */
 	async function request<T>(
 		path: string,
@@ -193,6 +149,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		signal: AbortSignal | undefined,
 		read: (response: HttpResponse) => Promise<T>,
 		accept?: string,
+		write?: Write,
 	): Promise<T> {
 		const url = apiUrl(options.server, path, query);
 		if (signal?.aborted) {
@@ -201,7 +158,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
 		const scope = requestScope(signal);
 		try {
-			return await read(await open(url, scope.signal, scope.deadline, accept));
+			return await read(await open(url, scope.signal, scope.deadline, accept, write));
 		} catch (error) {
 			if (signal?.aborted) {
 				throw signal.reason;
@@ -222,6 +179,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		{query, what = 'a JSON object', signal}: {readonly query?: Readonly<Record<string, string>>; readonly what?: string; readonly signal?: AbortSignal | undefined} = {},
 	): Promise<ApiObject> {
 		return request(path, query, signal, async response => readJson(response, what, maxBytes));
+	}
+
+	async function sendObject(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, {query, body, what = 'a JSON object', signal}: WriteOptions = {}): Promise<ApiObject> {
+		const json = body === undefined ? undefined : JSON.stringify(body);
+		return request(path, query, signal, async response => readJson(response, what, maxBytes), undefined, {method, ...(json === undefined ? {} : {body: json})});
 	}
 
 	async function getBytes(path: string, {query, signal, maxBytes: limit}: GetBytesOptions): Promise<ApiBytes> {
@@ -334,22 +296,25 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		return {chunks, ...(requestId ? {requestId} : {})};
 	}
 
-	async function send(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void, accept: string): Promise<HttpResponse> {
-		const headers: Record<string, string> = {accept};
+	async function send(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void, accept: string, write?: Write): Promise<HttpResponse> {
+		const method = write?.method ?? 'GET';
+		const body = write?.body;
+		const headers: Record<string, string> = {accept, ...(body === undefined ? {} : {'content-type': 'application/json'})};
 		deadline(false);
-		await credentials.authorize({method: 'GET', url, headers, signal});
+		// The body is signed with the rest (AK/SK hashes it).
+		await credentials.authorize({method, url, headers, signal, ...(body === undefined ? {} : {body})});
 		deadline(options.timeoutMs);
 		const started = performance.now();
 		let status = 0;
 		let requestId: string | undefined;
 		try {
-			const response = await transport(url, {method: 'GET', headers, signal, dispatcher: options.dispatcher});
+			const response = await transport(url, {method, headers, body, signal, dispatcher: options.dispatcher});
 			status = response.status;
 			requestId = response.headers.get('x-request-id') ?? undefined;
 			return response;
 		} finally {
 			options.onRequest?.({
-				method: 'GET',
+				method,
 				url: url.href,
 				status,
 				durationMs: Math.round(performance.now() - started),
@@ -359,8 +324,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 	}
 
 	/** Sends the request (renewing the credentials once after a 401) and returns a 2xx answer; anything else throws. */
-	async function open(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void, accept = 'application/json'): Promise<HttpResponse> {
-		let response = await send(url, signal, deadline, accept);
+	async function open(url: URL, signal: AbortSignal, deadline: (ms: number | false) => void, accept = 'application/json', write?: Write): Promise<HttpResponse> {
+		let response = await send(url, signal, deadline, accept, write);
 		// A 401 may only mean the credentials aged: renew once (a file re-read, a new IAM token, an exec
 		// plugin run again) and ask again. Once: a loop of 401s could lock an account.
 		if (response.status === 401 && credentials.renew) {
@@ -368,7 +333,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 			const error = errorFromResponse({status: 401, body: text, requestId: response.headers.get('x-request-id')}, now());
 			deadline(false);
 			if (await credentials.renew(error)) {
-				response = await send(url, signal, deadline, accept);
+				response = await send(url, signal, deadline, accept, write);
 			} else {
 				throw withHint(error);
 			}
@@ -406,5 +371,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 		return response;
 	}
 
-	return {server: options.server, get, stream, getBytes, streamBytes};
+	return {
+		server: options.server,
+		get,
+		stream,
+		getBytes,
+		streamBytes,
+		post: async (path, options) => sendObject('POST', path, options),
+		delete: async (path, options) => sendObject('DELETE', path, options),
+	};
 }

@@ -1,6 +1,7 @@
 // The job's own requests, on top of the API client: get it, list it as a list of one, watch it.
 import {ApiError} from './api-error.js';
-import {apiUrl, createApiClient, type ApiClientOptions, type EventStream, type ApiObject} from './client.js';
+import {apiUrl} from './paths.js';
+import {createApiClient, type ApiClientOptions, type EventStream, type ApiObject} from './client.js';
 import {jobPath, jobsPath} from './paths.js';
 
 export type JobClientOptions = ApiClientOptions & {

@@ -25,3 +25,13 @@ export function eventsPath(namespace: string): string {
 export function podLogPath(namespace: string, pod: string): string {
 	return `/api/v1/namespaces/${encode(namespace)}/pods/${encode(pod)}/log`;
 }
+
+/** The server's address with path appended (a server given with a path prefix keeps it) and query set. */
+export function apiUrl(server: string, path: string, query?: Readonly<Record<string, string>>): URL {
+	const base = new URL(server);
+	const prefix = base.pathname.replace(/\/+$/, '');
+	base.pathname = `${prefix}${path}`;
+	base.search = query ? new URLSearchParams(query).toString() : '';
+	base.hash = '';
+	return base;
+}

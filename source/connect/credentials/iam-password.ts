@@ -1,5 +1,5 @@
 import type {Dispatcher} from 'undici';
-import {fetchFor} from '../../api/client.js';
+import {fetchFor} from '../../api/http-transport.js';
 import {ApiError, errorFromException, errorFromResponse} from '../../api/api-error.js';
 import type {Credentials} from '../../api/credentials.js';
 import {formatClock} from '../../common/duration.js';
