@@ -1,5 +1,5 @@
 import {UsageError} from '../common/usage-error.js';
-import {clusterResources, scenarioNames, scenarios, startSimulator, type ClusterResource} from '../simulator/index.js';
+import {actionResources, clusterResources, scenarioNames, scenarios, startSimulator, type ActionResource, type ClusterResource} from '../simulator/index.js';
 import {scenarioNamed} from './demo.js';
 
 export type SimulateOptions = {
@@ -8,13 +8,14 @@ export type SimulateOptions = {
 	readonly speed: number;
 	readonly loop: boolean;
 	readonly token?: string | undefined;
-	/** Comma-separated resources answered 403: pods, pods/log, events, podgroups. */
+	/** Comma-separated resources answered 403: pods, pods/log, events, podgroups; commands (creating them), jobs/delete. */
 	readonly forbid?: string | undefined;
 };
 
-type Forbiddable = ClusterResource | 'pods/log';
-// pods/log is the subresource a user may be refused while allowed to list pods.
-const forbiddable: readonly Forbiddable[] = [...clusterResources, 'pods/log'];
+type Forbiddable = ClusterResource | 'pods/log' | ActionResource;
+// pods/log is the subresource a user may be refused while allowed to list pods; commands and jobs/delete are
+// the actions a user may be refused while allowed to watch.
+const forbiddable: readonly Forbiddable[] = [...clusterResources, 'pods/log', ...actionResources];
 
 function forbiddenResources(list: string | undefined): Forbiddable[] {
 	const names = (list ?? '').split(',').map(name => name.trim()).filter(Boolean);

@@ -11,6 +11,7 @@ export {
 } from './server.js';
 export {resolveScenario, scenarioNames, scenarios, type Scenario, type Step} from './scenarios.js';
 export {clusterResources, type ClusterResource} from './cluster-api.js';
+export {actionResources, type ActionResource} from './actions-api.js';
 export type {AkSkSimulatorOptions, IamSimulatorOptions} from './iam.js';
 export {
 	gatewayBody,

@@ -4,8 +4,8 @@ import type {CollectionResource} from './apiserver/kinds.js';
 import type {ObjectStore} from './apiserver/object-store.js';
 import type {Cluster} from './cluster/cluster.js';
 import {statusBody, type CollectionFault, type Fault} from './faults.js';
-import {renderJob, type JobSnapshot, type VerbatimJob} from './cluster/job-template.js';
-import type {Scenario} from './scenarios.js';
+import {kubeTime, renderJob, type JobSnapshot, type VerbatimJob} from './cluster/job-template.js';
+import type {Scenario, Step} from './scenarios.js';
 
 // Plays a scenario: the job's steps written as the Volcano controller would, each held for holdMs of simulated
 // time, with the cluster's objects following, and the faults each step serves.
@@ -35,6 +35,11 @@ export type ScenarioPlayer = {
 	goTo(index: number): void;
 	/** Moves on if the step's time is up (the clock may be injected). */
 	tick(): void;
+	/**
+	 * The controller acts outside the scenario (a Command, a deletion): these steps replace the scenario's, from
+	 * now, the last one held. `deleting`: the job carries this deletionTimestamp (Foreground) until it goes.
+	 */
+	play(steps: readonly Step[], deleting?: Date): void;
 	injectFaults(...faults: Fault[]): void;
 	injectCollectionFaults(...faults: CollectionFault[]): void;
 	/** The answer to a GET of a job: the scenario's, another one, or 404. */
@@ -64,9 +69,18 @@ function matches(fault: CollectionFault, resource: CollectionResource, verb: 'li
 	return (wanted.resource === undefined || wanted.resource === resource) && (wanted.verb === undefined || wanted.verb === verb);
 }
 
+/** A job being deleted in the foreground: its deletionTimestamp and the finalizer the garbage collector removes last. */
+function markDeleting(since: Date | undefined, job: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+	if (!since) return job;
+	const metadata = job['metadata'] as Record<string, unknown>;
+	return {...job, metadata: {...metadata, deletionTimestamp: kubeTime(since), deletionGracePeriodSeconds: 0, finalizers: ['foregroundDeletion']}};
+}
+
 export function createScenarioPlayer(options: ScenarioPlayerOptions): ScenarioPlayer {
 	const {scenario, store, cluster, now, speed} = options;
-	const {steps} = scenario;
+	let {steps} = scenario;
+	let {loop} = options;
+	let deleting: Date | undefined;
 	let stepIndex = 0;
 	let stepRequests = 0;
 	let faultCursor = 0;
@@ -84,6 +98,7 @@ export function createScenarioPlayer(options: ScenarioPlayerOptions): ScenarioPl
 	function write(job: 'absent' | JobSnapshot | VerbatimJob, at: Date): void {
 		if (job === 'absent') {
 			incarnation = undefined;
+			deleting = undefined;
 			document = undefined;
 			store.remove(scenario.namespace, scenario.jobName);
 			return;
@@ -113,7 +128,7 @@ export function createScenarioPlayer(options: ScenarioPlayerOptions): ScenarioPl
 			scenario.jobName,
 			uid,
 			resourceVersion =>
-				renderJob({
+				markDeleting(deleting, renderJob({
 					namespace: scenario.namespace,
 					name: scenario.jobName,
 					uid,
@@ -124,7 +139,7 @@ export function createScenarioPlayer(options: ScenarioPlayerOptions): ScenarioPl
 					conditions,
 					snapshot: job,
 					...(scenario.look ? {look: scenario.look} : {}),
-				}),
+				})),
 			{keepObject: true},
 		);
 	}
@@ -167,7 +182,7 @@ export function createScenarioPlayer(options: ScenarioPlayerOptions): ScenarioPl
 		write(step.job, new Date(at));
 		cluster.enter(document, step.cluster, at);
 		options.sync(at);
-		dueAt = options.autoplay && !closed && (options.loop || index < steps.length - 1) ? now() + step.holdMs : undefined;
+		dueAt = options.autoplay && !closed && (loop || index < steps.length - 1) ? now() + step.holdMs : undefined;
 		arm();
 	}
 
@@ -178,7 +193,7 @@ export function createScenarioPlayer(options: ScenarioPlayerOptions): ScenarioPl
 
 		if (stepIndex < steps.length - 1) {
 			enterStep(stepIndex + 1);
-		} else if (options.loop) {
+		} else if (loop) {
 			enterStep(0, true);
 		}
 	}
@@ -204,6 +219,13 @@ export function createScenarioPlayer(options: ScenarioPlayerOptions): ScenarioPl
 			}
 		},
 		tick: check,
+		play(next, deletionTimestamp) {
+			if (closed || next.length === 0) return;
+			steps = next;
+			loop = false;
+			deleting ??= deletionTimestamp;
+			enterStep(0);
+		},
 		jobReply(namespace, name) {
 			if (document !== undefined && namespace === scenario.namespace && name === scenario.jobName) {
 				return {status: 200, body: document};

@@ -10,7 +10,8 @@ import {createEtcd} from './apiserver/etcd.js';
 import {createFaultReplies} from './apiserver/fault-replies.js';
 import {collectionResources, matchCollectionPath, type CollectionResource} from './apiserver/kinds.js';
 import {createObjectStore, type ObjectStore} from './apiserver/object-store.js';
-import {answerClusterGet, storeRendered, syncCluster, type ClusterResource} from './cluster-api.js';
+import {actionResources, createActionsApi, type ActionResource} from './actions-api.js';
+import {answerClusterGet, clusterResources, storeRendered, syncCluster, type ClusterResource} from './cluster-api.js';
 import {createCluster} from './cluster/cluster.js';
 import {gatewayBody, statusBody, type CollectionFault, type Fault} from './faults.js';
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
@@ -68,7 +69,9 @@ export type SimulatorOptions = {
 	 */
 	readonly historySize?: number;
 	/** These resources' lists, watches and gets are answered 403, as for a user whose role does not cover them; `pods/log`: pod logs. */
-	readonly forbidden?: ReadonlyArray<ClusterResource | 'pods/log'>;
+	readonly forbidden?: ReadonlyArray<ClusterResource | 'pods/log' | ActionResource>;
+	/** false: no bus.volcano.sh group (Volcano's Commands), as on some managed services: 404 on its discovery and paths. Default true. */
+	readonly busGroup?: boolean;
 	/** The PodGroup is named `<job>` as before Volcano v1.6, not `<job>-<job uid>`; default: the scenario's choice. */
 	readonly legacyPodGroupName?: boolean;
 } & WatchSimulatorOptions;
@@ -159,7 +162,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		compactionIntervalMs: options.compactionIntervalMs ?? defaultCompactionIntervalMs,
 	});
 	const stores = Object.fromEntries(collectionResources.map(resource => [resource, createObjectStore(etcd)])) as Record<CollectionResource, ObjectStore>;
-	const forbidden = (options.forbidden ?? []).filter((resource): resource is ClusterResource => resource !== 'pods/log');
+	const forbidden = (options.forbidden ?? []).filter((resource): resource is ClusterResource => (clusterResources as readonly string[]).includes(resource));
 	const faults = createFaultReplies({tooLargeWaitMs: options.tooLargeWaitMs ?? 3000});
 	const cluster = createCluster({
 		speed,
@@ -200,6 +203,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		speed,
 		autoplay: options.autoplay ?? true,
 		loop: options.loop ?? false,
+	});
+	const actions = createActionsApi({
+		scenario,
+		player,
+		now,
+		speed,
+		busGroup: options.busGroup ?? true,
+		forbidden: (options.forbidden ?? []).filter((resource): resource is ActionResource => (actionResources as readonly string[]).includes(resource)),
+		user: simulatedUser,
 	});
 	const manyJobs = options.manyJobs ?? scenario.manyJobs;
 	const fleet = manyJobs
@@ -271,7 +283,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 		const collection = matchCollectionPath(pathname);
 		const route = collection ? undefined : routeOf(pathname, request.socket);
-		if (!route && !collection) {
+		const acting = actions.owns(method, pathname);
+		if (!route && !collection && !acting) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.
 			const message = 'The API does not exist or has not been published in the environment';
 			sendJson({status: 404, body: gatewayBody('APIGW.0101', message, requestId)});
@@ -289,6 +302,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		const badBasic = basicAuth !== undefined && authorization !== `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
 		if (badCertificate || badBasic || (token !== undefined && authToken !== token && bearer !== token)) {
 			sendJson({status: 401, body: statusBody(401)});
+			return;
+		}
+
+		if (acting) {
+			actions.serve({method, pathname, request, send: reply => sendJson(reply)});
 			return;
 		}
 
@@ -421,6 +439,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			closing ??= new Promise<void>(resolve => {
 				ticker.close();
 				player.close();
+				actions.close();
 				faults.close();
 				fleet?.close();
 				api.close();

@@ -222,9 +222,9 @@ describe('HTTP surface', () => {
 		expect(body.request_id).toBe(response.headers.get('x-request-id'));
 	});
 
-	it('refuses other methods on the job with 405', async () => {
+	it('refuses other methods on the job with 405 (DELETE is served: test/simulator/actions.test.ts)', async () => {
 		const simulator = await start({scenario: 'static'});
-		const response = await fetch(jobUrl(simulator), {method: 'DELETE'});
+		const response = await fetch(jobUrl(simulator), {method: 'PATCH'});
 		expect(response.status).toBe(405);
 		expect(await response.json()).toMatchObject({kind: 'Status', reason: 'MethodNotAllowed', code: 405});
 	});

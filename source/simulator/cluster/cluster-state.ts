@@ -31,6 +31,8 @@ export type ClusterStep = {
 	};
 	/** Pods in trouble, by `<task>-<index>`. */
 	readonly pods?: Readonly<Record<string, PodScript>>;
+	/** The controller took a Command with this action (AbortJob…) in this step: its CommandIssued event. */
+	readonly commandIssued?: string;
 };
 
 export type ClusterOptions = {

@@ -1,6 +1,7 @@
 import type {ClusterOptions, ClusterState, ClusterStep, Rendered} from './cluster-state.js';
 import {recordEvents} from './events/event-log.js';
 import type {Emission} from './events/event-record.js';
+import {controller, jobRef} from './events/event-sources.js';
 import {readJob} from './job-view.js';
 import {reconcilePodGroup} from './pod-groups/pod-group-model.js';
 import {reconcilePods} from './pods/pod-model.js';
@@ -51,6 +52,12 @@ export function createCluster(options: ClusterOptions): Cluster {
 				state.pods = [];
 			} else {
 				reconcilePods(state, at, emit);
+			}
+
+			// The controller's word on taking a Command, before it acts on the job.
+			if (state.hints.commandIssued) {
+				const message = `Start to execute command ${state.hints.commandIssued}, and clean it up to make sure executed not more than once.`;
+				emissions.unshift({ref: jobRef(next), reason: 'CommandIssued', message, type: 'Normal', component: controller});
 			}
 
 			reconcilePodGroup(state, at, emit);
