@@ -29,7 +29,11 @@ export type ApiErrorDetails = {
 	readonly requestId?: string;
 	/** What the server asked us to wait (Retry-After, details.retryAfterSeconds). */
 	readonly retryAfterMs?: number;
+	/** A Status's details.causes (422 Invalid: each field refused and why), already sanitised. */
+	readonly causes?: readonly ErrorCause[];
 };
+
+export type ErrorCause = {readonly field?: string; readonly reason?: string; readonly message: string};
 
 export class ApiError extends Error implements ApiErrorDetails {
 	override readonly name = 'ApiError';
@@ -41,6 +45,7 @@ export class ApiError extends Error implements ApiErrorDetails {
 	readonly requestId?: string;
 	readonly retryAfterMs?: number;
 	readonly hint?: string;
+	readonly causes?: readonly ErrorCause[];
 
 	constructor(details: ApiErrorDetails) {
 		super(details.summary);
@@ -52,6 +57,7 @@ export class ApiError extends Error implements ApiErrorDetails {
 		if (details.requestId !== undefined) this.requestId = details.requestId;
 		if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
 		if (details.hint !== undefined) this.hint = details.hint;
+		if (details.causes !== undefined) this.causes = details.causes;
 	}
 
 	withHint(hint: string): ApiError {
@@ -73,6 +79,7 @@ export class ApiError extends Error implements ApiErrorDetails {
 			...(this.requestId === undefined ? {} : {requestId: this.requestId}),
 			...(this.retryAfterMs === undefined ? {} : {retryAfterMs: this.retryAfterMs}),
 			...(this.hint === undefined ? {} : {hint: this.hint}),
+			...(this.causes === undefined ? {} : {causes: this.causes}),
 			retryable: this.retryable,
 		};
 	}
@@ -139,6 +146,21 @@ function htmlTitle(text: string): string | undefined {
 	return match ? sanitizeOptional(match[1], 80) : undefined;
 }
 
+// A Status names at most this many causes here: the rest are counted, not listed.
+const maxCauses = 20;
+
+/** details.causes of a Status (kube-apiserver's field errors, a webhook's refusals), sanitised. */
+function statusCauses(details: unknown): ErrorCause[] | undefined {
+	const causes = typeof details === 'object' && details !== null ? (details as Record<string, unknown>)['causes'] : undefined;
+	if (!Array.isArray(causes) || causes.length === 0) return undefined;
+	return causes.slice(0, maxCauses).map((value: unknown) => {
+		const cause = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+		const field = sanitizeOptional(cause['field'], 120);
+		const reason = sanitizeOptional(cause['reason'], 64);
+		return {...(field === undefined ? {} : {field}), ...(reason === undefined ? {} : {reason}), message: sanitizeOptional(cause['message'], 300) ?? ''};
+	});
+}
+
 export type ErrorResponse = {
 	readonly status: number;
 	readonly body: string;
@@ -164,12 +186,14 @@ export function errorFromResponse(response: ErrorResponse, now = Date.now()): Ap
 	let reason = statusTexts[status];
 	let message: string | undefined;
 	let code: string | undefined;
+	let causes: ErrorCause[] | undefined;
 
 	if (json?.['kind'] === 'Status' || (json && 'reason' in json && 'code' in json)) {
 		reason = sanitizeOptional(json['reason'], 64) ?? reason;
 		message = sanitizeOptional(json['message'], 300);
 		code = sanitizeOptional(json['errorCode'], 64);
 		const details = json['details'];
+		causes = statusCauses(details);
 		const seconds =
 			typeof details === 'object' && details !== null
 				? (details as Record<string, unknown>)['retryAfterSeconds']
@@ -233,6 +257,7 @@ export function errorFromResponse(response: ErrorResponse, now = Date.now()): Ap
 		...(code === undefined ? {} : {code}),
 		...(requestId === undefined ? {} : {requestId}),
 		...(retryAfterMs === undefined ? {} : {retryAfterMs}),
+		...(causes === undefined ? {} : {causes}),
 	});
 }
 

@@ -1,7 +1,7 @@
 // The one dispatcher of a watch: the target (the demo simulator's scenario, or what the options and the
 // connection say), the connection, the view's driver, and the runner of the output.
-import {startDemo} from './demo.js';
-import {createJobDriver} from './job/driver.js';
+import {startDemo, type Demo} from './demo.js';
+import {createJobDriver, type JobRef} from './job/driver.js';
 import {runLines} from './lines.js';
 import {runOnce} from './once.js';
 import type {Options} from './options.js';
@@ -16,22 +16,33 @@ async function runOutput<State, O extends Outcome>(driver: ViewDriver<State, O>,
 	return runTui(driver, options, io, session.connection);
 }
 
-/** Runs one watch as configured (a job, or a namespace's jobs) and returns the exit code. */
-export async function run(options: Options, io: Io): Promise<number> {
+/** The demo simulator (with --demo) and the connection, for as long as `use` runs; `submit` uses them too. */
+export async function withSession(options: Options, io: Io, use: (session: Session, demo: Demo | undefined) => Promise<number>): Promise<number> {
 	const demo = options.demo ? await startDemo(options) : undefined;
 	try {
-		const session = await connect(options, io, demo?.simulator.url);
+		return await use(await connect(options, io, demo?.simulator.url), demo);
+	} finally {
+		await demo?.simulator.close();
+	}
+}
+
+/** One job watched in the configured output, as `vcjob-watch NAME` does (and `submit` after its create). */
+export async function watchJob(options: Options, io: Io, session: Session, job: JobRef): Promise<number> {
+	return runOutput(createJobDriver(options, session.clientOptions, job), options, io, session);
+}
+
+/** Runs one watch as configured (a job, or a namespace's jobs) and returns the exit code. */
+export async function run(options: Options, io: Io): Promise<number> {
+	return withSession(options, io, async (session, demo) => {
 		// -n, else the scenario's with --demo, else the kubeconfig context's, else default.
 		const namespace = options.namespace ?? demo?.scenario.namespace ?? session.connection.namespace ?? 'default';
 		if (options.view === 'namespace') {
 			const {createNamespaceDriver} = await import('./namespace/driver.js');
-			return await runOutput(createNamespaceDriver(options, session.clientOptions, namespace), options, io, session);
+			return runOutput(createNamespaceDriver(options, session.clientOptions, namespace), options, io, session);
 		}
 
 		// The options hold a name unless --demo, whose scenario names the job.
 		const name = options.name ?? demo?.scenario.jobName ?? '';
-		return await runOutput(createJobDriver(options, session.clientOptions, {namespace, name}), options, io, session);
-	} finally {
-		await demo?.simulator.close();
-	}
+		return watchJob(options, io, session, {namespace, name});
+	});
 }

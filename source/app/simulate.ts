@@ -12,10 +12,10 @@ export type SimulateOptions = {
 	readonly forbid?: string | undefined;
 };
 
-type Forbiddable = ClusterResource | 'pods/log' | ActionResource;
+type Forbiddable = ClusterResource | 'pods/log' | ActionResource | 'jobs/create';
 // pods/log is the subresource a user may be refused while allowed to list pods; commands and jobs/delete are
 // the actions a user may be refused while allowed to watch.
-const forbiddable: readonly Forbiddable[] = [...clusterResources, 'pods/log', ...actionResources];
+const forbiddable: readonly Forbiddable[] = [...clusterResources, 'pods/log', ...actionResources, 'jobs/create'];
 
 function forbiddenResources(list: string | undefined): Forbiddable[] {
 	const names = (list ?? '').split(',').map(name => name.trim()).filter(Boolean);
@@ -50,14 +50,18 @@ export async function simulate(
 	});
 	const {namespace, jobName} = scenario;
 	const notes = [...(options.token ? ['token required'] : []), ...(forbidden.length > 0 ? [`403 for ${forbidden.join(', ')}`] : [])];
-	io.stdout.write(
-		`simulator listening on ${simulator.url} (scenario ${scenario.name}${notes.map(note => `, ${note}`).join('')})\n` +
-			`job: ${simulator.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${namespace}/jobs/${jobName}\n` +
-			`pods: ${simulator.url}/api/v1/namespaces/${namespace}/pods?labelSelector=volcano.sh%2Fjob-name%3D${jobName}\n` +
-			`events: ${simulator.url}/api/v1/namespaces/${namespace}/events\n` +
-			`podgroups: ${simulator.url}/apis/scheduling.volcano.sh/v1beta1/namespaces/${namespace}/podgroups\n` +
-			`watch it: vcjob-watch ${jobName} -n ${namespace} -s ${simulator.url}\n`,
-	);
+	const listening = `simulator listening on ${simulator.url} (scenario ${scenario.name}${notes.map(note => `, ${note}`).join('')})\n`;
+	// `empty` has no job of its own: it waits for one to be submitted.
+	const urls =
+		jobName === ''
+			? `jobs: ${simulator.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${namespace}/jobs\n` +
+				`submit one: vcjob-watch submit -f docs/examples/mpi-job.yaml -n ${namespace} -s ${simulator.url}\n`
+			: `job: ${simulator.url}/apis/batch.volcano.sh/v1alpha1/namespaces/${namespace}/jobs/${jobName}\n` +
+				`pods: ${simulator.url}/api/v1/namespaces/${namespace}/pods?labelSelector=volcano.sh%2Fjob-name%3D${jobName}\n` +
+				`events: ${simulator.url}/api/v1/namespaces/${namespace}/events\n` +
+				`podgroups: ${simulator.url}/apis/scheduling.volcano.sh/v1beta1/namespaces/${namespace}/podgroups\n` +
+				`watch it: vcjob-watch ${jobName} -n ${namespace} -s ${simulator.url}\n`;
+	io.stdout.write(listening + urls);
 	await new Promise<void>(resolve => {
 		if (io.signal.aborted) resolve();
 		io.signal.addEventListener('abort', () => resolve(), {once: true});

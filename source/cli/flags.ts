@@ -179,6 +179,29 @@ export const flagTable = {
 		value: 'FILE',
 		description: 'append one line per request to FILE: method, URL, status, duration, request id; never a header or a body',
 	},
+	file: {
+		section: 'options',
+		type: 'string',
+		short: 'f',
+		value: 'FILE',
+		description:
+			'`submit` only: the Volcano Job to create, YAML or JSON, one document (`-` reads standard input); then it is watched',
+		see: ['Submit', 'submit.md'],
+	},
+	dryRun: {
+		section: 'options',
+		type: 'boolean',
+		default: false,
+		description: '`submit` only: send the job with `dryRun=All` and print what the server would create; nothing is stored or watched',
+	},
+	actions: {
+		section: 'options',
+		type: 'boolean',
+		default: false,
+		description:
+			"offer the TUI's keys that act on the job: `S` suspend, `R` resume, `X` restart, `T` terminate, `C` complete, `D` delete, each after a confirmation (`y`); without it the TUI only watches",
+		see: ['actions on the job', 'actions.md'],
+	},
 	help: {section: 'options', type: 'boolean', default: false, builtin: true, description: 'print this help and exit'},
 	version: {section: 'options', type: 'boolean', default: false, builtin: true, description: 'print the version and exit'},
 	kubeconfig: {

@@ -13,6 +13,7 @@ const indent = '  ';
 const usage = `Usage
   $ vcjob-watch NAME [-n NAMESPACE] [-s URL] [options]
   $ vcjob-watch -n NAMESPACE [-l SELECTOR] [-s URL] [options]
+  $ vcjob-watch submit -f FILE [-n NAMESPACE] [-s URL] [--dry-run] [options]
   $ vcjob-watch --demo [--scenario S]
   $ vcjob-watch simulate [--port N] [--scenario S] [--forbid LIST]
 

@@ -60,6 +60,15 @@ async function main(): Promise<number> {
 		);
 	}
 
+	const {checkSubmitOnly, resolveSubmitOptions} = await import('./submit-options.js');
+	if (cli.input[0] === 'submit') {
+		const {options, submit} = resolveSubmitOptions(cli.input.slice(1), cli.flags, process.env, process.stdout.isTTY === true, process.argv.slice(2));
+		const {submitJob} = await import('../app/submit.js');
+		const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal};
+		return submitJob(options, submit, io);
+	}
+
+	checkSubmitOnly(cli.flags);
 	const config = resolveOptions(cli.input, cli.flags, process.env, process.stdout.isTTY === true);
 	const {run} = await import('../app/run.js');
 	return run(config, {

@@ -139,6 +139,7 @@ export function createScenarioPlayer(options: ScenarioPlayerOptions): ScenarioPl
 					conditions,
 					snapshot: job,
 					...(scenario.look ? {look: scenario.look} : {}),
+					...(scenario.template ? {template: scenario.template} : {}),
 				})),
 			{keepObject: true},
 		);

@@ -1,6 +1,6 @@
 import type {ClusterStep, PodScript} from './cluster/cluster-state.js';
 import {gatewayFault, proxyHtmlFault, statusFault, throttleFault, type CollectionFault, type Fault} from './faults.js';
-import type {ContainerLook, JobSnapshot, VerbatimJob} from './cluster/job-template.js';
+import type {ContainerLook, JobSnapshot, JobTemplate, VerbatimJob} from './cluster/job-template.js';
 import type {ManyJobsOptions} from './cluster/fleet/many-jobs.js';
 import {seedJob} from './cluster/seed-job.js';
 
@@ -34,6 +34,8 @@ export type Scenario = {
 	readonly manyJobs?: ManyJobsOptions;
 	/** Images and resources of the job's pod templates, when not the demo's. */
 	readonly look?: ContainerLook;
+	/** Another job than the demo's: its spec and labels (a job created through the API). */
+	readonly template?: JobTemplate;
 	/** Nodes the pods are bound to, in turn; default three. */
 	readonly nodes?: readonly string[];
 	/** The PodGroup is named `<job>`, as Volcano did before v1.6. */
@@ -334,6 +336,14 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		steps: idleSteps,
 		backdateMs: 3_600_000,
 		manyJobs: {count: 40, changesPerSecond: 1, namespace: ['team-a-training', 'team-b-inference']},
+	},
+	empty: {
+		name: 'empty',
+		description:
+			'No job: the namespace waits for one to be created (`vcjob-watch submit`, a POST); the created job is then played as the demo plays its own, with its own name, tasks and containers.',
+		namespace,
+		jobName: '',
+		steps: [{holdMs: 3_600_000, job: 'absent'}],
 	},
 	quiet: {
 		name: 'quiet',

@@ -17,7 +17,9 @@ import {gatewayBody, statusBody, type CollectionFault, type Fault} from './fault
 import {createSimulatedAuth, type AkSkSimulatorOptions, type IamSimulatorOptions} from './iam.js';
 import {createFleet, type ManyJobsOptions} from './cluster/fleet/many-jobs.js';
 import {createPodLogs} from './pod-log-api.js';
-import {createScenarioPlayer} from './scenario-player.js';
+import {createScenarioPlayer, type ScenarioPlayer} from './scenario-player.js';
+import {serveJobCreate, type AcceptedJob} from './job-create.js';
+import {submittedScenario} from './submitted-job.js';
 import {parseBool, pick, routeOf} from './routes.js';
 import {resolveScenario, type Scenario} from './scenarios.js';
 
@@ -69,7 +71,7 @@ export type SimulatorOptions = {
 	 */
 	readonly historySize?: number;
 	/** These resources' lists, watches and gets are answered 403, as for a user whose role does not cover them; `pods/log`: pod logs. */
-	readonly forbidden?: ReadonlyArray<ClusterResource | 'pods/log' | ActionResource>;
+	readonly forbidden?: ReadonlyArray<ClusterResource | 'pods/log' | ActionResource | 'jobs/create'>;
 	/** false: no bus.volcano.sh group (Volcano's Commands), as on some managed services: 404 on its discovery and paths. Default true. */
 	readonly busGroup?: boolean;
 	/** The PodGroup is named `<job>` as before Volcano v1.6, not `<job>-<job uid>`; default: the scenario's choice. */
@@ -170,7 +172,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		nodes: scenario.nodes ?? defaultNodes,
 		store: (resource, rendered) => storeRendered(stores[resource], resource, rendered),
 	});
-	const sync = (at: number) => syncCluster(cluster, stores, scenario.namespace, at);
+	const sync = (at: number) => syncCluster(cluster, stores, played.scenario.namespace, at);
 	const podLogs = createPodLogs({
 		pod(namespace, name) {
 			const at = Date.now();
@@ -194,18 +196,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		},
 		faults,
 	});
-	const player = createScenarioPlayer({
-		scenario,
-		store: stores.jobs,
-		cluster,
-		sync,
-		now,
-		speed,
-		autoplay: options.autoplay ?? true,
-		loop: options.loop ?? false,
-	});
+	const playerOptions = {store: stores.jobs, cluster, sync, now, speed, autoplay: options.autoplay ?? true};
+	// The job played: the scenario's, until a job is created through the API (POST), which takes over the cluster
+	// model from it (one job is played at a time; the one before stays stored as it was, without its pods).
+	let played: {scenario: Scenario; player: ScenarioPlayer} = {scenario, player: createScenarioPlayer({...playerOptions, scenario, loop: options.loop ?? false})};
+	// Whoever holds these (the actions, the routes below) follows the job played now.
+	const player = new Proxy({} as ScenarioPlayer, {get: (_target, key) => Reflect.get(played.player, key) as unknown});
+	const playedScenario = new Proxy({} as Scenario, {get: (_target, key) => Reflect.get(played.scenario, key) as unknown});
+	function playCreated(job: AcceptedJob): unknown {
+		const at = Date.now();
+		played.player.close();
+		cluster.enter(undefined, undefined, at);
+		sync(at);
+		const next = submittedScenario(scenario, job);
+		played = {scenario: next, player: createScenarioPlayer({...playerOptions, scenario: next, loop: false})};
+		played.player.start();
+		return played.player.document;
+	}
+
 	const actions = createActionsApi({
-		scenario,
+		scenario: playedScenario,
 		player,
 		now,
 		speed,
@@ -310,6 +320,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return;
 		}
 
+		if (method === 'POST' && collection?.resource === 'jobs' && collection.namespace !== undefined && collection.name === undefined && !collection.forceWatch) {
+			const route = {jobs: stores.jobs, forbidden: options.forbidden?.includes('jobs/create') ?? false, user: simulatedUser, play: playCreated};
+			serveJobCreate(collection.namespace, request, url.searchParams, route, reply => sendJson(reply));
+			return;
+		}
+
 		if (method !== 'GET' && method !== 'HEAD') {
 			sendJson({status: 405, body: statusBody(405)}, {Allow: 'GET, HEAD'});
 			return;
@@ -403,10 +419,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		get stepIndex() {
 			return player.stepIndex;
 		},
-		advance: player.advance,
-		goTo: player.goTo,
-		injectFaults: player.injectFaults,
-		injectCollectionFaults: player.injectCollectionFaults,
+		advance: () => player.advance(),
+		goTo: index => player.goTo(index),
+		injectFaults: (...faults) => player.injectFaults(...faults),
+		injectCollectionFaults: (...faults) => player.injectCollectionFaults(...faults),
 		revokeTokens() {
 			auth?.revokeTokens();
 		},
