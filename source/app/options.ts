@@ -29,6 +29,8 @@ export type Options = {
 	readonly allowHttp: boolean;
 	/** --debug FILE: request lines (method, URL, status, duration, request id), never headers or bodies. */
 	readonly debug?: string;
+	/** --actions: the TUI offers its keys that act on the job (a Command, a deletion); read-only without. */
+	readonly actions?: boolean;
 	/** auto: watch (a stream of changes), poll when the server refuses; --watch: watch only; --poll: poll only. */
 	readonly mode: 'auto' | 'watch' | 'poll';
 	/** A watch stream silent this long (no event, not even a bookmark) is taken as stalled. */

@@ -202,6 +202,14 @@ export const flagTable = {
 			"offer the TUI's keys that act on the job: `S` suspend, `R` resume, `X` restart, `T` terminate, `C` complete, `D` delete, each after a confirmation (`y`); without it the TUI only watches",
 		see: ['actions on the job', 'actions.md'],
 	},
+	actions: {
+		section: 'options',
+		type: 'boolean',
+		default: false,
+		description:
+			"offer the TUI's keys that act on the job: `S` suspend, `R` resume, `X` restart, `T` terminate, `C` complete, `D` delete, each after a confirmation (`y`); without it the TUI only watches",
+		see: ['actions on the job', 'actions.md'],
+	},
 	help: {section: 'options', type: 'boolean', default: false, builtin: true, description: 'print this help and exit'},
 	version: {section: 'options', type: 'boolean', default: false, builtin: true, description: 'print the version and exit'},
 	kubeconfig: {
@@ -273,7 +281,7 @@ export const flagTable = {
 		type: 'string',
 		value: 'LIST',
 		description:
-			'`simulate` only: answer 403 for these, comma-separated: `pods`, `pods/log`, `events`, `podgroups` (as for a user without the rights)',
+			'`simulate` only: answer 403 for these, comma-separated: `pods`, `pods/log`, `events`, `podgroups`, `commands` (creating them), `jobs/delete` (as for a user without the rights)',
 	},
 } as const satisfies Readonly<Record<string, FlagSpec>>;
 

@@ -14,6 +14,7 @@ const usage = `Usage
   $ vcjob-watch NAME [-n NAMESPACE] [-s URL] [options]
   $ vcjob-watch -n NAMESPACE [-l SELECTOR] [-s URL] [options]
   $ vcjob-watch submit -f FILE [-n NAMESPACE] [-s URL] [--dry-run] [options]
+  $ vcjob-watch suspend|resume|restart|terminate|complete|delete NAME [-n NAMESPACE] [-s URL]
   $ vcjob-watch --demo [--scenario S]
   $ vcjob-watch simulate [--port N] [--scenario S] [--forbid LIST]
 

@@ -60,6 +60,15 @@ async function main(): Promise<number> {
 		);
 	}
 
+	// suspend, resume, restart, terminate, complete, delete NAME: one action, no confirmation (the command is the ask).
+	const {isActionVerb} = await import('./action-options.js');
+	if (isActionVerb(cli.input[0])) {
+		const {resolveActionOptions} = await import('./action-options.js');
+		const {runAction} = await import('../app/actions.js');
+		const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal};
+		return runAction(cli.input[0], resolveActionOptions(cli.input, cli.flags, process.env), io);
+	}
+
 	const {checkSubmitOnly, resolveSubmitOptions} = await import('./submit-options.js');
 	if (cli.input[0] === 'submit') {
 		const {options, submit} = resolveSubmitOptions(cli.input.slice(1), cli.flags, process.env, process.stdout.isTTY === true, process.argv.slice(2));

@@ -171,5 +171,6 @@ export function resolveOptions(
 		insecureSkipTlsVerify: flags.insecureSkipTlsVerify,
 		allowHttp: flags.allowHttp,
 		...(flags.debug ? {debug: flags.debug} : {}),
+		...(flags.actions ? {actions: true} : {}),
 	};
 }
