@@ -31,6 +31,10 @@ export type Options = {
 	readonly debug?: string;
 	/** --actions: the TUI offers its keys that act on the job (a Command, a deletion); read-only without. */
 	readonly actions?: boolean;
+	/** --record FILE: every version of the job, its pods, PodGroup and events seen, as NDJSON (one job only). */
+	readonly record?: string;
+	/** `vcjob-watch replay FILE`: the recording the built-in simulator serves (demo is true with it). */
+	readonly replay?: string;
 	/** auto: watch (a stream of changes), poll when the server refuses; --watch: watch only; --poll: poll only. */
 	readonly mode: 'auto' | 'watch' | 'poll';
 	/** A watch stream silent this long (no event, not even a bookmark) is taken as stalled. */

@@ -5,6 +5,8 @@ import {createJobDriver, type JobRef} from './job/driver.js';
 import {runLines} from './lines.js';
 import {runOnce} from './once.js';
 import type {Options} from './options.js';
+import {openRecording} from './record.js';
+import {startReplay} from './replay.js';
 import {connect, type Io, type Session} from './session.js';
 import type {Outcome, ViewDriver} from './view-driver.js';
 
@@ -16,9 +18,14 @@ async function runOutput<State, O extends Outcome>(driver: ViewDriver<State, O>,
 	return runTui(driver, options, io, session.connection);
 }
 
-/** The demo simulator (with --demo) and the connection, for as long as `use` runs; `submit` uses them too. */
+/** A line on stderr that does not stop the run. */
+function warner(io: Io): (message: string) => void {
+	return message => io.stderr.write(`vcjob-watch: warning: ${message}\n`);
+}
+
+/** The demo simulator (with --demo, or serving a recording with `replay`) and the connection, for as long as `use` runs; `submit` uses them too. */
 export async function withSession(options: Options, io: Io, use: (session: Session, demo: Demo | undefined) => Promise<number>): Promise<number> {
-	const demo = options.demo ? await startDemo(options) : undefined;
+	const demo = options.replay ? await startReplay(options.replay, options, warner(io)) : options.demo ? await startDemo(options) : undefined;
 	try {
 		return await use(await connect(options, io, demo?.simulator.url), demo);
 	} finally {
@@ -28,7 +35,12 @@ export async function withSession(options: Options, io: Io, use: (session: Sessi
 
 /** One job watched in the configured output, as `vcjob-watch NAME` does (and `submit` after its create). */
 export async function watchJob(options: Options, io: Io, session: Session, job: JobRef): Promise<number> {
-	return runOutput(createJobDriver(options, session.clientOptions, job), options, io, session);
+	const recording = options.record ? openRecording(options.record, job, warner(io)) : undefined;
+	try {
+		return await runOutput(createJobDriver(options, session.clientOptions, job, recording?.recorder), options, io, session);
+	} finally {
+		recording?.close();
+	}
 }
 
 /** Runs one watch as configured (a job, or a namespace's jobs) and returns the exit code. */

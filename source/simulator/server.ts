@@ -20,6 +20,8 @@ import {createPodLogs} from './pod-log-api.js';
 import {createScenarioPlayer, type ScenarioPlayer} from './scenario-player.js';
 import {serveJobCreate, type AcceptedJob} from './job-create.js';
 import {submittedScenario} from './submitted-job.js';
+import {createRecordingPlayer, recordedScenario} from './recording-player.js';
+import type {Recording} from '../model/recording.js';
 import {parseBool, pick, routeOf} from './routes.js';
 import {resolveScenario, type Scenario} from './scenarios.js';
 
@@ -76,6 +78,8 @@ export type SimulatorOptions = {
 	readonly busGroup?: boolean;
 	/** The PodGroup is named `<job>` as before Volcano v1.6, not `<job>-<job uid>`; default: the scenario's choice. */
 	readonly legacyPodGroupName?: boolean;
+	/** Serve this recording (`vcjob-watch replay`) in place of a scenario: its objects at their times, divided by speed. */
+	readonly recording?: Recording;
 } & WatchSimulatorOptions;
 
 export type SimulatedRequest = {
@@ -139,7 +143,7 @@ const defaultNodes = ['192.168.0.11', '192.168.0.12', '192.168.0.13'];
 type Reply = {readonly status: number; readonly body: unknown};
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-	const scenario = resolveScenario(options.scenario);
+	const scenario = options.recording ? recordedScenario(options.recording) : resolveScenario(options.scenario);
 	const speed = options.speed ?? 1;
 	const {token, basicAuth} = options;
 	const auth = options.iam || options.aksk ? createSimulatedAuth({iam: options.iam, aksk: options.aksk, token}) : undefined;
@@ -172,7 +176,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		nodes: scenario.nodes ?? defaultNodes,
 		store: (resource, rendered) => storeRendered(stores[resource], resource, rendered),
 	});
-	const sync = (at: number) => syncCluster(cluster, stores, played.scenario.namespace, at);
+	// A recording's objects are written as recorded: the cluster model, which has none, must not delete them.
+	const sync = options.recording ? () => {} : (at: number) => syncCluster(cluster, stores, played.scenario.namespace, at);
 	const podLogs = createPodLogs({
 		pod(namespace, name) {
 			const at = Date.now();
@@ -214,6 +219,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		return played.player.document;
 	}
 
+	const recorded = options.recording ? createRecordingPlayer({recording: options.recording, stores, now, speed}) : undefined;
 	const actions = createActionsApi({
 		scenario: playedScenario,
 		player,
@@ -396,6 +402,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const address = server.address() as AddressInfo;
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 	player.start();
+	recorded?.start();
 	if (scenario.backdateMs) {
 		// The hour the job sat there: the cluster wrote on elsewhere, and the caches started after it.
 		etcd.advance((scenario.backdateMs / 1000) * backdatedWritesPerSecond);
@@ -406,6 +413,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	function tick(): void {
 		fleet?.tick();
 		player.tick();
+		recorded?.tick();
 		sync(Date.now());
 		api.tick();
 	}
@@ -456,6 +464,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 				ticker.close();
 				player.close();
 				actions.close();
+				recorded?.close();
 				faults.close();
 				fleet?.close();
 				api.close();

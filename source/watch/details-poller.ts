@@ -38,6 +38,14 @@ export type DetailsListener = (event: DetailsEvent) => void;
 
 export type Wanted = Readonly<Record<DetailPart, boolean>>;
 
+/** An answer of the details loop as the server sent it, for --record: the pod list, a PodGroup, event lists. */
+export type RawDetails =
+	| {readonly part: 'pods'; readonly raw: Record<string, unknown>}
+	/** Undefined: none under any name Volcano uses. */
+	| {readonly part: 'podGroup'; readonly raw: Record<string, unknown> | undefined}
+	/** One list per involved object, in the order of names. */
+	| {readonly part: 'events'; readonly names: readonly string[]; readonly lists: ReadonlyArray<Record<string, unknown>>};
+
 export const nothingWanted: Wanted = {podGroup: false, pods: false, events: false};
 export const everythingWanted: Wanted = {podGroup: true, pods: true, events: true};
 
@@ -65,6 +73,8 @@ export type DetailsWatcherOptions = RetrySettings & {
 	 * Volcano may delete a failed pod seconds later, and with it the evidence of why.
 	 */
 	readonly podsOnFailure?: boolean;
+	/** Told every answer as the server sent it (--record); without it nothing is kept. */
+	readonly onAnswer?: (answer: RawDetails) => void;
 	readonly sleep?: Sleep;
 	readonly now?: () => number;
 	readonly random?: () => number;
@@ -208,6 +218,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 				case 'pods': {
 					const list = await fetchPods(options.api, namespace, current.name, signal);
 					if (stale()) return;
+					options.onAnswer?.({part, raw: list});
 					const pods = normalizePods(list, current.uid);
 					groupFromPods = podGroupNameOf(list, current.uid);
 					troubled = pods.filter(pod => pod.rank <= 1);
@@ -220,6 +231,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 					const found = await fetchPodGroup(options.api, namespace, names, signal);
 					if (stale()) return;
 					if (found) {
+						options.onAnswer?.({part, raw: found.raw});
 						const value = normalizePodGroup(found.raw, found.name);
 						podGroupName = found.name;
 						podGroupUid = value.uid;
@@ -227,6 +239,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 					} else {
 						// A whole-job restart deletes and re-creates the PodGroup: look for it by every name again.
 						podGroupName = undefined;
+						options.onAnswer?.({part, raw: undefined});
 						emit({type: 'details', at: now(), part, result: {status: 'absent'}});
 					}
 
@@ -238,6 +251,7 @@ export function createDetailsWatcher(options: DetailsWatcherOptions): DetailsWat
 					const names = [...new Set([current.name, ...(podGroupName ? [podGroupName] : []), ...pods.map(pod => pod.name)])];
 					const lists = await fetchEvents(options.api, namespace, names, signal);
 					if (stale()) return;
+					options.onAnswer?.({part, names, lists});
 					const uids = new Set([current.uid, ...(podGroupUid ? [podGroupUid] : []), ...pods.flatMap(pod => (pod.uid ? [pod.uid] : []))]);
 					emit({type: 'details', at: now(), part, result: {status: 'ok', value: normalizeEvents(lists, {uids})}});
 					break;

@@ -24,6 +24,7 @@ import type {Options} from '../options.js';
 import {evidenceDeadlineMs, type ClientOptions} from '../session.js';
 import {within} from '../../common/sleep.js';
 import type {ViewDriver} from '../view-driver.js';
+import type {Recorder} from '../../output/recorder.js';
 
 export type JobRef = {readonly namespace: string; readonly name: string};
 
@@ -57,7 +58,8 @@ function notReadInTime(timeoutMs: number): string {
 	return `log not read: the program ended first (it waits ${Math.round(evidenceDeadlineMs(timeoutMs) / 1000)} s for logs at the end)`;
 }
 
-export function createJobDriver(options: JobOptions, clientOptions: ClientOptions, job: JobRef): JobDriver {
+/** `recorder` (--record) is told every answer of the job's and the details' loops, before anything else is. */
+export function createJobDriver(options: JobOptions, clientOptions: ClientOptions, job: JobRef, recorder?: Recorder): JobDriver {
 	const watcher = createJobWatcher({
 		client: createJobClient({...clientOptions, namespace: job.namespace, name: job.name}),
 		namespace: job.namespace,
@@ -70,6 +72,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 		// or a granted permission then recovers the watch without a restart, without hammering the API.
 		refusedWaitMs: options.recheckMs,
 	});
+	if (recorder) watcher.subscribe(recorder.job);
 	// The PodGroup, pods and events: a second, slower loop with its own backoff, fed the job's uid by the first.
 	const details = options.details
 		? createDetailsWatcher({
@@ -80,6 +83,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 				maxWaitMs: Math.max(options.maxWaitMs, options.detailsIntervalMs),
 				refusedWaitMs: options.recheckMs,
 				podsOnFailure: true,
+				...(recorder ? {onAnswer: recorder.details} : {}),
 			})
 		: undefined;
 	// Failed runs seen in the pods, each with its log's tail: evidence Volcano deletes with the pods.
