@@ -179,6 +179,14 @@ export const flagTable = {
 		value: 'FILE',
 		description: 'append one line per request to FILE: method, URL, status, duration, request id; never a header or a body',
 	},
+	record: {
+		section: 'options',
+		type: 'string',
+		value: 'FILE',
+		description:
+			'write every version of the job, its pods, PodGroup and events that the program sees to FILE (NDJSON, mode 0600), for `vcjob-watch replay FILE`; never a header, a token or the environment; one job only',
+		see: ['record and replay', 'record-replay.md'],
+	},
 	file: {
 		section: 'options',
 		type: 'string',
@@ -193,14 +201,6 @@ export const flagTable = {
 		type: 'boolean',
 		default: false,
 		description: '`submit` only: send the job with `dryRun=All` and print what the server would create; nothing is stored or watched',
-	},
-	actions: {
-		section: 'options',
-		type: 'boolean',
-		default: false,
-		description:
-			"offer the TUI's keys that act on the job: `S` suspend, `R` resume, `X` restart, `T` terminate, `C` complete, `D` delete, each after a confirmation (`y`); without it the TUI only watches",
-		see: ['actions on the job', 'actions.md'],
 	},
 	actions: {
 		section: 'options',
@@ -261,7 +261,7 @@ export const flagTable = {
 			"the simulator's scenario: `demo`, `fail`, `flaky`, `static`, `seed`, `unschedulable`, `image-pull`, `recreate`, `namespace` (the demo job among 200 others, shown as the table), `idle`, `quiet`",
 		see: ['the simulator', 'simulator.md'],
 	},
-	speed: {section: 'simulator', type: 'number', value: 'X', default: 1, description: "the simulator's time multiplier"},
+	speed: {section: 'simulator', type: 'number', value: 'X', default: 1, description: "the simulator's time multiplier (`replay`: the recording's)"},
 	port: {
 		section: 'simulator',
 		type: 'number',

@@ -17,6 +17,7 @@ const usage = `Usage
   $ vcjob-watch suspend|resume|restart|terminate|complete|delete NAME [-n NAMESPACE] [-s URL]
   $ vcjob-watch --demo [--scenario S]
   $ vcjob-watch simulate [--port N] [--scenario S] [--forbid LIST]
+  $ vcjob-watch replay FILE [--speed X] [options]
 
   Watches one Volcano Job (batch.volcano.sh/v1alpha1) and shows, live, its phase,
   pod counters, tasks and policies; what changed stands out. With -n and no NAME:

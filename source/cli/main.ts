@@ -3,7 +3,7 @@ import './boot/production-mode.js';
 import meow from 'meow';
 import {meowFlags} from './flags.js';
 import {renderHelp} from './help.js';
-import {resolveOptions} from './options.js';
+import {resolveOptions, resolveReplayOptions} from './options.js';
 import {UsageError} from '../common/usage-error.js';
 import {exitCodes} from '../app/exit-codes.js';
 
@@ -78,7 +78,11 @@ async function main(): Promise<number> {
 	}
 
 	checkSubmitOnly(cli.flags);
-	const config = resolveOptions(cli.input, cli.flags, process.env, process.stdout.isTTY === true);
+	// `replay FILE`: the recording's job on the built-in simulator, watched as any other job.
+	const config =
+		cli.input[0] === 'replay'
+			? resolveReplayOptions(cli.input.slice(1), cli.flags, process.env, process.stdout.isTTY === true)
+			: resolveOptions(cli.input, cli.flags, process.env, process.stdout.isTTY === true);
 	const {run} = await import('../app/run.js');
 	return run(config, {
 		stdout: process.stdout,

@@ -3,7 +3,7 @@ import {parseDuration} from '../common/duration.js';
 import {checkJobName, checkNamespace} from '../model/names.js';
 import {UsageError, type Environment} from '../common/usage-error.js';
 import type {Options, OutputMode, WatchView} from '../app/options.js';
-import {withDefaults, type Flags} from './flags.js';
+import {longName, withDefaults, type Flags} from './flags.js';
 
 export type {Flags} from './flags.js';
 
@@ -96,6 +96,10 @@ export function resolveOptions(
 		throw new UsageError('--exit-on-finish waits for one job to end: give its name');
 	}
 
+	if (flags.record !== undefined && view === 'namespace') {
+		throw new UsageError('--record records one job: give its name');
+	}
+
 	const selector = flags.selector === undefined ? undefined : checkSelector(flags.selector);
 
 	if (name !== undefined) {
@@ -172,5 +176,23 @@ export function resolveOptions(
 		allowHttp: flags.allowHttp,
 		...(flags.debug ? {debug: flags.debug} : {}),
 		...(flags.actions ? {actions: true} : {}),
+		...(flags.record ? {record: flags.record} : {}),
 	};
+}
+
+// What a replay takes from the recording, and may not be given as well.
+const notWithReplay = ['namespace', 'selector', 'server', 'region', 'kubeconfig', 'context'] as const;
+
+/** `vcjob-watch replay FILE`: a watch of the recording's job on the built-in simulator, as with --demo. */
+export function resolveReplayOptions(files: readonly string[], given: Partial<Flags>, environment: Environment, stdoutIsTty: boolean): Options {
+	if (files.length !== 1) {
+		throw new UsageError(`replay takes one recording (got ${files.length}): vcjob-watch replay FILE [--speed X]`);
+	}
+
+	const clash = notWithReplay.find(flag => given[flag] !== undefined);
+	if (clash) {
+		throw new UsageError(`replay serves the recording's job on the built-in simulator: leave out --${longName(clash)}`);
+	}
+
+	return {...resolveOptions([], {...given, demo: true, scenario: 'demo'}, environment, stdoutIsTty), replay: files[0]!};
 }
