@@ -16,7 +16,9 @@ export type JobScreen = 'job' | 'job-full' | 'job-pods' | 'job-failures' | 'job-
 export type TableScreen = 'table' | 'table-help';
 /** The namespace's table while a filter is typed (after `/`). */
 export type FilterScreen = 'filter';
-export type Screen = JobScreen | TableScreen | FilterScreen;
+/** A confirmation line (with `--actions`, before a Command or a deletion is sent). */
+export type ConfirmScreen = 'confirm';
+export type Screen = JobScreen | TableScreen | FilterScreen | ConfirmScreen;
 
 /** A key that is not one character. `text` is any printable key no other row of the screen takes. */
 export const namedKeys = {
@@ -37,8 +39,11 @@ export const namedKeys = {
 
 export type NamedKey = keyof typeof namedKeys;
 
-/** What a row needs to be there: the details panels (not with --no-details), or a table to go back to. */
-export type Condition = 'details' | 'back';
+/**
+ * What a row needs to be there: the details panels (not with --no-details), a table to go back to, or the keys
+ * that act on the job (--actions, and a server that takes them).
+ */
+export type Condition = 'details' | 'back' | 'actions';
 
 export type KeyHint<S extends Screen> = {
 	/** In the hint line: `q quit`. */
@@ -183,6 +188,15 @@ export const jobKeys = [
 		hint: {text: 'back', place: 'first'},
 	},
 	{
+		keys: {S: 'suspend', R: 'resume', X: 'restart', T: 'terminate', C: 'complete', D: 'delete'},
+		on: onMain,
+		needs: 'actions',
+		shown: 'S R X T C D',
+		description: 'with `--actions`: suspend, resume, restart, terminate, complete or delete the job, once `y` confirms',
+		more: '(AbortJob, ResumeJob, RestartJob, TerminateJob, CompleteJob Commands; a Foreground deletion)',
+		hint: {key: 'S R X T C D', text: 'act', on: onMain},
+	},
+	{
 		keys: {esc: 'jobs'},
 		on: onMain,
 		needs: 'back',
@@ -261,7 +275,15 @@ export const filterKeys = [
 	{keys: {'ctrl+c': 'interrupt'}, on: onFilter, description: 'quit (exit 130) and restore the terminal'},
 ] as const satisfies ReadonlyArray<KeyRow<FilterScreen>>;
 
-/** The three tables, in the order the reference pages and `--help` list them. */
+const onConfirm = ['confirm'] as const;
+
+export const confirmKeys = [
+	{keys: {y: 'confirm'}, on: onConfirm, description: 'send the action the line names', hint: {text: 'send'}},
+	{keys: {text: 'cancel', esc: 'cancel', enter: 'cancel', space: 'cancel'}, on: onConfirm, description: 'any other key cancels', hint: {key: 'any other key', text: 'cancels'}},
+	{keys: {'ctrl+c': 'interrupt'}, on: onConfirm, description: 'quit (exit 130) and restore the terminal'},
+] as const satisfies ReadonlyArray<KeyRow<ConfirmScreen>>;
+
+/** The tables, in the order the reference pages and `--help` list them. */
 export const keySections = {
 	job: {
 		title: "A job's view",
@@ -279,6 +301,11 @@ export const keySections = {
 		intro: "In the namespace's table, from `/` until `Enter` or `Esc`.",
 		rows: filterKeys as ReadonlyArray<KeyRow<FilterScreen>>,
 	},
+	confirm: {
+		title: 'Confirming an action',
+		intro: "With `--actions`, after `S` `R` `X` `T` `C` or `D` in a job's view: the line names the job and what will happen.",
+		rows: confirmKeys as ReadonlyArray<KeyRow<ConfirmScreen>>,
+	},
 } as const;
 
 type RowsActions<R> = R extends {readonly keys: infer K} ? K[keyof K] : never;
@@ -287,6 +314,7 @@ export type ActionOf<Rows extends readonly unknown[]> = RowsActions<Rows[number]
 export type JobAction = ActionOf<typeof jobKeys>;
 export type TableAction = ActionOf<typeof tableKeys>;
 export type FilterAction = ActionOf<typeof filterKeys>;
+export type ConfirmAction = ActionOf<typeof confirmKeys>;
 
 /** One function per action id of a table; `input` is what was typed (the text of a `text` key). */
 export type KeyHandlers<Action extends string> = {readonly [A in Action]: (input: string) => void};

@@ -148,6 +148,7 @@ function jobSetup() {
 					backs++;
 				}}
 				openLog={logs.openLog}
+				actions={{commandsAvailable: async () => true, perform: async verb => `${verb} done`}}
 			/>
 		</ThemeProvider>,
 	);
@@ -199,6 +200,9 @@ function shownLines(frame: string) {
 const moved = (check: (before: ReturnType<typeof shownLines>, after: ReturnType<typeof shownLines>) => void): JobCheck => (_, __, ___, frames) =>
 	check(shownLines(frames.before), shownLines(frames.after));
 
+/** A confirmation line names the job and what will happen; nothing is sent yet. */
+const asked = (question: string): JobCheck => (_, __, ___, frames) => expect(frames.after).toContain(question);
+
 /** The log view's follower is stopped and the pods view shows. */
 const logClosed: JobCheck = (app, _, after) => expect([after, app.logs.map(log => log.stopped)]).toEqual(['pods', [true]]);
 
@@ -231,6 +235,12 @@ const jobChecks: Record<JobAction, JobCheck> = {
 	'close-log': logClosed,
 	'main-view': (_, __, after) => expect(after).toBe('main'),
 	jobs: app => expect(app.backs()).toBe(1),
+	suspend: asked('Suspend (AbortJob) job default/mpi-demo?'),
+	resume: asked('Resume (ResumeJob) job default/mpi-demo?'),
+	restart: asked('Restart (RestartJob) job default/mpi-demo? RestartJob deletes every pod, failed ones included'),
+	terminate: asked('Terminate (TerminateJob) job default/mpi-demo?'),
+	complete: asked('Complete (CompleteJob) job default/mpi-demo?'),
+	delete: asked('Delete job default/mpi-demo?'),
 };
 
 /**

@@ -51,6 +51,7 @@ type JobOptions = Pick<
 	| 'logLines'
 	| 'highlightMs'
 	| 'exitOnFinish'
+	| 'actions'
 >;
 
 /** What a record whose log was still to be read says when the program ends: every record gets its line. */
@@ -204,7 +205,10 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 		},
 		async loadTui() {
 			const {jobTui} = await import('./tui.js');
-			return jobTui({watcher, details, intervalMs: options.intervalMs, withDetails: options.details, openLog});
+			// --actions: the keys that act on the job, over a client of their own (writes, never retried).
+			const {createJobActions} = await import('../actions.js');
+			const actions = options.actions ? createJobActions(createApiClient(clientOptions), job) : undefined;
+			return jobTui({watcher, details, intervalMs: options.intervalMs, withDetails: options.details, openLog, actions});
 		},
 	};
 }

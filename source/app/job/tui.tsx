@@ -7,6 +7,8 @@ import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
 import type {OpenLog} from '../../watch/log-follower.js';
 import type {ViewTui} from '../view-driver.js';
+import type {ActionsPort} from '../../tui/job/use-job-actions.js';
+import {doneLine, type JobActions} from '../actions.js';
 
 export type JobTuiParts = {
 	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
@@ -16,9 +18,20 @@ export type JobTuiParts = {
 	readonly withDetails: boolean;
 	/** Follows a pod's log in the pods view's log (`l`); without it the log shows the saved ends of failed runs only. */
 	readonly openLog?: OpenLog | undefined;
+	/** With --actions: the Commands and the deletion the keys send. */
+	readonly actions?: JobActions | undefined;
 };
 
-export function jobTui({watcher, details, intervalMs, withDetails, openLog}: JobTuiParts): ViewTui<JobViewState> {
+/** What the TUI's keys use: the server's answer, or what was done, as a line. */
+function actionsPort(actions: JobActions): ActionsPort {
+	return {
+		commandsAvailable: async () => actions.commandsAvailable(),
+		perform: async verb => doneLine(await actions.perform(verb)),
+	};
+}
+
+export function jobTui({watcher, details, intervalMs, withDetails, openLog, actions}: JobTuiParts): ViewTui<JobViewState> {
+	const port = actions && actionsPort(actions);
 	return {
 		root: ({store, onQuit, source, notices}) => (
 			<App
@@ -30,6 +43,7 @@ export function jobTui({watcher, details, intervalMs, withDetails, openLog}: Job
 				notices={notices}
 				onQuit={onQuit}
 				openLog={openLog}
+				actions={port}
 			/>
 		),
 		frame: (state, columns, source) => (

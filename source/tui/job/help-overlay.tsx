@@ -19,20 +19,30 @@ export function jobScreen(view: View): JobScreen {
 
 const viewNames: Readonly<Partial<Record<View, string>>> = {pods: 'the pods view', failures: 'the failures', log: 'the log'};
 
-function rowsFor(from: View, details: boolean, back: boolean) {
-	return helpRows(jobKeys, from === 'main' ? ['job', 'job-help'] : [jobScreen(from)], {details, back});
+function rowsFor(from: View, details: boolean, back: boolean, actions = false) {
+	return helpRows(jobKeys, from === 'main' ? ['job', 'job-help'] : [jobScreen(from)], {details, back, actions});
 }
 
 /** The overlay's lines: its rows, the title and the note, the border. */
-export function helpOverlayHeight(from: View, details: boolean, back: boolean): number {
-	return rowsFor(from, details, back).length + 4;
+export function helpOverlayHeight(from: View, details: boolean, back: boolean, actions = false): number {
+	return rowsFor(from, details, back, actions).length + 4;
 }
 
 /**
  * The keys of the view the help was opened from, with what they do (tui/keys.ts's `jobKeys`; the panel keys only
  * with details, Esc to the table only from it): one view's keys fit a small terminal where every view's do not.
  */
-export function HelpOverlay({details = true, back = false, from = 'main'}: {readonly details?: boolean; readonly back?: boolean; readonly from?: View}) {
+export function HelpOverlay({
+	details = true,
+	back = false,
+	from = 'main',
+	actions = false,
+}: {
+	readonly details?: boolean;
+	readonly back?: boolean;
+	readonly from?: View;
+	readonly actions?: boolean;
+}) {
 	const theme = useTheme();
 	const name = viewNames[from];
 	return (
@@ -41,7 +51,7 @@ export function HelpOverlay({details = true, back = false, from = 'main'}: {read
 				<Text {...theme.title}>Keys{name ? ` in ${name}` : ''}</Text>
 				{from === 'main' && details ? <Text {...theme.muted}> · ? in the pods view, the failures or the log lists theirs</Text> : undefined}
 			</Text>
-			<KeyLines rows={rowsFor(from, details, back)} />
+			<KeyLines rows={rowsFor(from, details, back, actions)} />
 			<Text {...theme.muted} wrap="truncate-end">
 				Changed values stand out for a few seconds, marked ↑ ↓ or *.
 			</Text>
@@ -50,6 +60,16 @@ export function HelpOverlay({details = true, back = false, from = 'main'}: {read
 }
 
 /** The one-line reminder at the bottom. */
-export function KeyHints({view = 'main', details = true, back = false}: {readonly view?: View; readonly details?: boolean; readonly back?: boolean}) {
-	return <HintLine hints={hintsFor(jobKeys, jobScreen(view), {details, back})} />;
+export function KeyHints({
+	view = 'main',
+	details = true,
+	back = false,
+	actions = false,
+}: {
+	readonly view?: View;
+	readonly details?: boolean;
+	readonly back?: boolean;
+	readonly actions?: boolean;
+}) {
+	return <HintLine hints={hintsFor(jobKeys, jobScreen(view), {details, back, actions})} />;
 }

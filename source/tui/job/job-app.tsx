@@ -5,7 +5,8 @@ import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
 import type {OpenLog} from '../../watch/log-follower.js';
 import type {JobViewStore} from '../../state/job-view-store.js';
-import {dispatchKey, jobKeys, type JobAction, type KeyHandlers} from '../keys.js';
+import {confirmKeys, dispatchKey, jobKeys, type ConfirmAction, type JobAction, type KeyHandlers} from '../keys.js';
+import {useJobActions, type ActionsPort} from './use-job-actions.js';
 import {jobScreen} from './help-overlay.js';
 import {fullViewRows} from './layout.js';
 import {failuresViewLines} from './failures/failures-view.js';
@@ -33,11 +34,16 @@ type Props = {
 	readonly onBack?: (() => void) | undefined;
 	/** Follows a pod's log in the log view; without it, the log view shows the saved ends of failed runs only. */
 	readonly openLog?: OpenLog | undefined;
+	/** With --actions: what the keys that act on the job use; without it, the view only watches. */
+	readonly actions?: ActionsPort | undefined;
 };
 
 /** The live TUI: the watch state, the terminal's size, and the keys. */
-export function App({store, watcher, details, intervalMs, onQuit, source, notices = [], onBack, openLog}: Props) {
+export function App({store, watcher, details, intervalMs, onQuit, source, notices: given = [], onBack, openLog, actions}: Props) {
 	const state = useJobView(store);
+	const acting = useJobActions(actions, `${state.namespace}/${state.name}`);
+	// The confirmation, or what came of the last action, stays in a line of its own at the top.
+	const notices = acting.line === undefined ? given : [...given, acting.line];
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
 	const {isRawModeSupported} = useStdin();
@@ -128,11 +134,28 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 		'close-log': () => show('pods'),
 		'main-view': () => show('main'),
 		jobs: () => onBack?.(),
+		suspend: () => acting.ask('suspend'),
+		resume: () => acting.ask('resume'),
+		restart: () => acting.ask('restart'),
+		terminate: () => acting.ask('terminate'),
+		complete: () => acting.ask('complete'),
+		delete: () => acting.ask('delete'),
+	};
+
+	const confirmHandlers: KeyHandlers<ConfirmAction> = {
+		confirm: () => acting.answer(true),
+		cancel: () => acting.answer(false),
+		interrupt: () => onQuit('interrupt'),
 	};
 
 	useInput(
 		(input, key) => {
-			dispatchKey(jobKeys, handlers, jobScreen(view), input, key, {details: withDetails, back: onBack !== undefined});
+			if (acting.confirming) {
+				dispatchKey(confirmKeys, confirmHandlers, 'confirm', input, key);
+				return;
+			}
+
+			dispatchKey(jobKeys, handlers, jobScreen(view), input, key, {details: withDetails, back: onBack !== undefined, actions: acting.offered});
 		},
 		{isActive: isRawModeSupported === true},
 	);
@@ -150,6 +173,7 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 			source={source}
 			notices={notices}
 			back={onBack !== undefined}
+			actions={acting.offered}
 			selectedPod={selectedPod}
 			top={top}
 			log={shownLog && {target: shownLog, shown: followed}}

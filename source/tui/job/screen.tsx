@@ -42,6 +42,8 @@ type Props = {
 	readonly notices?: readonly string[];
 	/** Opened from the namespace's table: Esc goes back to it. */
 	readonly back?: boolean;
+	/** The keys that act on the job are offered (--actions). */
+	readonly actions?: boolean;
 	/** The pod selected in the pods view; undefined: the first. */
 	readonly selectedPod?: string | undefined;
 	/** The first line shown of the failures view or the log. */
@@ -59,7 +61,7 @@ function failedPods(state: JobViewState): ReadonlyMap<string, number> {
 
 /** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
 export function Screen(props: Props) {
-	const {state, intervalMs, columns, rows, view = 'main', helpFrom = 'main', keys = true, details = true, source, notices = [], back = false, top = 0} = props;
+	const {state, intervalMs, columns, rows, view = 'main', helpFrom = 'main', keys = true, details = true, source, notices = [], back = false, top = 0, actions = false} = props;
 	const theme = useTheme();
 	const {job, highlights} = state;
 	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
@@ -75,11 +77,11 @@ export function Screen(props: Props) {
 
 	// The help over a full view is a full view too; over the main view, it keeps the phase panels when both fit.
 	const helpOverPanels =
-		view === 'help' && helpFrom === 'main' && full >= layout.panelsHeight + helpOverlayHeight(helpFrom, details, back);
+		view === 'help' && helpFrom === 'main' && full >= layout.panelsHeight + helpOverlayHeight(helpFrom, details, back, actions);
 
 	let body;
 	if (view === 'help') {
-		body = <HelpOverlay details={details} back={back} from={helpFrom} />;
+		body = <HelpOverlay details={details} back={back} from={helpFrom} actions={actions} />;
 	} else if (view === 'events') {
 		body = <EventsPanel view={state.details.events} highlights={highlights} namespace={state.namespace} width={columns} maxRows={full - 1} now={now} />;
 	} else if (view === 'pods') {
@@ -167,7 +169,7 @@ export function Screen(props: Props) {
 				</Box>
 			)}
 			{body}
-			{keys && <KeyHints view={view} details={details} back={back} />}
+			{keys && <KeyHints view={view} details={details} back={back} actions={actions} />}
 		</Box>
 	);
 }
