@@ -72,8 +72,8 @@ export function createRecordingPlayer(options: RecordingPlayerOptions): Recordin
 	const {recording, stores, now, speed} = options;
 	const {namespace, name} = recording.header;
 	const {entries} = recording;
-	// Times count from the recording's start (when the program started), else from its first line.
-	const firstAt = Date.parse(recording.header.startedAt) || (entries[0]?.at ?? 0);
+	// Times count from the first line: what the program saw first is there as the replay starts (a --once look).
+	const firstAt = entries[0]?.at ?? 0;
 	let startedAt = 0;
 	let next = 0;
 	let timer: NodeJS.Timeout | undefined;
