@@ -258,7 +258,7 @@ export const flagTable = {
 		value: 'S',
 		default: 'demo',
 		description:
-			"the simulator's scenario: `demo`, `fail`, `flaky`, `static`, `seed`, `unschedulable`, `image-pull`, `recreate`, `namespace` (the demo job among 200 others, shown as the table), `idle`, `quiet`",
+			"the simulator's scenario: `demo`, `fail`, `flaky`, `static`, `seed`, `unschedulable`, `image-pull`, `recreate`, `namespace` (the demo job among 200 others, shown as the table), `idle`, `quiet`, `empty` (no job until one is submitted; the default of `submit --demo`)",
 		see: ['the simulator', 'simulator.md'],
 	},
 	speed: {section: 'simulator', type: 'number', value: 'X', default: 1, description: "the simulator's time multiplier (`replay`: the recording's)"},

@@ -337,14 +337,6 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		backdateMs: 3_600_000,
 		manyJobs: {count: 40, changesPerSecond: 1, namespace: ['team-a-training', 'team-b-inference']},
 	},
-	empty: {
-		name: 'empty',
-		description:
-			'No job: the namespace waits for one to be created (`vcjob-watch submit`, a POST); the created job is then played as the demo plays its own, with its own name, tasks and containers.',
-		namespace,
-		jobName: '',
-		steps: [{holdMs: 3_600_000, job: 'absent'}],
-	},
 	quiet: {
 		name: 'quiet',
 		description:
@@ -352,6 +344,14 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.assign(Objec
 		namespace,
 		jobName: 'openmpi-quiet',
 		steps: quietSteps,
+	},
+	empty: {
+		name: 'empty',
+		description:
+			'No job: the namespace waits for one to be created (`vcjob-watch submit`, a POST); the created job is then played as the demo plays its own, with its own name, tasks and containers.',
+		namespace,
+		jobName: '',
+		steps: [{holdMs: 3_600_000, job: 'absent'}],
 	},
 });
 

@@ -252,7 +252,7 @@ describe('HTTP surface', () => {
 		await expect(startSimulator({scenario: 'nope'})).rejects.toThrow(/demo/);
 		await expect(startSimulator({scenario: 'constructor'})).rejects.toThrow(/Unknown scenario/);
 		expect(scenarios['toString']).toBeUndefined();
-		expect(scenarioNames).toEqual(['demo', 'fail', 'flaky', 'static', 'seed', 'unschedulable', 'image-pull', 'recreate', 'namespace', 'idle', 'quiet']);
+		expect(scenarioNames).toEqual(['demo', 'fail', 'flaky', 'static', 'seed', 'unschedulable', 'image-pull', 'recreate', 'namespace', 'idle', 'quiet', 'empty']);
 	});
 });
 
