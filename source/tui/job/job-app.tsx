@@ -41,9 +41,10 @@ type Props = {
 /** The live TUI: the watch state, the terminal's size, and the keys. */
 export function App({store, watcher, details, intervalMs, onQuit, source, notices: given = [], onBack, openLog, actions}: Props) {
 	const state = useJobView(store);
-	const acting = useJobActions(actions, `${state.namespace}/${state.name}`);
-	// The confirmation, or what came of the last action, stays in a line of its own at the top.
-	const notices = acting.line === undefined ? given : [...given, acting.line];
+	// The header names the namespace: the job's name is enough in the question.
+	const acting = useJobActions(actions, state.name);
+	// The confirmation, or what came of the last action, stays in lines of their own at the top.
+	const notices = acting.lines.length === 0 ? given : [...given, ...acting.lines];
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
 	const {isRawModeSupported} = useStdin();

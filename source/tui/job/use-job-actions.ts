@@ -17,15 +17,17 @@ export type JobActionsState = {
 	readonly offered: boolean;
 	/** The verb waiting for `y`. */
 	readonly confirming: ActionVerb | undefined;
-	/** The confirmation, or what came of the last action; undefined: nothing to say. */
-	readonly line: string | undefined;
+	/** The confirmation (two lines), or what came of the last action (one); none: nothing to say. */
+	readonly lines: readonly string[];
 	ask(verb: ActionVerb): void;
 	answer(send: boolean): void;
 };
 
-function question(verb: ActionVerb, job: string): string {
-	const what = verb === 'delete' ? 'Delete' : `${verb[0]!.toUpperCase()}${verb.slice(1)} (${commandOf[verb]})`;
-	return `${what} job ${job}? ${consequences[verb]}. y sends it, any other key cancels`;
+// The question and how to answer it come first, so that a narrow terminal cuts the consequence, not the key.
+function question(verb: ActionVerb, job: string): readonly string[] {
+	const what = verb === 'delete' ? 'Delete' : `${verb[0]!.toUpperCase()}${verb.slice(1)}`;
+	const how = verb === 'delete' ? 'Foreground' : commandOf[verb];
+	return [`${what} job ${job} (${how})? y sends it, any other key cancels`, consequences[verb]];
 }
 
 export function useJobActions(actions: ActionsPort | undefined, job: string): JobActionsState {
@@ -51,7 +53,7 @@ export function useJobActions(actions: ActionsPort | undefined, job: string): Jo
 	return {
 		offered: actions !== undefined && available !== false,
 		confirming,
-		line: confirming ? question(confirming, job) : said,
+		lines: confirming ? question(confirming, job) : said === undefined ? [] : [said],
 		ask(verb) {
 			setConfirming(verb);
 		},

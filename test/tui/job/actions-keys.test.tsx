@@ -49,7 +49,8 @@ describe('the keys that act on the job', () => {
 		await ready(app, 'the main view', shown);
 		await until(app, 'the act hint', () => (app.lastFrame() ?? '').includes('S R X T C D act'));
 		await press(app, 'X');
-		expect(app.lastFrame()).toContain('Restart (RestartJob) job default/mpi-demo? RestartJob deletes every pod, failed ones included');
+		expect(app.lastFrame()).toContain('Restart job mpi-demo (RestartJob)? y sends it, any other key cancels');
+		expect(app.lastFrame()).toContain('RestartJob deletes every pod, failed ones included');
 		expect(app.sent).toEqual([]);
 		await press(app, 'y');
 		await until(app, 'the answer', () => (app.lastFrame() ?? '').includes('restart sent'));
@@ -61,7 +62,7 @@ describe('the keys that act on the job', () => {
 		await ready(app, 'the main view', shown);
 		await until(app, 'the act hint', () => (app.lastFrame() ?? '').includes('S R X T C D act'));
 		await press(app, 'D');
-		expect(app.lastFrame()).toContain('Delete job default/mpi-demo?');
+		expect(app.lastFrame()).toContain('Delete job mpi-demo (Foreground)?');
 		await press(app, 'n');
 		expect(app.lastFrame()).toContain('delete cancelled: nothing sent');
 		// The key that cancelled did nothing else (n is no key of the view).
