@@ -6,6 +6,7 @@ import {createApiClient, type ApiClient} from '../api/client.js';
 import {busGroupVersionPath, commandName, commandOf, deleteJob, sendCommand, type ActionVerb, type CommandAction} from '../api/commands.js';
 import {jobPath} from '../api/paths.js';
 import {sanitize} from '../common/sanitize.js';
+import type {ActionsPort} from '../tui/job/use-job-actions.js';
 import {exitCodes} from './exit-codes.js';
 import type {Options} from './options.js';
 import {connect, type ClientOptions, type Io} from './session.js';
@@ -125,6 +126,14 @@ export function doneLine(done: ActionDone): string {
 	return done.action === 'delete'
 		? `job ${done.job} in namespace ${done.namespace} is being deleted: its pods first, then the job (Foreground)`
 		: `${done.action} sent to job ${done.job} in namespace ${done.namespace}${done.command ? ` (Command ${done.command})` : ''}`;
+}
+
+/** What the TUI's keys use: the server's answer, or what was done, as a line. */
+export function actionsPort(actions: JobActions): ActionsPort {
+	return {
+		commandsAvailable: async () => actions.commandsAvailable(),
+		perform: async verb => doneLine(await actions.perform(verb)),
+	};
 }
 
 const failureCodes: Readonly<Record<ActionFailureKind, number>> = {

@@ -7,8 +7,7 @@ import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
 import type {OpenLog} from '../../watch/log-follower.js';
 import type {ViewTui} from '../view-driver.js';
-import type {ActionsPort} from '../../tui/job/use-job-actions.js';
-import {doneLine, type JobActions} from '../actions.js';
+import {actionsPort, type JobActions} from '../actions.js';
 
 export type JobTuiParts = {
 	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
@@ -21,14 +20,6 @@ export type JobTuiParts = {
 	/** With --actions: the Commands and the deletion the keys send. */
 	readonly actions?: JobActions | undefined;
 };
-
-/** What the TUI's keys use: the server's answer, or what was done, as a line. */
-function actionsPort(actions: JobActions): ActionsPort {
-	return {
-		commandsAvailable: async () => actions.commandsAvailable(),
-		perform: async verb => doneLine(await actions.perform(verb)),
-	};
-}
 
 export function jobTui({watcher, details, intervalMs, withDetails, openLog, actions}: JobTuiParts): ViewTui<JobViewState> {
 	const port = actions && actionsPort(actions);

@@ -8,6 +8,7 @@ import type {JobSession} from '../../tui/namespace/use-job-session.js';
 import {createNamespaceWatcher, type ListOutcome, type NamespaceWatcher} from '../../watch/namespace-watcher.js';
 import {createNamespaceExits, type NamespaceExits} from '../../watch/namespace-exits.js';
 import {exitCodes, failedRequestExitCode} from '../exit-codes.js';
+import {actionsPort, createJobActions} from '../actions.js';
 import {createJobDriver} from '../job/driver.js';
 import type {Options} from '../options.js';
 import {evidenceDeadlineMs, type ClientOptions} from '../session.js';
@@ -60,6 +61,8 @@ export function createNamespaceDriver(options: NamespaceOptions, clientOptions: 
 			watcher: job.watcher,
 			details: job.details,
 			openLog: job.openLog,
+			// --actions: the keys act on the opened job too, over a client of their own (writes, never retried).
+			actions: options.actions ? actionsPort(createJobActions(createApiClient(clientOptions), {namespace, name})) : undefined,
 			close() {
 				sessions.delete(session);
 				job.stop();

@@ -93,6 +93,7 @@ export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, sourc
 				watcher={session.watcher}
 				details={session.details}
 				openLog={session.openLog}
+				actions={session.actions}
 				intervalMs={intervalMs}
 				source={source}
 				notices={notices}

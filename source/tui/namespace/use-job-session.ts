@@ -3,6 +3,7 @@ import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
 import type {JobViewStore} from '../../state/job-view-store.js';
 import type {OpenLog} from '../../watch/log-follower.js';
+import type {ActionsPort} from '../job/use-job-actions.js';
 
 /** One job watched for its own view: its loops and store, running until close(). */
 export type JobSession = {
@@ -12,6 +13,8 @@ export type JobSession = {
 	readonly details?: Pick<DetailsWatcher, 'setWanted' | 'pollNow'> | undefined;
 	/** The pods view's log (`l`); undefined with --no-details. */
 	readonly openLog?: OpenLog | undefined;
+	/** With --actions: the keys that act on this job; undefined, the view only watches. */
+	readonly actions?: ActionsPort | undefined;
 	close(): void;
 };
 

@@ -65,6 +65,23 @@ describe('--actions in the TUI', () => {
 		expect(sim.requests.filter(request => request.method !== 'GET')).toEqual([]);
 	});
 
+	test('a job opened from the namespace table with Enter: S y suspends it too', async () => {
+		const sim = await startSimulator({scenario: 'static', speed: 4});
+		const pty = runInPty(['-n', sim.scenario.namespace, '-s', sim.url, '--interval', '100ms', '--actions'], {columns: 120, rows: 40});
+		await pty.waitForScreen(/› openmpi-static\s+Running/);
+		pty.type('\r');
+		await pty.waitForScreen(/│ Running[\s\S]*Esc jobs[\s\S]*S R X T C D act/);
+		pty.type('S');
+		await pty.waitForScreen(/Suspend job openmpi-static \(AbortJob\)\? y sends it/);
+		pty.type('y');
+		await pty.waitForScreen(/AbortJob sent to job openmpi-static/);
+		await pty.waitForScreen(/│ Aborted/);
+		expect(sim.requests.filter(request => request.method === 'POST').map(request => request.path)).toEqual([commandsPath]);
+		// Back in the table, the job's row says it too.
+		pty.type('\u001B');
+		await pty.waitForScreen(/› openmpi-static\s+(!\s+)?Aborted/);
+	});
+
 	test('a server without the bus.volcano.sh group: one line says so and the keys are not offered', async () => {
 		const sim = await startSimulator({scenario: 'static', busGroup: false});
 		const pty = runInPty([...target(sim), '--poll', '--interval', '100ms', '--actions'], {columns: 120, rows: 40});
