@@ -28,7 +28,31 @@ export type RecordedEntry =
 	| {readonly at: number; readonly kind: 'podgroup'; readonly object: UnknownRecord}
 	/** No PodGroup under any name Volcano uses (not created yet, or deleted with a restarted job's pods). */
 	| {readonly at: number; readonly kind: 'podgroup-gone'}
-	| {readonly at: number; readonly kind: 'events'; readonly name: string; readonly object: UnknownRecord};
+	| {readonly at: number; readonly kind: 'events'; readonly name: string; readonly object: UnknownRecord}
+	| RecordedLog;
+
+/**
+ * One answer of a pod's log the program read: a tail (a failure's evidence), or what came of a followed log (the
+ * log view), whole lines each time. The bytes as received, not sanitised: that happens when they are shown.
+ */
+export type RecordedLog = {
+	readonly at: number;
+	readonly kind: 'log';
+	readonly pod: string;
+	/** The pod's uid by the newest pod list then: a pod re-created under its name has another log. */
+	readonly uid?: string;
+	readonly container: string;
+	readonly previous: boolean;
+	/** The query as asked (absent: not in it). */
+	readonly tailLines?: number;
+	readonly limitBytes?: number;
+	readonly timestamps?: true;
+	/** Part of a followed log: which stream (counted from 1), so that a stream reopened is told from the one before. */
+	readonly stream?: number;
+	/** UTF-8, or base64 when the bytes are not well-formed UTF-8 (`base64`). */
+	readonly text: string;
+	readonly base64?: true;
+};
 
 export type Recording = {
 	readonly header: RecordingHeader;
@@ -41,6 +65,41 @@ export type Recording = {
 export type RecordingProblem = {readonly problem: string};
 
 const objectKinds = new Set(['job', 'pods', 'podgroup', 'events']);
+
+/** Bytes as a log entry's text: UTF-8 when they are, else base64, so that nothing is changed on the way. */
+export function logText(bytes: Uint8Array): {readonly text: string; readonly base64?: true} {
+	try {
+		return {text: strictUtf8.decode(bytes)};
+	} catch {
+		return {text: Buffer.from(bytes).toString('base64'), base64: true};
+	}
+}
+
+/** A log entry's bytes, as received. */
+export function logBytes(entry: Pick<RecordedLog, 'text' | 'base64'>): Buffer {
+	return Buffer.from(entry.text, entry.base64 ? 'base64' : 'utf8');
+}
+
+const strictUtf8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true});
+
+function logEntryOf(at: number, entry: UnknownRecord): RecordedLog | undefined {
+	const {pod, uid, container, previous, tailLines, limitBytes, timestamps, stream, text, base64} = entry;
+	if (typeof pod !== 'string' || typeof container !== 'string' || typeof text !== 'string') return undefined;
+	const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined);
+	const numbers = {tailLines: count(tailLines), limitBytes: count(limitBytes), stream: count(stream)};
+	return {
+		at,
+		kind: 'log',
+		pod,
+		...(typeof uid === 'string' ? {uid} : {}),
+		container,
+		previous: previous === true,
+		...Object.fromEntries(Object.entries(numbers).filter(([, value]) => value !== undefined)),
+		...(timestamps === true ? {timestamps} : {}),
+		text,
+		...(base64 === true ? {base64} : {}),
+	};
+}
 
 function headerOf(line: string): RecordingHeader | undefined {
 	let value: unknown;
@@ -70,6 +129,7 @@ function entryOf(line: string): RecordedEntry | undefined {
 	const kind = entry?.['kind'];
 	if (!entry || typeof at !== 'number' || !Number.isFinite(at) || typeof kind !== 'string') return undefined;
 	if (kind === 'job-gone' || kind === 'podgroup-gone') return {at, kind};
+	if (kind === 'log') return logEntryOf(at, entry);
 	const object = asRecord(entry['object']);
 	if (!object || !objectKinds.has(kind)) return undefined;
 	if (kind === 'events') {

@@ -4,12 +4,16 @@ import {recordingFormat, recordingVersion, type RecordedEntry, type RecordingHea
 import {asArray, asRecord} from '../model/wire.js';
 import type {RawDetails} from '../watch/details-poller.js';
 import type {WatchEvent} from '../watch/job-watcher.js';
+import type {LogTap} from '../watch/log-tap.js';
+import {createLogRecorder} from './recorder-logs.js';
 
 export type Recorder = {
 	/** The job watcher's events: its answers, as the server sent them, and the job's deletion. */
 	job(event: WatchEvent): void;
 	/** The details loop's answers. */
 	details(answer: RawDetails): void;
+	/** The pod log answers read: failures' tails and followed logs. */
+	log: LogTap;
 };
 
 /** What says an object changed: its uid and resourceVersion (its whole text when it has none). */
@@ -54,8 +58,11 @@ export function createRecorder(
 		return true;
 	};
 
+	// Each pod's uid by the newest pod list: a log read is of that pod.
+	let uids = new Map<string, string>();
 	line(recordingHeader(target, now()));
 	return {
+		log: createLogRecorder(line, now, pod => uids.get(pod)),
 		job(event) {
 			if (event.type === 'job') {
 				if (changed('job', versionOf(event.raw))) line({at: event.at, kind: 'job', object: event.raw});
@@ -68,6 +75,13 @@ export function createRecorder(
 			const at = now();
 			switch (answer.part) {
 				case 'pods': {
+					uids = new Map(
+						asArray(answer.raw['items'], Number.POSITIVE_INFINITY).flatMap(item => {
+							const metadata = asRecord(asRecord(item)?.['metadata']);
+							const [name, uid] = [metadata?.['name'], metadata?.['uid']];
+							return typeof name === 'string' && typeof uid === 'string' ? [[name, uid] as const] : [];
+						}),
+					);
 					if (changed('pods', itemsVersion(answer.raw))) line({at, kind: 'pods', object: answer.raw});
 					break;
 				}

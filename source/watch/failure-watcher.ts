@@ -10,6 +10,7 @@ import type {Job} from '../model/job.js';
 import {timeOf} from '../model/wire.js';
 import type {DetailsWatcher} from './details-poller.js';
 import type {JobWatcher} from './job-watcher.js';
+import {tapLogReads, type LogTap} from './log-tap.js';
 
 // The most extra reads of a tail that a line longer than the byte limit cut short.
 const maxLongLineTries = 4;
@@ -65,6 +66,8 @@ export type FailureWatcherOptions = {
 	/** Records kept, newest first dropped last. */
 	readonly maxRecords?: number;
 	readonly now?: () => number;
+	/** Told of each log answer as received (--record). */
+	readonly onLog?: LogTap;
 };
 
 export type FailureWatcher = {
@@ -127,7 +130,7 @@ export function createFailureWatcher(options: FailureWatcherOptions): FailureWat
 	};
 
 	const read = async (record: FailureRecord, previous: boolean, tailLines: number) =>
-		readPodLogTail(options.api, {
+		readPodLogTail(tapLogReads(options.api, record.pod, options.onLog), {
 			namespace: options.namespace,
 			pod: record.pod,
 			container: record.container!,

@@ -4,6 +4,7 @@ import type {ApiClient} from '../api/client.js';
 import {followPodLog, logTimeNanos, sinceTimeOf, type FollowedLine} from '../api/pod-log-stream.js';
 import {createListeners} from '../common/listeners.js';
 import {sleep as realSleep, type Sleep} from '../common/sleep.js';
+import {tapLogReads, type LogTap} from './log-tap.js';
 import {refusedDelayMs, retryDelayMs, type RetrySettings} from './retry-policy.js';
 
 /** What the log view shows. */
@@ -50,6 +51,8 @@ export type LogFollowerOptions = {
 	readonly random?: () => number;
 	/** Runs `run` after ms and returns its cancel: how notifications are batched (tests pass their own). */
 	readonly schedule?: (run: () => void, ms: number) => () => void;
+	/** Told of what each stream brings, as received (--record). */
+	readonly onLog?: LogTap;
 };
 
 export const defaultFollowTailLines = 100;
@@ -88,7 +91,8 @@ export function logOpener(options: Omit<LogFollowerOptions, 'pod' | 'container'>
  * tailLines=0 (nothing twice, the gap lost). A failure is retried with the watch's backoff; a 403 or 404 ends it.
  */
 export function createLogFollower(options: LogFollowerOptions): LogFollower {
-	const {api, namespace, pod, container} = options;
+	const {namespace, pod, container} = options;
+	const api = tapLogReads(options.api, pod, options.onLog);
 	const tailLines = options.tailLines ?? defaultFollowTailLines;
 	const maxLines = Math.max(1, options.maxLines ?? defaultFollowMaxLines);
 	const sleep = options.sleep ?? realSleep;

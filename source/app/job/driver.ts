@@ -95,10 +95,11 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 				jobWatcher: watcher,
 				details,
 				logLines: options.logLines,
+				...(recorder ? {onLog: recorder.log} : {}),
 			})
 		: undefined;
 	// A pod's log, followed only while the log view shows it.
-	const openLog = options.details ? logOpener({api: createApiClient(clientOptions), namespace: job.namespace}) : undefined;
+	const openLog = options.details ? logOpener({api: createApiClient(clientOptions), namespace: job.namespace, ...(recorder ? {onLog: recorder.log} : {})}) : undefined;
 	// Only the job's coordinates: the writers spread them into every line.
 	const ref = {namespace: job.namespace, name: job.name};
 

@@ -38,7 +38,7 @@ describe('--record and replay', () => {
 			.split('\n')
 			.map(line => JSON.parse(line) as Record<string, any>);
 		expect(header).toMatchObject({format: 'vcjob-watch-recording', version: 1, namespace: sim.scenario.namespace, name: sim.scenario.jobName});
-		expect(new Set(entries.map(entry => entry['kind']))).toEqual(new Set(['job', 'pods', 'podgroup', 'podgroup-gone', 'events']));
+		expect(new Set(entries.map(entry => entry['kind']))).toEqual(new Set(['job', 'pods', 'podgroup', 'podgroup-gone', 'events', 'log']));
 		const versions = entries.filter(entry => entry['kind'] === 'job').map(entry => String(entry['object'].metadata.resourceVersion));
 		// A version polled again and again is written once.
 		expect(new Set(versions).size).toBe(versions.length);
