@@ -1,8 +1,9 @@
-import type {RecordedEntry, Recording} from '../model/recording.js';
+import type {RecordedEntry, RecordedLog, Recording} from '../model/recording.js';
 import type {Now} from './apiserver/clock.js';
 import {kinds, type CollectionResource} from './apiserver/kinds.js';
 import type {ObjectStore} from './apiserver/object-store.js';
 import {storeRendered} from './cluster-api.js';
+import {createRecordedLogs, type RecordedLogs} from './recorded-logs.js';
 import type {Scenario} from './scenarios.js';
 
 // Serves a recording (`vcjob-watch replay`): the job, its pods, PodGroup and events written into the API server's
@@ -22,6 +23,8 @@ export type RecordingPlayer = {
 	start(): void;
 	/** Writes what has fallen due on the clock (it may be injected). */
 	tick(): void;
+	/** The pod logs the program read, served from their recorded times. */
+	readonly logs: Pick<RecordedLogs, 'serve'>;
 	close(): void;
 };
 
@@ -78,6 +81,7 @@ export function createRecordingPlayer(options: RecordingPlayerOptions): Recordin
 	let next = 0;
 	let timer: NodeJS.Timeout | undefined;
 	let closed = false;
+	const logs = createRecordedLogs({namespace, pods: stores.pods, all: entries.filter((entry): entry is RecordedLog => entry.kind === 'log')});
 
 	function store(resource: 'pods' | 'events' | 'podgroups', object: Record<string, unknown>): string {
 		return storeRendered(stores[resource], resource, {body: object, labels: labelsOf(object), fields: fieldsOf(resource, object, namespace)});
@@ -134,6 +138,11 @@ export function createRecordingPlayer(options: RecordingPlayerOptions): Recordin
 			case 'events': {
 				// Events age out on their own: one missing from a later list is not taken away.
 				for (const item of itemsOf(entry.object)) store('events', item);
+				return;
+			}
+
+			case 'log': {
+				logs.add(entry);
 			}
 		}
 	}
@@ -167,9 +176,11 @@ export function createRecordingPlayer(options: RecordingPlayerOptions): Recordin
 			tick();
 		},
 		tick,
+		logs,
 		close() {
 			closed = true;
 			clearTimeout(timer);
+			logs.close();
 		},
 	};
 }

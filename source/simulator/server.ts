@@ -350,7 +350,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		}
 
 		if (route.kind === 'log') {
-			podLogs.serve({namespace: route.namespace, name: route.name, query: url.searchParams, response, sendJson, onStatus: setStatus});
+			// A recording's logs are those the program read, not the cluster model's.
+			(recorded?.logs ?? podLogs).serve({namespace: route.namespace, name: route.name, query: url.searchParams, response, sendJson, onStatus: setStatus});
 			return;
 		}
 
