@@ -467,6 +467,33 @@ const shots = [
 		},
 	},
 	{
+		name: 'actions',
+		caption: 'with --actions: S and y suspended the job (AbortJob: Aborting, Aborted), then R and y resumed it (ResumeJob: Restarting)',
+		scenario: 'demo',
+		args: ['--actions'],
+		async drive(ctx) {
+			await walk(ctx, range(0, 5));
+			await settle(ctx);
+			ctx.run.key('S');
+			await ctx.run.wait(s => text(s).includes('y sends it'), {label: 'the question for S'});
+			ctx.run.key('y');
+			// The simulator's controller takes the Command on its own; the steps after it are driven from here.
+			await ctx.run.wait(s => text(s).includes('AbortJob sent') && text(s).includes('│ Aborting'), {label: 'Aborting', timeoutMs: 15_000});
+			// Its pods take a moment to go, as on a cluster.
+			await sleep(2000);
+			ctx.sim.advance();
+			await ctx.run.wait(s => text(s).includes('│ Aborted'), {label: 'Aborted', timeoutMs: 15_000});
+			await settle(ctx);
+			ctx.run.key('R');
+			await ctx.run.wait(s => text(s).includes('y sends it'), {label: 'the question for R'});
+			ctx.run.key('y');
+			return ctx.run.hold(s => text(s).includes('ResumeJob sent') && text(s).includes('│ Restarting') && text(s).includes('CommandIssued'), {
+				label: 'Restarting, with the line saying what was sent',
+				timeoutMs: 15_000,
+			});
+		},
+	},
+	{
 		name: 'retrying',
 		caption: 'the server fails (503, then an nginx 502 page): retrying with backoff, the last job kept',
 		scenario: 'demo',
