@@ -197,7 +197,9 @@ export function createActionsApi(options: ActionsOptions): ActionsApi {
 	function deleteJob(namespace: string, name: string): Reply {
 		if (options.forbidden.includes('jobs/delete')) return forbidden('delete', 'jobs', 'batch.volcano.sh', namespace, name);
 		const job = target(namespace, name);
-		if (!job || deleted) return notFound(`jobs.batch.volcano.sh "${name}" not found`);
+		if (!job) return notFound(`jobs.batch.volcano.sh "${name}" not found`);
+		// Already being deleted: kube-apiserver answers with the object as it is, its deletionTimestamp unchanged.
+		if (deleted) return {status: 200, body: player.document};
 		deleted = true;
 		player.play(deletionSteps(job), new Date());
 		return {status: 200, body: player.document};

@@ -1,5 +1,5 @@
 import {clusterDiscovery, clusterRequestOf, type ClusterRequest} from './cluster-api.js';
-import {rootDiscovery, type LocalEnd} from './discovery.js';
+import {rootDiscovery, type DiscoveryOptions, type LocalEnd} from './discovery.js';
 
 // What a request's path asks for, apart from the collections (apiserver/kinds.ts matches those).
 
@@ -56,7 +56,7 @@ export type Route =
 	| {readonly kind: 'log'; readonly namespace: string; readonly name: string};
 
 /** What a path other than a collection's asks for; undefined when no service publishes it. */
-export function routeOf(pathname: string, socket: LocalEnd): Route | undefined {
+export function routeOf(pathname: string, socket: LocalEnd, discovery: DiscoveryOptions): Route | undefined {
 	const job = jobPathPattern.exec(pathname);
 	if (job) return {kind: 'job', namespace: decode(job[1]!), name: decode(job[2]!)};
 	const log = podLogPattern.exec(pathname);
@@ -64,8 +64,8 @@ export function routeOf(pathname: string, socket: LocalEnd): Route | undefined {
 	if (logNamespace !== undefined && logName !== undefined) return {kind: 'log', namespace: logNamespace, name: logName};
 	const bare = pathname.replace(/\/$/, '');
 	if (bare === groupVersionPath) return {kind: 'discovery', body: resourceList};
-	const discovery = clusterDiscovery.get(bare) ?? rootDiscovery(bare, socket);
-	if (discovery) return {kind: 'discovery', body: discovery};
+	const document = clusterDiscovery.get(bare) ?? rootDiscovery(bare, socket, discovery);
+	if (document) return {kind: 'discovery', body: document};
 	const request = clusterRequestOf(pathname);
 	return request?.name === undefined ? undefined : {kind: 'cluster', request: {...request, name: request.name}};
 }

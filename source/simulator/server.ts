@@ -298,7 +298,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		}
 
 		const collection = matchCollectionPath(pathname);
-		const route = collection ? undefined : routeOf(pathname, request.socket);
+		const route = collection ? undefined : routeOf(pathname, request.socket, {busGroup: options.busGroup ?? true});
 		const acting = actions.owns(method, pathname);
 		if (!route && !collection && !acting) {
 			// Huawei Cloud's API gateway answers for paths no service publishes.

@@ -57,8 +57,10 @@ async function events(simulator: Simulator): Promise<Json[]> {
 }
 
 describe('Commands', () => {
-	it('serves the bus group in discovery', async () => {
+	it('serves the bus group in discovery, listed in /apis with the others', async () => {
 		const simulator = await start();
+		const groups = (await getJson(`${simulator.url}/apis`)).body['groups'] as Json[];
+		expect(groups.map(group => group['name'])).toContain('bus.volcano.sh');
 		const list = await getJson(`${simulator.url}${busPath}`);
 		expect(list.status).toBe(200);
 		expect(list.body).toMatchObject({kind: 'APIResourceList', groupVersion: 'bus.volcano.sh/v1alpha1', resources: [{name: 'commands', kind: 'Command'}]});
@@ -156,12 +158,27 @@ describe('delete', () => {
 		expect(await pods(simulator)).toEqual([]);
 		expect((await getJson(jobUrl(simulator), {method: 'DELETE'})).status).toBe(404);
 	});
+
+	it('a second DELETE while the job is being deleted: 200 with the object, its deletionTimestamp unchanged', async () => {
+		// At speed 1 its pods take seconds to go: the job is still there for the second DELETE.
+		const simulator = await start({speed: 1});
+		const first = await getJson(jobUrl(simulator), {method: 'DELETE', body: JSON.stringify({kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground'})});
+		const marked = first.body['metadata'].deletionTimestamp as string;
+		// Its clock has whole seconds: a second later, a new deletion would carry another time.
+		await sleep(1100);
+		const second = await getJson(jobUrl(simulator), {method: 'DELETE'});
+		expect(second.status).toBe(200);
+		expect(second.body).toMatchObject({kind: 'Job', metadata: {name: simulator.scenario.jobName, deletionTimestamp: marked, finalizers: ['foregroundDeletion']}});
+	});
 });
 
 describe('refusals', () => {
 	it('without the bus group: 404 on its discovery and its paths', async () => {
 		const simulator = await start({busGroup: false});
 		expect((await getJson(`${simulator.url}${busPath}`)).status).toBe(404);
+		expect((await getJson(`${simulator.url}/apis/bus.volcano.sh`)).status).toBe(404);
+		const groups = (await getJson(`${simulator.url}/apis`)).body['groups'] as Json[];
+		expect(groups.map(group => group['name'])).toEqual(['batch.volcano.sh', 'scheduling.volcano.sh']);
 		const answer = await post(simulator, 'AbortJob');
 		expect(answer.status).toBe(404);
 		expect(answer.body).toMatchObject({kind: 'Status', code: 404});

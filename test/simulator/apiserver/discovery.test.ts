@@ -36,6 +36,11 @@ describe('discovery', () => {
 				preferredVersion: {groupVersion: 'batch.volcano.sh/v1alpha1', version: 'v1alpha1'},
 			},
 			{
+				name: 'bus.volcano.sh',
+				versions: [{groupVersion: 'bus.volcano.sh/v1alpha1', version: 'v1alpha1'}],
+				preferredVersion: {groupVersion: 'bus.volcano.sh/v1alpha1', version: 'v1alpha1'},
+			},
+			{
 				name: 'scheduling.volcano.sh',
 				versions: [{groupVersion: 'scheduling.volcano.sh/v1beta1', version: 'v1beta1'}],
 				preferredVersion: {groupVersion: 'scheduling.volcano.sh/v1beta1', version: 'v1beta1'},
@@ -44,6 +49,8 @@ describe('discovery', () => {
 
 		const batch = await get(simulator, '/apis/batch.volcano.sh');
 		expect(batch.body).toEqual({kind: 'APIGroup', apiVersion: 'v1', ...groups.body.groups[0]});
+		const bus = await get(simulator, '/apis/bus.volcano.sh');
+		expect(bus.body).toEqual({kind: 'APIGroup', apiVersion: 'v1', ...groups.body.groups[1]});
 		expect((await get(simulator, '/apis/nope.example.com')).body.error_code).toBe('APIGW.0101');
 	});
 
@@ -53,7 +60,7 @@ describe('discovery', () => {
 			...(await get(simulator, '/api')).body.versions.map((version: string) => `/api/${version}`),
 			...(await get(simulator, '/apis')).body.groups.flatMap((group: Json) => group.versions.map((version: Json) => `/apis/${version.groupVersion}`)),
 		];
-		expect(paths).toEqual(['/api/v1', '/apis/batch.volcano.sh/v1alpha1', '/apis/scheduling.volcano.sh/v1beta1']);
+		expect(paths).toEqual(['/api/v1', '/apis/batch.volcano.sh/v1alpha1', '/apis/bus.volcano.sh/v1alpha1', '/apis/scheduling.volcano.sh/v1beta1']);
 		for (const listPath of paths) {
 			const {status, body} = await get(simulator, listPath);
 			expect([listPath, status, body.kind, body.groupVersion]).toEqual([listPath, 200, 'APIResourceList', listPath.replace(/^\/apis?\//, '')]);
