@@ -235,12 +235,12 @@ const jobChecks: Record<JobAction, JobCheck> = {
 	'close-log': logClosed,
 	'main-view': (_, __, after) => expect(after).toBe('main'),
 	jobs: app => expect(app.backs()).toBe(1),
-	suspend: asked('Suspend (AbortJob) job default/mpi-demo?'),
-	resume: asked('Resume (ResumeJob) job default/mpi-demo?'),
-	restart: asked('Restart (RestartJob) job default/mpi-demo? RestartJob deletes every pod, failed ones included'),
-	terminate: asked('Terminate (TerminateJob) job default/mpi-demo?'),
-	complete: asked('Complete (CompleteJob) job default/mpi-demo?'),
-	delete: asked('Delete job default/mpi-demo?'),
+	suspend: asked('Suspend job mpi-demo (AbortJob)? y sends it'),
+	resume: asked('Resume job mpi-demo (ResumeJob)? y sends it'),
+	restart: asked('RestartJob deletes every pod, failed ones included'),
+	terminate: asked('Terminate job mpi-demo (TerminateJob)? y sends it'),
+	complete: asked('Complete job mpi-demo (CompleteJob)? y sends it'),
+	delete: asked('Delete job mpi-demo (Foreground)? y sends it'),
 };
 
 /**
