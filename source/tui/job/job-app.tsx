@@ -43,8 +43,9 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 	const state = useJobView(store);
 	// The header names the namespace: the job's name is enough in the question.
 	const acting = useJobActions(actions, state.name);
+	const notices = given;
 	// The confirmation, or what came of the last action, stays in lines of their own at the top.
-	const notices = acting.lines.length === 0 ? given : [...given, ...acting.lines];
+	const topLines = given.length + acting.lines.length;
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
 	const {isRawModeSupported} = useStdin();
@@ -56,7 +57,7 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 	const [logTarget, setLogTarget] = useState<LogTarget>();
 	const [top, setTop] = useState<ScrollTop>(0);
 	const withDetails = details !== undefined;
-	const plan = planScreen(state, {columns, rows: rows - notices.length, details: withDetails});
+	const plan = planScreen(state, {columns, rows: rows - topLines, details: withDetails});
 	useDetailsDemand(details, wantedFor(view, plan, withDetails));
 	// The log is followed only while its view is open: closing it, however, stops the follower.
 	// The help over the log keeps it: ? again comes back to the same stream.
@@ -77,7 +78,7 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 	};
 
 	const scroll = (action: ScrollAction) => {
-		const page = fullViewRows(rows, notices.length) - 1;
+		const page = fullViewRows(rows, topLines) - 1;
 		const now = minuteOf(state.now);
 		const count =
 			view === 'log' && logTarget
@@ -173,6 +174,7 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 			details={withDetails}
 			source={source}
 			notices={notices}
+			actionLines={acting.lines}
 			back={onBack !== undefined}
 			actions={acting.offered}
 			selectedPod={selectedPod}

@@ -5,6 +5,7 @@ import type {JobViewState} from '../../state/job-view.js';
 import {LinkStatusLine} from '../kit/link-status.js';
 import {EventsPanel} from './panels/events-panel.js';
 import {Header} from './panels/header.js';
+import type {ActionLine} from './use-job-actions.js';
 import {HelpOverlay, helpOverlayHeight, KeyHints} from './help-overlay.js';
 import {fullViewRows} from './layout.js';
 import {summaryText} from './failures/failure-text.js';
@@ -21,7 +22,7 @@ import {PoliciesTable} from './panels/policies-table.js';
 import {RecentChanges} from './panels/recent-changes.js';
 import {planScreen, type View} from './screen-plan.js';
 import {TasksTable} from './panels/tasks-table.js';
-import {useTheme} from '../kit/theme.js';
+import {useTheme, type Style, type Theme} from '../kit/theme.js';
 import {TimelinePanel} from './panels/timeline-panel.js';
 
 type Props = {
@@ -40,6 +41,8 @@ type Props = {
 	readonly source?: string | undefined;
 	/** Warnings that stay on screen, e.g. TLS verification is off. */
 	readonly notices?: readonly string[];
+	/** The actions' confirmation, or what came of the last one, below the notices. */
+	readonly actionLines?: readonly ActionLine[];
 	/** Opened from the namespace's table: Esc goes back to it. */
 	readonly back?: boolean;
 	/** The keys that act on the job are offered (--actions). */
@@ -59,16 +62,22 @@ function failedPods(state: JobViewState): ReadonlyMap<string, number> {
 	return counts;
 }
 
+/** How each action line looks: the question stands out, what was done is fine, what failed is an error. */
+function actionTones(theme: Theme): Record<ActionLine['tone'], Style> {
+	return {ask: theme.warning, done: theme.ok, failed: theme.error, note: theme.muted};
+}
+
 /** The whole frame, from the watch state alone: no hooks but the theme, so a test renders any state. */
 export function Screen(props: Props) {
-	const {state, intervalMs, columns, rows, view = 'main', helpFrom = 'main', keys = true, details = true, source, notices = [], back = false, top = 0, actions = false} = props;
+	const {state, intervalMs, columns, rows, view = 'main', helpFrom = 'main', keys = true, details = true, source, notices = [], actionLines = [], back = false, top = 0, actions = false} = props;
 	const theme = useTheme();
 	const {job, highlights} = state;
 	// Ages are shown in whole minutes, computed from the same minute: an idle screen redraws once a minute.
 	const now = minuteOf(state.now);
-	const plan = planScreen(state, {columns, rows: rows - notices.length, details});
+	const topLines = notices.length + actionLines.length;
+	const plan = planScreen(state, {columns, rows: rows - topLines, details});
 	const {layout} = plan;
-	const full = fullViewRows(rows, notices.length);
+	const full = fullViewRows(rows, topLines);
 	const retries = job ? {count: job.retryCount, max: job.maxRetry} : undefined;
 	const pods = state.details.pods.status === 'ok' || state.details.pods.status === 'error' ? state.details.pods.value : undefined;
 	const timeline = () => buildTimeline(job, state.seenPhases, now);
@@ -146,6 +155,12 @@ export function Screen(props: Props) {
 			{notices.map(notice => (
 				<Text key={notice} wrap="truncate-end" {...theme.error}>
 					⚠ {notice}
+				</Text>
+			))}
+			{actionLines.map(line => (
+				<Text key={line.text} wrap="truncate-end" {...actionTones(theme)[line.tone]}>
+					{line.tone === 'failed' ? '⚠ ' : ''}
+					{line.text}
 				</Text>
 			))}
 			<LinkStatusLine {...state} intervalMs={intervalMs} source={source} />

@@ -12,28 +12,34 @@ export type ActionsPort = {
 	perform(verb: ActionVerb): Promise<string>;
 };
 
+/** A line of the actions: the question (ask), what came of it (done, failed), or a note. */
+export type ActionLine = {readonly text: string; readonly tone: 'ask' | 'done' | 'failed' | 'note'};
+
 export type JobActionsState = {
 	/** The keys are offered: --actions, and the server takes Commands (or has not said yet). */
 	readonly offered: boolean;
 	/** The verb waiting for `y`. */
 	readonly confirming: ActionVerb | undefined;
 	/** The confirmation (two lines), or what came of the last action (one); none: nothing to say. */
-	readonly lines: readonly string[];
+	readonly lines: readonly ActionLine[];
 	ask(verb: ActionVerb): void;
 	answer(send: boolean): void;
 };
 
 // The question and how to answer it come first, so that a narrow terminal cuts the consequence, not the key.
-function question(verb: ActionVerb, job: string): readonly string[] {
+function question(verb: ActionVerb, job: string): readonly ActionLine[] {
 	const what = verb === 'delete' ? 'Delete' : `${verb[0]!.toUpperCase()}${verb.slice(1)}`;
 	const how = verb === 'delete' ? 'Foreground' : commandOf[verb];
-	return [`${what} job ${job} (${how})? y sends it, any other key cancels`, consequences[verb]];
+	return [
+		{text: `${what} job ${job} (${how})? y sends it, any other key cancels`, tone: 'ask'},
+		{text: consequences[verb], tone: 'note'},
+	];
 }
 
 export function useJobActions(actions: ActionsPort | undefined, job: string): JobActionsState {
 	const [available, setAvailable] = useState<boolean>();
 	const [confirming, setConfirming] = useState<ActionVerb>();
-	const [said, setSaid] = useState<string>();
+	const [said, setSaid] = useState<ActionLine>();
 	useEffect(() => {
 		if (!actions) return;
 		let live = true;
@@ -41,7 +47,7 @@ export function useJobActions(actions: ActionsPort | undefined, job: string): Jo
 			yes => {
 				if (!live) return;
 				setAvailable(yes);
-				if (!yes) setSaid("no actions: the server has no bus.volcano.sh API (Volcano's Commands)");
+				if (!yes) setSaid({text: "no actions: the server has no bus.volcano.sh API (Volcano's Commands)", tone: 'note'});
 			},
 			() => {},
 		);
@@ -61,14 +67,14 @@ export function useJobActions(actions: ActionsPort | undefined, job: string): Jo
 			const verb = confirming;
 			setConfirming(undefined);
 			if (!send || !verb || !actions) {
-				setSaid(verb ? `${verb} cancelled: nothing sent` : undefined);
+				setSaid(verb ? {text: `${verb} cancelled: nothing sent`, tone: 'note'} : undefined);
 				return;
 			}
 
-			setSaid(`${verb}: sending…`);
+			setSaid({text: `${verb}: sending…`, tone: 'note'});
 			actions.perform(verb).then(
-				line => setSaid(line),
-				(error: unknown) => setSaid(`${verb} not done: ${error instanceof Error ? error.message : String(error)}`),
+				line => setSaid({text: line, tone: 'done'}),
+				(error: unknown) => setSaid({text: `${verb} not done: ${error instanceof Error ? error.message : String(error)}`, tone: 'failed'}),
 			);
 		},
 	};

@@ -11,12 +11,13 @@ import {fakeWatcher, press, pressIdle, ready, runningJob, until} from '../../hel
 // The keys that act on the job: none without --actions (a pane left open never changes a job by a stray key),
 // and with it each behind a confirmation line that only `y` answers.
 
-function setup(options: {actions?: boolean; available?: boolean} = {}) {
+function setup(options: {actions?: boolean; available?: boolean; refuse?: string} = {}) {
 	const sent: ActionVerb[] = [];
 	const port: ActionsPort = {
 		commandsAvailable: async () => options.available ?? true,
 		async perform(verb) {
 			sent.push(verb);
+			if (options.refuse) throw new Error(options.refuse);
 			return `${verb} sent`;
 		},
 	};
@@ -55,6 +56,18 @@ describe('the keys that act on the job', () => {
 		await press(app, 'y');
 		await until(app, 'the answer', () => (app.lastFrame() ?? '').includes('restart sent'));
 		expect(app.sent).toEqual(['restart']);
+		// Done is no warning: the line says so without the ⚠ of a notice.
+		expect(app.lastFrame()).toMatch(/^restart sent$/m);
+	});
+
+	test('refused: why, marked ⚠', async () => {
+		const app = setup({refuse: '403 Forbidden: cannot create commands.bus.volcano.sh'});
+		await ready(app, 'the main view', shown);
+		await until(app, 'the act hint', () => (app.lastFrame() ?? '').includes('S R X T C D act'));
+		await press(app, 'S');
+		await press(app, 'y');
+		await until(app, 'the refusal', () => (app.lastFrame() ?? '').includes('suspend not done'));
+		expect(app.lastFrame()).toMatch(/^⚠ suspend not done: 403 Forbidden: cannot create commands\.bus\.volcano\.sh$/m);
 	});
 
 	test('any other key cancels: nothing sent, and it says so', async () => {
