@@ -124,7 +124,15 @@ const expectations: Array<[string, Expected]> = [
 	],
 	[
 		'kubernetes/500-internal-error.json',
-		{category: 'server', summary: '500 InternalError: Internal error occurred: etcdserver: request timed out', status: 500, reason: 'InternalError', retryable: true},
+		{
+			category: 'server',
+			summary: '500 InternalError: Internal error occurred: etcdserver: request timed out',
+			status: 500,
+			reason: 'InternalError',
+			retryable: true,
+			// The Status's details.causes, as it sent them.
+			causes: [{message: 'etcdserver: request timed out'}],
+		},
 	],
 	[
 		'kubernetes/503-service-unavailable.json',
