@@ -41,7 +41,7 @@ export type PodLogExchange = {
 	readonly onStatus: (status: number) => void;
 };
 
-type Query = {
+export type LogQuery = {
 	readonly container: string;
 	readonly previous: boolean;
 	readonly follow: boolean;
@@ -59,7 +59,8 @@ const followPollMs = 50;
 const badRequest = (message: string): Reply => ({status: 400, body: statusBody(400, {message})});
 
 // The API server's query conversion: a bool is false only for 0, f and false (any case), an int64 must parse.
-function readQuery(query: URLSearchParams): Query | Reply {
+/** A log request's query as kube-apiserver parses it, or its 400; then checkLogQuery for its 422. */
+export function readLogQuery(query: URLSearchParams): LogQuery | Reply {
 	const flag = (name: string) => {
 		const value = query.get(name);
 		return value !== null && !['0', 'f', 'false'].includes(value.toLowerCase());
@@ -91,7 +92,8 @@ function readQuery(query: URLSearchParams): Query | Reply {
 }
 
 // ValidatePodLogOptions.
-function invalid(name: string, query: Query): Reply | undefined {
+/** What PodLogOptions validation refuses (422 with causes), as kube-apiserver says it. */
+export function checkLogQuery(name: string, query: LogQuery): Reply | undefined {
 	const both = query.sinceSeconds !== undefined && query.sinceTime !== undefined;
 	const causes: Array<{reason: string; message: string; field: string}> = [
 		...(query.tailLines !== undefined && query.tailLines < 0 ? [['tailLines', query.tailLines, 'must be greater than or equal to 0'] as const] : []),
@@ -207,13 +209,13 @@ export function createPodLogs(options: PodLogOptions): PodLogs {
 			return;
 		}
 
-		const query = readQuery(exchange.query);
+		const query = readLogQuery(exchange.query);
 		if ('status' in query) {
 			exchange.sendJson(query);
 			return;
 		}
 
-		const refusal = invalid(name, query);
+		const refusal = checkLogQuery(name, query);
 		if (refusal) {
 			exchange.sendJson(refusal);
 			return;
@@ -255,7 +257,7 @@ export function createPodLogs(options: PodLogOptions): PodLogs {
 		stream(exchange, query, run);
 	}
 
-	function stream(exchange: PodLogExchange, query: Query, run: ContainerRun | undefined): void {
+	function stream(exchange: PodLogExchange, query: LogQuery, run: ContainerRun | undefined): void {
 		const {response} = exchange;
 		let left = query.limitBytes ?? Number.POSITIVE_INFINITY;
 		let sentUpTo = Number.NEGATIVE_INFINITY;

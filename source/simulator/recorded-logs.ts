@@ -3,7 +3,7 @@ import {logBytes, type RecordedLog} from '../model/recording.js';
 import type {ObjectStore} from './apiserver/object-store.js';
 import {rfc3339Nano} from './cluster/pods/pod-log.js';
 import {statusBody} from './faults.js';
-import type {PodLogExchange} from './pod-log-api.js';
+import {checkLogQuery, readLogQuery, type LogQuery, type PodLogExchange} from './pod-log-api.js';
 
 // The pod logs of a recording (`vcjob-watch replay`), served at /api/v1/namespaces/NS/pods/NAME/log: the answers
 // the program read, each from its recorded time. A tail asked again with the same query gets the same bytes; any
@@ -59,36 +59,6 @@ function splitLines(entry: RecordedLog, stamped: boolean): Line[] {
 		const stamp = stamped ? stampPrefix.exec(bytes.subarray(0, 40).toString('latin1')) : null;
 		return stamp ? {bytes: bytes.subarray(stamp[0].length), time: stamp[1]!} : {bytes, time};
 	});
-}
-
-type Query = {
-	readonly container: string;
-	readonly previous: boolean;
-	readonly follow: boolean;
-	readonly timestamps: boolean;
-	readonly tailLines?: number;
-	readonly limitBytes?: number;
-	readonly sinceTime?: number;
-};
-
-function readQuery(query: URLSearchParams): Query {
-	const flag = (name: string) => ['1', 't', 'true'].includes((query.get(name) ?? '').toLowerCase());
-	const count = (name: string) => {
-		const value = Number(query.get(name) ?? Number.NaN);
-		return Number.isInteger(value) && value >= 0 ? {[name]: value} : {};
-	};
-
-	const sinceTime = Date.parse(query.get('sinceTime') ?? '');
-	return {
-		container: query.get('container') ?? '',
-		previous: flag('previous'),
-		follow: flag('follow'),
-		timestamps: flag('timestamps'),
-		...count('tailLines'),
-		...count('limitBytes'),
-		// The API server passes sinceTime on to the second.
-		...(Number.isNaN(sinceTime) ? {} : {sinceTime: Math.floor(sinceTime / 1000) * 1000}),
-	};
 }
 
 export function createRecordedLogs(options: {
@@ -149,7 +119,7 @@ export function createRecordedLogs(options: {
 	const uidNow = (pod: string) => pods.get(namespace, pod)?.uid;
 
 	/** The tail that answers this query: the same query's latest fallen due, else its first in the recording. */
-	function recordedTail(pod: string, query: Query): RecordedLog | undefined {
+	function recordedTail(pod: string, query: LogQuery): RecordedLog | undefined {
 		const uid = uidNow(pod);
 		const fits = (entry: RecordedLog) =>
 			entry.stream === undefined &&
@@ -164,7 +134,7 @@ export function createRecordedLogs(options: {
 	}
 
 	/** The lines known now: the followed ones, else the latest tail's. */
-	function linesNow(pod: string, query: Query): Line[] | undefined {
+	function linesNow(pod: string, query: LogQuery): Line[] | undefined {
 		const log = known.get(keyOf(pod, query.container, query.previous));
 		if (log && log.lines.length > 0) return log.lines;
 		const tail = log?.tails.at(-1) ?? options.all.find(entry => entry.pod === pod && entry.container === query.container && entry.previous === query.previous);
@@ -173,7 +143,19 @@ export function createRecordedLogs(options: {
 
 	function serve(exchange: PodLogExchange): void {
 		const {name, response} = exchange;
-		const query = readQuery(exchange.query);
+		// The same parsing and the same 400 and 422 as the live simulator's logs.
+		const query = readLogQuery(exchange.query);
+		if ('status' in query) {
+			exchange.sendJson(query);
+			return;
+		}
+
+		const refusal = checkLogQuery(name, query);
+		if (refusal) {
+			exchange.sendJson(refusal);
+			return;
+		}
+
 		const present = exchange.namespace === namespace && uidNow(name) !== undefined;
 		const tail = exchange.namespace === namespace && !query.follow && !query.timestamps && query.sinceTime === undefined ? recordedTail(name, query) : undefined;
 		const lines = tail || exchange.namespace !== namespace ? undefined : linesNow(name, query);

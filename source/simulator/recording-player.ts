@@ -19,8 +19,14 @@ export type RecordingPlayerOptions = {
 };
 
 export type RecordingPlayer = {
-	/** Writes what was seen first, and the rest at its time. */
+	/** Writes what was seen first; the rest waits for begin(). */
 	start(): void;
+	/**
+	 * Starts the recording's clock: the rest is written at its time from now. The server calls it at the first
+	 * request, as the recording's times count from the program's first look: a program that takes a while to
+	 * start (a busy machine) still sees the versions it saw live, first one included.
+	 */
+	begin(): void;
 	/** Writes what has fallen due on the clock (it may be injected). */
 	tick(): void;
 	/** The pod logs the program read, served from their recorded times. */
@@ -78,6 +84,7 @@ export function createRecordingPlayer(options: RecordingPlayerOptions): Recordin
 	// Times count from the first line: what the program saw first is there as the replay starts (a --once look).
 	const firstAt = entries[0]?.at ?? 0;
 	let startedAt = 0;
+	let begun = false;
 	let next = 0;
 	let timer: NodeJS.Timeout | undefined;
 	let closed = false;
@@ -153,14 +160,15 @@ export function createRecordingPlayer(options: RecordingPlayerOptions): Recordin
 		clearTimeout(timer);
 		timer = undefined;
 		const entry = entries[next];
-		if (!entry || closed) return;
+		if (!entry || closed || !begun) return;
 		timer = setTimeout(tick, Math.max(1, (dueAt(entry) - now()) / speed));
 		timer.unref();
 	}
 
 	function tick(): void {
 		if (closed) return;
-		const at = now();
+		// Before begin(), only what was seen first: the clock has not started.
+		const at = begun ? now() : startedAt;
 		// In the file's order: a line written before another is served before it, whatever its time says.
 		while (next < entries.length && dueAt(entries[next]!) <= at) {
 			play(entries[next]!);
@@ -172,6 +180,12 @@ export function createRecordingPlayer(options: RecordingPlayerOptions): Recordin
 
 	return {
 		start() {
+			startedAt = now();
+			tick();
+		},
+		begin() {
+			if (begun || closed) return;
+			begun = true;
 			startedAt = now();
 			tick();
 		},

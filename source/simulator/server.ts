@@ -236,6 +236,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const ticker = createTicker(tickMs);
 
 	function handle(request: IncomingMessage, response: ServerResponse): void {
+		// A recording's clock runs from the program's first request.
+		recorded?.begin();
 		const method = request.method ?? 'GET';
 		const peer = options.tls?.requestCert && (request.socket as TLSSocket).authorized ? (request.socket as TLSSocket).getPeerCertificate() : undefined;
 		const {authorization, 'x-auth-token': authToken} = request.headers;
