@@ -49,7 +49,7 @@ module.exports = {
 			name: 'yaml-only-for-kubeconfig',
 			comment: 'The YAML parser is for kubeconfig files, and for the job file of `submit -f`.',
 			severity: 'error',
-			from: {path: '^source/', pathNot: ['^source/connect/kubeconfig/', '^source/app/submit-file\\.ts$']},
+			from: {path: '^source/', pathNot: ['^source/connect/kubeconfig/', '^source/app/commands/submit-file\\.ts$']},
 			to: {path: 'node_modules/yaml/'},
 		},
 		{

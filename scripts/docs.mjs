@@ -15,7 +15,8 @@ import {fileURLToPath} from 'node:url';
 import {exitCodeNumbers, exitCodeRows} from '#cli/exit-code-docs.js';
 import {defaultText, flagSections, flagsOf, flagUsage} from '#cli/flags.js';
 import {keyDescription} from '#cli/help.js';
-import {keyLabel, keySections} from '#tui/keys.js';
+import {keyLabel} from '#tui/key-lookup.js';
+import {keySections} from '#tui/keys.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

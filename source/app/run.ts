@@ -6,7 +6,7 @@ import {runLines} from './lines.js';
 import {runOnce} from './once.js';
 import type {Options} from './options.js';
 import {openRecording} from './record.js';
-import {startReplay} from './replay.js';
+import {startReplay} from './commands/replay.js';
 import {connect, type Io, type Session} from './session.js';
 import type {Outcome, ViewDriver} from './view-driver.js';
 

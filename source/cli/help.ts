@@ -2,7 +2,8 @@
 // loaded), the exit codes (cli/exit-code-docs.ts), and the few texts below that belong to no table (usage,
 // which settings win, the environment, examples). meow prints it under the package's description.
 import {plainText, wrapText} from '../common/markup.js';
-import {keySections, shownKeys, type KeyRow, type Screen} from '../tui/keys.js';
+import {shownKeys} from '../tui/key-lookup.js';
+import {keySections, type KeyRow, type Screen} from '../tui/keys.js';
 import {exitCodeNumbers, exitCodeRows} from './exit-code-docs.js';
 import {defaultText, flagSections, flagsOf, flagUsage, type FlagSection, type FlagSpec} from './flags.js';
 

@@ -46,7 +46,7 @@ for (const [name, code] of Object.entries(signalCodes)) {
 
 async function main(): Promise<number> {
 	if (cli.input[0] === 'simulate') {
-		const {simulate} = await import('../app/simulate.js');
+		const {simulate} = await import('../app/commands/simulate.js');
 		return simulate(
 			{
 				port: cli.flags.port,
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
 	const {isActionVerb} = await import('./action-options.js');
 	if (isActionVerb(cli.input[0])) {
 		const {resolveActionOptions} = await import('./action-options.js');
-		const {runAction} = await import('../app/actions.js');
+		const {runAction} = await import('../app/commands/actions.js');
 		const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal};
 		return runAction(cli.input[0], resolveActionOptions(cli.input, cli.flags, process.env), io);
 	}
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
 	const {checkSubmitOnly, resolveSubmitOptions} = await import('./submit-options.js');
 	if (cli.input[0] === 'submit') {
 		const {options, submit} = resolveSubmitOptions(cli.input.slice(1), cli.flags, process.env, process.stdout.isTTY === true, process.argv.slice(2));
-		const {submitJob} = await import('../app/submit.js');
+		const {submitJob} = await import('../app/commands/submit.js');
 		const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal};
 		return submitJob(options, submit, io);
 	}

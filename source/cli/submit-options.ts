@@ -2,7 +2,7 @@
 // answer later), plus the file, --dry-run, and the command that watches an existing job (for a 409).
 import {UsageError, type Environment} from '../common/usage-error.js';
 import type {Options} from '../app/options.js';
-import type {SubmitOptions} from '../app/submit.js';
+import type {SubmitOptions} from '../app/commands/submit.js';
 import type {Flags} from './flags.js';
 import {resolveOptions} from './options.js';
 

@@ -1,6 +1,6 @@
 import type {ApiError} from '../api/api-error.js';
 import type {EventInfo, PodGroupInfo} from '../model/cluster.js';
-import {mergeEvents, newEvents} from '../model/normalize-events.js';
+import {mergeEvents, newEvents} from '../model/normalize/normalize-events.js';
 import type {DetailPart, DetailsEvent} from '../watch/details-poller.js';
 
 /** What a log of the details says, once each: the writers for text and JSON only format it. */

@@ -1,6 +1,6 @@
 import type {ApiError} from '../api/api-error.js';
 import type {EventInfo, PodGroupInfo, PodInfo} from '../model/cluster.js';
-import {mergeEvents, newEvents} from '../model/normalize-events.js';
+import {mergeEvents, newEvents} from '../model/normalize/normalize-events.js';
 import type {DetailPart, DetailsEvent, DetailValues} from '../watch/details-poller.js';
 
 export type DetailView<T> =

@@ -1,5 +1,5 @@
 import {diffJobSummary} from '../model/diff-job.js';
-import {normalizeJobSummary} from '../model/normalize-job.js';
+import {normalizeJobSummary} from '../model/normalize/normalize-job.js';
 import type {Change, JobSummary} from '../model/job.js';
 import {asRecord} from '../model/wire.js';
 

@@ -3,7 +3,7 @@ import {diffJob} from '../model/diff-job.js';
 import type {JobClient, JobListing} from '../api/job-client.js';
 import type {ApiObject} from '../api/client.js';
 import {createListeners} from '../common/listeners.js';
-import {normalizeJob} from '../model/normalize-job.js';
+import {normalizeJob} from '../model/normalize/normalize-job.js';
 import {createPausableWait} from './pausable-wait.js';
 import {refusedDelayMs} from './retry-policy.js';
 import {sleep as realSleep} from '../common/sleep.js';

@@ -5,7 +5,7 @@ import type {ApiClient} from '../api/client.js';
 import {createListeners} from '../common/listeners.js';
 import {failureSignal, noFailures, recordFailures, showsFailure, type FailureRecord, type FailureState} from '../model/failures.js';
 import type {JobSummary} from '../model/job.js';
-import {normalizePods} from '../model/normalize-pods.js';
+import {normalizePods} from '../model/normalize/normalize-pods.js';
 import {asArray, asRecord, count} from '../model/wire.js';
 import type {JobDelta} from './job-index.js';
 import type {NamespaceEvent, NamespaceWatcher} from './namespace-watcher.js';

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {run} from '../../source/app/run.js';
-import {simulate} from '../../source/app/simulate.js';
+import {simulate} from '../../source/app/commands/simulate.js';
 import {withDefaults} from '../../source/cli/flags.js';
 import {resolveOptions, type Flags} from '../../source/cli/options.js';
 import {UsageError} from '../../source/common/usage-error.js';

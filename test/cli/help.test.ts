@@ -4,7 +4,8 @@ import {exitCodeRows} from '../../source/cli/exit-code-docs.js';
 import {defaultText, flagTable, flagUsage, type FlagSpec} from '../../source/cli/flags.js';
 import {keyDescription, renderHelp} from '../../source/cli/help.js';
 import {plainText} from '../../source/common/markup.js';
-import {keySections, shownKeys} from '../../source/tui/keys.js';
+import {shownKeys} from '../../source/tui/key-lookup.js';
+import {keySections} from '../../source/tui/keys.js';
 
 const help = renderHelp();
 /** The help with its wrapping undone: a text is found whatever line it was broken on. */

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {exitLabel} from '../../source/model/exit-label.js';
 import {noFailures, recordFailures} from '../../source/model/failures.js';
-import {normalizePod} from '../../source/model/normalize-pods.js';
+import {normalizePod} from '../../source/model/normalize/normalize-pods.js';
 
 const job = {version: 1, retryCount: 0};
 const at = Date.parse('2026-11-27T08:00:00Z');

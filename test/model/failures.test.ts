@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {describeExit, failureSignal, type FailureState, maxFailureRecords, noFailures, recordFailures, showsFailure} from '../../source/model/failures.js';
-import {normalizePod} from '../../source/model/normalize-pods.js';
+import {normalizePod} from '../../source/model/normalize/normalize-pods.js';
 import {unsafeStrings, type RawObject} from '../helpers/objects/fixtures.js';
 import {jobAt} from '../helpers/objects/jobs.js';
 

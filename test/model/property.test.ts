@@ -3,7 +3,7 @@ import {renderToString} from 'ink';
 import {createElement} from 'react';
 import {describe, expect, test} from 'vitest';
 import {diffJob} from '../../source/model/diff-job.js';
-import {normalizeJob} from '../../source/model/normalize-job.js';
+import {normalizeJob} from '../../source/model/normalize/normalize-job.js';
 import {sanitize, terminalSafeJson} from '../../source/common/sanitize.js';
 import type {Job} from '../../source/model/job.js';
 import {initialJobView, reduceJobView, type JobViewAction, type JobViewState} from '../../source/state/job-view.js';

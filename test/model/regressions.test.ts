@@ -5,7 +5,7 @@ import {ApiError, errorFromException} from '../../source/api/api-error.js';
 import {diffJob} from '../../source/model/diff-job.js';
 import {parseDuration} from '../../source/common/duration.js';
 import type {ApiObject} from '../../source/api/client.js';
-import {normalizeJob} from '../../source/model/normalize-job.js';
+import {normalizeJob} from '../../source/model/normalize/normalize-job.js';
 import {sanitize} from '../../source/common/sanitize.js';
 import {createJobWatcher} from '../../source/watch/job-watcher.js';
 import {initialJobView, reduceJobView, type JobViewAction} from '../../source/state/job-view.js';

@@ -2,7 +2,7 @@ import {expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
 import type {EventInfo, PodGroupInfo} from '../../source/model/cluster.js';
 import {createDetailsReport, type DetailsRecord} from '../../source/output/details-report.js';
-import {keptEvents} from '../../source/model/normalize-events.js';
+import {keptEvents} from '../../source/model/normalize/normalize-events.js';
 
 const group: PodGroupInfo = {name: 'pg', phase: 'Inqueue', conditions: [], reason: 'NotEnoughResources', message: '3/3 tasks in gang unschedulable'};
 const backOff: EventInfo = {key: 'Pod/p/BackOff/x', type: 'Normal', reason: 'BackOff', message: 'x', kind: 'Pod', name: 'p', count: 2, last: 1000};

@@ -1,7 +1,7 @@
 // What the job writers' tests feed them: one job at a fixed time, as the watcher would report it.
 import {diffJob} from '../../source/model/diff-job.js';
 import type {Job} from '../../source/model/job.js';
-import {normalizeJob} from '../../source/model/normalize-job.js';
+import {normalizeJob} from '../../source/model/normalize/normalize-job.js';
 import type {WatchEvent} from '../../source/watch/job-watcher.js';
 import type {RawObject} from '../helpers/objects/fixtures.js';
 

@@ -1,5 +1,6 @@
 import {afterEach, expect} from 'vitest';
-import {startSimulator, type Simulator, type SimulatorOptions} from '../../source/simulator/server.js';
+import {startSimulator} from '../../source/simulator/server.js';
+import type {Simulator, SimulatorOptions} from '../../source/simulator/simulator-types.js';
 
 export type Json = Record<string, any>;
 

@@ -1,7 +1,7 @@
 import {createHash, createHmac} from 'node:crypto';
 import {describe, expect, test, vi} from 'vitest';
 import {signatureOf, signRequest} from '../../source/connect/credentials/aksk-signer.js';
-import type {Simulator} from '../../source/simulator/server.js';
+import type {Simulator} from '../../source/simulator/simulator-types.js';
 import {simulatorsFor, type Json} from './http.js';
 
 const start = simulatorsFor({scenario: 'seed', autoplay: false});

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Scenario} from '../../source/simulator/scenarios.js';
-import type {Simulator} from '../../source/simulator/server.js';
+import type {Simulator} from '../../source/simulator/simulator-types.js';
 import {simulatorsFor, type Json} from './http.js';
 
 // labelSelector and fieldSelector as a client sees them on both kinds of path the simulator serves: the jobs (a

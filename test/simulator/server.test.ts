@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest';
 import {gatewayFault, statusFault, throttleFault} from '../../source/simulator/faults.js';
 import {goDuration} from '../../source/simulator/cluster/job-template.js';
 import {scenarioNames, scenarios, type Scenario} from '../../source/simulator/scenarios.js';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
+import {startSimulator} from '../../source/simulator/server.js';
+import type {Simulator} from '../../source/simulator/simulator-types.js';
 import {getJson, manualClock, simulatorsFor, type Json, type JsonResponse} from './http.js';
 
 const running = {phase: 'Running', counters: {running: 3}, pods: {mpimaster: {Running: 1}, mpiworker: {Running: 2}}};

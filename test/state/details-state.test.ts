@@ -1,9 +1,9 @@
 import {describe, expect, test} from 'vitest';
 import type {EventInfo} from '../../source/model/cluster.js';
 import {detailPaths, idleDetails, reduceDetails, type DetailsView} from '../../source/state/details-state.js';
-import {keptEvents, normalizeEvents} from '../../source/model/normalize-events.js';
-import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
-import {normalizePods} from '../../source/model/normalize-pods.js';
+import {keptEvents, normalizeEvents} from '../../source/model/normalize/normalize-events.js';
+import {normalizePodGroup} from '../../source/model/normalize/normalize-podgroup.js';
+import {normalizePods} from '../../source/model/normalize/normalize-pods.js';
 import type {DetailPart, DetailResult, DetailsEvent, DetailValues} from '../../source/watch/details-poller.js';
 import {jobUid, loadClusterFixture} from '../helpers/objects/cluster-fixtures.js';
 import type {RawObject} from '../helpers/objects/fixtures.js';

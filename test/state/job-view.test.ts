@@ -2,8 +2,8 @@ import {describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
 import {detailPaths, idleDetails} from '../../source/state/details-state.js';
 import {jobPaths} from '../../source/model/diff-job.js';
-import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
-import {normalizePods} from '../../source/model/normalize-pods.js';
+import {normalizePodGroup} from '../../source/model/normalize/normalize-podgroup.js';
+import {normalizePods} from '../../source/model/normalize/normalize-pods.js';
 import {buildTimeline} from '../../source/model/timeline.js';
 import type {DetailsEvent} from '../../source/watch/details-poller.js';
 import {

@@ -4,13 +4,12 @@ import {describe, expect, test} from 'vitest';
 import {plainText} from '../../source/common/markup.js';
 import {App} from '../../source/tui/job/job-app.js';
 import {NamespaceApp} from '../../source/tui/namespace/namespace-app.js';
+import {keyLabel, shownKeys} from '../../source/tui/key-lookup.js';
 import {
 	filterKeys,
 	jobKeys,
-	keyLabel,
 	keySections,
 	namedKeys,
-	shownKeys,
 	tableKeys,
 	type Condition,
 	type FilterAction,

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {jobPaths} from '../../source/model/diff-job.js';
 import {createJobIndex, type Normalize} from '../../source/watch/job-index.js';
-import {normalizeJobSummary} from '../../source/model/normalize-job.js';
+import {normalizeJobSummary} from '../../source/model/normalize/normalize-job.js';
 import {namespace, rawJob, type RawSpec} from '../helpers/objects/namespace-jobs.js';
 
 /** The index with a normaliser that counts the jobs it reads. */

@@ -2,7 +2,7 @@ import {setImmediate as tick} from 'node:timers/promises';
 import {describe, expect, test} from 'vitest';
 import {ApiError} from '../../source/api/api-error.js';
 import type {ApiClient} from '../../source/api/client.js';
-import {normalizeJobSummary} from '../../source/model/normalize-job.js';
+import {normalizeJobSummary} from '../../source/model/normalize/normalize-job.js';
 import {createNamespaceWatcher, type NamespaceEvent, type NamespaceWatcher} from '../../source/watch/namespace-watcher.js';
 import type {WatchMode} from '../../source/watch/job-watcher.js';
 import type {RawWatchEvent} from '../../source/api/watch-decoder.js';

@@ -207,7 +207,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 		async loadTui() {
 			const {jobTui} = await import('./tui.js');
 			// --actions: the keys that act on the job, over a client of their own (writes, never retried).
-			const {createJobActions} = await import('../actions.js');
+			const {createJobActions} = await import('../commands/actions.js');
 			const actions = options.actions ? createJobActions(createApiClient(clientOptions), job) : undefined;
 			return jobTui({watcher, details, intervalMs: options.intervalMs, withDetails: options.details, openLog, actions});
 		},

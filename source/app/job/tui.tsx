@@ -7,7 +7,7 @@ import type {DetailsWatcher} from '../../watch/details-poller.js';
 import type {JobWatcher} from '../../watch/job-watcher.js';
 import type {OpenLog} from '../../watch/log-follower.js';
 import type {ViewTui} from '../view-driver.js';
-import {actionsPort, type JobActions} from '../actions.js';
+import {actionsPort, type JobActions} from '../commands/actions.js';
 
 export type JobTuiParts = {
 	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;

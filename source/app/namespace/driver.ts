@@ -8,7 +8,7 @@ import type {JobSession} from '../../tui/namespace/use-job-session.js';
 import {createNamespaceWatcher, type ListOutcome, type NamespaceWatcher} from '../../watch/namespace-watcher.js';
 import {createNamespaceExits, type NamespaceExits} from '../../watch/namespace-exits.js';
 import {exitCodes, failedRequestExitCode} from '../exit-codes.js';
-import {actionsPort, createJobActions} from '../actions.js';
+import {actionsPort, createJobActions} from '../commands/actions.js';
 import {createJobDriver} from '../job/driver.js';
 import type {Options} from '../options.js';
 import {evidenceDeadlineMs, type ClientOptions} from '../session.js';

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {View} from './screen-plan.js';
-import {helpRows, hintsFor, jobKeys, type JobScreen} from '../keys.js';
+import {helpRows, hintsFor} from '../key-lookup.js';
+import {jobKeys, type JobScreen} from '../keys.js';
 import {KeyHints as HintLine, KeyLines} from '../kit/key-hints.js';
 import {useTheme} from '../kit/theme.js';
 

@@ -4,7 +4,7 @@ import {commandOf, consequences, type ActionVerb} from '../../api/commands.js';
 // The keys that act on the job (--actions): offered once the server is known to take Commands (asked once, when
 // the view opens), each behind a confirmation line; then what was done, or why not, in that line.
 
-/** What the TUI is given to act with (app/actions.ts makes it). */
+/** What the TUI is given to act with (app/commands/actions.ts makes it). */
 export type ActionsPort = {
 	/** Whether the server has Volcano's Commands (bus.volcano.sh/v1alpha1). */
 	commandsAvailable(): Promise<boolean>;

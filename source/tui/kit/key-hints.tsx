@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import {plainText} from '../../common/markup.js';
-import type {HelpRow, Hint} from '../keys.js';
+import type {HelpRow, Hint} from '../key-lookup.js';
 import {padCells} from './text-width.js';
 import {useTheme} from './theme.js';
 

@@ -6,7 +6,8 @@ import type {NamespaceStore} from '../../state/namespace-store.js';
 import {initialTableView, pinSelection, reduceTableView, tableWindow, visibleRows, type TableView, type ViewAction} from './namespace-view.js';
 import type {NamespaceWatcher} from '../../watch/namespace-watcher.js';
 import {useJobSession, type JobSession} from './use-job-session.js';
-import {dispatchKey, filterKeys, tableKeys, type FilterAction, type KeyHandlers, type TableAction} from '../keys.js';
+import {dispatchKey, type KeyHandlers} from '../key-lookup.js';
+import {filterKeys, tableKeys, type FilterAction, type TableAction} from '../keys.js';
 import {useNamespaceState} from './use-namespace-state.js';
 
 type Props = {

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import {helpRows, tableKeys} from '../keys.js';
+import {helpRows} from '../key-lookup.js';
+import {tableKeys} from '../keys.js';
 import {KeyLines} from '../kit/key-hints.js';
 import {useTheme} from '../kit/theme.js';
 

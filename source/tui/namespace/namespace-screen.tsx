@@ -7,7 +7,8 @@ import {JobsTable, longestName, planJobColumns} from './jobs-table.js';
 import {NamespaceHelp} from './namespace-help.js';
 import {useTheme} from '../kit/theme.js';
 import {KeyHints} from '../kit/key-hints.js';
-import {filterKeys, hintsFor, tableKeys} from '../keys.js';
+import {hintsFor} from '../key-lookup.js';
+import {filterKeys, tableKeys} from '../keys.js';
 
 /** Header, two status lines, the filter line, the table's heading, the rows line, key hints, one spare. */
 export const namespaceChromeLines = 8;

@@ -1,7 +1,7 @@
 import {render} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import {colorTheme, plainTheme, ThemeProvider} from '../../../source/tui/kit/theme.js';
-import {normalizeJob} from '../../../source/model/normalize-job.js';
+import {normalizeJob} from '../../../source/model/normalize/normalize-job.js';
 import type {Job} from '../../../source/model/job.js';
 import {createJobViewStore} from '../../../source/state/job-view-store.js';
 import type {JobSession} from '../../../source/tui/namespace/use-job-session.js';

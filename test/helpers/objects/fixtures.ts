@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs';
-import {normalizeJob} from '../../../source/model/normalize-job.js';
+import {normalizeJob} from '../../../source/model/normalize/normalize-job.js';
 import type {Job} from '../../../source/model/job.js';
 
 export type RawObject = Record<string, any>;

@@ -1,5 +1,5 @@
 import type {JobDelta} from '../../../source/watch/job-index.js';
-import {normalizeJobSummary} from '../../../source/model/normalize-job.js';
+import {normalizeJobSummary} from '../../../source/model/normalize/normalize-job.js';
 import type {NamespaceEvent} from '../../../source/watch/namespace-watcher.js';
 
 export const namespace = 'team-a';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {Simulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
 import {everythingSent, jobRv, jobsUrl, manualClock, nextEvent, pass, passUntilEvent, pending, watchesFor} from '../http.js';
 
 // Bookmarks as the cacher sends them: about once a minute, only once the kind's cache has moved past the

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {Simulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
 import {simulatorsFor, type Json} from '../http.js';
 
 // kubectl itself against these answers: kubectl.test.ts.

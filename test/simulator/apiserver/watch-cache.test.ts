@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {Simulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
 import {getJson, jobRv, jobsUrl, manualClock, nextEvent, pass, rv, watchesFor, type Json} from '../http.js';
 
 // etcd's single revision, the watch cache of each kind, a restart of the API server, and etcd compaction.

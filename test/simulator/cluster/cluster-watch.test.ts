@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {Simulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
 import {everythingSent, expiredEvent, getJson, manualClock, nextEvent, pass, rv, watchesFor, type Json} from '../http.js';
 
 // Pods, events and PodGroups are listed and watched by the same rules as jobs.

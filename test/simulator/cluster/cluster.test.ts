@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {Simulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
 import {getJson, simulatorsFor, type Json, type JsonResponse} from '../http.js';
 
 const start = simulatorsFor({autoplay: false});

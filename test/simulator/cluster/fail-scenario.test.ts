@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {Simulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
 import {megabyteLine} from '../../../source/simulator/cluster/pods/pod-log.js';
 import {getJson, simulatorsFor, type Json} from '../http.js';
 import {sleep} from '../../helpers/waits.js';

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Scenario} from '../../../source/simulator/index.js';
-import type {Simulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
 import {seedJob} from '../../../source/simulator/cluster/seed-job.js';
 import {simulatorsFor, type Json} from '../http.js';
 import {sleep} from '../../helpers/waits.js';

@@ -1,9 +1,9 @@
 import {expect} from 'vitest';
 import {createApiClient, type ApiClient} from '../../../source/api/client.js';
 import type {PodInfo} from '../../../source/model/cluster.js';
-import {normalizeJob} from '../../../source/model/normalize-job.js';
-import {normalizePods} from '../../../source/model/normalize-pods.js';
-import type {Simulator} from '../../../source/simulator/server.js';
+import {normalizeJob} from '../../../source/model/normalize/normalize-job.js';
+import {normalizePods} from '../../../source/model/normalize/normalize-pods.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
 import type {DetailsListener} from '../../../source/watch/details-poller.js';
 import {createFailureWatcher, type FailureEvent, type FailureWatcherOptions} from '../../../source/watch/failure-watcher.js';
 import type {WatchListener} from '../../../source/watch/job-watcher.js';

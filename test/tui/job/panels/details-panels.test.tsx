@@ -11,7 +11,7 @@ import {detailPaths, type DetailView} from '../../../../source/state/details-sta
 import {buildTimeline} from '../../../../source/model/timeline.js';
 import {initialJobView, reduceJobView, type JobViewState} from '../../../../source/state/job-view.js';
 import {renderWithTheme, runningJob, runningRaw} from '../../../helpers/fakes/render-helpers.js';
-import {normalizeJob} from '../../../../source/model/normalize-job.js';
+import {normalizeJob} from '../../../../source/model/normalize/normalize-job.js';
 
 const at = Date.parse('2026-11-27T02:10:00Z');
 const options = {highlightMs: 4000};

@@ -1,7 +1,7 @@
 import {expect, test} from 'vitest';
 import {PhasePanel} from '../../../../source/tui/job/panels/phase-panel.js';
 import {jobPaths} from '../../../../source/model/diff-job.js';
-import {normalizeJob} from '../../../../source/model/normalize-job.js';
+import {normalizeJob} from '../../../../source/model/normalize/normalize-job.js';
 import {renderWithTheme, runningJob} from '../../../helpers/fakes/render-helpers.js';
 
 const now = Date.parse('2026-11-27T02:03:30Z');

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {normalizePodGroup} from '../../source/model/normalize-podgroup.js';
-import {describeValue, gangMessage, garbage, loadClusterFixture, podGroupName, podGroupUid} from '../helpers/objects/cluster-fixtures.js';
-import {edited, unsafeStrings, type RawObject} from '../helpers/objects/fixtures.js';
+import {normalizePodGroup} from '../../../source/model/normalize/normalize-podgroup.js';
+import {describeValue, gangMessage, garbage, loadClusterFixture, podGroupName, podGroupUid} from '../../helpers/objects/cluster-fixtures.js';
+import {edited, unsafeStrings, type RawObject} from '../../helpers/objects/fixtures.js';
 
 const unschedulable = loadClusterFixture('podgroup-unschedulable');
 const running = loadClusterFixture('podgroup-running');

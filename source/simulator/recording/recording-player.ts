@@ -1,10 +1,10 @@
-import type {RecordedEntry, RecordedLog, Recording} from '../model/recording.js';
-import type {Now} from './apiserver/clock.js';
-import {kinds, type CollectionResource} from './apiserver/kinds.js';
-import type {ObjectStore} from './apiserver/object-store.js';
-import {storeRendered} from './cluster-api.js';
+import type {RecordedEntry, RecordedLog, Recording} from '../../model/recording.js';
+import type {Now} from '../apiserver/clock.js';
+import {kinds, type CollectionResource} from '../apiserver/kinds.js';
+import type {ObjectStore} from '../apiserver/object-store.js';
+import {storeRendered} from '../cluster-api.js';
 import {createRecordedLogs, type RecordedLogs} from './recorded-logs.js';
-import type {Scenario} from './scenarios.js';
+import type {Scenario} from '../scenarios.js';
 
 // Serves a recording (`vcjob-watch replay`): the job, its pods, PodGroup and events written into the API server's
 // stores at their recorded times (divided by the speed), each a new resourceVersion of the simulator's own, so

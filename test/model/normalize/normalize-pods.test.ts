@@ -1,8 +1,8 @@
 import {describe, expect, test} from 'vitest';
-import type {PodInfo} from '../../source/model/cluster.js';
-import {normalizePod, normalizePods, podGroupNameOf} from '../../source/model/normalize-pods.js';
-import {describeValue, earlierUid, gangMessage, garbage, jobUid, loadClusterFixture, podGroupName} from '../helpers/objects/cluster-fixtures.js';
-import {edited, unsafeStrings, type RawObject} from '../helpers/objects/fixtures.js';
+import type {PodInfo} from '../../../source/model/cluster.js';
+import {normalizePod, normalizePods, podGroupNameOf} from '../../../source/model/normalize/normalize-pods.js';
+import {describeValue, earlierUid, gangMessage, garbage, jobUid, loadClusterFixture, podGroupName} from '../../helpers/objects/cluster-fixtures.js';
+import {edited, unsafeStrings, type RawObject} from '../../helpers/objects/fixtures.js';
 
 const list = loadClusterFixture('pods');
 const pods = normalizePods(list, jobUid);

@@ -1,15 +1,15 @@
 // `vcjob-watch submit -f FILE`: the file read and checked, the job created (POST …/namespaces/NS/jobs) through the
 // same connection and credentials as a watch, then watched as `vcjob-watch NAME` would, from its creation on.
-import {asApiError} from '../api/api-error.js';
-import {createApiClient} from '../api/client.js';
-import {jobsPath} from '../api/paths.js';
-import {checkJobManifest, submitNamespace, type JobManifest} from '../model/job-manifest.js';
-import {checkJobName} from '../model/names.js';
-import {createdLine, dryRunOutput, refusalJson, refusalText} from '../output/submit-writers.js';
-import {exitCodes} from './exit-codes.js';
-import type {Options} from './options.js';
-import {withSession, watchJob} from './run.js';
-import type {Io, Session} from './session.js';
+import {asApiError} from '../../api/api-error.js';
+import {createApiClient} from '../../api/client.js';
+import {jobsPath} from '../../api/paths.js';
+import {checkJobManifest, submitNamespace, type JobManifest} from '../../model/job-manifest.js';
+import {checkJobName} from '../../model/names.js';
+import {createdLine, dryRunOutput, refusalJson, refusalText} from '../../output/submit-writers.js';
+import {exitCodes} from '../exit-codes.js';
+import type {Options} from '../options.js';
+import {withSession, watchJob} from '../run.js';
+import type {Io, Session} from '../session.js';
 import {parseJobFile} from './submit-file.js';
 
 export type SubmitOptions = {

@@ -1,9 +1,9 @@
 import type {ServerResponse} from 'node:http';
-import {logBytes, type RecordedLog} from '../model/recording.js';
-import type {ObjectStore} from './apiserver/object-store.js';
-import {rfc3339Nano} from './cluster/pods/pod-log.js';
-import {statusBody} from './faults.js';
-import {checkLogQuery, readLogQuery, type LogQuery, type PodLogExchange} from './pod-log-api.js';
+import {logBytes, type RecordedLog} from '../../model/recording.js';
+import type {ObjectStore} from '../apiserver/object-store.js';
+import {rfc3339Nano} from '../cluster/pods/pod-log.js';
+import {statusBody} from '../faults.js';
+import {checkLogQuery, readLogQuery, type LogQuery, type PodLogExchange} from '../pod-log-api.js';
 
 // The pod logs of a recording (`vcjob-watch replay`), served at /api/v1/namespaces/NS/pods/NAME/log: the answers
 // the program read, each from its recorded time. A tail asked again with the same query gets the same bytes; any

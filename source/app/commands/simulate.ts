@@ -1,6 +1,6 @@
-import {UsageError} from '../common/usage-error.js';
-import {actionResources, clusterResources, scenarioNames, scenarios, startSimulator, type ActionResource, type ClusterResource} from '../simulator/index.js';
-import {scenarioNamed} from './demo.js';
+import {UsageError} from '../../common/usage-error.js';
+import {actionResources, clusterResources, scenarioNames, scenarios, startSimulator, type ActionResource, type ClusterResource} from '../../simulator/index.js';
+import {scenarioNamed} from '../demo.js';
 
 export type SimulateOptions = {
 	readonly port: number;

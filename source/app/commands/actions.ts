@@ -1,15 +1,15 @@
 // Acting on a job: `vcjob-watch suspend|resume|restart|terminate|complete|delete NAME` for scripts, and the
 // TUI's keys with --actions (both through createJobActions). A subcommand is the explicit ask: nothing is
 // confirmed. A refusal says what is missing, in the exit code too.
-import {ApiError, asApiError} from '../api/api-error.js';
-import {createApiClient, type ApiClient} from '../api/client.js';
-import {busGroupVersionPath, commandName, commandOf, deleteJob, sendCommand, type ActionVerb, type CommandAction} from '../api/commands.js';
-import {jobPath} from '../api/paths.js';
-import {sanitize} from '../common/sanitize.js';
-import type {ActionsPort} from '../tui/job/use-job-actions.js';
-import {exitCodes} from './exit-codes.js';
-import type {Options} from './options.js';
-import {connect, type ClientOptions, type Io} from './session.js';
+import {ApiError, asApiError} from '../../api/api-error.js';
+import {createApiClient, type ApiClient} from '../../api/client.js';
+import {busGroupVersionPath, commandName, commandOf, deleteJob, sendCommand, type ActionVerb, type CommandAction} from '../../api/commands.js';
+import {jobPath} from '../../api/paths.js';
+import {sanitize} from '../../common/sanitize.js';
+import type {ActionsPort} from '../../tui/job/use-job-actions.js';
+import {exitCodes} from '../exit-codes.js';
+import type {Options} from '../options.js';
+import {connect, type ClientOptions, type Io} from '../session.js';
 
 export type ActionDone = {
 	readonly verb: ActionVerb;

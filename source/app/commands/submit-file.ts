@@ -1,7 +1,7 @@
 // `submit -f FILE`: the file (or standard input for `-`) read and parsed, YAML or JSON (JSON is YAML too), one
 // document. The YAML parser is loaded only here and only for submit.
 import {readFile} from 'node:fs/promises';
-import {sanitize} from '../common/sanitize.js';
+import {sanitize} from '../../common/sanitize.js';
 
 // A job with a few tasks is a few KiB; a file this large is a mistake, not a job.
 const maxFileBytes = 1024 * 1024;

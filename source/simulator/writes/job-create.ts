@@ -1,7 +1,7 @@
 import {randomBytes, randomUUID} from 'node:crypto';
-import type {ObjectStore} from './apiserver/object-store.js';
-import {kubeTime, type JobTemplate} from './cluster/job-template.js';
-import {statusBody} from './faults.js';
+import type {ObjectStore} from '../apiserver/object-store.js';
+import {kubeTime, type JobTemplate} from '../cluster/job-template.js';
+import {statusBody} from '../faults.js';
 
 // POST …/namespaces/{ns}/jobs as kube-apiserver with Volcano's admission webhooks answers it: the body decoded,
 // generateName made into a name, Volcano's defaults applied (mutating webhook), its refusals (validating webhook)

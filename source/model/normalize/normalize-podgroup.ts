@@ -1,6 +1,6 @@
-import type {PodGroupCondition, PodGroupInfo} from './cluster.js';
-import {sanitize, sanitizeOptional} from '../common/sanitize.js';
-import {asArray, asRecord, optionalCount} from './wire.js';
+import type {PodGroupCondition, PodGroupInfo} from '../cluster.js';
+import {sanitize, sanitizeOptional} from '../../common/sanitize.js';
+import {asArray, asRecord, optionalCount} from '../wire.js';
 
 const maxConditions = 5;
 

@@ -1,6 +1,6 @@
-import type {EventInfo} from './cluster.js';
-import {sanitizeOptional} from '../common/sanitize.js';
-import {asArray, asRecord, count, timeOf} from './wire.js';
+import type {EventInfo} from '../cluster.js';
+import {sanitizeOptional} from '../../common/sanitize.js';
+import {asArray, asRecord, count, timeOf} from '../wire.js';
 
 export type EventFilter = {
 	/** uids of the objects whose events belong to the job (job, PodGroup, pods); an event without uid matches by name. */

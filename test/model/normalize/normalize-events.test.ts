@@ -1,8 +1,8 @@
 import {describe, expect, test} from 'vitest';
-import type {EventInfo} from '../../source/model/cluster.js';
-import {keptEvents, mergeEvents, newEvents, normalizeEvents} from '../../source/model/normalize-events.js';
-import {describeValue, earlierUid, gangMessage, garbage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from '../helpers/objects/cluster-fixtures.js';
-import {unsafeStrings, type RawObject} from '../helpers/objects/fixtures.js';
+import type {EventInfo} from '../../../source/model/cluster.js';
+import {keptEvents, mergeEvents, newEvents, normalizeEvents} from '../../../source/model/normalize/normalize-events.js';
+import {describeValue, earlierUid, gangMessage, garbage, jobUid, loadClusterFixture, podGroupName, podGroupUid} from '../../helpers/objects/cluster-fixtures.js';
+import {unsafeStrings, type RawObject} from '../../helpers/objects/fixtures.js';
 
 const list = loadClusterFixture('events');
 const podUids = ['a1000000-0000-4000-8000-000000000002', 'a1000000-0000-4000-8000-000000000003', 'a1000000-0000-4000-8000-000000000004'];

@@ -1,7 +1,8 @@
 import {afterEach, expect, test} from 'vitest';
-import type {RecordedEntry, Recording} from '../../source/model/recording.js';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
-import {sleep} from '../helpers/waits.js';
+import type {RecordedEntry, Recording} from '../../../source/model/recording.js';
+import {startSimulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
+import {sleep} from '../../helpers/waits.js';
 
 // A replay's clock starts at the program's first request: a program slow to start (a busy machine) still finds
 // the version it saw first, not one the recording's clock has already moved past.

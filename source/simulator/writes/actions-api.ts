@@ -1,12 +1,12 @@
 import {randomUUID} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
-import type {Now} from './apiserver/clock.js';
-import {readJob} from './cluster/job-view.js';
-import {kubeTime} from './cluster/job-template.js';
-import {statusBody} from './faults.js';
+import type {Now} from '../apiserver/clock.js';
+import {readJob} from '../cluster/job-view.js';
+import {kubeTime} from '../cluster/job-template.js';
+import {statusBody} from '../faults.js';
 import {commandSteps, deletionSteps} from './job-commands.js';
-import type {ScenarioPlayer} from './scenario-player.js';
-import type {Scenario} from './scenarios.js';
+import type {ScenarioPlayer} from '../scenario-player.js';
+import type {Scenario} from '../scenarios.js';
 
 // What acts on the scenario's job: Commands (bus.volcano.sh/v1alpha1), which the controller takes a moment
 // later (it deletes the Command, says CommandIssued, and plays the action's phases), and a DELETE of the job,

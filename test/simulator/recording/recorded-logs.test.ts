@@ -1,7 +1,8 @@
 import {afterEach, describe, expect, test} from 'vitest';
-import type {RecordedEntry, Recording} from '../../source/model/recording.js';
-import {startSimulator, type Simulator} from '../../source/simulator/server.js';
-import {sleep} from '../helpers/waits.js';
+import type {RecordedEntry, Recording} from '../../../source/model/recording.js';
+import {startSimulator} from '../../../source/simulator/server.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
+import {sleep} from '../../helpers/waits.js';
 
 // A replay's pod logs: what the recording holds of each, from its recorded time.
 

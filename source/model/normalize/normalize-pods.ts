@@ -1,6 +1,6 @@
-import type {ContainerExit, ContainerRuns, PodInfo, PodProblem} from './cluster.js';
-import {sanitize, sanitizeOptional} from '../common/sanitize.js';
-import {asArray, asRecord, count, type UnknownRecord} from './wire.js';
+import type {ContainerExit, ContainerRuns, PodInfo, PodProblem} from '../cluster.js';
+import {sanitize, sanitizeOptional} from '../../common/sanitize.js';
+import {asArray, asRecord, count, type UnknownRecord} from '../wire.js';
 
 // Waiting reasons of a container that is merely starting: not trouble.
 const startingReasons = new Set(['ContainerCreating', 'PodInitializing']);

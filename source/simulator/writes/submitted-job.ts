@@ -1,5 +1,5 @@
 import type {AcceptedJob} from './job-create.js';
-import type {Scenario, Step} from './scenarios.js';
+import type {Scenario, Step} from '../scenarios.js';
 
 // A job created through the API, played as the demo plays its job: not yet initialised, Pending, its pods created
 // and waiting for the scheduler, the first task up, Running, the first task done, Completing, Completed. The

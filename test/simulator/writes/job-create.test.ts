@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {getJson, simulatorsFor} from './http.js';
+import {getJson, simulatorsFor} from '../http.js';
 
 // POST of jobs to the simulator, as kube-apiserver with Volcano's webhooks answers it, and the created job played.
 

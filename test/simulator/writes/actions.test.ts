@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest';
-import {commandFor, type CommandAction} from '../../source/api/commands.js';
-import type {Simulator} from '../../source/simulator/server.js';
-import {sleep} from '../helpers/waits.js';
-import {getJson, simulatorsFor, type Json} from './http.js';
+import {commandFor, type CommandAction} from '../../../source/api/commands.js';
+import type {Simulator} from '../../../source/simulator/simulator-types.js';
+import {sleep} from '../../helpers/waits.js';
+import {getJson, simulatorsFor, type Json} from '../http.js';
 
 // The static scenario's job runs with 3 pods for good: the Commands and the deletion are what change it.
 const start = simulatorsFor({scenario: 'static', speed: 10, backgroundWrites: false});

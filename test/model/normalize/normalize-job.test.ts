@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {normalizeJob} from '../../source/model/normalize-job.js';
-import type {Job} from '../../source/model/job.js';
-import {allStrings, edited, loadFixture, normalize, unsafeStrings, type RawObject} from '../helpers/objects/fixtures.js';
+import {normalizeJob} from '../../../source/model/normalize/normalize-job.js';
+import type {Job} from '../../../source/model/job.js';
+import {allStrings, edited, loadFixture, normalize, unsafeStrings, type RawObject} from '../../helpers/objects/fixtures.js';
 
 const zero = {pending: 0, running: 0, succeeded: 0, failed: 0, terminating: 0, unknown: 0};
 

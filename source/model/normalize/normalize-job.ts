@@ -1,5 +1,5 @@
-import {phaseKind} from './phase.js';
-import {sanitize, sanitizeOptional} from '../common/sanitize.js';
+import {phaseKind} from '../phase.js';
+import {sanitize, sanitizeOptional} from '../../common/sanitize.js';
 import {
 	counterNames,
 	type Condition,
@@ -11,8 +11,8 @@ import {
 	type RawPolicy,
 	type RawTask,
 	type Task,
-} from './job.js';
-import {asArray, asRecord, count, maxListLength, optionalCount, type UnknownRecord} from './wire.js';
+} from '../job.js';
+import {asArray, asRecord, count, maxListLength, optionalCount, type UnknownRecord} from '../wire.js';
 
 // Kubernetes names are at most 253 characters; longer text from a server is cut, not trusted.
 const maxNameLength = 253;

@@ -1,6 +1,6 @@
-import type {JobSnapshot} from './cluster/job-template.js';
-import type {JobView} from './cluster/job-view.js';
-import type {Step} from './scenarios.js';
+import type {JobSnapshot} from '../cluster/job-template.js';
+import type {JobView} from '../cluster/job-view.js';
+import type {Step} from '../scenarios.js';
 
 // What Volcano's job controller does with a Command (pkg/controllers/job/state/): the phases a job goes through
 // from the one it is in, as steps for the scenario player. Every kill of the whole job bumps status.version;
