@@ -60,7 +60,7 @@ const badRequest = (message: string): Reply => ({status: 400, body: statusBody(4
 
 // The API server's query conversion: a bool is false only for 0, f and false (any case), an int64 must parse.
 /** A log request's query as kube-apiserver parses it, or its 400; then checkLogQuery for its 422. */
-export function readLogQuery(query: URLSearchParams): LogQuery | Reply {
+function readLogQuery(query: URLSearchParams): LogQuery | Reply {
 	const flag = (name: string) => {
 		const value = query.get(name);
 		return value !== null && !['0', 'f', 'false'].includes(value.toLowerCase());
@@ -93,7 +93,7 @@ export function readLogQuery(query: URLSearchParams): LogQuery | Reply {
 
 // ValidatePodLogOptions.
 /** What PodLogOptions validation refuses (422 with causes), as kube-apiserver says it. */
-export function checkLogQuery(name: string, query: LogQuery): Reply | undefined {
+function checkLogQuery(name: string, query: LogQuery): Reply | undefined {
 	const both = query.sinceSeconds !== undefined && query.sinceTime !== undefined;
 	const causes: Array<{reason: string; message: string; field: string}> = [
 		...(query.tailLines !== undefined && query.tailLines < 0 ? [['tailLines', query.tailLines, 'must be greater than or equal to 0'] as const] : []),
@@ -193,6 +193,12 @@ export type PodLogs = {
 	drop(): void;
 };
 
+/** A log request's query, or the API server's answer refusing it: its 400 (parsing) or 422 (validation). */
+export function parseLogQuery(name: string, params: URLSearchParams): LogQuery | Reply {
+	const query = readLogQuery(params);
+	return 'status' in query ? query : (checkLogQuery(name, query) ?? query);
+}
+
 export function createPodLogs(options: PodLogOptions): PodLogs {
 	const open = new Set<ServerResponse>();
 
@@ -209,15 +215,9 @@ export function createPodLogs(options: PodLogOptions): PodLogs {
 			return;
 		}
 
-		const query = readLogQuery(exchange.query);
+		const query = parseLogQuery(name, exchange.query);
 		if ('status' in query) {
 			exchange.sendJson(query);
-			return;
-		}
-
-		const refusal = checkLogQuery(name, query);
-		if (refusal) {
-			exchange.sendJson(refusal);
 			return;
 		}
 

@@ -3,7 +3,7 @@ import {logBytes, type RecordedLog} from '../../model/recording.js';
 import type {ObjectStore} from '../apiserver/object-store.js';
 import {rfc3339Nano} from '../cluster/pods/pod-log.js';
 import {statusBody} from '../faults.js';
-import {checkLogQuery, readLogQuery, type LogQuery, type PodLogExchange} from '../pod-log-api.js';
+import {parseLogQuery, type LogQuery, type PodLogExchange} from '../pod-log-api.js';
 
 // The pod logs of a recording (`vcjob-watch replay`), served at /api/v1/namespaces/NS/pods/NAME/log: the answers
 // the program read, each from its recorded time. A tail asked again with the same query gets the same bytes; any
@@ -144,15 +144,9 @@ export function createRecordedLogs(options: {
 	function serve(exchange: PodLogExchange): void {
 		const {name, response} = exchange;
 		// The same parsing and the same 400 and 422 as the live simulator's logs.
-		const query = readLogQuery(exchange.query);
+		const query = parseLogQuery(name, exchange.query);
 		if ('status' in query) {
 			exchange.sendJson(query);
-			return;
-		}
-
-		const refusal = checkLogQuery(name, query);
-		if (refusal) {
-			exchange.sendJson(refusal);
 			return;
 		}
 
