@@ -36,6 +36,7 @@ import {latencyReport, measureLatencies} from './cases/latency.mjs';
 import {measureNamespaces, namespaceReport} from './cases/namespace.mjs';
 import {peaksSection} from './cases/peaks.mjs';
 import {soak, soakReport} from './cases/soak.mjs';
+import {measureStartup, startupReport} from './cases/startup.mjs';
 import {shutdown, startTracking, tmpDir} from './lib/processes.mjs';
 import {gnuTime, requirePty} from './lib/pty.mjs';
 import {log, machine, machineLine, writeResults} from './lib/report.mjs';
@@ -62,6 +63,10 @@ const usage = `npm run bench [-- options]
                      with, for scale, the RSS of Node alone and of Node with Ink drawing one line
   --peak-seconds S   how long each of those runs after its first frame (default 20)
   --peaks-only       only that (--write: to bench/results/results-peaks.md)
+  --startup-runs N   rounds of the start-up case (default 7; --quick 3): first frame with every panel,
+                     --once -o text and --version, against kubectl get --raw and node -e 0
+  --no-startup       skip the start-up case
+  --startup-only     only the start-up case (--write: to bench/results/results-startup.md)
   --no-competitors   measure vcjob-watch only
   --write            also write the report to bench/results/results.md
   --keep             keep the pseudo-terminal transcripts (the directory is printed)
@@ -89,6 +94,9 @@ try {
 			peaks: {type: 'string'},
 			'peak-seconds': {type: 'string'},
 			'peaks-only': {type: 'boolean', default: false},
+			'startup-runs': {type: 'string'},
+			'no-startup': {type: 'boolean', default: false},
+			'startup-only': {type: 'boolean', default: false},
 			'no-competitors': {type: 'boolean', default: false},
 			write: {type: 'boolean', default: false},
 			keep: {type: 'boolean', default: false},
@@ -128,6 +136,7 @@ const namespaceRate = intOption('namespace-rate', 20, 1, 1000);
 const namespaceWindow = intOption('namespace-window', quick ? 20 : 60, 5, 3600);
 const peakCount = intOption('peaks', args['peaks-only'] ? 10 : 0, 0, 1000);
 const peakSeconds = intOption('peak-seconds', 20, 1, 3600);
+const startupRuns = intOption('startup-runs', quick ? 3 : 7, 1, 100);
 const soakInterval = args['soak-interval'];
 if (!/^\d+(ms|s)?$/.test(soakInterval)) {
 	console.error('bench: --soak-interval takes a duration such as 10ms or 1s');
@@ -136,7 +145,7 @@ if (!/^\d+(ms|s)?$/.test(soakInterval)) {
 
 const settings = {
 	quick, idleSeconds, changeCount, startCount, soakPolls, soakInterval, latencySamples,
-	namespaceJobs, namespaceRate, namespaceWindow, peakCount, peakSeconds,
+	namespaceJobs, namespaceRate, namespaceWindow, peakCount, peakSeconds, startupRuns,
 };
 
 startTracking({keep: args.keep});
@@ -157,6 +166,14 @@ async function main() {
 		return;
 	}
 
+	if (args['startup-only']) {
+		const text = `${startupReport(await measureStartup(settings), settings)}\n\n${machineLine(info, startedAt)}`;
+		console.log(text);
+		if (args.write) writeResults(text, 'results-startup.md');
+		return;
+	}
+
+	const startup = args['no-startup'] ? undefined : await measureStartup(settings);
 	const namespace = args['no-namespace'] ? [] : await measureNamespaces(settings);
 	if (args['namespace-only']) {
 		const text = `${namespaceReport(namespace, settings)}\n\n${machineLine(info, startedAt)}`;
@@ -184,6 +201,7 @@ async function main() {
 	let text = [frameReport(results, settings), soakResult && soakReport(soakResult, settings), machineLine(info, startedAt)].filter(Boolean).join('\n\n');
 	if (peaks) text = `${text}\n\n${peaks}`;
 	if (latency.length > 0) text = `${latencyReport(latency, settings)}\n\n${text}`;
+	if (startup) text = `${startupReport(startup, settings)}\n\n${text}`;
 	if (namespace.length > 0) text = `${namespaceReport(namespace, settings)}\n\n${text}`;
 	if (skipped.length > 0) text += `\n\nSkipped, not installed: ${skipped.join('; ')}.`;
 	if (!gnuTime) text += '\n\nNo GNU time (/usr/bin/time; Debian package `time`): the RSS of short-lived children was sampled every 20 ms.';
