@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import {isSea} from 'node:sea';
-import {arenaLimitRelaunch} from './cli/boot/malloc-arenas.js';
+import {exitUnlessNodeSupported} from './cli/boot/node-version.js';
+
+// First, with nothing else loaded: an older Node gets one line, not a stack trace (cli/boot/node-version.ts).
+// Everything else comes through import() below, which only runs after the check.
+exitUnlessNodeSupported();
+const {isSea} = await import('node:sea');
+const {arenaLimitRelaunch} = await import('./cli/boot/malloc-arenas.js');
 
 // Before anything else is loaded: the program that runs is the one started below (cli/boot/malloc-arenas.ts says why).
 const relaunch = arenaLimitRelaunch({
