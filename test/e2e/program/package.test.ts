@@ -65,14 +65,14 @@ function installed(args: string[], env: Record<string, string> = {}, bin = 'vcjo
 }
 
 describe('the packed tarball', () => {
-	test('holds the bundled program, README and package.json, nothing else, in at most 2 MB', () => {
-		expect(files.toSorted()).toEqual(['package/README.md', 'package/dist/vcjob-watch.mjs', 'package/package.json']);
+	test('holds the bundled program (dist/bin.mjs, dist/program.mjs), README and package.json, nothing else, in at most 2 MB', () => {
+		expect(files.toSorted()).toEqual(['package/README.md', 'package/dist/bin.mjs', 'package/dist/program.mjs', 'package/package.json']);
 		expect(statSync(tarball).size).toBeLessThanOrEqual(2 * 1024 * 1024);
 		const manifest = JSON.parse(spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], {encoding: 'utf8'}).stdout) as {
 			bin: Record<string, string>;
 			dependencies?: unknown;
 		};
-		expect(manifest.bin).toEqual({'vcjob-watch': 'dist/vcjob-watch.mjs', 'kubectl-vcjob_watch': 'dist/vcjob-watch.mjs'});
+		expect(manifest.bin).toEqual({'vcjob-watch': 'dist/bin.mjs', 'kubectl-vcjob_watch': 'dist/bin.mjs'});
 		expect(manifest.dependencies).toBeUndefined();
 	});
 });
