@@ -40,8 +40,11 @@ beforeAll(async () => {
 	folder = temporaryDirectory('vcjob-watch-package-');
 	home = join(folder, 'home');
 	// npm's own settings from the `npm test` that runs this (npm_config_*) are left out: a user's shell has none.
-	const npmEnv = {PATH: path(), HOME: process.env['HOME'] ?? folder};
-	const packed = await run('npm', ['pack', '--pack-destination', folder], npmEnv);
+	// The npm that runs the tests, wherever it is installed; else the one on the PATH.
+	const npmEnv = {PATH: [nodeDirectory, process.env['PATH'] ?? ''].join(delimiter), HOME: process.env['HOME'] ?? folder};
+	const npmCli = process.env['npm_execpath'];
+	const npm = (args: string[], cwd: string) => (npmCli ? run(process.execPath, [npmCli, ...args], npmEnv, cwd) : run('npm', args, npmEnv, cwd));
+	const packed = await npm(['pack', '--pack-destination', folder], root);
 	expect(packed.code, `${packed.stdout}${packed.stderr}`).toBe(0);
 	tarball = join(folder, `vcjob-watch-${version}.tgz`);
 	files = spawnSync('tar', ['-tzf', tarball], {encoding: 'utf8'}).stdout.split('\n').filter(Boolean);
@@ -49,7 +52,7 @@ beforeAll(async () => {
 	// --offline: the package has no dependencies, so nothing is fetched, and a fresh machine with an empty npm
 	// cache installs it the same way.
 	const prefix = join(folder, 'prefix');
-	const installed = await run('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, tarball], npmEnv, folder);
+	const installed = await npm(['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, tarball], folder);
 	expect(installed.code, `${installed.stdout}${installed.stderr}`).toBe(0);
 	prefixBin = join(prefix, 'bin');
 	simulator = await startSimulator({scenario: 'seed', token});
