@@ -26,4 +26,13 @@ if (relaunch) {
 	}
 }
 
-await import('./cli/main.js');
+// `--version` alone: from package.json, without loading the program (cli/boot/version.ts).
+const {packageVersion} = await import('./cli/boot/version.js');
+const version = packageVersion(process.argv.slice(2), new URL('../package.json', import.meta.url));
+if (version === undefined) {
+	const {enableCompileCache} = await import('./cli/boot/compile-cache.js');
+	enableCompileCache();
+	await import('./cli/main.js');
+} else {
+	process.stdout.write(`${version}\n`);
+}

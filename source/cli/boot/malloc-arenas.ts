@@ -11,6 +11,12 @@
  */
 const arenaLimit = '2';
 
+/**
+ * A run that ends after one look gains nothing from the limit (arenas grow over hours of polling) and would pay
+ * the second boot, about a third of its time: --version, --help, --once.
+ */
+const shortLived = new Set(['--version', '--help', '--once']);
+
 export type Relaunch = {readonly file: string; readonly args: string[]; readonly env: NodeJS.ProcessEnv};
 
 export type RunningProcess = {
@@ -31,6 +37,7 @@ export function arenaLimitRelaunch(running: RunningProcess): Relaunch | undefine
 	}
 
 	const userArguments = running.argv.slice(2);
+	if (userArguments.some(argument => shortLived.has(argument))) return undefined;
 	const args = running.isSea
 		? [running.execPath, ...userArguments]
 		: [running.execPath, ...running.execArgv, running.argv[1] ?? '', ...userArguments];

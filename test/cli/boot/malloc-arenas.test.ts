@@ -41,4 +41,12 @@ describe('starting again with at most two malloc arenas', () => {
 		expect(arenaLimitRelaunch({...node, platform: 'darwin'})).toBeUndefined();
 		expect(arenaLimitRelaunch({...node, canExecve: false})).toBeUndefined();
 	});
+
+	test('runs as it is for a run that ends after one look: --version, --help, --once', () => {
+		for (const flag of ['--version', '--help', '--once']) {
+			expect(arenaLimitRelaunch({...node, argv: [...node.argv, flag]})).toBeUndefined();
+		}
+
+		expect(arenaLimitRelaunch({...node, argv: [...node.argv, '-o', 'text']})).toBeDefined();
+	});
 });
