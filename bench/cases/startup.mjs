@@ -2,10 +2,18 @@
 // falls on all of them alike): the first frame with every panel (`Policies` on the terminal) against
 // `kubectl get --raw PATH`, `--once -o text` against the same, and `--version` against `node -e 0`. Median of N.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import {PtyRun} from '../lib/pty.mjs';
 import {fmt, log, median, ratio} from '../lib/report.mjs';
 import {closeSimulator, simulator} from '../lib/simulator.mjs';
-import {cli, envPath, kubectlOnce, kubectlWorks, vcjobArgv} from '../lib/tools.mjs';
+import {cli, envPath, kubectlOnce, kubectlWorks, repo, vcjobArgv} from '../lib/tools.mjs';
+
+// The program as npm installs it (package.json's bin; built by `node scripts/build-standalone.mjs --package`), when
+// it has been built: the same commands through it.
+const bin = path.join(repo, 'dist', 'bin.mjs');
+const hasBin = () => fs.existsSync(bin);
+const binArgv = (sim, extra = []) => [process.execPath, bin, ...vcjobArgv(sim, extra).slice(2)];
 
 // Each: how it is started, and until what it is timed (a marker on the terminal, or its exit).
 const commands = sim => [
@@ -15,6 +23,9 @@ const commands = sim => [
 	{key: 'node', name: 'node -e 0', argv: [process.execPath, '-e', '0']},
 	{key: 'version', name: 'vcjob-watch --version', argv: [process.execPath, cli, '--version']},
 	// The same first frame without the start-up's second boot (MALLOC_ARENA_MAX already set): what that boot costs.
+	{key: 'binFrame', name: 'dist/bin.mjs NAME -n NS -s URL (every panel)', argv: binArgv(sim), marker: 'Policies', rss: true, when: hasBin},
+	{key: 'binText', name: 'dist/bin.mjs … --once -o text', argv: binArgv(sim, ['--once', '-o', 'text']), when: hasBin},
+	{key: 'binVersion', name: 'dist/bin.mjs --version', argv: [process.execPath, bin, '--version'], when: hasBin},
 	{key: 'frameArena', name: 'the same, MALLOC_ARENA_MAX=2 set', argv: [envPath, 'MALLOC_ARENA_MAX=2', ...vcjobArgv(sim)], marker: 'Policies', when: () => envPath !== undefined},
 ];
 
@@ -78,6 +89,12 @@ export function startupReport(rows, settings) {
 		goal('--once -o text ÷ kubectl', by.text, by.kubectl, 2.5),
 		goal('--version ÷ node -e 0', by.version, by.node, 2.5),
 	].filter(Boolean);
-	lines.push('', `Ratios: ${goals.join('; ')}.`);
+	const binGoals = [
+		goal('first frame with every panel ÷ kubectl', by.binFrame, by.kubectl, 4),
+		goal('--once -o text ÷ kubectl', by.binText, by.kubectl, 2.5),
+		goal('--version ÷ node -e 0', by.binVersion, by.node, 2.5),
+	].filter(Boolean);
+	lines.push('', `Ratios, dist/cli.js: ${goals.join('; ')}.`);
+	if (binGoals.length > 0) lines.push(`Ratios, dist/bin.mjs (as installed): ${binGoals.join('; ')}.`);
 	return lines.join('\n');
 }
