@@ -1,6 +1,8 @@
 import {randomBytes} from 'node:crypto';
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
-import {createServer as createHttpsServer} from 'node:https';
+import type * as Http from 'node:http';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type * as Https from 'node:https';
+import {createRequire} from 'node:module';
 import type {AddressInfo} from 'node:net';
 import type {TLSSocket} from 'node:tls';
 import {createApiServer} from './apiserver/api-server.js';
@@ -23,6 +25,12 @@ import {createRecordingPlayer, recordedScenario} from './recording/recording-pla
 import {parseBool, pick, routeOf} from './routes.js';
 import {resolveScenario, type Scenario} from './scenarios.js';
 import type {SimulatedRequest, Simulator, SimulatorOptions} from './simulator-types.js';
+
+// Through require, not import: an ES import of node:http reads all its exports, the WebSocket getter too, which
+// loads Node's own undici; bundled with the program, that was about 12 ms of every start (api/http-transport.ts).
+const load = createRequire(import.meta.url);
+const {createServer} = load('node:http') as typeof Http;
+const {createServer: createHttpsServer} = load('node:https') as typeof Https;
 
 // The seed document's resourceVersion: the first write continues from there.
 const firstResourceVersion = 7_681_358;
