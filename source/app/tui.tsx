@@ -1,5 +1,6 @@
 // The one TUI runner, for either view, and the static frame of --once: loaded only for them, so text and JSON
 // output never pay for React and Ink.
+import '../tui/ink-loaded.js';
 import {renderToString} from 'ink';
 import type {ReactNode} from 'react';
 import {colorTheme, plainTheme, ThemeProvider} from '../tui/kit/theme.js';
