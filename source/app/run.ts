@@ -8,14 +8,25 @@ import type {Options} from './options.js';
 import {openRecording} from './record.js';
 import {startReplay} from './commands/replay.js';
 import {connect, type Io, type Session} from './session.js';
+import {startView} from './tui-start.js';
 import type {Outcome, ViewDriver} from './view-driver.js';
 
 /** --once, text or JSON lines, or the TUI (loaded only then), for any view. */
 async function runOutput<State, O extends Outcome>(driver: ViewDriver<State, O>, options: Options, io: Io, session: Session): Promise<number> {
 	if (options.once) return runOnce(driver, options, io, session);
 	if (options.output !== 'tui') return runLines(driver, options.output, options, io);
-	const {runTui} = await import('./tui.js');
-	return runTui(driver, options, io, session.connection);
+	// The view's first requests go out now, and travel while Ink and React load (tui-start.ts).
+	const started = startView(driver, options, io.signal);
+	let runTui: typeof import('./tui.js').runTui;
+	try {
+		({runTui} = await import('./tui.js'));
+	} catch (error) {
+		driver.stop();
+		started.release();
+		throw error;
+	}
+
+	return runTui(driver, options, io, session.connection, started);
 }
 
 /** A line on stderr that does not stop the run. */

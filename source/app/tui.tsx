@@ -10,7 +10,8 @@ import type {Connection} from '../connect/connection.js';
 import {exitCodes} from './exit-codes.js';
 import type {Options} from './options.js';
 import type {Io} from './session.js';
-import type {Outcome, ViewDriver} from './view-driver.js';
+import {startView, type StartedView} from './tui-start.js';
+import type {Outcome, ViewDriver, ViewTui} from './view-driver.js';
 
 function themed(options: Pick<Options, 'color'>, node: ReactNode) {
 	return <ThemeProvider value={options.color ? colorTheme : plainTheme}>{node}</ThemeProvider>;
@@ -34,14 +35,17 @@ export async function runTui<State, O extends Outcome>(
 	options: Pick<Options, 'color' | 'altScreen' | 'exitOnFinish'>,
 	io: Io,
 	connection: Pick<Connection, 'credentials' | 'warnings'>,
+	started: StartedView<State> = startView(driver, options, io.signal),
 ): Promise<number> {
-	const view = await driver.loadTui();
-	const store = driver.createStore();
-	let code: number = exitCodes.ok;
-	const quit = (exitCode: number) => {
-		code = exitCode;
+	const {store, quit} = started;
+	let view: ViewTui<State>;
+	try {
+		view = await driver.loadTui();
+	} catch (error) {
 		driver.stop();
-	};
+		started.release();
+		throw error;
+	}
 
 	const tui = mountTui(
 		themed(
@@ -56,9 +60,6 @@ export async function runTui<State, O extends Outcome>(
 		io,
 		options.altScreen,
 	);
-	if (options.exitOnFinish) driver.watchForFinish?.(quit);
-	const stop = () => driver.stop();
-	io.signal.addEventListener('abort', stop, {once: true});
 	// The full-screen frame is gone with the alternate screen: leave one line of record behind.
 	const writeRecord = () => io.stdout.write(`${isoSeconds(Date.now())} ${view.record(store.getState())}\n`);
 	// An exception nothing catches, or a second signal, ends the process without the finally below; the
@@ -66,11 +67,11 @@ export async function runTui<State, O extends Outcome>(
 	if (tui.fullScreen) process.once('exit', writeRecord);
 	let failed: {readonly error: unknown} | undefined;
 	try {
-		await driver.run();
+		await started.running;
 		await tui.instance.waitUntilRenderFlush();
 	} finally {
 		process.off('exit', writeRecord);
-		io.signal.removeEventListener('abort', stop);
+		started.release();
 		await tui.close();
 		failed = driver.closeOpened?.();
 		store.dispose();
@@ -79,5 +80,5 @@ export async function runTui<State, O extends Outcome>(
 	}
 
 	if (failed) throw failed.error;
-	return code;
+	return started.exitCode();
 }

@@ -23,7 +23,8 @@ describe('the TUI runner', () => {
 		expect(await running).toBe(0);
 		expect(io.out()).toMatch(recordLine);
 		expect(io.out().match(recordLine)?.[1]).toBe('2');
-		expect(driver.calls).toEqual(['loadTui', 'createStore', 'run', 'stop', 'closeOpened', 'dispose']);
+		// The view's requests start before its Ink side loads, so that the network and the loading overlap.
+		expect(driver.calls).toEqual(['createStore', 'run', 'loadTui', 'stop', 'closeOpened', 'dispose']);
 	});
 
 	test('the live view is given the store, the credentials source and the notices', async () => {
