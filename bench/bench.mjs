@@ -18,6 +18,8 @@
 //                        job idle for longer than the API server's watch window (the idle scenario)
 //   peaks                the peak RSS (VmHWM) of N separate starts of vcjob-watch --watch, each --peak-seconds after its
 //                        first frame: min, median, max (the peak moves from start to start)
+//   start-up             the first frame with every panel and --once -o text against kubectl get --raw, --version
+//                        against node -e 0, dist/cli.js and dist/bin.mjs, in interleaved rounds (--startup-runs)
 //   namespace            vcjob-watch -n NS on a namespace of --namespace-jobs jobs changing --namespace-rate times a
 //                        second: ms to the first frame with the table, CPU seconds per 100 changes over
 //                        --namespace-window seconds, peak RSS; list + watch, and --poll (a list every 2 s)
@@ -25,7 +27,7 @@
 // Only loopback, bounded waits everywhere, and every process it starts is stopped on exit, error and Ctrl+C.
 //
 // This file reads the options and runs the cases; bench/cases/ measures (frame: the table of tools; soak; peaks;
-// latency; namespace), bench/lib/ holds the processes and /proc, the pseudo-terminal, the tools, the simulator and
+// latency; namespace; startup), bench/lib/ holds the processes and /proc, the pseudo-terminal, the tools, the simulator and
 // the report; --write writes to bench/results/.
 
 import fs from 'node:fs';
