@@ -1,6 +1,6 @@
 import type {ApiClient} from './client.js';
 import {podLogPath} from './paths.js';
-import {decodeUtf8Visible, defaultLogLineCells, logRefusal, printableLine} from './pod-log.js';
+import {decodeUtf8Visible, defaultLogLineCells, logRefusal, printableLine, type PodLogRequest} from './pod-log.js';
 
 // A container's log as it is written (follow=true): lines handed over as the chunks arrive, each as untrusted as
 // any server string. Every line comes with the kubelet's timestamp (timestamps=true), so that a stream cut short
@@ -9,18 +9,12 @@ import {decodeUtf8Visible, defaultLogLineCells, logRefusal, printableLine} from 
 /** Bytes kept of one line: more than a terminal line shows, while a runaway line (a 1 MiB dump) is never held whole. */
 export const maxLogLineBytes = 16 * 1024;
 
-export type PodLogFollowRequest = {
-	readonly namespace: string;
-	readonly pod: string;
-	readonly container: string;
+/** What a tail is asked with, but the current run only, and from a time. */
+export type PodLogFollowRequest = Omit<PodLogRequest, 'previous' | 'tailLines'> & {
 	/** Lines of the log so far to start with; absent, the API server sends all of them. */
 	readonly tailLines?: number | undefined;
 	/** RFC3339: only the lines written at or after it (the API server passes it on to the second). */
 	readonly sinceTime?: string | undefined;
-	readonly limitBytes?: number | undefined;
-	/** A longer line is cut, with an ellipsis. */
-	readonly maxLineCells?: number | undefined;
-	readonly signal?: AbortSignal | undefined;
 };
 
 export type FollowedLine = {

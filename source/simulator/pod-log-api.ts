@@ -193,6 +193,33 @@ export type PodLogs = {
 	drop(): void;
 };
 
+/**
+ * Writes a log answer's text up to limitBytes: the kubelet stops there, mid-line. False once they are spent (an
+ * empty text says whether any are left).
+ */
+export function limitedWriter(response: ServerResponse, limitBytes: number | undefined): (text: Buffer) => boolean {
+	let left = limitBytes ?? Number.POSITIVE_INFINITY;
+	return text => {
+		const part = text.subarray(0, Math.min(text.length, left));
+		left -= part.length;
+		if (part.length > 0) response.write(part);
+		return left > 0;
+	};
+}
+
+/** A followed log: `step` writes what came since and says whether to go on, as the kubelet looks again. */
+export function followEvery(response: ServerResponse, step: () => boolean): void {
+	const timer = setInterval(() => {
+		if (step()) return;
+		clearInterval(timer);
+		response.end();
+	}, followPollMs);
+	timer.unref();
+	response.on('close', () => {
+		clearInterval(timer);
+	});
+}
+
 /** A log request's query, or the API server's answer refusing it: its 400 (parsing) or 422 (validation). */
 export function parseLogQuery(name: string, params: URLSearchParams): LogQuery | Reply {
 	const query = readLogQuery(params);
@@ -259,17 +286,11 @@ export function createPodLogs(options: PodLogOptions): PodLogs {
 
 	function stream(exchange: PodLogExchange, query: LogQuery, run: ContainerRun | undefined): void {
 		const {response} = exchange;
-		let left = query.limitBytes ?? Number.POSITIVE_INFINITY;
+		const send = limitedWriter(response, query.limitBytes);
 		let sentUpTo = Number.NEGATIVE_INFINITY;
-		// Writes lines; false once limitBytes is spent, as the kubelet stops there, mid-line.
 		const write = (lines: readonly LogLine[]): boolean => {
-			if (lines.length === 0) return left > 0;
-			sentUpTo = lines.at(-1)!.at;
-			const text = Buffer.from(lines.map(line => `${query.timestamps ? `${rfc3339Nano(line.at)} ` : ''}${line.text}\n`).join(''));
-			const part = text.subarray(0, Math.min(text.length, left));
-			left -= part.length;
-			if (part.length > 0) response.write(part);
-			return left > 0;
+			if (lines.length > 0) sentUpTo = lines.at(-1)!.at;
+			return send(Buffer.from(lines.map(line => `${query.timestamps ? `${rfc3339Nano(line.at)} ` : ''}${line.text}\n`).join('')));
 		};
 
 		if (!run) {
@@ -295,20 +316,13 @@ export function createPodLogs(options: PodLogOptions): PodLogs {
 			return;
 		}
 
-		const timer = setInterval(() => {
+		followEvery(response, () => {
 			const at = Date.now();
 			const latest = options.pod(exchange.namespace, exchange.name);
 			const state = runNow(latest?.body as Pod | undefined, latest?.runs, run);
 			const current = state === 'running' ? run : state === 'gone' ? undefined : state;
 			const fresh = current ? runLog(current, at, options.speed).filter(line => line.at > sentUpTo) : [];
-			if (!write(fresh) || state !== 'running') {
-				clearInterval(timer);
-				response.end();
-			}
-		}, followPollMs);
-		timer.unref();
-		response.on('close', () => {
-			clearInterval(timer);
+			return write(fresh) && state === 'running';
 		});
 	}
 

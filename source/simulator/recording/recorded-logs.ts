@@ -3,7 +3,7 @@ import {logBytes, type RecordedLog} from '../../model/recording.js';
 import type {ObjectStore} from '../apiserver/object-store.js';
 import {rfc3339Nano} from '../cluster/pods/pod-log.js';
 import {statusBody} from '../faults.js';
-import {parseLogQuery, type LogQuery, type PodLogExchange} from '../pod-log-api.js';
+import {followEvery, limitedWriter, parseLogQuery, type LogQuery, type PodLogExchange} from '../pod-log-api.js';
 
 // The pod logs of a recording (`vcjob-watch replay`), served at /api/v1/namespaces/NS/pods/NAME/log: the answers
 // the program read, each from its recorded time. A tail asked again with the same query gets the same bytes; any
@@ -32,8 +32,6 @@ export type RecordedLogs = {
 	close(): void;
 };
 
-// How often a followed log looks for lines fallen due and for its pod.
-const followPollMs = 50;
 const stampPrefix = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) /;
 
 /** A timestamp as nanoseconds since the epoch, to compare two. */
@@ -166,14 +164,9 @@ export function createRecordedLogs(options: {
 			return;
 		}
 
-		let left = query.limitBytes ?? Number.POSITIVE_INFINITY;
-		const write = (some: readonly Line[]): boolean => {
-			const text = Buffer.concat(some.flatMap(line => [...(query.timestamps ? [Buffer.from(`${line.time} `)] : []), line.bytes, Buffer.from('\n')]));
-			const part = text.subarray(0, Math.min(text.length, left));
-			left -= part.length;
-			if (part.length > 0) response.write(part);
-			return left > 0;
-		};
+		const send = limitedWriter(response, query.limitBytes);
+		const write = (some: readonly Line[]): boolean =>
+			send(Buffer.concat(some.flatMap(line => [...(query.timestamps ? [Buffer.from(`${line.time} `)] : []), line.bytes, Buffer.from('\n')])));
 
 		const since = query.sinceTime === undefined ? undefined : BigInt(query.sinceTime) * 1_000_000n;
 		let first = (lines ?? []).filter(line => since === undefined || nanos(line.time) >= since);
@@ -189,18 +182,11 @@ export function createRecordedLogs(options: {
 		let sent = lines === followed ? followed.length : 0;
 		const uid = uidNow(name);
 		open.add(response);
-		const timer = setInterval(() => {
+		response.on('close', () => open.delete(response));
+		followEvery(response, () => {
 			const fresh = followed.slice(sent);
 			sent = followed.length;
-			if (!write(fresh) || uidNow(name) !== uid) {
-				clearInterval(timer);
-				response.end();
-			}
-		}, followPollMs);
-		timer.unref();
-		response.on('close', () => {
-			clearInterval(timer);
-			open.delete(response);
+			return write(fresh) && uidNow(name) === uid;
 		});
 	}
 
