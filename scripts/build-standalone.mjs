@@ -11,11 +11,8 @@
 // Both are bundled by esbuild straight from source/ (it compiles TS and TSX itself; tsc still checks types in
 // `npm run build`). What the bundles must do differently from dist/cli.js, and how:
 //
-// - meow finds the version and description for --version and --help in "the closest package.json" above
-//   the running file; next to a lone copy there is none, or an unrelated one. The bundles carry this
-//   project's package.json fields instead (meowPackagePlugin).
-// - With DEV=true Ink reads its own package.json from disk and connects to React DevTools, which is not
-//   bundled; DEV is a common variable name, so both branches are switched off (inkNoDevtoolsPlugin).
+// - Dependencies patched as they are read (scripts/bundle-patches.mjs): meow's package.json lookup, Ink's
+//   DevTools switch, and what meow and string-width build as they load that the first frame does not need.
 // - Node 24's single executable applications run a CommonJS main script (an ES module main, "mainFormat",
 //   came in Node 25.8), and esbuild's CommonJS output has no top-level await, which source/cli/main.ts,
 //   yoga-layout and Ink use. So the executable gets the same ES module bundle built with no import
@@ -40,6 +37,7 @@ import {fileURLToPath} from 'node:url';
 import {stripVTControlCharacters} from 'node:util';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
+import {inkNoDevtoolsPlugin, meowPlugin, stringWidthPlugin} from './bundle-patches.mjs';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -63,46 +61,6 @@ const bakedPackage = Object.fromEntries(
 
 // `node:sqlite` and the like are built-ins only from some Node version on: the prefix says it anyway.
 const builtin = path => path.startsWith('node:') || isBuiltin(path);
-
-/** Replaces exactly `count` matches of `pattern` in one dependency file, or fails the build. */
-function patchFile(path, pattern, replacement, count, why) {
-	const source = readFileSync(path, 'utf8');
-	const found = source.match(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))?.length ?? 0;
-	if (found !== count) {
-		throw new Error(
-			`${relative(root, path)}: expected ${count} match(es) of ${pattern} (${why}), found ${found}: ` +
-				'the dependency changed, update scripts/build-standalone.mjs',
-		);
-	}
-
-	return source.replaceAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`), replacement);
-}
-
-const meowPackagePlugin = {
-	name: 'meow-package-json',
-	setup(build) {
-		build.onLoad({filter: /[\\/]node_modules[\\/]meow[\\/]build[\\/]options\.js$/}, ({path}) => ({
-			contents: patchFile(
-				path,
-				/readPackageUpSync\(\{[^}]*\}\)\?\.packageJson/,
-				`(${JSON.stringify(bakedPackage)})`,
-				1,
-				"meow's package.json lookup",
-			),
-			loader: 'js',
-		}));
-	},
-};
-
-const inkNoDevtoolsPlugin = {
-	name: 'ink-no-devtools',
-	setup(build) {
-		build.onLoad({filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/}, ({path}) => ({
-			contents: patchFile(path, /process\.env\[['"]DEV['"]\] === ['"]true['"]/, 'false', 2, "Ink's DEV switch"),
-			loader: 'js',
-		}));
-	},
-};
 
 /** SEA only: every built-in module through `require` (a SEA's main script has one for built-ins). */
 const builtinsThroughRequirePlugin = {
@@ -141,7 +99,7 @@ async function bundle(options) {
 		logOverride: {'assign-to-define': 'silent'},
 		outfile: 'bundle.mjs',
 		...options,
-		plugins: [meowPackagePlugin, inkNoDevtoolsPlugin, ...(options.plugins ?? [])],
+		plugins: [meowPlugin(bakedPackage), inkNoDevtoolsPlugin, stringWidthPlugin, ...(options.plugins ?? [])],
 	});
 	const [output] = result.outputFiles;
 	const imports = Object.values(result.metafile.outputs)[0].imports;
@@ -254,7 +212,7 @@ function currentInputs() {
 		.map(entry => relative(root, join(entry.parentPath, entry.name)))
 		.sort();
 	const inputs = {};
-	for (const path of [...sources, 'package.json', 'package-lock.json', relative(root, fileURLToPath(import.meta.url))]) {
+	for (const path of [...sources, 'package.json', 'package-lock.json', relative(root, fileURLToPath(import.meta.url)), 'scripts/bundle-patches.mjs']) {
 		inputs[path] = sha(readFileSync(join(root, path)));
 	}
 
