@@ -59,4 +59,8 @@ export type Options = {
 	readonly color: boolean;
 	/** Full screen (the terminal's alternate screen) in the TUI; off leaves the last frame in the scrollback. */
 	readonly altScreen: boolean;
+	/** --notify: the bell and a desktop notification at the job's finish ('failures': at its first pod failure too). */
+	readonly notify?: 'finish' | 'failures';
+	/** The TUI sets the window (or tmux pane) title, and puts the user's back at exit; false with --no-title. */
+	readonly title?: boolean;
 };

@@ -9,6 +9,7 @@ import {openRecording} from './record.js';
 import {startReplay} from './commands/replay.js';
 import {connect, type Io, type Session} from './session.js';
 import {startView} from './tui-start.js';
+import {startNotifier} from './terminal/notifier.js';
 import type {Outcome, ViewDriver} from './view-driver.js';
 
 /** --once, text or JSON lines, or the TUI (loaded only then), for any view. */
@@ -47,9 +48,13 @@ export async function withSession(options: Options, io: Io, use: (session: Sessi
 /** One job watched in the configured output, as `vcjob-watch NAME` does (and `submit` after its create). */
 export async function watchJob(options: Options, io: Io, session: Session, job: JobRef): Promise<number> {
 	const recording = options.record ? openRecording(options.record, job, warner(io)) : undefined;
+	const driver = createJobDriver(options, session.clientOptions, job, recording?.recorder);
+	// --notify: the bell and a desktop notification on the terminal when the job finishes (not for one look).
+	const stopNotifying = options.notify && !options.once ? startNotifier(driver, job, options.notify, io) : undefined;
 	try {
-		return await runOutput(createJobDriver(options, session.clientOptions, job, recording?.recorder), options, io, session);
+		return await runOutput(driver, options, io, session);
 	} finally {
+		stopNotifying?.();
 		recording?.close();
 	}
 }

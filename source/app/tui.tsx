@@ -11,6 +11,7 @@ import {exitCodes} from './exit-codes.js';
 import type {Options} from './options.js';
 import type {Io} from './session.js';
 import {startView, type StartedView} from './tui-start.js';
+import {followTitle} from './terminal/pane-title.js';
 import type {Outcome, ViewDriver, ViewTui} from './view-driver.js';
 
 function themed(options: Pick<Options, 'color'>, node: ReactNode) {
@@ -32,7 +33,7 @@ export async function renderFrame<State, O extends Outcome>(
 /** The live view until q, Ctrl+C, a signal or (--exit-on-finish) the job's end; returns the exit code. */
 export async function runTui<State, O extends Outcome>(
 	driver: ViewDriver<State, O>,
-	options: Pick<Options, 'color' | 'altScreen' | 'exitOnFinish'>,
+	options: Pick<Options, 'color' | 'altScreen' | 'exitOnFinish' | 'title'>,
 	io: Io,
 	connection: Pick<Connection, 'credentials' | 'warnings'>,
 	started: StartedView<State> = startView(driver, options, io.signal),
@@ -60,6 +61,8 @@ export async function runTui<State, O extends Outcome>(
 		io,
 		options.altScreen,
 	);
+	// The window's (or tmux pane's) title follows the view; the user's comes back once the TUI is gone.
+	const title = options.title && view.title ? followTitle(store, view.title, io.stdout, io.env) : undefined;
 	// The full-screen frame is gone with the alternate screen: leave one line of record behind.
 	const writeRecord = () => io.stdout.write(`${isoSeconds(Date.now())} ${view.record(store.getState())}\n`);
 	// An exception nothing catches, or a second signal, ends the process without the finally below; the
@@ -73,6 +76,7 @@ export async function runTui<State, O extends Outcome>(
 		process.off('exit', writeRecord);
 		started.release();
 		await tui.close();
+		title?.stop();
 		failed = driver.closeOpened?.();
 		store.dispose();
 		// A watch that failed leaves it too, before its error is thrown.

@@ -27,6 +27,8 @@ export type ViewTui<State> = {
 	frame(state: State, columns: number, source: string | undefined): ReactElement;
 	/** One line for the scrollback when the full screen goes: how the view stood. */
 	record(state: State): string;
+	/** The window (or tmux pane) title for how the view stands now: `vcjob NAME: Running 2/4`. */
+	title?(state: State): string;
 };
 
 export type ViewDriver<State, O extends Outcome> = {

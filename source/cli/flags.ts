@@ -173,6 +173,22 @@ export const flagTable = {
 		default: true,
 		description: 'draw in the normal screen instead of full screen, leaving the last frame in the scrollback',
 	},
+	title: {
+		section: 'options',
+		type: 'boolean',
+		default: true,
+		description:
+			"leave the terminal's (or tmux pane's) title alone; without it the TUI shows the job's phase and running pods there (the namespace's counts by phase) and puts the title back at exit",
+		see: ['notifications and the title', 'notifications.md'],
+	},
+	notify: {
+		section: 'options',
+		type: 'string',
+		value: 'WHEN',
+		description:
+			'`--notify` alone: ring the bell and send one desktop notification when the job finishes (`Completed`, `Failed`, `Terminated`, `Aborted`); `--notify=failures`: at its first pod failure too; written only when standard output is a terminal; needs a NAME',
+		see: ['notifications and the title', 'notifications.md'],
+	},
 	debug: {
 		section: 'options',
 		type: 'string',

@@ -1,6 +1,7 @@
 import './boot/heap-settings.js';
 import './boot/production-mode.js';
 import meow from 'meow';
+import {expandBareFlags} from './bare-flags.js';
 import {meowFlags} from './flags.js';
 import {renderHelp} from './help.js';
 import {resolveOptions, resolveReplayOptions} from './options.js';
@@ -21,6 +22,8 @@ function parseArguments() {
 	try {
 		return meow(renderHelp(), {
 			importMeta: import.meta,
+			// `--notify` alone is `--notify=finish`, not a flag that takes the job's name as its value.
+			argv: expandBareFlags(process.argv.slice(2)),
 			allowUnknownFlags: false,
 			flags: meowFlags(),
 		});

@@ -96,6 +96,15 @@ export function resolveOptions(
 		throw new UsageError('--exit-on-finish waits for one job to end: give its name');
 	}
 
+	// `--notify` alone arrives as finish (cli/bare-flags.ts).
+	if (flags.notify !== undefined && flags.notify !== 'finish' && flags.notify !== 'failures') {
+		throw new UsageError(`--notify=${flags.notify}: use --notify alone (when the job finishes) or --notify=failures (at its first pod failure too)`);
+	}
+
+	if (flags.notify !== undefined && view === 'namespace') {
+		throw new UsageError('--notify tells when one job finishes: give its name');
+	}
+
 	if (flags.record !== undefined && view === 'namespace') {
 		throw new UsageError('--record records one job: give its name');
 	}
@@ -168,6 +177,8 @@ export function resolveOptions(
 		speed: flags.speed,
 		color: wantsColor(flags.color, environment, stdoutIsTty && output === 'tui'),
 		altScreen: flags.altScreen,
+		title: flags.title,
+		...(flags.notify === 'finish' || flags.notify === 'failures' ? {notify: flags.notify} : {}),
 		...(flags.region ? {region: flags.region} : {}),
 		...(flags.kubeconfig ? {kubeconfig: flags.kubeconfig} : {}),
 		...(flags.context ? {context: flags.context} : {}),

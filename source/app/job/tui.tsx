@@ -8,6 +8,7 @@ import type {JobWatcher} from '../../watch/job-watcher.js';
 import type {OpenLog} from '../../watch/log-follower.js';
 import type {ViewTui} from '../view-driver.js';
 import {actionsPort, type JobActions} from '../commands/actions.js';
+import {jobTitle} from '../terminal/title-text.js';
 
 export type JobTuiParts = {
 	readonly watcher: Pick<JobWatcher, 'pollNow' | 'setPaused' | 'paused'>;
@@ -41,5 +42,6 @@ export function jobTui({watcher, details, intervalMs, withDetails, openLog, acti
 			<Screen state={state} intervalMs={intervalMs} columns={columns} rows={200} keys={false} details={withDetails} source={source} />
 		),
 		record: ({job, namespace, name}) => `${namespace}/${name} ${job ? jobLine(job) : 'not seen (it did not exist while watched)'}`,
+		title: ({name, job, missingSince}) => jobTitle(name, job, missingSince !== undefined),
 	};
 }

@@ -6,6 +6,7 @@ import {initialTableView, phaseCounts, visibleRows} from '../../tui/namespace/na
 import type {JobSession} from '../../tui/namespace/use-job-session.js';
 import type {NamespaceWatcher} from '../../watch/namespace-watcher.js';
 import type {ViewTui} from '../view-driver.js';
+import {namespaceTitle} from '../terminal/title-text.js';
 
 export type NamespaceTuiParts = {
 	readonly watcher: Pick<NamespaceWatcher, 'pollNow' | 'setPaused' | 'paused'>;
@@ -42,5 +43,6 @@ export function namespaceTui({watcher, openJob, intervalMs}: NamespaceTuiParts):
 			/>
 		),
 		record: namespaceRecord,
+		title: state => namespaceTitle(state.namespace, state.listed, phaseCounts(state.rows)),
 	};
 }
