@@ -93,6 +93,19 @@ describe('--notify: the sequence each terminal gets, once', () => {
 		expect(await pty.exit()).toBe(0);
 	});
 
+	test('drawn in the normal screen (--no-alt-screen): the frame undisturbed', async () => {
+		const {sim, pty} = await watching(['--notify=failures', '--no-alt-screen'], {VTE_VERSION: '7600'});
+		const before = pty.screen().join('\n');
+		complete(sim);
+		await waitUntil(() => bells(pty.raw()) > 0, 'the bell');
+		const after = await pty.waitForScreen(/Completed/);
+		// The same rows, in the same places: only what the job's end changed.
+		expect(after.split('\n').findIndex(line => line.includes('q quit'))).toBe(before.split('\n').findIndex(line => line.includes('q quit')));
+		expect(after).not.toMatch(/notify|vcjob openmpi-hello Completed/);
+		pty.type('q');
+		expect(await pty.exit()).toBe(0);
+	});
+
 	test('text lines on a terminal get it too; the bare flag leaves the next word the job name', async () => {
 		const sim = await startSimulator({scenario: 'demo', autoplay: false});
 		complete(sim);
