@@ -26,7 +26,7 @@
 // --force builds anyway.
 //
 // --package builds, always and alone (under 1 s), what `npm pack` ships (package.json's prepack and bin): the
-// program in two files, dist/bin.mjs and dist/program.mjs (buildPackage says why).
+// program in two files, dist/bin.mjs and dist/program.cjs (buildPackage says why).
 import {createHash} from 'node:crypto';
 import {spawnSync} from 'node:child_process';
 import {chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
@@ -47,7 +47,7 @@ const mjsPath = join(dist, 'vcjob-watch.mjs');
 const seaPath = join(dist, `vcjob-watch-${process.platform}-${process.arch}`);
 const inputsPath = join(dist, '.standalone-inputs');
 const packageBin = join(dist, 'bin.mjs');
-const packageProgram = join(dist, 'program.mjs');
+const packageProgram = join(dist, 'program.cjs');
 // The Node 24 of the `node` devDependency: the executable is a copy of it.
 const nodeBinary = join(dirname(require.resolve('node/package.json')), 'bin', 'node');
 // The sentinel Node looks for to know that a blob was injected (the docs' postject example).
@@ -142,23 +142,12 @@ async function buildSea(workDirectory) {
 		throw new Error(`the single executable is built on Linux only (this is ${process.platform})`);
 	}
 
-	const {text, imports} = await bundle({
-		plugins: [builtinsThroughRequirePlugin],
-		define: {'process.env.NODE_ENV': '"production"', 'import.meta': '__vcjobImportMeta'},
-		// No shebang: this is the body of a CommonJS module.
-		banner: {js: ''},
-	});
-	const unexpected = imports.filter(({kind}) => kind !== 'require-call');
-	if (unexpected.length > 0) {
-		throw new Error(`the SEA bundle still imports: ${unexpected.map(({path, kind}) => `${path} (${kind})`).join(', ')}`);
-	}
-
 	const main = [
 		'"use strict";',
 		// What the bundle used import.meta for: meow requires it, yargs-parser and yoga-layout read its url.
 		'const __vcjobImportMeta = {url: require("node:url").pathToFileURL(process.execPath).href};',
 		'(async function () {',
-		text.replace(/^#!.*\n/, ''),
+		await scriptBundle(),
 		'})();',
 		'',
 	].join('\n');
@@ -242,34 +231,61 @@ function rebuildReason(inputs) {
 }
 
 /**
+ * The bundle as a script: built-in modules through `require` and `import.meta` replaced, wrapped whole in an async
+ * function, so that a top-level await (source/cli/main.ts, yoga-layout, Ink) is an await in that function. What the
+ * single executable runs, and the installed program's dist/program.cjs.
+ */
+async function scriptBundle() {
+	const {text, imports} = await bundle({
+		plugins: [builtinsThroughRequirePlugin],
+		define: {'process.env.NODE_ENV': '"production"', 'import.meta': '__vcjobImportMeta'},
+		banner: {js: ''},
+	});
+	const unexpected = imports.filter(({kind}) => kind !== 'require-call');
+	if (unexpected.length > 0) {
+		throw new Error(`the script bundle still imports: ${unexpected.map(({path, kind}) => `${path} (${kind})`).join(', ')}`);
+	}
+
+	return text.replace(/^#!.*\n/, '');
+}
+
+/**
  * --package: what `npm pack` ships (package.json's prepack and bin), two files. dist/bin.mjs is source/cli.ts
- * alone, a few kB: it checks the Node version, answers --version and turns on the compile cache, then imports
- * dist/program.mjs, the rest of the program bundled from source/cli/main.ts as the .mjs bundles it. Loaded
- * after the cache is on, that 1.5 MB comes compiled from the second start on; as one file with the entry in it,
- * it would be compiled whole before the version check or --version ran (about 100 ms). Not esbuild's
- * splitting: an import() of a CommonJS package (yaml, undici) then gives only its default export.
+ * alone, a few kB: it checks the Node version, answers --version and starts the rest, dist/program.cjs, through
+ * source/cli/boot/program-script.ts, which keeps V8's compiled code of it in the user's cache directory. Two
+ * files: as one, the 1.5 MB would be compiled whole before the version check or --version ran (about 100 ms).
+ * program.cjs is a function expression, not a module: Node's compile cache keeps only what V8 compiled before a
+ * module ran, program-script.ts what it compiled while it ran. The file's hash names the cache.
  */
 async function buildPackage(workDirectory) {
-	const program = await bundle({entryPoints: [join(root, 'source', 'cli', 'main.ts')], banner: {js: requireBanner}});
+	const program = ['(function (require, __vcjobImportMeta) {', '"use strict";', 'return (async function () {', await scriptBundle(), '})();', '})', ''].join('\n');
+	new vm.Script(program, {filename: 'program.cjs'});
+	const buildId = createHash('sha256').update(program).digest('hex').slice(0, 16);
 	const launcherPlugin = {
 		name: 'program-outside',
 		setup(build) {
-			build.onResolve({filter: /^\.\/cli\/main\.js$/}, ({importer}) =>
-				importer === entry ? {path: './program.mjs', external: true} : undefined,
-			);
+			build.onResolve({filter: /^\.\/cli\/main\.js$/}, ({importer}) => (importer === entry ? {path: 'program', namespace: 'program-script'} : undefined));
+			build.onLoad({filter: /.*/, namespace: 'program-script'}, () => ({
+				contents: [
+					`import {runProgramScript} from ${JSON.stringify(join(root, 'source', 'cli', 'boot', 'program-script.ts'))};`,
+					`await runProgramScript(new URL('./program.cjs', import.meta.url), ${JSON.stringify(buildId)}, process.argv.slice(2));`,
+				].join('\n'),
+				resolveDir: root,
+				loader: 'js',
+			}));
 		},
 	};
 	const launcher = await bundle({plugins: [launcherPlugin]});
-	const outside = launcher.imports.filter(({path}) => !builtin(path) && path !== './program.mjs');
-	const notBuiltin = [...program.imports.filter(({path}) => !builtin(path)), ...outside];
-	if (notBuiltin.length > 0) throw new Error(`not bundled: ${notBuiltin.map(({path}) => path).join(', ')}`);
-	for (const [name, text] of [['program.mjs', program.text], ['bin.mjs', launcher.text]]) {
+	const outside = launcher.imports.filter(({path}) => !builtin(path));
+	if (outside.length > 0) throw new Error(`not bundled: ${outside.map(({path}) => path).join(', ')}`);
+	for (const [name, text] of [['program.cjs', program], ['bin.mjs', launcher.text]]) {
 		const temporary = join(workDirectory, name);
 		writeFileSync(temporary, text);
-		chmodSync(temporary, 0o755);
+		chmodSync(temporary, name === 'bin.mjs' ? 0o755 : 0o644);
 	}
 
-	renameSync(join(workDirectory, 'program.mjs'), packageProgram);
+	rmSync(join(dist, 'program.mjs'), {force: true});
+	renameSync(join(workDirectory, 'program.cjs'), packageProgram);
 	renameSync(join(workDirectory, 'bin.mjs'), packageBin);
 }
 

@@ -42,10 +42,17 @@ function madeDirectory(directory: string): boolean {
 	}
 }
 
-export function enableCompileCache(): void {
-	if (process.env['NODE_COMPILE_CACHE'] !== undefined || process.env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) return;
+/** The user's cache directory for this program, made if need be; undefined where none can be, or the user turned caching off. */
+export function userCacheDirectory(): string | undefined {
+	if (process.env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) return undefined;
 	const directory = compileCacheDirectory(process.env, homeDirectory());
-	if (directory === undefined || !madeDirectory(directory)) return;
+	return directory !== undefined && madeDirectory(directory) ? directory : undefined;
+}
+
+export function enableCompileCache(): void {
+	if (process.env['NODE_COMPILE_CACHE'] !== undefined) return;
+	const directory = userCacheDirectory();
+	if (directory === undefined) return;
 	try {
 		// Node 22.1 and later; it reports a directory it cannot create or write, rather than throwing.
 		module.enableCompileCache?.(directory);

@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {describe, expect, test} from 'vitest';
 import {compileCacheDirectory} from '../../../source/cli/boot/compile-cache.js';
+import {codeCacheFile, runKind} from '../../../source/cli/boot/program-script.js';
 import {packageVersion} from '../../../source/cli/boot/version.js';
 
 describe('the compile cache\'s directory', () => {
@@ -34,5 +35,17 @@ describe('--version from package.json', () => {
 		expect(packageVersion(['--version'], file('other.json', '{"name":"other","version":"9.9.9"}'))).toBeUndefined();
 		expect(packageVersion(['--version'], file('bad.json', '{'))).toBeUndefined();
 		expect(packageVersion(['--version'], pathToFileURL(join(folder, 'missing.json')))).toBeUndefined();
+	});
+});
+
+describe("the installed program's code cache", () => {
+	test('a run that ends after one look and one that stays keep separate caches, named by build, Node and machine', () => {
+		expect(runKind(['job', '-n', 'ns', '--once', '-o', 'json'])).toBe('look');
+		expect(runKind(['--help'])).toBe('look');
+		expect(runKind(['job', '-n', 'ns'])).toBe('watch');
+		expect(runKind(['-n', 'ns', '-o', 'text'])).toBe('watch');
+		expect(codeCacheFile('/home/me/.cache/vcjob-watch', '0123456789abcdef', 'watch')).toBe(
+			`/home/me/.cache/vcjob-watch/program-0123456789abcdef-${process.version}-${process.arch}-watch.code`,
+		);
 	});
 });

@@ -3,7 +3,7 @@
 // run from there: --version, --demo, a watch of a simulator, the kubectl plugin, and the one line an older Node
 // gets.
 import {execFile, spawn, spawnSync} from 'node:child_process';
-import {readFileSync, realpathSync, statSync} from 'node:fs';
+import {readdirSync, readFileSync, realpathSync, statSync, writeFileSync} from 'node:fs';
 import {delimiter, dirname, join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {type Simulator, startSimulator} from '../../../source/simulator/index.js';
@@ -68,8 +68,8 @@ function installed(args: string[], env: Record<string, string> = {}, bin = 'vcjo
 }
 
 describe('the packed tarball', () => {
-	test('holds the bundled program (dist/bin.mjs, dist/program.mjs), README and package.json, nothing else, in at most 2 MB', () => {
-		expect(files.toSorted()).toEqual(['package/README.md', 'package/dist/bin.mjs', 'package/dist/program.mjs', 'package/package.json']);
+	test('holds the bundled program (dist/bin.mjs, dist/program.cjs), README and package.json, nothing else, in at most 2 MB', () => {
+		expect(files.toSorted()).toEqual(['package/README.md', 'package/dist/bin.mjs', 'package/dist/program.cjs', 'package/package.json']);
 		expect(statSync(tarball).size).toBeLessThanOrEqual(2 * 1024 * 1024);
 		const manifest = JSON.parse(spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], {encoding: 'utf8'}).stdout) as {
 			bin: Record<string, string>;
@@ -117,6 +117,44 @@ describe('installed with npm install -g', () => {
 		} finally {
 			child.kill();
 		}
+	});
+});
+
+describe("V8's compiled code of the program, kept in the user's cache directory", () => {
+	const lookCache = (cacheHome: string) => readdirSync(join(cacheHome, 'vcjob-watch')).filter(name => /^program-[\da-f]{16}-v[\d.]+-\w+-look\.code$/.test(name));
+	const look = ['--demo', '--scenario', 'seed', '--once', '-o', 'text'];
+
+	test('is written by the first run, read by the next, and made again when it is damaged', async () => {
+		const cacheHome = join(folder, 'cache-home');
+		const first = await installed(look, {XDG_CACHE_HOME: cacheHome});
+		expect(first).toMatchObject({code: 0, stderr: ''});
+		const [cache] = lookCache(cacheHome);
+		expect(cache, 'a cache file for a run that ends after one look').toBeDefined();
+		const file = join(cacheHome, 'vcjob-watch', cache!);
+		expect(statSync(file).size).toBeGreaterThan(100_000);
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+
+		const written = readFileSync(file);
+		const second = await installed(look, {XDG_CACHE_HOME: cacheHome});
+		expect(second.code).toBe(0);
+		expect(second.stdout.replaceAll(/^\S+Z /gm, '')).toBe(first.stdout.replaceAll(/^\S+Z /gm, ''));
+		expect(readFileSync(file).equals(written), 'an accepted cache is left as it is').toBe(true);
+
+		writeFileSync(file, Buffer.alloc(written.length, 0x5a));
+		const damaged = await installed(look, {XDG_CACHE_HOME: cacheHome});
+		expect(damaged).toMatchObject({code: 0, stderr: ''});
+		expect(damaged.stdout).toMatch(/openmpi-hello-3-com rv=7681358 phase=Inqueue/);
+		const remade = readFileSync(file);
+		expect(remade.length).toBeGreaterThan(100_000);
+		expect(remade.equals(Buffer.alloc(written.length, 0x5a)), 'the damaged file replaced by compiled code again').toBe(false);
+	});
+
+	test('is left out, silently, where it cannot be written', async () => {
+		const notADirectory = join(folder, 'cache-file');
+		writeFileSync(notADirectory, 'a file, not a directory');
+		const ran = await installed(look, {XDG_CACHE_HOME: notADirectory});
+		expect(ran).toMatchObject({code: 0, stderr: ''});
+		expect(ran.stdout).toMatch(/openmpi-hello-3-com rv=7681358 phase=Inqueue/);
 	});
 });
 
