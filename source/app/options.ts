@@ -35,6 +35,8 @@ export type Options = {
 	readonly record?: string;
 	/** `vcjob-watch replay FILE`: the recording the built-in simulator serves (demo is true with it). */
 	readonly replay?: string;
+	/** --on-finish CMD: run through the user's shell once the job finishes; stopped after timeoutMs (--on-finish-timeout). */
+	readonly onFinish?: {readonly command: string; readonly timeoutMs: number};
 	/** auto: watch (a stream of changes), poll when the server refuses; --watch: watch only; --poll: poll only. */
 	readonly mode: 'auto' | 'watch' | 'poll';
 	/** A watch stream silent this long (no event, not even a bookmark) is taken as stalled. */

@@ -161,6 +161,21 @@ export const flagTable = {
 		default: false,
 		description: 'exit when the job is `Completed` (0) or `Failed`, `Terminated`, `Aborted` (1); needs a NAME',
 	},
+	onFinish: {
+		section: 'options',
+		type: 'string',
+		value: 'CMD',
+		description:
+			'when the job finishes (`Completed`, `Failed`, `Terminated`, `Aborted`), run CMD once through your shell, with `VCJOB_NAME`, `VCJOB_NAMESPACE`, `VCJOB_PHASE`, `VCJOB_EXIT` and `VCJOB_FAILURE` in its environment; its exit status and first line of output are shown; needs a NAME, not with `--once`',
+		see: ['hooks', 'hooks.md'],
+	},
+	onFinishTimeout: {
+		section: 'options',
+		type: 'string',
+		value: 'D',
+		default: '30s',
+		description: "a `--on-finish` command still running this long is stopped: SIGTERM to its process group, SIGKILL 2 s later",
+	},
 	color: {
 		section: 'options',
 		type: 'boolean',

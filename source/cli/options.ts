@@ -58,6 +58,23 @@ function checkSelector(selector: string): string {
 	return trimmed;
 }
 
+/** --on-finish CMD: a command for one watched job's finish, as typed (the shell reads it, not the program). */
+function checkOnFinish(command: string, view: WatchView, once: boolean): string {
+	if (command.trim() === '') {
+		throw new UsageError('--on-finish is empty: give a command, e.g. --on-finish \'notify-send "$VCJOB_NAME: $VCJOB_PHASE"\'');
+	}
+
+	if (view === 'namespace') {
+		throw new UsageError('--on-finish runs when one job finishes: give its name');
+	}
+
+	if (once) {
+		throw new UsageError('--on-finish runs when the watched job finishes: --once only looks once (use --exit-on-finish to wait for the end)');
+	}
+
+	return command;
+}
+
 /** NO_COLOR (any non-empty value), --no-color, TERM=dumb and output that is not a terminal all mean no colour. */
 export function wantsColor(flag: boolean, environment: Environment, isTty: boolean): boolean {
 	return flag && isTty && !environment['NO_COLOR'] && environment['TERM'] !== 'dumb';
@@ -108,6 +125,8 @@ export function resolveOptions(
 	if (flags.record !== undefined && view === 'namespace') {
 		throw new UsageError('--record records one job: give its name');
 	}
+
+	const onFinish = flags.onFinish === undefined ? undefined : checkOnFinish(flags.onFinish, view, flags.once);
 
 	const selector = flags.selector === undefined ? undefined : checkSelector(flags.selector);
 
@@ -188,6 +207,7 @@ export function resolveOptions(
 		...(flags.debug ? {debug: flags.debug} : {}),
 		...(flags.actions ? {actions: true} : {}),
 		...(flags.record ? {record: flags.record} : {}),
+		...(onFinish === undefined ? {} : {onFinish: {command: onFinish, timeoutMs: duration('on-finish-timeout', flags.onFinishTimeout)}}),
 	};
 }
 

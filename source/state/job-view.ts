@@ -8,6 +8,7 @@ import type {DetailsEvent} from '../watch/details-poller.js';
 import type {WatchEvent} from '../watch/job-watcher.js';
 import type {FailureEvent, FailureEvidence} from '../watch/failure-watcher.js';
 import {maxFailureRecords} from '../model/failures.js';
+import type {HookEvent} from './hook-status.js';
 
 export type {LinkStatus, FollowMode} from './link-status.js';
 
@@ -61,9 +62,11 @@ export type JobViewState = {
 	readonly runningCounters?: {readonly uid: string; readonly counters: Counters; readonly at: number};
 	/** Failed container runs and pods with their log tails, oldest first; kept after the pods are gone. */
 	readonly failures: readonly FailureEvidence[];
+	/** --on-finish: what came of the command, the last told (running, then how it ended). */
+	readonly hook?: HookEvent;
 };
 
-export type JobViewAction = WatchEvent | DetailsEvent | FailureEvent | {readonly type: 'tick'; readonly at: number};
+export type JobViewAction = WatchEvent | DetailsEvent | FailureEvent | HookEvent | {readonly type: 'tick'; readonly at: number};
 
 /** Highlight key of a failure record: it stands out when recorded. */
 export const failurePath = (key: string) => `failures[${key}]`;
@@ -267,6 +270,10 @@ export function reduceJobView(state: JobViewState, action: JobViewAction, option
 
 		case 'failure': {
 			return onFailure(state, action, options);
+		}
+
+		case 'hook': {
+			return {...state, hook: action};
 		}
 
 		case 'tick': {

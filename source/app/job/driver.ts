@@ -3,6 +3,9 @@
 import {createApiClient} from '../../api/client.js';
 import {createJobClient} from '../../api/job-client.js';
 import {finishedOutcome} from '../../model/phase.js';
+import {createJsonHookWriter, createTextHookWriter} from '../../output/hook-writers.js';
+import {finishedExitCode} from '../finish-exit-code.js';
+import {createFinishHook} from './on-finish.js';
 import {createJsonDetailsWriter, createJsonWriter} from '../../output/json-writer.js';
 import {createTextDetailsWriter, createTextWriter} from '../../output/text-writer.js';
 import {createJobViewStore} from '../../state/job-view-store.js';
@@ -52,6 +55,7 @@ type JobOptions = Pick<
 	| 'highlightMs'
 	| 'exitOnFinish'
 	| 'actions'
+	| 'onFinish'
 >;
 
 /** What a record whose log was still to be read says when the program ends: every record gets its line. */
@@ -102,6 +106,12 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 	const openLog = options.details ? logOpener({api: createApiClient(clientOptions), namespace: job.namespace, ...(recorder ? {onLog: recorder.log} : {})}) : undefined;
 	// Only the job's coordinates: the writers spread them into every line.
 	const ref = {namespace: job.namespace, name: job.name};
+	// --on-finish: the command inherits the program's environment, with the finish's VCJOB_* added.
+	const hook = options.onFinish
+		? createFinishHook({...options.onFinish, env: process.env}, {job: ref, watcher, failures, details, readTimeoutMs: options.timeoutMs})
+		: undefined;
+	/** --exit-on-finish ends after the command has (bounded by its timeout). */
+	const hookSettled = async () => hook?.settled();
 
 	// Set by writeLines: --exit-on-finish ends a failed job's lines with it.
 	let writeSummary: ((summary: FailureSummary) => void) | undefined;
@@ -130,6 +140,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 			watcher.subscribe(format === 'json' ? createJsonWriter(write, ref) : createTextWriter(write, ref));
 			details?.subscribe(format === 'json' ? createJsonDetailsWriter(write, ref) : createTextDetailsWriter(write, ref));
 			failures?.subscribe(format === 'json' ? createJsonFailureWriter(write, ref) : createTextFailureWriter(write, ref));
+			hook?.subscribe(format === 'json' ? createJsonHookWriter(write, ref) : createTextHookWriter(write, ref));
 			writeSummary = summaryWriter(format, write);
 			// The lines report every part: all of them are wanted (the TUI wants only what is on screen).
 			details?.setWanted(everythingWanted);
@@ -138,6 +149,7 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 			const store = createJobViewStore(watcher, {...ref, highlightMs: options.highlightMs});
 			details?.subscribe(store.dispatch);
 			failures?.subscribe(store.dispatch);
+			hook?.subscribe(store.dispatch);
 			return store;
 		},
 		async once(retries) {
@@ -159,19 +171,22 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 				await Promise.all([watcher.run().finally(() => details?.stop()), details?.run()]);
 			} finally {
 				details?.stop();
+				// A command still running is stopped, not left behind (on-finish.ts).
+				await hook?.stop();
 			}
 		},
 		stop() {
 			watcher.stop();
 			details?.stop();
 			failures?.stop();
+			void hook?.stop();
 		},
 		exitCode(outcome) {
 			switch (outcome.kind) {
 				case 'job': {
 					if (!options.exitOnFinish) return exitCodes.ok;
 					const phase = outcome.response.raw['status'] as {state?: {phase?: unknown}} | undefined;
-					return finishedOutcome(String(phase?.state?.phase ?? '')) === 'failure' ? exitCodes.jobFailed : exitCodes.ok;
+					return finishedExitCode(String(phase?.state?.phase ?? '')) ?? exitCodes.ok;
 				}
 
 				case 'not-found': {
@@ -193,12 +208,13 @@ export function createJobDriver(options: JobOptions, clientOptions: ClientOption
 				if (!outcome) return;
 				finishing = true;
 				if (outcome === 'success') {
-					onFinish(exitCodes.ok);
+					if (hook) void hookSettled().then(() => onFinish(exitCodes.ok));
+					else onFinish(exitCodes.ok);
 					return;
 				}
 
 				const {phase} = event.job;
-				void lastEvidence().then(() => {
+				void Promise.all([lastEvidence(), hookSettled()]).then(() => {
 					writeSummary?.({at: Date.now(), phase, evidence: failures?.evidence() ?? [], details: details !== undefined});
 					onFinish(exitCodes.jobFailed);
 				});

@@ -15,6 +15,7 @@ import {logViewLines} from './failures/log-view.js';
 import {selectedIndex} from './panels/pods-panel.js';
 import {logTargetFor, nextContainer, type LogTarget} from './failures/pod-log.js';
 import {Screen} from './screen.js';
+import {hookLines} from './hook-line.js';
 import {planScreen, wantedFor, type View} from './screen-plan.js';
 import {scrollBy, type ScrollAction, type ScrollTop} from './scroll.js';
 import {useDetailsDemand} from './use-details-demand.js';
@@ -46,7 +47,9 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 	const acting = useJobActions(actions, state.name);
 	const notices = given;
 	// The confirmation, or what came of the last action, stays in lines of their own at the top.
-	const topLines = given.length + acting.lines.length;
+	// --on-finish: how its command did, in a line of its own below them.
+	const topMessages = [...acting.lines, ...hookLines(state.hook)];
+	const topLines = given.length + topMessages.length;
 	const {columns, rows} = useWindowSize();
 	// `ssh host cmd` without -t gives no TTY on stdin: then there are no keys to read, only Ctrl+C.
 	const {isRawModeSupported} = useStdin();
@@ -175,7 +178,7 @@ export function App({store, watcher, details, intervalMs, onQuit, source, notice
 			details={withDetails}
 			source={source}
 			notices={notices}
-			actionLines={acting.lines}
+			actionLines={topMessages}
 			back={onBack !== undefined}
 			actions={acting.offered}
 			selectedPod={selectedPod}
