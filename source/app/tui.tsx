@@ -75,8 +75,9 @@ export async function runTui<State, O extends Outcome>(
 	} finally {
 		process.off('exit', writeRecord);
 		started.release();
-		await tui.close();
+		// Before the screen is left: what follows leaving it is the record line, and nothing else.
 		title?.stop();
+		await tui.close();
 		failed = driver.closeOpened?.();
 		store.dispose();
 		// A watch that failed leaves it too, before its error is thrown.

@@ -68,7 +68,8 @@ export function followTitle<State>(
 	update();
 	const unsubscribe = store.subscribe(update);
 	const restore = () => title.restore();
-	process.once('exit', restore);
+	// Ahead of the other exit hooks (the screen left, the record line): nothing may come between those two.
+	process.prependOnceListener('exit', restore);
 	return {
 		stop() {
 			unsubscribe();
