@@ -4,6 +4,7 @@
 import {plainText, wrapText} from '../common/markup.js';
 import {shownKeys} from '../tui/key-lookup.js';
 import {keySections, type KeyRow, type Screen} from '../tui/keys.js';
+import {completionUsage} from './completion/shells.js';
 import {exitCodeNumbers, exitCodeRows} from './exit-code-docs.js';
 import {defaultText, flagSections, flagsOf, flagUsage, type FlagSection, type FlagSpec} from './flags.js';
 
@@ -19,6 +20,7 @@ const usage = `Usage
   $ vcjob-watch --demo [--scenario S]
   $ vcjob-watch simulate [--port N] [--scenario S] [--forbid LIST]
   $ vcjob-watch replay FILE [--speed X] [options]
+  $ vcjob-watch ${completionUsage}
 
   Watches one Volcano Job (batch.volcano.sh/v1alpha1) and shows, live, its phase,
   pod counters, tasks and policies; what changed stands out. With -n and no NAME:

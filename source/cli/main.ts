@@ -13,6 +13,18 @@ function fail(message: string): never {
 	process.exit(exitCodes.usage);
 }
 
+// `__complete jobs|namespaces WORDS…`: a shell's completion asking the cluster for names (cli/completion/
+// complete.ts). Answered before meow, which would refuse a half-typed line; silent whatever happens, and the
+// process ends once the names are written: nothing below runs.
+if (process.argv[2] === '__complete') {
+	const {completionNames} = await import('./completion/complete.js');
+	const names = await completionNames(process.argv.slice(3), process.env).catch(() => '');
+	await new Promise<never>(() => {
+		process.stdout.on('error', () => process.exit(0));
+		process.stdout.write(names, () => process.exit(0));
+	});
+}
+
 // A token on the command line is readable by every user of the machine (ps, /proc): refuse it by name.
 if (process.argv.some(argument => /^--(?:token|auth-token|password)(?:=|$)/.test(argument))) {
 	fail('no token on the command line (every user of this host can read it): use HW_AUTH_TOKEN or --token-file PATH');
@@ -61,6 +73,12 @@ async function main(): Promise<number> {
 			},
 			{stdout: process.stdout, signal: controller.signal},
 		);
+	}
+
+	if (cli.input[0] === 'completion') {
+		const {completionScript} = await import('./completion/completion-command.js');
+		process.stdout.write(await completionScript(cli.input.slice(1)));
+		return exitCodes.ok;
 	}
 
 	// suspend, resume, restart, terminate, complete, delete NAME: one action, no confirmation (the command is the ask).

@@ -7,7 +7,8 @@ import {longName, withDefaults, type Flags} from './flags.js';
 
 export type {Flags} from './flags.js';
 
-const outputs: readonly OutputMode[] = ['tui', 'text', 'json'];
+/** The values -o takes (the shell completion offers them too). */
+export const outputs: readonly OutputMode[] = ['tui', 'text', 'json'];
 
 // More than a screen holds is what `kubectl logs` is for; the bytes stay capped at 16 KiB whatever this is.
 const maxLogLines = 1000;
