@@ -1,4 +1,4 @@
-// `vcjob-watch completion bash`: a completion function for bash (3.2 and later, no bash-completion package
+// `vcjob-watch completion bash`: a completion function for bash (4 and later, no bash-completion package
 // needed), written from the completion spec. Job names and namespaces are asked of the cluster through
 // `vcjob-watch __complete`, with the words typed so far (their -s, --context, -n pick the cluster).
 import {flagsWithValue, flagWords, subcommandsTaking, valueFlagWords, type CompletionSpec} from './completion-spec.js';
