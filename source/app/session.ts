@@ -44,7 +44,7 @@ export function debugLog(path: string | undefined): ((record: RequestRecord) => 
 }
 
 /** The client options of a connection: its server, credentials and transport, with the run's timeout and log. */
-function clientOptionsFor(connection: Connection, options: Pick<Options, 'timeoutMs'>, onRequest?: (record: RequestRecord) => void): ClientOptions {
+export function clientOptionsFor(connection: Connection, options: Pick<Options, 'timeoutMs'>, onRequest?: (record: RequestRecord) => void): ClientOptions {
 	return {
 		server: connection.server,
 		timeoutMs: options.timeoutMs,

@@ -7,6 +7,7 @@ import {jobsPath} from '../../api/paths.js';
 import type {Environment} from '../../common/usage-error.js';
 import {resolveConnection, type ConnectOptions} from '../../connect/connection.js';
 import {checkJobName, checkNamespace} from '../../model/names.js';
+import {clientOptionsFor} from '../session.js';
 
 export type NameKind = 'jobs' | 'namespaces';
 
@@ -37,14 +38,7 @@ export async function clusterNames(
 	signal: AbortSignal,
 ): Promise<string[]> {
 	const connection = await resolveConnection(options, env);
-	const client = createApiClient({
-		server: connection.server,
-		credentials: connection.credentials,
-		timeoutMs: options.timeoutMs,
-		maxBodyBytes,
-		...(connection.dispatcher ? {dispatcher: connection.dispatcher} : {}),
-		...(connection.proxy ? {proxy: connection.proxy} : {}),
-	});
+	const client = createApiClient({...clientOptionsFor(connection, options), maxBodyBytes});
 	const query = {limit: pageSize};
 	if (kind === 'jobs') {
 		const namespace = options.namespace ?? connection.namespace ?? 'default';
