@@ -1,7 +1,6 @@
 // Acting on a job as Volcano defines it: a Command in bus.volcano.sh/v1alpha1 that the job controller takes
 // (and deletes), or a DELETE of the job with Foreground propagation (its pods go first). The Command is the one
 // `vcctl job suspend` creates: the job as target and as the controller owner reference, so that it goes with the job.
-import {randomInt} from 'node:crypto';
 import type {ApiClient, ApiObject} from './client.js';
 import {jobPath} from './paths.js';
 
@@ -45,8 +44,9 @@ export type JobTarget = {readonly namespace: string; readonly name: string; read
 // The API server's generateName suffix: 5 characters of an alphabet without vowels or look-alikes.
 const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** Web Crypto's generator, not node:crypto's: every start loads this file, and node:crypto only where a name is made. */
 export function randomSuffix(): string {
-	return Array.from({length: 5}, () => suffixAlphabet[randomInt(suffixAlphabet.length)]).join('');
+	return Array.from(globalThis.crypto.getRandomValues(new Uint32Array(5)), value => suffixAlphabet[value % suffixAlphabet.length]).join('');
 }
 
 /** The Command object for a job, named `<job>-<action, lower case>-<5 random>` as vcctl's generateName makes it. */

@@ -1,7 +1,7 @@
 // --on-finish CMD: when the watched job finishes, CMD runs once through the user's shell, with the finish in its
 // environment (on-finish-env.ts); what came of it is told as HookEvents. A command still running after
 // --on-finish-timeout, or when the program ends, is stopped with its whole process group: none outlives the program.
-import {spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {createListeners} from '../../common/listeners.js';
 import {sanitize} from '../../common/sanitize.js';
 import {within} from '../../common/sleep.js';
@@ -72,6 +72,8 @@ async function runCommand({setup, facts, emit, stop, platform, now}: Run): Promi
 	const tell = (state: HookState, extra: Partial<HookEvent> = {}) => emit({...base, at: now(), state, ...extra});
 	let child: ChildProcess;
 	try {
+		// Loaded when a command runs, not with every watch.
+		const {spawn} = await import('node:child_process');
 		child = spawn(file, args, {
 			env: hookEnvironment(setup.env, facts),
 			// A process group of its own, so that a timeout stops what the shell started too.
@@ -135,6 +137,7 @@ async function runCommand({setup, facts, emit, stop, platform, now}: Run): Promi
 	const timeout = setTimeout(() => kill('timed-out'), setup.timeoutMs);
 	const onStop = () => kill('stopped');
 	stop.addEventListener('abort', onStop, {once: true});
+	if (stop.aborted) onStop();
 	// An end nothing else sees (an uncaught exception, a second Ctrl+C): the command goes with the program.
 	const onProgramExit = () => signalGroup('SIGKILL');
 	process.once('exit', onProgramExit);

@@ -1,6 +1,5 @@
 // The TUI's window (or tmux pane) title: the job's phase and running pods, or the namespace's counts, written
 // only when the text changes, and the title the user had put back at exit.
-import {execFile} from 'node:child_process';
 import type {Environment} from '../../common/usage-error.js';
 import {insideTmux, popTitle, pushTitle, titleBytes} from './sequences.js';
 
@@ -20,13 +19,14 @@ const tmuxReadMs = 500;
  */
 function readTmuxPaneTitle(env: Environment, done: (title: string | undefined) => void): void {
 	const pane = env['TMUX_PANE'];
-	try {
-		execFile('tmux', ['display-message', '-p', ...(pane ? ['-t', pane] : []), '#{pane_title}'], {timeout: tmuxReadMs, env: env as NodeJS.ProcessEnv}, (error, stdout) => {
-			done(error ? undefined : stdout.replace(/\n$/, ''));
-		});
-	} catch {
-		done(undefined);
-	}
+	// Loaded here, inside tmux only: not a part of every start.
+	import('node:child_process')
+		.then(({execFile}) => {
+			execFile('tmux', ['display-message', '-p', ...(pane ? ['-t', pane] : []), '#{pane_title}'], {timeout: tmuxReadMs, env: env as NodeJS.ProcessEnv}, (error, stdout) => {
+				done(error ? undefined : stdout.replace(/\n$/, ''));
+			});
+		})
+		.catch(() => done(undefined));
 }
 
 /**
