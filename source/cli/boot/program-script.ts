@@ -23,15 +23,21 @@ export function codeCacheFile(directory: string, buildId: string, kind: 'look' |
 	return path.join(directory, `program-${buildId}-${process.version}-${process.arch}-${kind}.code`);
 }
 
-/** Writes the cache whole (another start reads either the old file or the new one) and drops the other builds'. */
+/** Other builds' caches unused this long are removed when a cache is written: another install may still use one. */
+const staleMs = 30 * 24 * 60 * 60 * 1000;
+
+/** Writes the cache whole (another start reads either the old file or the new one) and drops stale ones. */
 function saveCache(file: string, data: Buffer): void {
 	try {
 		const temporary = `${file}.${process.pid}`;
 		fs.writeFileSync(temporary, data, {mode: 0o600});
 		fs.renameSync(temporary, file);
-		const prefix = path.basename(file).split('-').slice(0, 2).join('-');
-		for (const name of fs.readdirSync(path.dirname(file))) {
-			if (name.startsWith('program-') && name.endsWith('.code') && !name.startsWith(`${prefix}-`)) fs.rmSync(path.join(path.dirname(file), name), {force: true});
+		const directory = path.dirname(file);
+		for (const name of fs.readdirSync(directory)) {
+			if (!name.startsWith('program-') || !name.endsWith('.code')) continue;
+			const other = path.join(directory, name);
+			const {atimeMs, mtimeMs} = fs.statSync(other);
+			if (Date.now() - Math.max(atimeMs, mtimeMs) > staleMs) fs.rmSync(other, {force: true});
 		}
 	} catch {
 		// No cache: the next start compiles, as this one did.
