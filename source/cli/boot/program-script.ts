@@ -53,19 +53,11 @@ function saveCache(file: string, data: Buffer): void {
  */
 export async function runProgramScript(programUrl: URL, buildId: string, argv: readonly string[]): Promise<void> {
 	const file = fileURLToPath(programUrl);
-	const source = fs.readFileSync(file, 'utf8');
 	const directory = userCacheDirectory();
 	const cacheFile = directory === undefined ? undefined : codeCacheFile(directory, buildId, runKind(argv));
-	let cachedData: Buffer | undefined;
-	try {
-		if (cacheFile !== undefined) cachedData = fs.readFileSync(cacheFile);
-	} catch {
-		// None yet.
-	}
-
-	const script = new vm.Script(source, {filename: file, ...(cachedData === undefined ? {} : {cachedData})});
+	const {script, cached} = compile(file, cacheFile);
 	const program = script.runInThisContext() as Program;
-	if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+	if (cacheFile !== undefined && !cached) {
 		let saved = false;
 		const save = () => {
 			if (saved) return;
@@ -79,4 +71,17 @@ export async function runProgramScript(programUrl: URL, buildId: string, argv: r
 	}
 
 	await program(createRequire(file), {url: programUrl.href});
+}
+
+/** The script compiled, from the cache when V8 takes it; the cache's bytes are not kept past this. */
+function compile(file: string, cacheFile: string | undefined): {script: vm.Script; cached: boolean} {
+	let cachedData: Buffer | undefined;
+	try {
+		if (cacheFile !== undefined) cachedData = fs.readFileSync(cacheFile);
+	} catch {
+		// None yet.
+	}
+
+	const script = new vm.Script(fs.readFileSync(file, 'utf8'), {filename: file, ...(cachedData === undefined ? {} : {cachedData})});
+	return {script, cached: cachedData !== undefined && script.cachedDataRejected !== true};
 }
