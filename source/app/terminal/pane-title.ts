@@ -18,15 +18,27 @@ const tmuxReadMs = 500;
  * Calls back with undefined when it cannot be read.
  */
 function readTmuxPaneTitle(env: Environment, done: (title: string | undefined) => void): void {
+	void (async () => {
+		let title: string | undefined;
+		try {
+			title = await tmuxPaneTitle(env);
+		} catch {
+			title = undefined;
+		}
+
+		done(title);
+	})();
+}
+
+async function tmuxPaneTitle(env: Environment): Promise<string | undefined> {
 	const pane = env['TMUX_PANE'];
 	// Loaded here, inside tmux only: not a part of every start.
-	import('node:child_process')
-		.then(({execFile}) => {
-			execFile('tmux', ['display-message', '-p', ...(pane ? ['-t', pane] : []), '#{pane_title}'], {timeout: tmuxReadMs, env: env as NodeJS.ProcessEnv}, (error, stdout) => {
-				done(error ? undefined : stdout.replace(/\n$/, ''));
-			});
-		})
-		.catch(() => done(undefined));
+	const {execFile} = await import('node:child_process');
+	return new Promise(resolve => {
+		execFile('tmux', ['display-message', '-p', ...(pane ? ['-t', pane] : []), '#{pane_title}'], {timeout: tmuxReadMs, env: env as NodeJS.ProcessEnv}, (error, stdout) => {
+			resolve(error ? undefined : stdout.replace(/\n$/, ''));
+		});
+	});
 }
 
 /**
