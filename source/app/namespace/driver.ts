@@ -26,7 +26,12 @@ export type NamespaceDriver = ViewDriver<NamespaceState, ListOutcome> & {
 	openJob(name: string): JobSession;
 };
 
-type NamespaceOptions = Parameters<typeof createJobDriver>[0] & Pick<Options, 'selector'>;
+type NamespaceOptions = Parameters<typeof createJobDriver>[0] & Pick<Options, 'selector'> & Partial<Pick<Options, 'output'>>;
+
+// The table is redrawn at most this often: in a busy namespace each redraw (an Ink frame of the whole screen)
+// costs far more than the changes it shows, so the changes, and the highlights that end, are drawn together.
+// A change after a quiet spell is drawn at once.
+const drawEveryMs = 2000;
 
 export function createNamespaceDriver(options: NamespaceOptions, clientOptions: ClientOptions, namespace: string): NamespaceDriver {
 	const api = createApiClient({...clientOptions, maxBodyBytes: listPageMaxBytes});
@@ -39,6 +44,8 @@ export function createNamespaceDriver(options: NamespaceOptions, clientOptions: 
 		intervalMs: options.intervalMs,
 		maxWaitMs: options.maxWaitMs,
 		refusedWaitMs: options.recheckMs,
+		// The screen shows the stream's events no more often than it draws; lines are written as they come.
+		...(options.output === 'tui' ? {batchMs: drawEveryMs} : {}),
 	});
 	// The pods of a job the list says failed, for the table's LAST EXIT: no request while nothing fails.
 	const exits = options.details ? createNamespaceExits({api, namespace, watcher}) : undefined;
@@ -84,7 +91,7 @@ export function createNamespaceDriver(options: NamespaceOptions, clientOptions: 
 			watcher.subscribe(writer);
 			exits?.subscribe(writer);
 		},
-		createStore: () => createNamespaceStore(watcher, {namespace, selector: options.selector, highlightMs: options.highlightMs, exits}),
+		createStore: () => createNamespaceStore(watcher, {namespace, selector: options.selector, highlightMs: options.highlightMs, exits, drawEveryMs}),
 		async once(retries) {
 			const outcome = await watcher.pollOnce(retries);
 			// The pods of the jobs that show a failure, read on that list: the frame's LAST EXIT.

@@ -184,8 +184,23 @@ export function reduceTableView(view: TableView, action: ViewAction, list: reado
 	}
 }
 
+type PhaseCount = {readonly phase: string; readonly kind: PhaseKind; readonly count: number};
+
+// The header and the window title both ask, for each state: counted once for each set of rows.
+const countsOf = new WeakMap<ReadonlyMap<string, NamespaceRow>, readonly PhaseCount[]>();
+
 /** How many jobs are in each phase (deleted ones left out), trouble first: for the line above the table. */
-export function phaseCounts(rows: ReadonlyMap<string, NamespaceRow>): ReadonlyArray<{readonly phase: string; readonly kind: PhaseKind; readonly count: number}> {
+export function phaseCounts(rows: ReadonlyMap<string, NamespaceRow>): readonly PhaseCount[] {
+	let known = countsOf.get(rows);
+	if (!known) {
+		known = countPhases(rows);
+		countsOf.set(rows, known);
+	}
+
+	return known;
+}
+
+function countPhases(rows: ReadonlyMap<string, NamespaceRow>): PhaseCount[] {
 	const counts = new Map<string, {phase: string; kind: PhaseKind; count: number}>();
 	for (const row of rows.values()) {
 		if (row.deletedAt !== undefined) continue;

@@ -66,6 +66,14 @@ describe('visibleRows', () => {
 			'1 Completed',
 		]);
 	});
+
+	test('phase counts follow the rows: a job that changed phase counts in its new phase', () => {
+		expect(phaseCounts(mixed).find(entry => entry.phase === 'Completed')?.count).toBe(1);
+		const [key, row] = [...mixed].find(([, entry]) => entry.job.phase === 'Running')!;
+		const next = new Map(mixed).set(key, {...row, job: {...row.job, phase: 'Completed', phaseKind: 'success'}});
+		expect(phaseCounts(next).find(entry => entry.phase === 'Completed')?.count).toBe(2);
+		expect(phaseCounts(next).find(entry => entry.phase === 'Running')?.count).toBe(1);
+	});
 });
 
 const many = visibleRows(rows(...Array.from({length: 30}, (_, index) => ({name: `job-${String(index).padStart(2, '0')}`}))), '', 'name');
