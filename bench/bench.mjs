@@ -20,9 +20,10 @@
 //                        first frame: min, median, max (the peak moves from start to start)
 //   start-up             the first frame with every panel and --once -o text against kubectl get --raw, --version
 //                        against node -e 0, dist/cli.js and dist/bin.mjs, in interleaved rounds (--startup-runs)
-//   namespace            vcjob-watch -n NS on a namespace of --namespace-jobs jobs changing --namespace-rate times a
-//                        second: ms to the first frame with the table, CPU seconds per 100 changes over
-//                        --namespace-window seconds, peak RSS; list + watch, and --poll (a list every 2 s)
+//   namespace            vcjob-watch -n NS on namespaces of each of --namespace-jobs sizes changing --namespace-rate
+//                        times a second: ms to the first frame with the table, CPU ms and bytes per change over
+//                        --namespace-window seconds, peak RSS; list + watch at each size, --poll (a list every 2 s)
+//                        at 1,000; CPU per change at the largest size against the smallest
 //
 // Only loopback, bounded waits everywhere, and every process it starts is stopped on exit, error and Ctrl+C.
 //
@@ -56,9 +57,11 @@ const usage = `npm run bench [-- options]
   --latency N        changes timed per mode, polling and watching (default 30)
   --no-latency       skip the latency case
   --latency-only     only the latency case
-  --namespace-jobs N     jobs in the namespace case (default 1000)
-  --namespace-rate N     changes a second across them (default 20)
+  --namespace-jobs N,N…  namespace sizes in the namespace case (default 100,1000,5000)
+  --namespace-rate N     changes a second across the jobs (default 5)
   --namespace-window S   seconds over which its CPU is measured (default 60; --quick 20)
+  --namespace-cli PATH   the vcjob-watch script it runs (default dist/cli.js): another build, to compare
+  --no-namespace-poll    leave out the --poll run (at 1,000 jobs)
   --no-namespace     skip the namespace case
   --namespace-only   only the namespace case (--write: to bench/results/results-namespace.md)
   --peaks N          also start vcjob-watch --watch N times and give the spread of its peak RSS (default 0),
@@ -91,6 +94,8 @@ try {
 			'namespace-jobs': {type: 'string'},
 			'namespace-rate': {type: 'string'},
 			'namespace-window': {type: 'string'},
+			'namespace-cli': {type: 'string'},
+			'no-namespace-poll': {type: 'boolean', default: false},
 			'no-namespace': {type: 'boolean', default: false},
 			'namespace-only': {type: 'boolean', default: false},
 			peaks: {type: 'string'},
@@ -133,8 +138,20 @@ const changeCount = intOption('changes', quick ? 2 : 4, 1, 50);
 const startCount = intOption('starts', quick ? 1 : 3, 1, 20);
 const soakPolls = intOption('soak-polls', quick ? 3000 : 12_000, 100, 10_000_000);
 const latencySamples = intOption('latency', quick ? 10 : 30, 2, 1000);
-const namespaceJobs = intOption('namespace-jobs', 1000, 1, 100_000);
-const namespaceRate = intOption('namespace-rate', 20, 1, 1000);
+const namespaceJobs = (args['namespace-jobs'] ?? '100,1000,5000').split(',').map(value => Number(value.trim()));
+if (namespaceJobs.some(value => !Number.isInteger(value) || value < 1 || value > 100_000)) {
+	console.error('bench: --namespace-jobs takes whole numbers from 1 to 100000, separated by commas');
+	process.exit(2);
+}
+
+const namespaceRate = intOption('namespace-rate', 5, 1, 1000);
+const namespacePoll = !args['no-namespace-poll'];
+const namespaceCli = args['namespace-cli'] === undefined ? undefined : path.resolve(args['namespace-cli']);
+if (namespaceCli !== undefined && !fs.existsSync(namespaceCli)) {
+	console.error(`bench: --namespace-cli: no file ${namespaceCli}`);
+	process.exit(2);
+}
+
 const namespaceWindow = intOption('namespace-window', quick ? 20 : 60, 5, 3600);
 const peakCount = intOption('peaks', args['peaks-only'] ? 10 : 0, 0, 1000);
 const peakSeconds = intOption('peak-seconds', 20, 1, 3600);
@@ -147,7 +164,7 @@ if (!/^\d+(ms|s)?$/.test(soakInterval)) {
 
 const settings = {
 	quick, idleSeconds, changeCount, startCount, soakPolls, soakInterval, latencySamples,
-	namespaceJobs, namespaceRate, namespaceWindow, peakCount, peakSeconds, startupRuns,
+	namespaceJobs, namespaceRate, namespaceWindow, namespacePoll, namespaceCli, peakCount, peakSeconds, startupRuns,
 };
 
 startTracking({keep: args.keep});
@@ -175,7 +192,7 @@ async function main() {
 		return;
 	}
 
-	const startup = args['no-startup'] ? undefined : await measureStartup(settings);
+	const startup = args['no-startup'] || args['namespace-only'] ? undefined : await measureStartup(settings);
 	const namespace = args['no-namespace'] ? [] : await measureNamespaces(settings);
 	if (args['namespace-only']) {
 		const text = `${namespaceReport(namespace, settings)}\n\n${machineLine(info, startedAt)}`;
