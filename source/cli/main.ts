@@ -1,4 +1,4 @@
-import './boot/heap-settings.js';
+import {scheduleLongRunSettings} from './boot/heap-settings.js';
 import './boot/production-mode.js';
 import meow from 'meow';
 import {expandBareFlags} from './bare-flags.js';
@@ -46,6 +46,7 @@ function parseArguments() {
 }
 
 const cli = parseArguments();
+scheduleLongRunSettings();
 
 const controller = new AbortController();
 let signalCode: number | undefined;

@@ -3,8 +3,9 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import vm from 'node:vm';
-// V8 accepts compiled code only under the flags it was made with: these are set before the program is compiled.
-import './heap-settings.js';
+// V8 accepts compiled code only under the flags it was made with: the start's are set before the program is
+// compiled, and the cache is not written once the long-run settings have changed them.
+import {longRunSettingsApplied} from './heap-settings.js';
 import {userCacheDirectory} from './compile-cache.js';
 
 /** The bundled program as dist/program.cjs holds it: a function of `require` and `import.meta`. */
@@ -63,7 +64,7 @@ export async function runProgramScript(programUrl: URL, buildId: string, argv: r
 			if (saved) return;
 			saved = true;
 			process.removeListener('exit', save);
-			saveCache(cacheFile, script.createCachedData());
+			if (!longRunSettingsApplied()) saveCache(cacheFile, script.createCachedData());
 		};
 
 		setTimeout(save, 3000).unref();

@@ -12,11 +12,15 @@ const node: RunningProcess = {
 };
 
 describe('starting again with at most two malloc arenas', () => {
-	test('node: the same Node options, script and arguments, in order, with MALLOC_ARENA_MAX=2 added to the environment', () => {
+	test('node: the same Node options with the young generation\'s cap, script and arguments, in order, with MALLOC_ARENA_MAX=2 added to the environment', () => {
 		const relaunch = arenaLimitRelaunch(node)!;
 		expect(relaunch.file).toBe('/opt/node/bin/node');
 		expect(relaunch.args).toEqual([
-			'/opt/node/bin/node', '--inspect=0', '--no-warnings', '/srv/vcjob-watch/dist/cli.js', 'job-a', '-n', 'team a', '--interval', '5s',
+			'/opt/node/bin/node', '--inspect=0', '--no-warnings', '--max-semi-space-size=1', '/srv/vcjob-watch/dist/cli.js', 'job-a', '-n', 'team a', '--interval', '5s',
+		]);
+		// A cap the user gave is kept as given.
+		expect(arenaLimitRelaunch({...node, execArgv: ['--max-semi-space-size=8']})!.args).toEqual([
+			'/opt/node/bin/node', '--max-semi-space-size=8', '/srv/vcjob-watch/dist/cli.js', 'job-a', '-n', 'team a', '--interval', '5s',
 		]);
 		expect(relaunch.env).toEqual({PATH: '/usr/bin', HW_AUTH_TOKEN: 'secret', MALLOC_ARENA_MAX: '2'});
 		// The running process's environment is not changed: only the new one has the variable.
