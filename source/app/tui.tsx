@@ -62,7 +62,7 @@ export async function runTui<State, O extends Outcome>(
 		options.altScreen,
 	);
 	// The window's (or tmux pane's) title follows the view; the user's comes back once the TUI is gone.
-	const title = options.title && view.title ? followTitle(store, view.title, io.stdout, io.env) : undefined;
+	const title = options.title && view.title ? followTitle(store, view.title, io.stdout, io.env, view.titleChanges) : undefined;
 	// The full-screen frame is gone with the alternate screen: leave one line of record behind.
 	const writeRecord = () => io.stdout.write(`${isoSeconds(Date.now())} ${view.record(store.getState())}\n`);
 	// An exception nothing catches, or a second signal, ends the process without the finally below; the

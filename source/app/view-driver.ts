@@ -29,6 +29,8 @@ export type ViewTui<State> = {
 	record(state: State): string;
 	/** The window (or tmux pane) title for how the view stands now: `vcjob NAME: Running 2/4`. */
 	title?(state: State): string;
+	/** Changes to the title besides the store's: a job opened from the namespace's table, then its own changes. */
+	titleChanges?(listener: () => void): () => void;
 };
 
 export type ViewDriver<State, O extends Outcome> = {

@@ -6,7 +6,8 @@ import {initialTableView, phaseCounts, visibleRows} from '../../tui/namespace/na
 import type {JobSession} from '../../tui/namespace/use-job-session.js';
 import type {NamespaceWatcher} from '../../watch/namespace-watcher.js';
 import type {ViewTui} from '../view-driver.js';
-import {namespaceTitle} from '../terminal/title-text.js';
+import {jobTitle, namespaceTitle} from '../terminal/title-text.js';
+import {createListeners} from '../../common/listeners.js';
 
 export type NamespaceTuiParts = {
 	readonly watcher: Pick<NamespaceWatcher, 'pollNow' | 'setPaused' | 'paused'>;
@@ -24,9 +25,28 @@ export function namespaceRecord(state: NamespaceState): string {
 }
 
 export function namespaceTui({watcher, openJob, intervalMs}: NamespaceTuiParts): ViewTui<NamespaceState> {
+	// While a job opened from the table is on screen, the title is that job's, as `vcjob NAME` would give it.
+	let opened: JobSession | undefined;
+	const titleListeners = createListeners<void>();
+	const openWithTitle = (name: string): JobSession => {
+		const session = openJob(name);
+		opened = session;
+		const unsubscribe = session.store.subscribe(() => titleListeners.emit(undefined));
+		titleListeners.emit(undefined);
+		return {
+			...session,
+			close() {
+				unsubscribe();
+				if (opened === session) opened = undefined;
+				titleListeners.emit(undefined);
+				session.close();
+			},
+		};
+	};
+
 	return {
 		root: ({store, onQuit, source, notices}) => (
-			<NamespaceApp store={store} watcher={watcher} intervalMs={intervalMs} openJob={openJob} source={source} notices={notices} onQuit={onQuit} />
+			<NamespaceApp store={store} watcher={watcher} intervalMs={intervalMs} openJob={openWithTitle} source={source} notices={notices} onQuit={onQuit} />
 		),
 		// The table once, every row of it.
 		frame: (state, columns, source) => (
@@ -43,6 +63,14 @@ export function namespaceTui({watcher, openJob, intervalMs}: NamespaceTuiParts):
 			/>
 		),
 		record: namespaceRecord,
-		title: state => namespaceTitle(state.namespace, state.listed, phaseCounts(state.rows)),
+		title(state) {
+			if (opened) {
+				const job = opened.store.getState();
+				return jobTitle(job.name, job.job, job.missingSince !== undefined);
+			}
+
+			return namespaceTitle(state.namespace, state.listed, phaseCounts(state.rows));
+		},
+		titleChanges: listener => titleListeners.subscribe(() => listener()),
 	};
 }

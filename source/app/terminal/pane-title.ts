@@ -74,11 +74,18 @@ export function followTitle<State>(
 	text: (state: State) => string,
 	stdout: Pick<NodeJS.WriteStream, 'write'>,
 	env: Environment,
+	otherChanges?: (listener: () => void) => () => void,
 ): {stop(): void} {
 	const title = startPaneTitle(stdout, env);
 	const update = () => title.set(text(store.getState()));
 	update();
-	const unsubscribe = store.subscribe(update);
+	const unsubscribeStore = store.subscribe(update);
+	const unsubscribeOthers = otherChanges?.(update);
+	const unsubscribe = () => {
+		unsubscribeStore();
+		unsubscribeOthers?.();
+	};
+
 	const restore = () => title.restore();
 	// Ahead of the other exit hooks (the screen left, the record line): nothing may come between those two.
 	process.prependOnceListener('exit', restore);

@@ -219,6 +219,12 @@ describe('the title', () => {
 		const sim = await startSimulator({scenario: 'namespace', autoplay: false});
 		const pty = runInPty(['-n', sim.scenario.namespace, '-s', sim.url, ...quick], size);
 		await waitUntil(() => titles(pty.raw()).some(title => /^vcjob ns \S+: (?:\d+ \S+ ?)+$/.test(title)), 'the counts in the title');
+		// A job opened from the table: its own title while it is on screen, the namespace's again after Esc.
+		await pty.waitForScreen(/› train-0001/);
+		pty.type('\r');
+		await waitUntil(() => /^vcjob train-0001(?:: |$)/.test(titles(pty.raw()).at(-1) ?? ''), "the opened job's title");
+		pty.type('\u001B');
+		await waitUntil(() => /^vcjob ns /.test(titles(pty.raw()).at(-1) ?? ''), "the namespace's title again");
 		pty.type('q');
 		expect(await pty.exit()).toBe(0);
 		expect(pty.raw().lastIndexOf(pop)).toBeGreaterThan(pty.raw().lastIndexOf(`${ESC}]2;`));
