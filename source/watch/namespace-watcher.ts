@@ -153,19 +153,30 @@ export function createNamespaceWatcher(options: NamespaceWatcherOptions): Namesp
 		return delayMs;
 	}
 
+	/**
+	 * The list a stream goes on from; else the wait before the next try. A function of its own: a suspended async
+	 * function keeps its variables, and watchRound waits on its stream for minutes, which kept every listed job's
+	 * whole object (about 5 KB each) alive.
+	 */
+	async function listForStream(): Promise<'listed' | 'stopped' | number> {
+		const outcome = await poll(Number.POSITIVE_INFINITY);
+		const delayMs = report(outcome);
+		if (stopSignal.aborted) return 'stopped';
+		if (outcome.kind !== 'listed') return delayMs;
+		needList = false;
+		session.resourceVersion = outcome.list.resourceVersion || undefined;
+		return 'listed';
+	}
+
 	/** A list when one is needed, then one stream from open to end; what happens after is decided here. */
 	async function watchRound(): Promise<void> {
 		if (needList) {
-			const outcome = await poll(Number.POSITIVE_INFINITY);
-			const delayMs = report(outcome);
-			if (stopSignal.aborted) return;
-			if (outcome.kind !== 'listed') {
-				await wait(delayMs);
+			const start = await listForStream();
+			if (start === 'stopped') return;
+			if (start !== 'listed') {
+				await wait(start);
 				return;
 			}
-
-			needList = false;
-			session.resourceVersion = outcome.list.resourceVersion || undefined;
 		}
 
 		const end = await session.stream({
