@@ -34,8 +34,14 @@ export function hasFailures(job: Pick<JobSummary, 'phase' | 'phaseKind' | 'count
 export type NamespaceState = {
 	readonly namespace: string;
 	readonly selector?: string;
-	/** By uid. A new Map whenever a row changes, so views can be memoised on it. */
+	/**
+	 * By uid. One Map, updated in place: copying thousands of rows for each change cost more than the change.
+	 * Views memoise on `version`, and `changes` says which rows a version changed.
+	 */
 	readonly rows: ReadonlyMap<string, NamespaceRow>;
+	/** Goes up by one with each change to rows (and expiries). */
+	readonly version: number;
+	readonly changes: RowChanges;
 	/** The first complete listing has arrived. */
 	readonly listed: boolean;
 	readonly connection: LinkStatus;
@@ -55,6 +61,50 @@ export type NamespaceState = {
 	readonly expiries: ReadonlyMap<string, number>;
 };
 
+/**
+ * The keys of the rows changed lately, each with the version its change made (in order): a view that kept its
+ * order of the rows at some version moves only the rows changed since. Only the latest are kept.
+ */
+export type RowChanges = {
+	readonly keys: readonly string[];
+	readonly versions: readonly number[];
+	/** Every change made after this version is here. */
+	readonly since: number;
+};
+
+type MutableChanges = {keys: string[]; versions: number[]; since: number};
+
+// Enough for the changes between two frames of a busy namespace; a view further behind takes every row again.
+const changesKept = 1024;
+
+function noteChange(changes: RowChanges, key: string, version: number): void {
+	const log = changes as MutableChanges;
+	if (log.keys.length >= 2 * changesKept) {
+		log.since = log.versions[changesKept - 1]!;
+		log.keys.splice(0, changesKept);
+		log.versions.splice(0, changesKept);
+	}
+
+	log.keys.push(key);
+	log.versions.push(version);
+}
+
+/** The keys of the rows changed after `version`; undefined when that is further back than is kept. */
+export function changedSince(state: Pick<NamespaceState, 'changes' | 'version'>, version: number): ReadonlySet<string> | undefined {
+	const {keys, versions, since} = state.changes;
+	if (version < since || version > state.version) return undefined;
+	const changed = new Set<string>();
+	for (let index = keys.length - 1; index >= 0 && versions[index]! > version; index--) changed.add(keys[index]!);
+	return changed;
+}
+
+// The reducer's own write access to the maps it shares with the states before it (see NamespaceState.rows).
+const writable = (state: NamespaceState) => ({
+	rows: state.rows as Map<string, NamespaceRow>,
+	expiries: state.expiries as Map<string, number>,
+	version: state.version + 1,
+});
+
 export type NamespaceAction = NamespaceEvent | LastExitEvent | {readonly type: 'tick'; readonly at: number};
 
 export type NamespaceStateOptions = {
@@ -66,6 +116,8 @@ export function initialNamespaceState(namespace: string, now: number, selector?:
 		namespace,
 		...(selector ? {selector} : {}),
 		rows: new Map(),
+		version: 0,
+		changes: {keys: [], versions: [], since: 0},
 		listed: false,
 		connection: {kind: 'connecting'},
 		transport: {kind: 'polling'},
@@ -125,8 +177,7 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 
 	// The first list is not an event of the stream: "last event" is a change seen after it.
 	const transport = state.transport.kind === 'watching' && !event.first ? {transport: {...state.transport, lastEventAt: at}} : {};
-	const rows = new Map(state.rows);
-	const expiries = new Map(state.expiries);
+	const {rows, expiries, version} = writable(state);
 	const until = at + options.highlightMs;
 	// The first listing is the baseline: nothing in it is news, so nothing flashes.
 	const flash = !event.first;
@@ -134,6 +185,7 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 		const {uid} = delta.job;
 		const key = uid || `name:${delta.job.name}`;
 		const row = rows.get(key);
+		noteChange(state.changes, key, version);
 		switch (delta.kind) {
 			case 'added': {
 				rows.set(key, flash ? {job: delta.job, highlights: {[jobPaths.uid]: {until}}, changedAt: at} : {job: delta.job, highlights: {}});
@@ -160,7 +212,7 @@ function onJobs(state: NamespaceState, event: Extract<NamespaceEvent, {type: 'jo
 		}
 	}
 
-	return {...base, ...transport, rows, expiries, lastChangeAt: flash ? at : state.lastChangeAt};
+	return {...base, ...transport, version, lastChangeAt: flash ? at : state.lastChangeAt};
 }
 
 const lastExitOf = (row: NamespaceRow | undefined) => (row?.lastExit ? {lastExit: row.lastExit} : {});
@@ -170,17 +222,17 @@ function onLastExit(state: NamespaceState, event: LastExitEvent, options: Namesp
 	const row = state.rows.get(event.key);
 	// A job gone meanwhile, or one deleted and created again under its name (another uid).
 	if (!row || row.deletedAt !== undefined || (event.uid !== '' && row.job.uid !== event.uid)) return state;
-	const rows = new Map(state.rows);
+	const {rows, expiries, version} = writable(state);
+	noteChange(state.changes, event.key, version);
 	if (!event.news) {
 		rows.set(event.key, {...row, lastExit: event.record});
-		return {...state, rows};
+		return {...state, version};
 	}
 
 	const until = event.at + options.highlightMs;
-	const expiries = new Map(state.expiries);
 	rows.set(event.key, {...row, lastExit: event.record, highlights: {...row.highlights, [lastExitPath]: {until}}, changedAt: event.at});
 	expiries.set(event.key, Math.max(until, expiries.get(event.key) ?? 0));
-	return {...state, rows, expiries, lastChangeAt: event.at};
+	return {...state, version, lastChangeAt: event.at};
 }
 
 /** After trouble, a stream that opens goes on from the listing, if there was one. */
@@ -189,12 +241,13 @@ function recoveredLink(state: NamespaceState): LinkStatus {
 }
 
 function onTick(state: NamespaceState, at: number): NamespaceState {
-	let rows: Map<string, NamespaceRow> | undefined;
-	let expiries: Map<string, number> | undefined;
-	for (const [key, until] of state.expiries) {
+	const {rows, expiries, version} = writable(state);
+	let changed = false;
+	// Deleting or setting the current entry while iterating a Map visits each remaining entry once.
+	for (const [key, until] of expiries) {
 		if (until > at) continue;
-		rows ??= new Map(state.rows);
-		expiries ??= new Map(state.expiries);
+		changed = true;
+		noteChange(state.changes, key, version);
 		const row = rows.get(key);
 		if (row?.deletedAt !== undefined) {
 			rows.delete(key);
@@ -214,11 +267,14 @@ function onTick(state: NamespaceState, at: number): NamespaceState {
 		else expiries.set(key, next);
 	}
 
-	if (rows && expiries) return {...state, rows, expiries, now: at};
+	if (changed) return {...state, version, now: at};
 	return state.transport.kind === 'watching' && minuteOf(at) !== minuteOf(state.now) ? {...state, now: at} : state;
 }
 
-/** The namespace state after one event: pure, tested without React or timers. */
+/**
+ * The namespace state after one event, tested without React or timers. A new state object whenever anything
+ * changed, but rows and expiries change in place: reduce from the latest state only.
+ */
 export function reduceNamespace(state: NamespaceState, action: NamespaceAction, options: NamespaceStateOptions): NamespaceState {
 	if (isLinkEvent(action)) return reduceLink(state, action, recoveredLink);
 	switch (action.type) {

@@ -18,7 +18,7 @@ export type NamespaceTuiParts = {
 /** One line for the scrollback when the full screen goes: how the namespace stood. */
 export function namespaceRecord(state: NamespaceState): string {
 	if (!state.listed) return `${state.namespace} not listed (no answer while watched)`;
-	const counts = phaseCounts(state.rows);
+	const counts = phaseCounts(state.rows, state.version);
 	const total = counts.reduce((sum, entry) => sum + entry.count, 0);
 	const phases = counts.map(entry => `${entry.phase}=${entry.count}`).join(' ');
 	return `${state.namespace} jobs=${total}${phases ? ` ${phases}` : ''}`;
@@ -69,7 +69,7 @@ export function namespaceTui({watcher, openJob, intervalMs}: NamespaceTuiParts):
 				return jobTitle(job.name, job.job, job.missingSince !== undefined);
 			}
 
-			return namespaceTitle(state.namespace, state.listed, phaseCounts(state.rows));
+			return namespaceTitle(state.namespace, state.listed, phaseCounts(state.rows, state.version));
 		},
 		titleChanges: listener => titleListeners.subscribe(() => listener()),
 	};

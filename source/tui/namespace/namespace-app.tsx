@@ -3,7 +3,8 @@ import {useMemo, useState} from 'react';
 import {App} from '../job/job-app.js';
 import {jobsTableHeight, NamespaceScreen} from './namespace-screen.js';
 import type {NamespaceStore} from '../../state/namespace-store.js';
-import {initialTableView, pinSelection, reduceTableView, tableWindow, visibleRows, type TableView, type ViewAction} from './namespace-view.js';
+import {initialTableView, pinSelection, reduceTableView, tableWindow, type TableView, type ViewAction} from './namespace-view.js';
+import {createRowOrder} from './row-order.js';
 import type {NamespaceWatcher} from '../../watch/namespace-watcher.js';
 import {useJobSession, type JobSession} from './use-job-session.js';
 import {dispatchKey, type KeyHandlers} from '../key-lookup.js';
@@ -32,8 +33,10 @@ export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, sourc
 	const [help, setHelp] = useState(false);
 	const [opened, setOpened] = useState<string>();
 	const session = useJobSession(openJob, opened);
-	// Filtered and sorted again only when a job changes or the filter or order does.
-	const list = useMemo(() => visibleRows(state.rows, view.filter, view.sort), [state.rows, view.filter, view.sort]);
+	// Asked again only when a job changes or the filter or order does; then only the changed jobs move.
+	const [order] = useState(createRowOrder);
+	const {rows: jobs, version, changes} = state;
+	const list = useMemo(() => order.rows({rows: jobs, version, changes}, view.filter, view.sort), [order, jobs, version, changes, view.filter, view.sort]);
 	const height = jobsTableHeight(rows, notices.length);
 	// The first listing selects its first row: from then on the selection follows that job, not the place. Set
 	// while rendering (React's way to adjust state to what was just computed), so no frame shows it unpinned.
@@ -110,6 +113,7 @@ export function NamespaceApp({store, watcher, intervalMs, onQuit, openJob, sourc
 		<NamespaceScreen
 			state={state}
 			list={list}
+			longestName={order.longestName()}
 			view={view}
 			columns={columns}
 			rows={rows}

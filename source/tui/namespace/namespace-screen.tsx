@@ -22,6 +22,8 @@ type Props = {
 	readonly state: NamespaceState;
 	/** The rows that pass the filter, in order (visibleRows). */
 	readonly list: readonly NamespaceRow[];
+	/** longestName(list), when the caller keeps it. */
+	readonly longestName?: number;
 	readonly view: TableView;
 	readonly columns: number;
 	readonly rows: number;
@@ -38,7 +40,7 @@ type Props = {
 /** One line: which namespace (and selector), how many jobs and when one last changed, then how many in each phase, trouble first; a narrow terminal cuts the end. */
 function Header({state}: {readonly state: NamespaceState}) {
 	const theme = useTheme();
-	const counts = phaseCounts(state.rows);
+	const counts = phaseCounts(state.rows, state.version);
 	const total = counts.reduce((sum, entry) => sum + entry.count, 0);
 	return (
 		<Text wrap="truncate-end">
@@ -115,7 +117,7 @@ function rowsLine(start: number, end: number, shown: number, total: number, filt
  * The namespace at a glance, from props alone: the rows that fit (never the whole namespace), the one
  * selected, a line saying which rows these are. Never taller than `rows`.
  */
-export function NamespaceScreen({state, list, view, columns, rows, intervalMs, help = false, keys = true, source, notices = [], all = false}: Props) {
+export function NamespaceScreen({state, list, longestName: longest, view, columns, rows, intervalMs, help = false, keys = true, source, notices = [], all = false}: Props) {
 	const theme = useTheme();
 	// Ages count in whole minutes from one minute: an idle table redraws at most once a minute.
 	const now = minuteOf(state.now);
@@ -132,7 +134,7 @@ export function NamespaceScreen({state, list, view, columns, rows, intervalMs, h
 				<JobsTable
 					rows={shown}
 					selected={keys && !all ? window.selected - window.start : -1}
-					columns={planJobColumns(columns, longestName(list))}
+					columns={planJobColumns(columns, longest ?? longestName(list))}
 					width={columns}
 					now={now}
 				/>

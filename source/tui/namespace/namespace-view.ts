@@ -59,23 +59,39 @@ function createdAt(row: NamespaceRow): number {
 	return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time;
 }
 
+// Rows the order ranks alike (only the same name: a job deleted and created again) go the deleted one first, then
+// by key, so that a row put back in its place after a change lands where sorting all of them would put it.
+const byGoneThenKey = (a: NamespaceRow, b: NamespaceRow) => {
+	const gone = (a.deletedAt === undefined ? 1 : 0) - (b.deletedAt === undefined ? 1 : 0);
+	if (gone !== 0) return gone;
+	const [keyA, keyB] = [rowKey(a), rowKey(b)];
+	return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
+};
+
 const comparators: Readonly<Record<SortOrder, (a: NamespaceRow, b: NamespaceRow) => number>> = {
-	name: byName,
+	name: (a, b) => byName(a, b) || byGoneThenKey(a, b),
 	phase: (a, b) =>
 		phaseRank[a.job.phaseKind] - phaseRank[b.job.phaseKind] ||
 		// Among the running, those with failed pods first.
 		b.job.counters.failed - a.job.counters.failed ||
-		byName(a, b),
-	age: (a, b) => createdAt(b) - createdAt(a) || byName(a, b),
-	changed: (a, b) => (b.changedAt ?? Number.NEGATIVE_INFINITY) - (a.changedAt ?? Number.NEGATIVE_INFINITY) || byName(a, b),
+		byName(a, b) ||
+		byGoneThenKey(a, b),
+	age: (a, b) => createdAt(b) - createdAt(a) || byName(a, b) || byGoneThenKey(a, b),
+	changed: (a, b) => (b.changedAt ?? Number.NEGATIVE_INFINITY) - (a.changedAt ?? Number.NEGATIVE_INFINITY) || byName(a, b) || byGoneThenKey(a, b),
 };
+
+/** The order of the rows: no two rows rank alike. */
+export const compareRows = (sort: SortOrder) => comparators[sort];
+
+/** Whether the row's name holds `needle`, already in lower case ('' lets every row through). */
+export const passesFilter = (row: NamespaceRow, needle: string) => needle === '' || row.job.name.toLowerCase().includes(needle);
 
 /** The rows to list: those whose name holds the filter (any case), in the chosen order. */
 export function visibleRows(rows: ReadonlyMap<string, NamespaceRow>, filter: string, sort: SortOrder): NamespaceRow[] {
 	const needle = filter.toLowerCase();
 	const list: NamespaceRow[] = [];
 	for (const row of rows.values()) {
-		if (needle === '' || row.job.name.toLowerCase().includes(needle)) list.push(row);
+		if (passesFilter(row, needle)) list.push(row);
 	}
 
 	return list.sort(comparators[sort]);
@@ -186,18 +202,19 @@ export function reduceTableView(view: TableView, action: ViewAction, list: reado
 
 type PhaseCount = {readonly phase: string; readonly kind: PhaseKind; readonly count: number};
 
-// The header and the window title both ask, for each state: counted once for each set of rows.
-const countsOf = new WeakMap<ReadonlyMap<string, NamespaceRow>, readonly PhaseCount[]>();
+// The header and the window title both ask, for each state: counted once for each version of the rows.
+const countsOf = new WeakMap<ReadonlyMap<string, NamespaceRow>, {readonly version: number; readonly counts: readonly PhaseCount[]}>();
 
-/** How many jobs are in each phase (deleted ones left out), trouble first: for the line above the table. */
-export function phaseCounts(rows: ReadonlyMap<string, NamespaceRow>): readonly PhaseCount[] {
-	let known = countsOf.get(rows);
-	if (!known) {
-		known = countPhases(rows);
-		countsOf.set(rows, known);
-	}
-
-	return known;
+/**
+ * How many jobs are in each phase (deleted ones left out), trouble first: for the line above the table. `version`
+ * is the state's: the rows are one Map that changes in place.
+ */
+export function phaseCounts(rows: ReadonlyMap<string, NamespaceRow>, version = 0): readonly PhaseCount[] {
+	const known = countsOf.get(rows);
+	if (known?.version === version) return known.counts;
+	const counts = countPhases(rows);
+	countsOf.set(rows, {version, counts});
+	return counts;
 }
 
 function countPhases(rows: ReadonlyMap<string, NamespaceRow>): PhaseCount[] {
