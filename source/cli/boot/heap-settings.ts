@@ -1,4 +1,5 @@
 import v8 from 'node:v8';
+import {capsYoungGeneration} from './malloc-arenas.js';
 
 // V8 sizes its heap for throughput: polling fast (the soak runs at 10 ms) the young generation grew with the
 // allocation rate (about 170 MB RSS in JSON mode, 118 MB without that growth), and with Ink's live heap the
@@ -24,7 +25,7 @@ export function applyLongRunSettings(execArgv: readonly string[] = process.execA
 	(globalThis as Marked)[settled] = true;
 	// Without the cap on the command line (another system, a single executable, MALLOC_ARENA_MAX set by the user):
 	// the young generation grows no further from here.
-	if (!execArgv.some(option => option.startsWith('--max-semi-space-size'))) v8.setFlagsFromString('--semi-space-growth-factor=1');
+	if (!capsYoungGeneration(execArgv)) v8.setFlagsFromString('--semi-space-growth-factor=1');
 	v8.setFlagsFromString('--optimize-for-size');
 }
 

@@ -23,6 +23,16 @@ export const youngGenerationFlag = '--max-semi-space-size=1';
  */
 const shortLived = new Set(['--version', '--help', '--once']);
 
+/** Whether the command line is a run that ends after one look (--version, --help, --once). */
+export function endsAfterOneLook(userArguments: readonly string[]): boolean {
+	return userArguments.some(argument => shortLived.has(argument));
+}
+
+/** Whether Node's options already cap the young generation (the relaunch's, or the user's own). */
+export function capsYoungGeneration(execArgv: readonly string[]): boolean {
+	return execArgv.some(option => option.startsWith('--max-semi-space-size'));
+}
+
 export type Relaunch = {readonly file: string; readonly args: string[]; readonly env: NodeJS.ProcessEnv};
 
 export type RunningProcess = {
@@ -38,7 +48,7 @@ export type RunningProcess = {
 
 /** The Node options, with the young generation's cap unless one is there already. */
 function withYoungGenerationCap(execArgv: readonly string[]): string[] {
-	return execArgv.some(option => option.startsWith('--max-semi-space-size')) ? [...execArgv] : [...execArgv, youngGenerationFlag];
+	return capsYoungGeneration(execArgv) ? [...execArgv] : [...execArgv, youngGenerationFlag];
 }
 
 /** How to start this program again with the arena limit set, or undefined when it should run as it is. */
@@ -48,7 +58,7 @@ export function arenaLimitRelaunch(running: RunningProcess): Relaunch | undefine
 	}
 
 	const userArguments = running.argv.slice(2);
-	if (userArguments.some(argument => shortLived.has(argument))) return undefined;
+	if (endsAfterOneLook(userArguments)) return undefined;
 	const args = running.isSea
 		? [running.execPath, ...userArguments]
 		: [running.execPath, ...withYoungGenerationCap(running.execArgv), running.argv[1] ?? '', ...userArguments];

@@ -7,6 +7,7 @@ import vm from 'node:vm';
 // compiled, and the cache is not written once the long-run settings have changed them.
 import {longRunSettingsApplied} from './heap-settings.js';
 import {userCacheDirectory} from './compile-cache.js';
+import {endsAfterOneLook} from './malloc-arenas.js';
 
 /** The bundled program as dist/program.cjs holds it: a function of `require` and `import.meta`. */
 type Program = (require: NodeJS.Require, importMeta: {url: string}) => Promise<void>;
@@ -16,7 +17,7 @@ type Program = (require: NodeJS.Require, importMeta: {url: string}) => Promise<v
  * compiles (a watch's frames, or a look's lines), so that neither is stuck with the other's.
  */
 export function runKind(argv: readonly string[]): 'look' | 'watch' {
-	return argv.some(argument => argument === '--once' || argument === '--help') ? 'look' : 'watch';
+	return endsAfterOneLook(argv) ? 'look' : 'watch';
 }
 
 /** The cache file of this build on this Node, for this kind of run. */
